@@ -1,0 +1,12 @@
+import { App, Tags } from 'aws-cdk-lib';
+import { TertialStack } from './stack.js';
+
+const app = new App();
+
+new TertialStack(app, 'TertialStack', {
+  description: 'tertial: assembles committee goal follow-up reports from uploaded spreadsheets',
+  // Account/region come from the deploying credentials; without them the stack is environment-agnostic.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+
+Tags.of(app).add('project', 'tertial');

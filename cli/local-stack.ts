@@ -1,0 +1,193 @@
+/**
+ * The local embedded stack: real S3 and DynamoDB API servers on loopback (s3rver and
+ * dynalite), and the same Lambda handlers, invoked with S3 event records shaped as
+ * AWS sends them. What AWS does between a bucket and a function is done here:
+ * routing by the bucket's notification rules, URL-encoding the key, a sequencer that
+ * orders events on one key, and asynchronous retries.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import S3rver from 's3rver';
+import dynalite from 'dynalite';
+import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
+import { makeIngestHandler } from '../lambdas/ingest/handler.js';
+import { encodeEventKey, routeInputEvent } from '../lambdas/core/keys.js';
+import type { Log } from '../lambdas/core/log.js';
+import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
+import type { RuntimeConfig } from '../lambdas/storage/config.js';
+import { TABLE_KEY } from '../lambdas/storage/repository.js';
+import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
+
+export const LOCAL_BUCKETS = { uploads: 'tertial-uploads', documents: 'tertial-documents' } as const;
+export const LOCAL_TABLE = 'tertial';
+export const DEFAULT_PORTS = { s3: 4569, dynamodb: 4567 } as const;
+export const LOCAL_REGION = 'eu-north-1';
+
+export interface LocalStackOptions {
+  /** Data directory; s3rver's files and dynalite's LevelDB live under it. */
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly s3Port: number;
+  readonly dynamodbPort: number;
+  readonly log: Log;
+  /** Delay between Lambda-style retries of a failed event. */
+  readonly retryDelayMs?: number;
+}
+
+export interface LocalStack {
+  readonly config: RuntimeConfig;
+  readonly runtime: Runtime;
+  /** Resolves when no handler invocation is running or queued. */
+  idle(): Promise<void>;
+  /** Events that failed every attempt (AWS would keep them in the failure destination). */
+  readonly failedEvents: readonly { event: S3Event; error: unknown }[];
+  close(): Promise<void>;
+}
+
+/** Lambda retries a failed asynchronous invocation twice. */
+const ASYNC_ATTEMPTS = 3;
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { log } = options;
+  await mkdir(join(options.dataDir, 's3'), { recursive: true });
+  await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
+
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: options.s3Port,
+    directory: join(options.dataDir, 's3'),
+    silent: true,
+    vhostBuckets: false,
+    configureBuckets: [{ name: LOCAL_BUCKETS.uploads }, { name: LOCAL_BUCKETS.documents }],
+  });
+  const s3Address = (await s3rver.run()) as AddressInfo;
+
+  const dynamo: Server = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(options.dynamodbPort, '127.0.0.1', () => resolve());
+  });
+  const dynamoAddress = dynamo.address() as AddressInfo;
+
+  const config: RuntimeConfig = {
+    uploadsBucket: LOCAL_BUCKETS.uploads,
+    documentsBucket: LOCAL_BUCKETS.documents,
+    tableName: LOCAL_TABLE,
+    region: LOCAL_REGION,
+    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    dynamodbEndpoint: `http://127.0.0.1:${dynamoAddress.port}`,
+  };
+  await ensureTable(config);
+  const runtime = createRuntime(config);
+  const ingest = makeIngestHandler(runtime, log);
+  const assemble = makeAssembleHandler(runtime, log);
+
+  const inFlight = new Set<Promise<void>>();
+  const failedEvents: { event: S3Event; error: unknown }[] = [];
+  const sequencer = monotonicSequencer();
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+
+  const invoke = async (target: 'ingest' | 'assemble', event: S3Event): Promise<void> => {
+    const fn = target === 'ingest' ? ingest : assemble;
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      try {
+        await fn(event);
+        return;
+      } catch (error) {
+        if (attempt === ASYNC_ATTEMPTS) {
+          log.error('event failed every attempt; kept as failed', { target, attempts: attempt, error });
+          failedEvents.push({ event, error });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, retryDelayMs * attempt));
+      }
+    }
+  };
+
+  s3rver.on('event', (raw: S3Event) => {
+    for (const record of raw.Records) {
+      const bucket = record.s3.bucket.name;
+      const key = record.s3.object.key; // s3rver gives the raw key
+      const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : 'created';
+      if (bucket !== LOCAL_BUCKETS.uploads) continue;
+      const target = routeInputEvent(key, kind);
+      if (!target) continue;
+      const event: S3Event = { Records: [awsShapedRecord(record, key, sequencer())] };
+      const p = invoke(target, event).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+  });
+
+  return {
+    config,
+    runtime,
+    failedEvents,
+    async idle() {
+      // Events may arrive while we wait (an upload's handler never causes another, but be safe).
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    async close() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      runtime.clients.s3.destroy();
+      runtime.clients.dynamo.destroy();
+      await s3rver.close();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * s3rver's records carry the raw key and a millisecond sequencer (two writes in one
+ * millisecond tie). AWS URL-encodes the key (`+` for space) and orders events on a key
+ * by sequencer; this makes the record look like AWS's.
+ */
+function awsShapedRecord(record: S3EventRecord, rawKey: string, sequencer: string): S3EventRecord {
+  return {
+    ...record,
+    eventSource: 'aws:s3',
+    awsRegion: LOCAL_REGION,
+    s3: {
+      ...record.s3,
+      bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${record.s3.bucket.name}` },
+      object: { ...record.s3.object, key: encodeEventKey(rawKey), sequencer },
+    },
+  };
+}
+
+function monotonicSequencer(): () => string {
+  let last = 0n;
+  return () => {
+    const now = BigInt(Date.now()) * 4096n;
+    last = now > last ? now : last + 1n;
+    return last.toString(16).toUpperCase();
+  };
+}
+
+async function ensureTable(config: RuntimeConfig): Promise<void> {
+  const client = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: config.tableName }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+    await client.send(
+      new CreateTableCommand({
+        TableName: config.tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_KEY.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_KEY.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}

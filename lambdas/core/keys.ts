@@ -1,0 +1,151 @@
+/**
+ * The S3 key layout: the one module that parses and formats every key the pipeline
+ * reads or writes. Anything it does not recognise is refused.
+ *
+ * Input bucket:
+ *   uploads/{committee}/{year}/T{n}/{name}.xlsx|.csv   an upload of staff data
+ *   closures/{committee}/{year}/T{n}                    closes the tertial
+ *   templates/{committee}.docx                          optional template override
+ *   config/{committee}.json                             optional committee settings
+ * Output bucket:
+ *   documents/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}.docx
+ *   receipts/{committee}/{year}/T{n}/{upload name}.json
+ *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
+ */
+import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
+
+export const UPLOAD_SUFFIXES = ['.xlsx', '.csv'] as const;
+
+/**
+ * The S3 notifications the pipeline relies on. The CDK stack and the local stack both
+ * derive their event routing from this table, so they cannot drift apart.
+ */
+export const NOTIFICATION_RULES = [
+  { target: 'ingest', prefix: 'uploads/', suffix: '.xlsx', events: ['created', 'removed'] },
+  { target: 'ingest', prefix: 'uploads/', suffix: '.csv', events: ['created', 'removed'] },
+  { target: 'assemble', prefix: 'closures/', suffix: '', events: ['created'] },
+] as const;
+
+export type NotificationTarget = (typeof NOTIFICATION_RULES)[number]['target'];
+
+/** Which function S3 would invoke for this key and event kind, as the bucket is configured. */
+export function routeInputEvent(key: string, kind: 'created' | 'removed'): NotificationTarget | undefined {
+  for (const rule of NOTIFICATION_RULES) {
+    if (key.startsWith(rule.prefix) && key.endsWith(rule.suffix) && (rule.events as readonly string[]).includes(kind)) {
+      return rule.target;
+    }
+  }
+  return undefined;
+}
+
+export interface UploadKey {
+  readonly period: Period;
+  /** The file name as staff gave it (may contain spaces and Swedish letters). */
+  readonly name: string;
+}
+
+const YEAR_MIN = 2000;
+const YEAR_MAX = 2100;
+
+function parsePeriodSegments(committee: string | undefined, year: string | undefined, tertial: string | undefined): Period | undefined {
+  if (!committee || !year || !tertial) return undefined;
+  if (!COMMITTEE_PATTERN.test(committee)) return undefined;
+  if (!/^\d{4}$/.test(year)) return undefined;
+  const y = Number(year);
+  if (y < YEAR_MIN || y > YEAR_MAX) return undefined;
+  const t = /^T([123])$/.exec(tertial);
+  if (!t) return undefined;
+  return { committee, year: y, tertial: Number(t[1]) as Tertial };
+}
+
+function periodPath(p: Period): string {
+  return `${p.committee}/${p.year}/T${p.tertial}`;
+}
+
+/** `uploads/ks/2023/T3/Aktiviteter KS.xlsx` → its period and name; undefined for any other key. */
+export function parseUploadKey(key: string): UploadKey | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 5 || parts[0] !== 'uploads') return undefined;
+  const period = parsePeriodSegments(parts[1], parts[2], parts[3]);
+  const name = parts[4] ?? '';
+  if (!period || !isUploadName(name)) return undefined;
+  return { period, name };
+}
+
+export function isUploadName(name: string): boolean {
+  if (name.length === 0 || name.length > 200 || name.startsWith('.') || /[\u0000-\u001f]/.test(name)) return false;
+  return UPLOAD_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length);
+}
+
+export function uploadKey(period: Period, name: string): string {
+  if (!isUploadName(name)) throw new Error(`not an upload file name: ${name}`);
+  return `uploads/${periodPath(period)}/${name}`;
+}
+
+export function uploadsPrefix(period: Period): string {
+  return `uploads/${periodPath(period)}/`;
+}
+
+/** `closures/ks/2023/T3` → its period. */
+export function parseClosureKey(key: string): Period | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4 || parts[0] !== 'closures') return undefined;
+  return parsePeriodSegments(parts[1], parts[2], parts[3]);
+}
+
+export function closureKey(period: Period): string {
+  return `closures/${periodPath(period)}`;
+}
+
+export function templateKey(committee: string): string {
+  return `templates/${committee}.docx`;
+}
+
+export function configKey(committee: string): string {
+  return `config/${committee}.json`;
+}
+
+export function documentFileName(period: Period): string {
+  return `${period.committee}-maluppfoljning-${period.year}-T${period.tertial}.docx`;
+}
+
+export function documentKey(period: Period): string {
+  return `documents/${periodPath(period)}/${documentFileName(period)}`;
+}
+
+export function uploadReceiptKey(period: Period, uploadName: string): string {
+  return `receipts/${periodPath(period)}/${uploadName}.json`;
+}
+
+/** Upload receipts end in `.xlsx.json` or `.csv.json`, so this name can never collide with one. */
+export function closureReceiptKey(period: Period): string {
+  return `receipts/${periodPath(period)}/stangning.json`;
+}
+
+/**
+ * Decodes an object key as it arrives in an S3 event record: URL-encoded, with `+`
+ * for space. Returns undefined for a malformed encoding.
+ */
+export function decodeEventKey(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The inverse of {@link decodeEventKey}: how S3 writes a key into an event record. */
+export function encodeEventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}
+
+/**
+ * S3 sequencers are hex strings of varying length, ordered for one key after
+ * left-padding the shorter with zeros. Normalised to a fixed width so that plain
+ * string comparison (also inside a DynamoDB condition) orders them.
+ */
+export function normalizeSequencer(sequencer: string): string {
+  const hex = sequencer.trim().toUpperCase();
+  if (!/^[0-9A-F]{1,40}$/.test(hex)) throw new Error(`not an S3 sequencer: ${sequencer}`);
+  return hex.padStart(40, '0');
+}

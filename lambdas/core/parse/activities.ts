@@ -1,0 +1,81 @@
+/** The `Aktiviteter` sheet (and CSV files): one activity per row. */
+import { ACTIVITY_STATUSES, type Activity } from '../domain.js';
+import { ISSUE_CODES, type SheetContext } from './issues.js';
+import { locateTable, tableRecords, type ColumnSpec, type Grid, type TableRecord } from './table.js';
+import { excerpt, listOr, matchCanonical } from './text.js';
+
+type ActivityColumn = 'goal' | 'title' | 'status' | 'comment' | 'responsible';
+
+export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
+  { key: 'goal', header: 'Mål', required: true },
+  { key: 'title', header: 'Aktivitet', required: true },
+  { key: 'status', header: 'Status', required: true },
+  { key: 'comment', header: 'Kommentar', required: true },
+  { key: 'responsible', header: 'Ansvarig', required: false },
+];
+
+export function parseActivities(grid: Grid, ctx: SheetContext): Activity[] {
+  const layout = locateTable(grid, ACTIVITY_COLUMNS, ctx);
+  if (!layout) return [];
+  const records = tableRecords(grid, ACTIVITY_COLUMNS, layout, ctx);
+  if (!records) return [];
+
+  const activities: Activity[] = [];
+  for (const rec of records) {
+    const activity = parseActivity(rec, ctx);
+    if (activity) activities.push(activity);
+  }
+  return activities;
+}
+
+function parseActivity(rec: TableRecord<ActivityColumn>, ctx: SheetContext): Activity | undefined {
+  let ok = rec.tooLong.size === 0;
+  const goalRef = rec.get('goal');
+  const title = rec.get('title');
+  const statusText = rec.get('status');
+
+  if (goalRef === '') {
+    ok = false;
+    missingValue(rec, 'goal', ctx, 'Skriv in målets id (t.ex. KS1) eller målets namn. Om flera aktiviteter hör till samma mål kan du slå ihop målcellerna.');
+  }
+  if (title === '') {
+    ok = false;
+    missingValue(rec, 'title', ctx, 'Skriv in vad aktiviteten heter, eller ta bort raden om den inte ska vara med.');
+  }
+  const status = matchCanonical(statusText, ACTIVITY_STATUSES);
+  if (statusText === '') {
+    ok = false;
+    missingValue(rec, 'status', ctx, `Skriv in en status: ${listOr([...ACTIVITY_STATUSES])}.`);
+  } else if (!status && !rec.tooLong.has('status')) {
+    ok = false;
+    const column = rec.header('status');
+    ctx.error({
+      code: ISSUE_CODES.unknownStatus,
+      message: `${ctx.where(rec.rowNumber, column)}"${excerpt(statusText)}" är inte en giltig status. Använd en av: ${ACTIVITY_STATUSES.join(', ')}.`,
+      row: rec.rowNumber,
+      column,
+      value: statusText,
+    });
+  }
+  if (!ok || !status) return undefined;
+
+  const responsible = rec.get('responsible');
+  return {
+    goalRef,
+    title,
+    status,
+    comment: rec.get('comment'),
+    ...(responsible === '' ? {} : { responsible }),
+    source: { file: ctx.file, sheet: ctx.sheet, row: rec.rowNumber },
+  };
+}
+
+export function missingValue<K extends string>(rec: TableRecord<K>, key: K, ctx: SheetContext, hint: string): void {
+  const column = rec.header(key);
+  ctx.error({
+    code: ISSUE_CODES.missingValue,
+    message: `${ctx.where(rec.rowNumber, column)}cellen är tom. ${hint}`,
+    row: rec.rowNumber,
+    column,
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Reads a CSV file (the `Aktiviteter` sheet saved as CSV) into a text grid.
+ *
+ * - Encoding: UTF-8 (BOM optional); when the bytes are not valid UTF-8 they are taken as
+ *   Windows-1252, which is what Swedish Excel writes for "CSV (semikolonavgränsad)".
+ * - Delimiter: `;` or `,`. An Excel `sep=;` first line wins; otherwise both are tried and
+ *   the one that yields a header row with the required columns is used (failing that, the
+ *   one that occurs most often outside quotes on the first non-empty line).
+ * - Row numbers: the 1-based line on which each record starts, so a quoted field with
+ *   line breaks does not shift the numbers of the rows below it.
+ */
+import iconv from 'iconv-lite';
+import Papa from 'papaparse';
+import type { Grid, GridRow } from './table.js';
+import { cellToText } from './text.js';
+
+export type CsvDelimiter = ';' | ',';
+
+export interface CsvQuoteProblem {
+  /** Line on which the record with the problem starts. */
+  readonly row: number;
+  readonly kind: 'unclosed' | 'misplaced';
+}
+
+export interface CsvParseResult {
+  readonly grid: Grid;
+  readonly delimiter: CsvDelimiter;
+  readonly quoteProblems: readonly CsvQuoteProblem[];
+}
+
+/** Decodes the bytes: UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252. */
+export function decodeCsv(bytes: Uint8Array): string {
+  const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // A BOM says UTF-8 even if a few bytes are broken; otherwise it is Windows-1252.
+    text = hasBom ? new TextDecoder('utf-8').decode(bytes) : iconv.decode(bytes, 'win1252');
+  }
+  return text.replace(/^\uFEFF/, '');
+}
+
+/** Parses already-decoded CSV text with the given delimiter. */
+export function parseCsvText(text: string, delimiter: CsvDelimiter, sheet: string): CsvParseResult {
+  // One newline convention makes line counting trivial; line breaks inside quoted fields
+  // become `\n` too, which is what cells use anyway.
+  let body = text.replace(/\r\n?/g, '\n');
+  let lineOffset = 0;
+  const sep = /^sep=(.)\n/i.exec(body);
+  if (sep) {
+    body = body.slice(sep[0].length);
+    lineOffset = 1;
+  }
+
+  const rows: GridRow[] = [];
+  const quoteProblems: CsvQuoteProblem[] = [];
+  let recordStart = 0;
+  let line = 1 + lineOffset;
+  Papa.parse<string[]>(body, {
+    delimiter,
+    newline: '\n',
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: false,
+    step: (result) => {
+      const rowNumber = line;
+      const end = result.meta.cursor;
+      line += countNewlines(body, recordStart, end);
+      recordStart = end;
+      // One problem per record; an unclosed quote is the one worth telling.
+      const quoteErrors = result.errors.filter((error) => error.type === 'Quotes');
+      if (quoteErrors.length > 0) {
+        const unclosed = quoteErrors.some((error) => error.code === 'MissingQuotes');
+        quoteProblems.push({ row: rowNumber, kind: unclosed ? 'unclosed' : 'misplaced' });
+      }
+      rows.push({ rowNumber, cells: result.data.map(cellToText) });
+    },
+  });
+  return { grid: { sheet, rows }, delimiter, quoteProblems };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** The delimiter named by an Excel `sep=;` first line, if any. */
+export function declaredDelimiter(text: string): CsvDelimiter | undefined {
+  const m = /^sep=(.)\r?\n/i.exec(text);
+  return m?.[1] === ';' || m?.[1] === ',' ? m[1] : undefined;
+}
+
+/** Which of `;` and `,` occurs most often outside quotes in the first lines (ties: `;`). */
+export function guessDelimiter(text: string, maxLines = 20): CsvDelimiter {
+  let inQuotes = false;
+  let semicolons = 0;
+  let commas = 0;
+  let lines = 0;
+  for (const ch of text) {
+    if (ch === '"') inQuotes = !inQuotes;
+    else if (inQuotes) continue;
+    else if (ch === ';') semicolons++;
+    else if (ch === ',') commas++;
+    else if (ch === '\n' && ++lines >= maxLines) break;
+  }
+  return commas > semicolons ? ',' : ';';
+}

@@ -1,0 +1,111 @@
+/**
+ * Collects the errors and warnings found while parsing one upload, and formats the
+ * "where" part of each Swedish message.
+ */
+import type { InputIssue } from '../domain.js';
+import { excerpt } from './text.js';
+
+/** Stable issue codes emitted by the parser. */
+export const ISSUE_CODES = {
+  unsupportedFileType: 'unsupported_file_type',
+  emptyFile: 'empty_file',
+  unreadableWorkbook: 'unreadable_workbook',
+  csvQuoteError: 'csv_quote_error',
+  missingSheet: 'missing_sheet',
+  missingColumn: 'missing_column',
+  duplicateColumn: 'duplicate_column',
+  extraColumn: 'extra_column',
+  missingValue: 'missing_value',
+  unknownStatus: 'unknown_status',
+  unknownAssessment: 'unknown_assessment',
+  duplicateGoal: 'duplicate_goal',
+  invalidGoalId: 'invalid_goal_id',
+  valueTooLong: 'value_too_long',
+  tooManyRows: 'too_many_rows',
+  unknownCaseField: 'unknown_case_field',
+  duplicateCaseField: 'duplicate_case_field',
+  emptyCaseField: 'empty_case_field',
+} as const;
+export type IssueCode = (typeof ISSUE_CODES)[keyof typeof ISSUE_CODES];
+
+export interface IssueInit {
+  readonly code: IssueCode;
+  readonly message: string;
+  readonly sheet?: string;
+  readonly row?: number;
+  readonly column?: string;
+  readonly value?: string;
+}
+
+/** Longest `value` copied into an issue (the message already quotes a short excerpt). */
+const MAX_ISSUE_VALUE = 200;
+
+export class IssueCollector {
+  readonly errors: InputIssue[] = [];
+  readonly warnings: InputIssue[] = [];
+
+  constructor(readonly file: string) {}
+
+  error(init: IssueInit): void {
+    this.errors.push(this.build(init));
+  }
+
+  warning(init: IssueInit): void {
+    this.warnings.push(this.build(init));
+  }
+
+  private build(init: IssueInit): InputIssue {
+    const value = init.value === undefined ? undefined : excerpt(init.value, MAX_ISSUE_VALUE);
+    return {
+      code: init.code,
+      message: init.message,
+      file: this.file,
+      ...(init.sheet === undefined ? {} : { sheet: init.sheet }),
+      ...(init.row === undefined ? {} : { row: init.row }),
+      ...(init.column === undefined ? {} : { column: init.column }),
+      ...(value === undefined ? {} : { value }),
+    };
+  }
+}
+
+/**
+ * Everything a sheet interpreter needs to report issues: which sheet, whether the
+ * source is a CSV file (no tabs to name), and the collector.
+ */
+export class SheetContext {
+  constructor(
+    readonly issues: IssueCollector,
+    /** The sheet's name as written in the workbook (or `Aktiviteter` for CSV). */
+    readonly sheet: string,
+    readonly isCsv: boolean,
+  ) {}
+
+  get file(): string {
+    return this.issues.file;
+  }
+
+  /** `Fliken "Mål"` for workbooks, `Filen` for CSV: the subject of sheet-level messages. */
+  sheetLabel(): string {
+    return this.isCsv ? 'Filen' : `Fliken "${this.sheet}"`;
+  }
+
+  /**
+   * The "where" prefix of a message, e.g. `Fliken "Mål", rad 7, kolumn "Status": ` or
+   * (CSV) `Rad 7, kolumn "Status": `.
+   */
+  where(row?: number, column?: string): string {
+    const parts: string[] = [];
+    if (!this.isCsv) parts.push(`Fliken "${this.sheet}"`);
+    if (row !== undefined) parts.push(parts.length === 0 ? `Rad ${row}` : `rad ${row}`);
+    if (column !== undefined) parts.push(`kolumn "${column}"`);
+    return parts.length === 0 ? '' : `${parts.join(', ')}: `;
+  }
+
+  error(init: Omit<IssueInit, 'sheet'>): void {
+    this.issues.error({ ...init, sheet: this.sheet });
+  }
+
+  warning(init: Omit<IssueInit, 'sheet'>): void {
+    this.issues.warning({ ...init, sheet: this.sheet });
+  }
+}

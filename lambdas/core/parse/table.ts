@@ -1,0 +1,252 @@
+/**
+ * Generic "table in a sheet" handling shared by the workbook sheets and CSV files:
+ * find the header row (which need not be row 1), map the known columns, warn about
+ * extra ones, and hand out the non-empty data rows below it.
+ */
+import { ISSUE_CODES, type SheetContext } from './issues.js';
+import { columnLetter, looseKey, quotedList, swedishNumber } from './text.js';
+
+/** One row of a sheet, cells already turned into text (see `cellToText`). */
+export interface GridRow {
+  /** 1-based Excel row number, or for CSV the line on which the record starts. */
+  readonly rowNumber: number;
+  readonly cells: readonly string[];
+  /** `true` where the cell's text was copied from the top-left cell of a merged range. */
+  readonly fromMerge?: readonly boolean[];
+}
+
+export interface Grid {
+  /** The sheet's name as written in the workbook (`Aktiviteter` for CSV). */
+  readonly sheet: string;
+  readonly rows: readonly GridRow[];
+}
+
+export const MAX_HEADER_SEARCH_ROWS = 20;
+export const MAX_DATA_ROWS = 20_000;
+export const MAX_CELL_LENGTH = 10_000;
+
+/** The cell's own text: `""` where the text only came from a merged range. */
+export function ownCell(row: GridRow, index: number): string {
+  return row.fromMerge?.[index] ? '' : (row.cells[index] ?? '');
+}
+
+/** A row is blank when every cell is empty or only holds text copied from a merge. */
+export function isBlankRow(row: GridRow): boolean {
+  return row.cells.every((_, i) => ownCell(row, i) === '');
+}
+
+export interface ColumnSpec<K extends string> {
+  readonly key: K;
+  /** The header as the template writes it (used in messages). */
+  readonly header: string;
+  /** Other accepted spellings (compared with `looseKey`). */
+  readonly aliases?: readonly string[];
+  readonly required: boolean;
+}
+
+export interface LocatedColumn {
+  readonly index: number;
+  /** The header text as written in the file. */
+  readonly header: string;
+}
+
+export interface TableLayout<K extends string> {
+  /** Index into `grid.rows` of the header row. */
+  readonly headerIndex: number;
+  readonly headerRowNumber: number;
+  readonly columns: Partial<Record<K, LocatedColumn>>;
+}
+
+function specMatches<K extends string>(spec: ColumnSpec<K>, key: string): boolean {
+  return looseKey(spec.header) === key || (spec.aliases ?? []).some((alias) => looseKey(alias) === key);
+}
+
+/** For one row: which cell indexes match each spec. */
+function matchRow<K extends string>(row: GridRow, specs: readonly ColumnSpec<K>[]): Map<K, number[]> {
+  const found = new Map<K, number[]>();
+  row.cells.forEach((_, index) => {
+    const key = looseKey(ownCell(row, index));
+    if (key === '') return;
+    const spec = specs.find((s) => specMatches(s, key));
+    if (!spec) return;
+    const list = found.get(spec.key) ?? [];
+    list.push(index);
+    found.set(spec.key, list);
+  });
+  return found;
+}
+
+/**
+ * Finds the header row: the first of the first {@link MAX_HEADER_SEARCH_ROWS} rows that
+ * holds every required header. Reports `missing_column` (per missing header, naming the
+ * ones that were found), `duplicate_column` and `extra_column`. Returns undefined when no
+ * header row was found.
+ */
+export function locateTable<K extends string>(
+  grid: Grid,
+  specs: readonly ColumnSpec<K>[],
+  ctx: SheetContext,
+): TableLayout<K> | undefined {
+  const required = specs.filter((s) => s.required);
+  let best: { index: number; found: Map<K, number[]>; requiredCount: number } | undefined;
+  let headerIndex = -1;
+  let headerFound: Map<K, number[]> | undefined;
+
+  const limit = Math.min(grid.rows.length, MAX_HEADER_SEARCH_ROWS);
+  for (let i = 0; i < limit; i++) {
+    const row = grid.rows[i];
+    if (!row) continue;
+    const found = matchRow(row, specs);
+    const requiredCount = required.filter((s) => found.has(s.key)).length;
+    if (requiredCount === required.length) {
+      headerIndex = i;
+      headerFound = found;
+      break;
+    }
+    if (requiredCount > 0 && (!best || requiredCount > best.requiredCount)) best = { index: i, found, requiredCount };
+  }
+
+  if (headerIndex < 0 || !headerFound) {
+    reportMissingColumns(grid, specs, ctx, best);
+    return undefined;
+  }
+
+  const headerRow = grid.rows[headerIndex]!;
+  const columns: Partial<Record<K, LocatedColumn>> = {};
+  for (const spec of specs) {
+    const indexes = headerFound.get(spec.key);
+    const first = indexes?.[0];
+    if (first === undefined) continue;
+    const header = headerRow.cells[first] ?? spec.header;
+    columns[spec.key] = { index: first, header };
+    if (indexes && indexes.length > 1) {
+      const letters = indexes.map(columnLetter);
+      ctx.error({
+        code: ISSUE_CODES.duplicateColumn,
+        message:
+          `${ctx.where(headerRow.rowNumber, header)}rubriken "${spec.header}" finns i flera kolumner ` +
+          `(${letters.join(', ')}). Varje rubrik får bara finnas en gång – ta bort eller byt namn på de extra kolumnerna.`,
+        row: headerRow.rowNumber,
+        column: header,
+      });
+    }
+  }
+
+  const known = specs.map((s) => s.header).join(', ');
+  headerRow.cells.forEach((_, index) => {
+    const text = ownCell(headerRow, index);
+    if (text === '' || specs.some((s) => specMatches(s, looseKey(text)))) return;
+    ctx.warning({
+      code: ISSUE_CODES.extraColumn,
+      message:
+        `${ctx.where(headerRow.rowNumber, text)}kolumnen känns inte igen och läses inte in. ` +
+        `Kolumner som läses in: ${known}. Om kolumnen ska vara med, kontrollera stavningen av rubriken.`,
+      row: headerRow.rowNumber,
+      column: text,
+    });
+  });
+
+  return { headerIndex, headerRowNumber: headerRow.rowNumber, columns };
+}
+
+function reportMissingColumns<K extends string>(
+  grid: Grid,
+  specs: readonly ColumnSpec<K>[],
+  ctx: SheetContext,
+  best: { index: number; found: Map<K, number[]> } | undefined,
+): void {
+  const bestRow = best ? grid.rows[best.index] : undefined;
+  const foundHeaders: string[] = [];
+  if (best && bestRow) {
+    for (const spec of specs) {
+      const index = best.found.get(spec.key)?.[0];
+      if (index !== undefined) foundHeaders.push(bestRow.cells[index] ?? spec.header);
+    }
+  }
+  const foundText =
+    best && bestRow
+      ? `Hittade rubriker på rad ${bestRow.rowNumber}: ${quotedList(foundHeaders)}.`
+      : `Ingen av rubrikerna hittades på de ${MAX_HEADER_SEARCH_ROWS} första raderna.`;
+  const requiredList = specs.filter((s) => s.required).map((s) => s.header);
+  for (const spec of specs) {
+    if (!spec.required || best?.found.has(spec.key)) continue;
+    ctx.error({
+      code: ISSUE_CODES.missingColumn,
+      message:
+        `${ctx.sheetLabel()} saknar kolumnen "${spec.header}". ${foundText} ` +
+        `Rubrikerna ${quotedList(requiredList)} måste stå på samma rad, inom de ${MAX_HEADER_SEARCH_ROWS} första raderna. ` +
+        `Lägg till kolumnen eller rätta stavningen av rubriken.`,
+      ...(bestRow ? { row: bestRow.rowNumber } : {}),
+      column: spec.header,
+    });
+  }
+}
+
+export interface TableRecord<K extends string> {
+  readonly rowNumber: number;
+  /** The cell's text (`""` when empty or when the column is absent). */
+  get(key: K): string;
+  /** The column's header as written (or the template's header when the column is absent). */
+  header(key: K): string;
+  /** Whether the column exists in this sheet. */
+  has(key: K): boolean;
+  /** Columns whose value was too long (already reported): skip further checks on them. */
+  readonly tooLong: ReadonlySet<K>;
+}
+
+/**
+ * The non-blank rows below the header. Reports `too_many_rows` (and returns undefined)
+ * when there are more than {@link MAX_DATA_ROWS}, and `value_too_long` for every known
+ * cell longer than {@link MAX_CELL_LENGTH} characters.
+ */
+export function tableRecords<K extends string>(
+  grid: Grid,
+  specs: readonly ColumnSpec<K>[],
+  layout: TableLayout<K>,
+  ctx: SheetContext,
+): TableRecord<K>[] | undefined {
+  const rows = grid.rows.slice(layout.headerIndex + 1).filter((row) => !isBlankRow(row));
+  if (rows.length > MAX_DATA_ROWS) {
+    ctx.error({
+      code: ISSUE_CODES.tooManyRows,
+      message:
+        `${ctx.sheetLabel()} har ${swedishNumber(rows.length)} rader med innehåll under rubrikraden, ` +
+        `men högst ${swedishNumber(MAX_DATA_ROWS)} rader kan läsas in. Ta bort rader som inte behövs eller dela upp filen.`,
+      value: String(rows.length),
+    });
+    return undefined;
+  }
+  const headerOf = (key: K): string =>
+    layout.columns[key]?.header ?? specs.find((s) => s.key === key)?.header ?? String(key);
+
+  return rows.map((row) => {
+    const tooLong = new Set<K>();
+    for (const spec of specs) {
+      const column = layout.columns[spec.key];
+      if (!column) continue;
+      const text = row.cells[column.index] ?? '';
+      if (text.length > MAX_CELL_LENGTH) {
+        tooLong.add(spec.key);
+        ctx.error({
+          code: ISSUE_CODES.valueTooLong,
+          message:
+            `${ctx.where(row.rowNumber, column.header)}texten är ${swedishNumber(text.length)} tecken lång, ` +
+            `men högst ${swedishNumber(MAX_CELL_LENGTH)} tecken får plats i en cell. Korta ner texten.`,
+          row: row.rowNumber,
+          column: column.header,
+          value: text,
+        });
+      }
+    }
+    return {
+      rowNumber: row.rowNumber,
+      get: (key: K) => {
+        const column = layout.columns[key];
+        return column ? (row.cells[column.index] ?? '') : '';
+      },
+      header: headerOf,
+      has: (key: K) => layout.columns[key] !== undefined,
+      tooLong,
+    };
+  });
+}

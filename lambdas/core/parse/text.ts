@@ -1,0 +1,106 @@
+/**
+ * Small text helpers shared by the parsers: turning raw cell values into the text the
+ * rest of the pipeline sees, and the loose comparison used for headers, sheet names,
+ * statuses and assessments.
+ */
+
+/**
+ * The text of one cell as staff meant it.
+ * - `null`/`undefined` → `""`.
+ * - strings: Unicode NFC; `\r\n` and `\r` become `\n`; each line loses its trailing
+ *   spaces; leading/trailing empty lines are dropped; the whole is trimmed.
+ * - numbers: integers as integers (`3` → `"3"`), other numbers without float noise
+ *   (`0.30000000000000004` → `"0.3"`).
+ * - booleans: as Swedish Excel shows them (`SANT` / `FALSKT`).
+ * - dates: ISO `yyyy-mm-dd` (read-excel-file returns dates at UTC midnight).
+ */
+export function cellToText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return normalizeMultiline(value);
+  if (typeof value === 'number') return numberToText(value);
+  if (typeof value === 'boolean') return value ? 'SANT' : 'FALSKT';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  return normalizeMultiline(String(value));
+}
+
+export function normalizeMultiline(text: string): string {
+  const lines = text
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+$/u, ''));
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start] === '') start++;
+  while (end > start && lines[end - 1] === '') end--;
+  return lines.slice(start, end).join('\n').trim();
+}
+
+function numberToText(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 });
+  return String(Number(n.toPrecision(15)));
+}
+
+/**
+ * The loose form used to compare headers, sheet names and enumerated values:
+ * NFC, lower case, internal whitespace (incl. line breaks and non-breaking spaces)
+ * collapsed to one space, trimmed, and a trailing `*` or `:` ignored.
+ */
+export function looseKey(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .replace(/[\s*:]+$/u, '')
+    .trim();
+}
+
+/** Finds the canonical form of `raw` among `allowed`, compared with {@link looseKey}. */
+export function matchCanonical<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
+  const key = looseKey(raw);
+  return allowed.find((candidate) => looseKey(candidate) === key);
+}
+
+/** Zero-based column index → Excel column letters (0 → `A`, 27 → `AB`). */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let letters = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    letters = String.fromCharCode(65 + rem) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}
+
+/** Excel column letters → zero-based index (`A` → 0). Returns -1 for anything else. */
+export function columnIndex(letters: string): number {
+  if (!/^[A-Za-z]{1,3}$/.test(letters)) return -1;
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
+/** `20000` → `"20 000"`: how numbers are written in Swedish messages. */
+export function swedishNumber(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+/** A value shortened for quoting inside a message. */
+export function excerpt(text: string, max = 60): string {
+  const oneLine = text.replace(/\s+/gu, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/** `["a","b","c"]` → `a, b eller c` (for Swedish messages). */
+export function listOr(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} eller ${items[items.length - 1]}`;
+}
+
+/** `["a","b"]` → `"a", "b"`. */
+export function quotedList(items: readonly string[]): string {
+  return items.map((item) => `"${item}"`).join(', ');
+}

@@ -1,0 +1,156 @@
+/**
+ * Receipts: what staff get back for every upload and every close, as JSON in the
+ * output bucket. Field names are English (machines read them); `message` and every
+ * issue's `message` are Swedish (people read them).
+ */
+import { formatPeriod, type InputIssue, type Period } from './domain.js';
+
+export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed';
+
+export interface UploadReceipt {
+  readonly kind: 'upload';
+  readonly status: UploadReceiptStatus;
+  readonly period: string;
+  readonly file: string;
+  readonly key: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  readonly counts?: { readonly goals: number; readonly activities: number; readonly caseSections: number };
+  readonly errors: readonly InputIssue[];
+  readonly warnings: readonly InputIssue[];
+}
+
+export type ClosureReceiptStatus = 'closed' | 'rejected';
+
+export interface ClosureReceipt {
+  readonly kind: 'closure';
+  readonly status: ClosureReceiptStatus;
+  readonly period: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  readonly document?: string;
+  readonly uploads?: readonly string[];
+  readonly counts?: { readonly goals: number; readonly activities: number };
+  readonly errors: readonly InputIssue[];
+  readonly warnings: readonly InputIssue[];
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function acceptedUploadReceipt(args: {
+  period: Period;
+  file: string;
+  key: string;
+  receivedAt: Date;
+  counts: { goals: number; activities: number; caseSections: number };
+  warnings: readonly InputIssue[];
+}): UploadReceipt {
+  const { counts } = args;
+  const parts = [plural(counts.goals, 'mål', 'mål'), plural(counts.activities, 'aktivitet', 'aktiviteter')];
+  if (counts.caseSections > 0) parts.push(plural(counts.caseSections, 'ärendetext', 'ärendetexter'));
+  const warn = args.warnings.length > 0 ? ` ${plural(args.warnings.length, 'varning', 'varningar')}, se nedan.` : '';
+  return {
+    kind: 'upload',
+    status: 'accepted',
+    period: formatPeriod(args.period),
+    file: args.file,
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.file}" är mottagen och gäller för tertial ${args.period.tertial} ${args.period.year}: ${parts.join(', ')}.${warn}`,
+    counts: args.counts,
+    errors: [],
+    warnings: args.warnings,
+  };
+}
+
+export function rejectedUploadReceipt(args: {
+  period: Period;
+  file: string;
+  key: string;
+  receivedAt: Date;
+  errors: readonly InputIssue[];
+  warnings: readonly InputIssue[];
+  hasPreviousVersion: boolean;
+}): UploadReceipt {
+  const keep = args.hasPreviousVersion
+    ? ' Den tidigare godkända versionen av filen gäller fortfarande.'
+    : ' Inget från filen har sparats.';
+  return {
+    kind: 'upload',
+    status: 'rejected',
+    period: formatPeriod(args.period),
+    file: args.file,
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.file}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas.${keep} Rätta felen och ladda upp filen igen.`,
+    errors: args.errors,
+    warnings: args.warnings,
+  };
+}
+
+export function closedPeriodIssue(file: string, period: Period): InputIssue {
+  return {
+    code: 'period_closed',
+    message: `Tertial ${period.tertial} ${period.year} är redan stängd, så filen kan inte längre ändra rapporten. Kontakta nämndsekreteraren om tertialen behöver öppnas igen.`,
+    file,
+  };
+}
+
+export function removedUploadReceipt(args: { period: Period; file: string; key: string; receivedAt: Date }): UploadReceipt {
+  return {
+    kind: 'upload',
+    status: 'removed',
+    period: formatPeriod(args.period),
+    file: args.file,
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.file}" är borttagen och dess mål och aktiviteter ingår inte längre i tertial ${args.period.tertial} ${args.period.year}.`,
+    errors: [],
+    warnings: [],
+  };
+}
+
+export function closedReceipt(args: {
+  period: Period;
+  receivedAt: Date;
+  document: string;
+  uploads: readonly string[];
+  counts: { goals: number; activities: number };
+  warnings: readonly InputIssue[];
+}): ClosureReceipt {
+  return {
+    kind: 'closure',
+    status: 'closed',
+    period: formatPeriod(args.period),
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Tertial ${args.period.tertial} ${args.period.year} är stängd. Dokumentet är klart: ${args.document} (${plural(args.counts.goals, 'mål', 'mål')}, ${plural(args.counts.activities, 'aktivitet', 'aktiviteter')} från ${plural(args.uploads.length, 'fil', 'filer')}).`,
+    document: args.document,
+    uploads: args.uploads,
+    counts: args.counts,
+    errors: [],
+    warnings: args.warnings,
+  };
+}
+
+export function rejectedClosureReceipt(args: {
+  period: Period;
+  receivedAt: Date;
+  errors: readonly InputIssue[];
+  warnings: readonly InputIssue[];
+}): ClosureReceipt {
+  return {
+    kind: 'closure',
+    status: 'rejected',
+    period: formatPeriod(args.period),
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Tertial ${args.period.tertial} ${args.period.year} kunde inte stängas: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. Tertialen är fortfarande öppen; rätta felen och stäng igen.`,
+    errors: args.errors,
+    warnings: args.warnings,
+  };
+}
+
+export function receiptJson(receipt: UploadReceipt | ClosureReceipt): string {
+  return `${JSON.stringify(receipt, null, 2)}\n`;
+}

@@ -1,0 +1,19 @@
+/** Lambda entry point for upload events (ObjectCreated / ObjectRemoved under uploads/). */
+import type { S3Event } from 'aws-lambda';
+import { dispatchS3Event } from '../core/dispatch.js';
+import type { Log } from '../core/log.js';
+import { powertoolsLog } from '../core/powertools-log.js';
+import { createRuntime, type Runtime } from '../storage/runtime.js';
+import { ingestUpload, type IngestOutcome } from './ingest.js';
+
+export function makeIngestHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
+  const deps = { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket };
+  return (event: S3Event): Promise<IngestOutcome[]> => dispatchS3Event(event, 'ingest', log, (e) => ingestUpload(deps, e));
+}
+
+let cached: ReturnType<typeof makeIngestHandler> | undefined;
+
+export const handler = (event: S3Event): Promise<IngestOutcome[]> => {
+  cached ??= makeIngestHandler(createRuntime(), powertoolsLog('tertial-ingest'));
+  return cached(event);
+};

@@ -1,0 +1,201 @@
+/**
+ * ingestUpload: one S3 event for one upload key → the period's state and a receipt.
+ *
+ * Parse and validate first (bad input becomes a receipt and a normal return), then
+ * stage the rows under a fresh generation, then commit with one conditional update
+ * of the period item. Infrastructure faults throw, so Lambda retries the event; a
+ * retry is safe because a commit is keyed on the event's sequencer.
+ */
+import { formatPeriod, type InputIssue } from '../core/domain.js';
+import type { ObjectEvent } from '../core/events.js';
+import { parseUploadKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
+import { withFields, type Log } from '../core/log.js';
+import { parseUpload } from '../core/parse/index.js';
+import {
+  acceptedUploadReceipt,
+  closedPeriodIssue,
+  receiptJson,
+  rejectedUploadReceipt,
+  removedUploadReceipt,
+  type UploadReceipt,
+} from '../core/receipt.js';
+import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import { countsOf, newGeneration, type FileEntry, type PeriodRepository } from '../storage/repository.js';
+
+export interface IngestDeps {
+  readonly objects: ObjectStore;
+  readonly repo: PeriodRepository;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly documentsBucket: string;
+}
+
+export type IngestOutcome =
+  | 'accepted'
+  | 'rejected'
+  | 'removed'
+  | 'refused_closed'
+  | 'stale'
+  | 'duplicate'
+  | 'missing'
+  | 'ignored';
+
+export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
+  const upload = parseUploadKey(event.key);
+  if (!upload) {
+    deps.log.warn('ignoring object outside the uploads layout', { bucket: event.bucket, key: event.key });
+    return 'ignored';
+  }
+  const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(upload.period), sequencer: event.sequencer });
+  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload);
+  log.info('upload event handled', { outcome, eventName: event.eventName });
+  return outcome;
+}
+
+async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
+  const { repo, objects } = deps;
+  const receivedAt = new Date(event.eventTime);
+  const before = await repo.getPeriod(upload.period);
+  const known = before?.files[upload.name];
+  if (known && known.sequencer > event.sequencer) return 'stale';
+
+  const object = await objects.get(event.bucket, event.key, event.versionId);
+  if (!object) {
+    // Deleted (or, without versioning, replaced) since the event: the later event decides.
+    log.warn('upload no longer exists; a later event will account for it');
+    return 'missing';
+  }
+  const parsed = await parseUpload(upload.name, object.bytes);
+  const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
+
+  if (known && known.sequencer === event.sequencer) {
+    // The same event again (S3 delivers at least once): its effect is in force; make
+    // sure its receipt exists, byte for byte the same as the first time.
+    if (known.lastOutcome === 'accepted' && parsed.ok) {
+      await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }));
+    } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
+      await writeReceipt(deps, upload, rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: known.generation !== undefined }));
+    }
+    return 'duplicate';
+  }
+
+  if (before?.state === 'CLOSED') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
+
+  const now = deps.clock();
+  if (!parsed.ok) {
+    const result = await repo.commitFile(upload.period, upload.name, event.sequencer, (current) => rejectedEntry(current, event), now);
+    if (result.outcome === 'stale') return 'stale';
+    if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
+    log.info('upload rejected', { errors: parsed.errors.length, codes: [...new Set(parsed.errors.map((e) => e.code))] });
+    await writeReceipt(
+      deps,
+      upload,
+      rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: result.previous?.generation !== undefined }),
+    );
+    return 'rejected';
+  }
+
+  const counts = countsOf(parsed.content);
+  const generation = newGeneration(now);
+  const chunks = await repo.stageUpload(upload.period, generation, upload.name, parsed.content);
+  let result: Awaited<ReturnType<PeriodRepository['commitFile']>>;
+  try {
+    result = await repo.commitFile(
+      upload.period,
+      upload.name,
+      event.sequencer,
+      () => ({
+        sequencer: event.sequencer,
+        generation,
+        chunks,
+        counts,
+        acceptedAt: now.toISOString(),
+        lastOutcome: 'accepted',
+        lastEventAt: event.eventTime,
+      }),
+      now,
+    );
+  } catch (err) {
+    await discardGeneration(repo, log, upload, generation, chunks);
+    throw err;
+  }
+  if (result.outcome !== 'committed') {
+    await discardGeneration(repo, log, upload, generation, chunks);
+    if (result.outcome === 'stale') return 'stale';
+    return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
+  }
+  if (result.previous?.generation) {
+    await discardGeneration(repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
+  }
+  log.info('upload accepted', { generation, ...counts, warnings: parsed.warnings.length });
+  await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts, warnings: parsed.warnings }));
+  return 'accepted';
+}
+
+async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
+  const receivedAt = new Date(event.eventTime);
+  const result = await deps.repo.commitFile(
+    upload.period,
+    upload.name,
+    event.sequencer,
+    () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
+    deps.clock(),
+  );
+  if (result.outcome === 'stale') {
+    if (result.previous?.sequencer === event.sequencer) {
+      await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
+      return 'duplicate';
+    }
+    return 'stale';
+  }
+  if (result.outcome === 'closed') {
+    log.warn('upload removed after the period closed; the closed document keeps its rows');
+    return refuseClosed(deps, log, upload, { period: upload.period, file: upload.name, key: event.key, receivedAt }, []);
+  }
+  if (result.previous?.generation) {
+    await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
+  }
+  await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
+  return 'removed';
+}
+
+function rejectedEntry(current: FileEntry | undefined, event: ObjectEvent): FileEntry {
+  // The accepted version in force (if any) stays in force.
+  return {
+    ...(current?.generation
+      ? { generation: current.generation, chunks: current.chunks, counts: current.counts, acceptedAt: current.acceptedAt }
+      : {}),
+    sequencer: event.sequencer,
+    lastOutcome: 'rejected',
+    lastEventAt: event.eventTime,
+  } as FileEntry;
+}
+
+async function refuseClosed(
+  deps: IngestDeps,
+  log: Log,
+  upload: UploadKey,
+  base: { period: UploadKey['period']; file: string; key: string; receivedAt: Date },
+  warnings: readonly InputIssue[],
+): Promise<IngestOutcome> {
+  log.info('upload refused: period is closed');
+  await writeReceipt(
+    deps,
+    upload,
+    rejectedUploadReceipt({ ...base, errors: [closedPeriodIssue(upload.name, upload.period)], warnings, hasPreviousVersion: false }),
+  );
+  return 'refused_closed';
+}
+
+async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt): Promise<void> {
+  await deps.objects.put(deps.documentsBucket, uploadReceiptKey(upload.period, upload.name), receiptJson(receipt), CONTENT_TYPES.json);
+}
+
+/** Garbage collection of rows no period item points at; a failure here loses nothing visible. */
+async function discardGeneration(repo: PeriodRepository, log: Log, upload: UploadKey, generation: string, chunks: number): Promise<void> {
+  try {
+    await repo.deleteGeneration(upload.period, generation, chunks);
+  } catch (err) {
+    log.warn('could not delete unreferenced rows; they are invisible and can be collected later', { generation, error: err });
+  }
+}

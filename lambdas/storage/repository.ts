@@ -1,0 +1,350 @@
+/**
+ * The table layout: the one module that knows every item shape and every conditional
+ * write. One table, keys `pk` and `sk`.
+ *
+ *   pk = PERIOD#{committee}#{year}#T{n}, sk = PERIOD
+ *     the period item, and the commit point: state (OPEN | CLOSED), version (bumped by
+ *     every commit), files (upload name → FileEntry), closure.
+ *   pk = PERIOD#…, sk = GEN#{generation}#{chunk}
+ *     the rows of one accepted upload, staged before the commit. They are visible only
+ *     while the period item's files map points at their generation.
+ *
+ * A reader follows the period item, so it never sees a mix of two versions of one
+ * upload; a commit is one conditional UpdateItem, which works the same on DynamoDB,
+ * DynamoDB Local and dynalite (none of the pipeline needs transactions).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Closure } from '../core/closure.js';
+import type { Activity, CaseSection, Goal, Period, UploadContent } from '../core/domain.js';
+import { ContentionError, UnprocessedItemsError } from './errors.js';
+
+export type PeriodState = 'OPEN' | 'CLOSED';
+
+export interface UploadCounts {
+  readonly goals: number;
+  readonly activities: number;
+  readonly caseSections: number;
+}
+
+/** What the period item records for one upload key. */
+export interface FileEntry {
+  /** Normalised sequencer of the newest event applied for this key. */
+  readonly sequencer: string;
+  /** Generation of the version in force; absent when no version is (rejected first upload, or deleted). */
+  readonly generation?: string;
+  readonly chunks?: number;
+  readonly counts?: UploadCounts;
+  /** When the version in force was accepted (ISO). */
+  readonly acceptedAt?: string;
+  /** The latest event's outcome for this key. */
+  readonly lastOutcome: 'accepted' | 'rejected' | 'deleted';
+  readonly lastEventAt: string;
+}
+
+export interface ClosureRecord {
+  readonly closedAt: string;
+  readonly documentKey: string;
+  /** The closure's meeting metadata, kept so a retry renders the same document. */
+  readonly closure: Closure;
+  /** Which template (key and version) the document was rendered with. */
+  readonly template?: string;
+}
+
+export interface PeriodRecord {
+  readonly period: Period;
+  readonly state: PeriodState;
+  readonly version: number;
+  readonly files: Readonly<Record<string, FileEntry>>;
+  readonly closure?: ClosureRecord;
+}
+
+export type CommitOutcome = 'committed' | 'stale' | 'closed';
+export type CloseOutcome = 'closed' | 'already_closed' | 'changed';
+
+/** Bytes of one staged chunk; DynamoDB's item limit is 400 KB including names. */
+const CHUNK_BYTES = 300_000;
+const BATCH_SIZE = 25;
+const MAX_OPTIMISTIC_ATTEMPTS = 20;
+const MAX_BATCH_ROUNDS = 10;
+
+type Entry = ({ t: 'g' } & Goal) | ({ t: 'a' } & Activity) | ({ t: 'c' } & CaseSection);
+
+export function periodPk(p: Period): string {
+  return `PERIOD#${p.committee}#${p.year}#T${p.tertial}`;
+}
+const PERIOD_SK = 'PERIOD';
+
+function chunkSk(generation: string, chunk: number): string {
+  return `GEN#${generation}#${String(chunk).padStart(5, '0')}`;
+}
+
+export function newGeneration(now: Date): string {
+  return `${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
+}
+
+export function countsOf(content: UploadContent): UploadCounts {
+  return { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length };
+}
+
+/** Splits an upload's entries into JSON chunks that each fit one item. */
+export function chunkContent(content: UploadContent): string[] {
+  const entries: Entry[] = [
+    ...content.goals.map((g) => ({ t: 'g' as const, ...g })),
+    ...content.activities.map((a) => ({ t: 'a' as const, ...a })),
+    ...content.caseSections.map((c) => ({ t: 'c' as const, ...c })),
+  ];
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const entry of entries) {
+    const json = JSON.stringify(entry);
+    const bytes = Buffer.byteLength(json) + 1;
+    if (current.length > 0 && size + bytes > CHUNK_BYTES) {
+      chunks.push(`[${current.join(',')}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(json);
+    size += bytes;
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push(`[${current.join(',')}]`);
+  return chunks;
+}
+
+export function unchunkContent(chunks: readonly string[]): UploadContent {
+  const goals: Goal[] = [];
+  const activities: Activity[] = [];
+  const caseSections: CaseSection[] = [];
+  for (const chunk of chunks) {
+    for (const { t, ...rest } of JSON.parse(chunk) as Entry[]) {
+      if (t === 'g') goals.push(rest as Goal);
+      else if (t === 'a') activities.push(rest as Activity);
+      else caseSections.push(rest as CaseSection);
+    }
+  }
+  return { goals, activities, caseSections };
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export class PeriodRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getPeriod(period: Period): Promise<PeriodRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: periodPk(period), sk: PERIOD_SK }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const item = out.Item;
+    return {
+      period,
+      state: item.state as PeriodState,
+      version: Number(item.version ?? 0),
+      files: (item.files ?? {}) as Record<string, FileEntry>,
+      ...(item.closure ? { closure: item.closure as ClosureRecord } : {}),
+    };
+  }
+
+  /** Creates the period item (OPEN, no files) unless it exists. Idempotent. */
+  async ensurePeriod(period: Period, now: Date): Promise<PeriodRecord> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: periodPk(period), sk: PERIOD_SK },
+        UpdateExpression:
+          'SET #state = if_not_exists(#state, :open), #version = if_not_exists(#version, :zero), #files = if_not_exists(#files, :empty), #createdAt = if_not_exists(#createdAt, :now)',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#files': 'files', '#createdAt': 'createdAt' },
+        ExpressionAttributeValues: { ':open': 'OPEN', ':zero': 0, ':empty': {}, ':now': now.toISOString() },
+      }),
+    );
+    const record = await this.getPeriod(period);
+    if (!record) throw new Error(`period item ${periodPk(period)} vanished after it was written`);
+    return record;
+  }
+
+  /** Writes an upload's rows under a fresh generation. Invisible until {@link commitFile}. */
+  async stageUpload(period: Period, generation: string, uploadName: string, content: UploadContent): Promise<number> {
+    const chunks = chunkContent(content);
+    const items = chunks.map((entries, i) => ({
+      pk: periodPk(period),
+      sk: chunkSk(generation, i),
+      upload: uploadName,
+      entries,
+    }));
+    try {
+      await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+    } catch (err) {
+      // Nothing points at this generation yet; remove what did arrive, then report the fault.
+      await this.deleteGeneration(period, generation, chunks.length).catch(() => undefined);
+      throw err;
+    }
+    return chunks.length;
+  }
+
+  async readGeneration(period: Period, generation: string): Promise<UploadContent> {
+    const chunks: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': periodPk(period), ':prefix': `GEN#${generation}#` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) chunks.push(String(item.entries));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return unchunkContent(chunks);
+  }
+
+  /** Deletes a generation's rows: the garbage of a superseded, removed or failed version. */
+  async deleteGeneration(period: Period, generation: string, chunks: number): Promise<void> {
+    const requests = Array.from({ length: chunks }, (_, i) => ({
+      DeleteRequest: { Key: { pk: periodPk(period), sk: chunkSk(generation, i) } },
+    }));
+    await this.batchWrite(requests);
+  }
+
+  /**
+   * Records the outcome of one event for one upload key, if and only if the period is
+   * open and the event is newer than the last one applied to that key. `next` builds
+   * the new entry from the one in force (so a rejected version keeps the accepted
+   * one's generation). Retries when another writer changed the same key in between.
+   */
+  async commitFile(
+    period: Period,
+    uploadName: string,
+    sequencer: string,
+    next: (current: FileEntry | undefined) => FileEntry,
+    now: Date,
+  ): Promise<{ outcome: CommitOutcome; previous?: FileEntry; record?: PeriodRecord }> {
+    for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt++) {
+      const record = (await this.getPeriod(period)) ?? (await this.ensurePeriod(period, now));
+      const current = record.files[uploadName];
+      if (current && current.sequencer >= sequencer) return { outcome: 'stale', previous: current, record };
+      if (record.state !== 'OPEN') return { outcome: 'closed', ...(current ? { previous: current } : {}), record };
+      const entry = next(current);
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: periodPk(period), sk: PERIOD_SK },
+            UpdateExpression: 'SET #files.#f = :entry, #updatedAt = :now ADD #version :one',
+            ConditionExpression: current
+              ? '#state = :open AND #files.#f.#seq = :prevSeq'
+              : '#state = :open AND attribute_not_exists(#files.#f)',
+            ExpressionAttributeNames: {
+              '#files': 'files',
+              '#f': uploadName,
+              '#state': 'state',
+              '#version': 'version',
+              '#updatedAt': 'updatedAt',
+              ...(current ? { '#seq': 'sequencer' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':entry': entry,
+              ':open': 'OPEN',
+              ':one': 1,
+              ':now': now.toISOString(),
+              ...(current ? { ':prevSeq': current.sequencer } : {}),
+            },
+          }),
+        );
+        return { outcome: 'committed', ...(current ? { previous: current } : {}) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // Someone else wrote this key or closed the period: read again and decide anew.
+      }
+    }
+    throw new ContentionError(`gave up committing ${uploadName} in ${periodPk(period)} after ${MAX_OPTIMISTIC_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Flips the period OPEN → CLOSED, but only if no upload was committed since the
+   * caller read `expectedVersion`, so the document rendered from that read is exactly
+   * what the closed period holds.
+   */
+  async closePeriod(period: Period, expectedVersion: number, closure: ClosureRecord): Promise<CloseOutcome> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: periodPk(period), sk: PERIOD_SK },
+          UpdateExpression: 'SET #state = :closed, #closure = :closure',
+          ConditionExpression: '#state = :open AND #version = :v',
+          ExpressionAttributeNames: { '#state': 'state', '#closure': 'closure', '#version': 'version' },
+          ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':v': expectedVersion, ':closure': closure },
+        }),
+      );
+      return 'closed';
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const now = await this.getPeriod(period);
+      return now?.state === 'CLOSED' ? 'already_closed' : 'changed';
+    }
+  }
+
+  /** The uploads in force, sorted by name, with their rows. */
+  async readActiveUploads(record: PeriodRecord): Promise<{ name: string; entry: FileEntry; content: UploadContent }[]> {
+    const active = Object.entries(record.files)
+      .filter(([, entry]) => entry.generation !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Promise.all(
+      active.map(async ([name, entry]) => ({
+        name,
+        entry,
+        content: await this.readGeneration(record.period, entry.generation as string),
+      })),
+    );
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
+    // A few batches in flight at once: fast on DynamoDB, gentle on dynalite.
+    const concurrency = 4;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++] as Record<string, unknown>[];
+        await this.writeBatchFully(batch);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  }
+
+  /** BatchWriteItem may return UnprocessedItems under throttling: resend them with backoff. */
+  private async writeBatchFully(batch: Record<string, unknown>[]): Promise<void> {
+    let pending = batch;
+    for (let round = 0; round < MAX_BATCH_ROUNDS && pending.length > 0; round++) {
+      if (round > 0) await sleep(Math.min(2000, 25 * 2 ** round) * (0.5 + Math.random()));
+      const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+    }
+    if (pending.length > 0) {
+      throw new UnprocessedItemsError(`${pending.length} items still unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The key schema both the CDK stack and the local stack create the table with. */
+export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;

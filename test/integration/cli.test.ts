@@ -1,0 +1,84 @@
+/**
+ * The `tertial` command as a person runs it: a separate process, its exit code and
+ * what it prints. `local --once` is the README's `npm start -- --once`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docxText } from '../helpers/docx-text.js';
+import { missingReferenceLines } from '../helpers/reference.js';
+import { ACTIVITY_HEADER, buildWorkbook } from '../helpers/workbook.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'tertial.mjs');
+
+function tertial(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tertial-cli-'));
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('tertial local --once', () => {
+  it('runs the examples through the local stack and leaves a document holding every paragraph of the reference, in order', async () => {
+    const out = join(work, 'out');
+    const result = await tertial(['local', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Dokumentet: .*ks-maluppfoljning-2023-T3\.docx/);
+    const document = await readFile(join(out, 'ks-maluppfoljning-2023-T3.docx'));
+    expect(missingReferenceLines(docxText(document))).toEqual([]);
+  });
+});
+
+describe('tertial render', () => {
+  it('renders the examples offline to the same text as the pipeline', async () => {
+    const target = join(work, 'render.docx');
+    const examples = ['examples/ks-2023-T3-aktiviteter.xlsx', 'examples/ks-2023-T3-mal-och-arende.xlsx'];
+    const result = await tertial(['render', ...examples, '--committee', 'ks', '--period', '2023-T3', '--out', target]);
+    expect(result.code).toBe(0);
+    expect(missingReferenceLines(docxText(await readFile(target)))).toEqual([]);
+  });
+
+  it('refuses a bad file: every error on its own line naming the file and row, exit code 1, no document', async () => {
+    const bad = join(work, 'fel.xlsx');
+    await writeFile(
+      bad,
+      await buildWorkbook({
+        Aktiviteter: [ACTIVITY_HEADER, ['KS1', 'Något', 'X', 'Klar', ''], ['KS1', 'Annat', 'X', 'Pågående', ''], ['KS1', 'Tredje', 'X', 'kanske', '']],
+      }),
+    );
+    const target = join(work, 'fel.docx');
+    const result = await tertial(['render', bad, '--committee', 'ks', '--period', '2023-T3', '--out', target]);
+    expect(result.code).toBe(1);
+    const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('fel: '));
+    expect(errorLines).toHaveLength(2);
+    expect(errorLines[0]).toMatch(/fel\.xlsx.*[Rr]ad 2.*Status/);
+    expect(errorLines[1]).toMatch(/fel\.xlsx.*[Rr]ad 4.*kanske/);
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('says what is wrong with the arguments in one line', async () => {
+    const result = await tertial(['render', 'x.xlsx', '--committee', 'KS!', '--period', '2023-T9', '--out', join(work, 'y.docx')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/ingen giltig nämnd och period/);
+  });
+});

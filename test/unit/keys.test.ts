@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  closureKey,
+  closureReceiptKey,
+  decodeEventKey,
+  documentKey,
+  encodeEventKey,
+  normalizeSequencer,
+  parseClosureKey,
+  parseUploadKey,
+  routeInputEvent,
+  uploadKey,
+  uploadReceiptKey,
+} from '../../lambdas/core/keys.js';
+
+const period = { committee: 'ks', year: 2023, tertial: 3 } as const;
+
+describe('keys: the S3 layout', () => {
+  it('parses an upload key and formats it back', () => {
+    const key = 'uploads/ks/2023/T3/Mål och aktiviteter.xlsx';
+    expect(parseUploadKey(key)).toEqual({ period, name: 'Mål och aktiviteter.xlsx' });
+    expect(uploadKey(period, 'Mål och aktiviteter.xlsx')).toBe(key);
+  });
+
+  it.each([
+    'uploads/ks/2023/T4/a.xlsx',
+    'uploads/KS/2023/T3/a.xlsx',
+    'uploads/ks/23/T3/a.xlsx',
+    'uploads/ks/2023/T3/a.xls',
+    'uploads/ks/2023/T3/.xlsx',
+    'uploads/ks/2023/T3/sub/a.xlsx',
+    'uploads/ks/2023/T3/a.xlsx.json',
+    'closures/ks/2023/T3',
+    'uploads/ks/1999/T3/a.csv',
+  ])('refuses %s as an upload', (key) => {
+    expect(parseUploadKey(key)).toBeUndefined();
+  });
+
+  it('parses a closure key and refuses anything longer or shorter', () => {
+    expect(parseClosureKey(closureKey(period))).toEqual(period);
+    expect(parseClosureKey('closures/ks/2023/T3/extra')).toBeUndefined();
+    expect(parseClosureKey('closures/ks/2023')).toBeUndefined();
+  });
+
+  it('places documents and receipts where staff look for them', () => {
+    expect(documentKey(period)).toBe('documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx');
+    expect(uploadReceiptKey(period, 'a b.xlsx')).toBe('receipts/ks/2023/T3/a b.xlsx.json');
+    expect(closureReceiptKey(period)).toBe('receipts/ks/2023/T3/stangning.json');
+  });
+
+  it('routes events as the bucket notifications are configured', () => {
+    expect(routeInputEvent('uploads/ks/2023/T3/a.xlsx', 'created')).toBe('ingest');
+    expect(routeInputEvent('uploads/ks/2023/T3/a.csv', 'removed')).toBe('ingest');
+    expect(routeInputEvent('uploads/ks/2023/T3/a.txt', 'created')).toBeUndefined();
+    expect(routeInputEvent('closures/ks/2023/T3', 'created')).toBe('assemble');
+    expect(routeInputEvent('closures/ks/2023/T3', 'removed')).toBeUndefined();
+    expect(routeInputEvent('templates/ks.docx', 'created')).toBeUndefined();
+  });
+});
+
+describe('keys: S3 event encoding', () => {
+  it('decodes keys as S3 writes them into events (+ for space, UTF-8 percent-encoding)', () => {
+    expect(decodeEventKey('uploads/ks/2023/T3/M%C3%A5l+och+plan+%282%29.xlsx')).toBe('uploads/ks/2023/T3/Mål och plan (2).xlsx');
+    expect(decodeEventKey('uploads/ks/2023/T3/a%2Bb.xlsx')).toBe('uploads/ks/2023/T3/a+b.xlsx');
+    expect(decodeEventKey('%E0%A4%A')).toBeUndefined();
+  });
+
+  it('round-trips any key through the event encoding', () => {
+    for (const key of ['uploads/ks/2023/T3/Mål & plan 100%.xlsx', 'uploads/ks/2023/T3/a+b c.csv', 'closures/ks/2023/T1']) {
+      const encoded = encodeEventKey(key);
+      expect(encoded).not.toContain(' ');
+      expect(decodeEventKey(encoded)).toBe(key);
+    }
+  });
+
+  it('orders sequencers of different lengths after left-padding, as S3 documents', () => {
+    const a = normalizeSequencer('9');
+    const b = normalizeSequencer('0A');
+    const c = normalizeSequencer('00055AED6D43B6B5E5');
+    expect(a < b).toBe(true);
+    expect(b < c).toBe(true);
+    expect(normalizeSequencer('0a')).toBe(b);
+    expect(() => normalizeSequencer('xyz')).toThrow();
+  });
+});
