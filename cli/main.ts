@@ -172,7 +172,8 @@ async function localCommand(args: string[]): Promise<number> {
         out(`Kvitto ${name}: ${receipt?.message ?? 'saknas'}`);
         for (const issue of receipt?.errors ?? []) out(`  fel: ${formatIssue(issue)}`);
       }
-      await runtime.clients.s3.send(new PutObjectCommand({ Bucket: config.uploadsBucket, Key: closureKey(period), Body: '' }));
+      // An explicit length: the SDK cannot tell an empty body from a stream of unknown length.
+      await runtime.clients.s3.send(new PutObjectCommand({ Bucket: config.uploadsBucket, Key: closureKey(period), Body: '', ContentLength: 0 }));
       await stack.idle();
       const receipt = await readJson<ClosureReceipt>(runtime, closureReceiptKey(period));
       out(`Stängning: ${receipt?.message ?? 'inget kvitto'}`);
@@ -301,8 +302,9 @@ async function closeCommand(args: string[]): Promise<number> {
   const runtime = localClient();
   try {
     const started = Date.now();
+    const payload = Object.keys(body).length ? JSON.stringify(body) : '';
     await runtime.clients.s3.send(
-      new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: closureKey(period), Body: Object.keys(body).length ? JSON.stringify(body) : '' }),
+      new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: closureKey(period), Body: payload, ContentLength: Buffer.byteLength(payload) }),
     );
     const receipt = await waitForReceipt<ClosureReceipt>(runtime, closureReceiptKey(period), started);
     process.stdout.write(`${receipt.message}\n`);

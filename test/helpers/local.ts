@@ -22,7 +22,7 @@ export async function startTestStack(options: { log?: Log } = {}): Promise<TestS
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
     async put(key: string, body: Uint8Array | string) {
-      await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }));
     },
     async remove(key: string) {
       await s3.send(new DeleteObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key }));

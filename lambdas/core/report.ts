@@ -1,0 +1,574 @@
+/**
+ * The template's view model: the one module that knows every tag a report template may
+ * use (`REPORT_TAGS`) and builds the values for them from a period's uploads.
+ *
+ * Every tag always has a value: text is a string ('' at worst), optional parts come with
+ * a `has…` flag, and every text that may span lines is a list of paragraphs, because the
+ * template makes one Word paragraph per item (docxtemplater runs with `linebreaks: false`).
+ */
+import type { Closure } from './closure.js';
+import type { CommitteeConfig } from './committee.js';
+import type { Activity, CaseSection, Goal, InputIssue, Period, SourceRef, UploadContent } from './domain.js';
+
+// ---------------------------------------------------------------------------------------
+// The tags
+
+export type TagSpec =
+  | { readonly type: 'text'; readonly description: string }
+  | { readonly type: 'flag'; readonly description: string }
+  | { readonly type: 'list'; readonly description: string; readonly item: TagSpecs };
+export type TagSpecs = Readonly<Record<string, TagSpec>>;
+
+const paragraphItem = {
+  text: { type: 'text', description: 'One paragraph of text.' },
+} as const satisfies TagSpecs;
+
+/**
+ * Every tag a template may use, with the shape of its value. `checkTemplate` refuses any
+ * other tag; the contract test holds `buildReport`'s output to exactly this shape; the
+ * templates README lists them all.
+ */
+export const REPORT_TAGS = {
+  committeeName: { type: 'text', description: 'The committee, e.g. "Kommunstyrelsen" (page header).' },
+  committeeGenitive: { type: 'text', description: 'e.g. "Kommunstyrelsens".' },
+  municipality: { type: 'text', description: 'e.g. "Ånge kommun".' },
+  municipalityGenitive: { type: 'text', description: 'e.g. "Ånge kommuns" (vision heading).' },
+  administration: { type: 'text', description: 'e.g. "Kommunförvaltningen".' },
+  year: { type: 'text', description: 'e.g. "2023".' },
+  tertial: { type: 'text', description: '"1", "2" or "3".' },
+  tertialOrdinal: { type: 'text', description: '"första", "andra" or "tredje".' },
+  periodLabel: { type: 'text', description: 'e.g. "Tertial 3 2023".' },
+  reportTitle: {
+    type: 'text',
+    description: 'e.g. "Kommunstyrelsens måluppföljning tertialrapport 3 2023" (also the file\'s title property).',
+  },
+  hasDiarienummer: { type: 'flag', description: 'The closure gave a case number.' },
+  diarienummer: { type: 'text', description: 'e.g. "KS 2024/12", or "".' },
+  hasDocumentDate: { type: 'flag', description: 'The closure gave a document date.' },
+  documentDate: { type: 'text', description: 'yyyy-mm-dd, or "".' },
+  hasMeetingDate: { type: 'flag', description: 'The closure gave a meeting date.' },
+  meetingDate: { type: 'text', description: 'yyyy-mm-dd, or "".' },
+  proposalIntro: {
+    type: 'text',
+    description:
+      'e.g. "Kommunförvaltningen föreslår koncern- och finansutskottet föreslå kommunstyrelsen besluta att".',
+  },
+  proposals: {
+    type: 'list',
+    description: 'The proposed decisions (at least one).',
+    item: {
+      proposalNumber: { type: 'text', description: '"1", "2", …' },
+      proposalText: { type: 'text', description: 'e.g. "Godkänna redovisningen av …".' },
+    },
+  },
+  summary: { type: 'list', description: 'Ärendet i korthet (at least one paragraph).', item: paragraphItem },
+  hasConsiderations: { type: 'flag', description: 'Förvaltningens övervägande was given.' },
+  considerations: { type: 'list', description: 'Förvaltningens övervägande (may be empty).', item: paragraphItem },
+  vision: { type: 'list', description: "The municipality's vision.", item: paragraphItem },
+  focusAreas: {
+    type: 'list',
+    description: 'One section per focus area, in the order of the committee settings.',
+    item: {
+      focusAreaName: { type: 'text', description: 'e.g. "Hållbar vardag".' },
+      focusAreaText: { type: 'list', description: "The case's bearing on the area.", item: paragraphItem },
+    },
+  },
+  hasGoals: { type: 'flag', description: 'At least one goal (or activity) was reported.' },
+  goals: {
+    type: 'list',
+    description: 'The goals, in upload order; then goals that activities name but no upload defines.',
+    item: {
+      goalHeading: { type: 'text', description: 'e.g. "KS1 Ekonomi i balans" (the title alone without an id).' },
+      goalId: { type: 'text', description: 'e.g. "KS1", or "".' },
+      goalTitle: { type: 'text', description: 'e.g. "Ekonomi i balans".' },
+      goalAssessment: { type: 'text', description: 'Uppfyllt, Delvis uppfyllt, Ej uppfyllt or Ej bedömt.' },
+      hasGoalFocusArea: { type: 'flag', description: 'The goal names a focus area.' },
+      goalFocusArea: { type: 'text', description: 'e.g. "Hållbar vardag", or "".' },
+      isUndefinedGoal: { type: 'flag', description: 'Activities name this goal but no upload defines it.' },
+      hasActivities: { type: 'flag', description: 'At least one activity.' },
+      activities: {
+        type: 'list',
+        description: 'One table row per activity.',
+        item: {
+          activityTitle: { type: 'text', description: 'The activity.' },
+          activityResponsible: { type: 'text', description: 'e.g. "Ekonomichef", or "".' },
+          activityStatus: { type: 'text', description: 'Ej påbörjad, Pågående, Genomförd or Avbruten.' },
+          activityComment: { type: 'list', description: 'The comment (may be empty).', item: paragraphItem },
+        },
+      },
+      hasMotivation: { type: 'flag', description: 'The assessment has a motivation.' },
+      motivation: { type: 'list', description: 'Motivering (may be empty).', item: paragraphItem },
+    },
+  },
+} as const satisfies TagSpecs;
+
+// ---------------------------------------------------------------------------------------
+// The view
+
+export interface ParagraphView {
+  readonly text: string;
+}
+
+export interface ProposalView {
+  readonly proposalNumber: string;
+  readonly proposalText: string;
+}
+
+export interface FocusAreaView {
+  readonly focusAreaName: string;
+  readonly focusAreaText: readonly ParagraphView[];
+}
+
+export interface ActivityView {
+  readonly activityTitle: string;
+  readonly activityResponsible: string;
+  readonly activityStatus: string;
+  readonly activityComment: readonly ParagraphView[];
+}
+
+export interface GoalView {
+  readonly goalHeading: string;
+  readonly goalId: string;
+  readonly goalTitle: string;
+  readonly goalAssessment: string;
+  readonly hasGoalFocusArea: boolean;
+  readonly goalFocusArea: string;
+  readonly isUndefinedGoal: boolean;
+  readonly hasActivities: boolean;
+  readonly activities: readonly ActivityView[];
+  readonly hasMotivation: boolean;
+  readonly motivation: readonly ParagraphView[];
+}
+
+export interface ReportView {
+  readonly committeeName: string;
+  readonly committeeGenitive: string;
+  readonly municipality: string;
+  readonly municipalityGenitive: string;
+  readonly administration: string;
+  readonly year: string;
+  readonly tertial: string;
+  readonly tertialOrdinal: string;
+  readonly periodLabel: string;
+  readonly reportTitle: string;
+  readonly hasDiarienummer: boolean;
+  readonly diarienummer: string;
+  readonly hasDocumentDate: boolean;
+  readonly documentDate: string;
+  readonly hasMeetingDate: boolean;
+  readonly meetingDate: string;
+  readonly proposalIntro: string;
+  readonly proposals: readonly ProposalView[];
+  readonly summary: readonly ParagraphView[];
+  readonly hasConsiderations: boolean;
+  readonly considerations: readonly ParagraphView[];
+  readonly vision: readonly ParagraphView[];
+  readonly focusAreas: readonly FocusAreaView[];
+  readonly hasGoals: boolean;
+  readonly goals: readonly GoalView[];
+}
+
+// Compile-time check that the view and REPORT_TAGS name the same fields.
+type Keys<T> = keyof T & string;
+type SameKeys<A, B> = [Keys<A>] extends [Keys<B>] ? ([Keys<B>] extends [Keys<A>] ? true : false) : false;
+const viewMatchesTags: [
+  SameKeys<ReportView, typeof REPORT_TAGS>,
+  SameKeys<GoalView, typeof REPORT_TAGS.goals.item>,
+  SameKeys<ActivityView, typeof REPORT_TAGS.goals.item.activities.item>,
+  SameKeys<FocusAreaView, typeof REPORT_TAGS.focusAreas.item>,
+  SameKeys<ProposalView, typeof REPORT_TAGS.proposals.item>,
+] = [true, true, true, true, true];
+void viewMatchesTags;
+
+export interface ReportUpload {
+  readonly name: string;
+  readonly content: UploadContent;
+}
+
+export interface ReportInput {
+  readonly period: Period;
+  readonly config: CommitteeConfig;
+  /** The period's accepted uploads, sorted by name: earlier ones win conflicts. */
+  readonly uploads: readonly ReportUpload[];
+  readonly closure: Closure;
+}
+
+export interface ReportResult {
+  readonly view: ReportView;
+  /** Conflicts and loose ends across uploads, for the closing receipt. */
+  readonly warnings: InputIssue[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Building it
+
+const ORDINALS = { 1: 'första', 2: 'andra', 3: 'tredje' } as const;
+const NO_ASSESSMENT = 'Ej bedömt';
+
+interface GoalEntry {
+  readonly goal?: Goal;
+  /** For a goal no upload defines: the reference as the first activity wrote it. */
+  readonly ref?: string;
+  readonly activities: Activity[];
+}
+
+/**
+ * Combines a period's uploads into the template's view. Pure. Conflicts never fail the
+ * report: the first upload (by name) wins and the rest become warnings.
+ */
+export function buildReport(input: ReportInput): ReportResult {
+  const { period, config, uploads, closure } = input;
+  const warnings: InputIssue[] = [];
+  const genitiveLower = lowerFirst(config.genitive);
+  const ordinal = ORDINALS[period.tertial];
+
+  const goals = combineGoals(uploads, config, warnings);
+  const caseText = combineCaseSections(uploads, config, warnings);
+
+  const proposalLines = caseText.proposals ?? [
+    `Godkänna redovisningen av ${genitiveLower} måluppföljning, tertialrapport ${period.tertial} ${period.year}.`,
+  ];
+  const proposals: ProposalView[] = proposalLines.map((text, i) => ({
+    proposalNumber: String(i + 1),
+    proposalText: text,
+  }));
+
+  const summary =
+    caseText.summary ?? paragraphs(`Ärendet avser årets ${ordinal} uppföljning av ${genitiveLower} mål för ${period.year}.`);
+  const considerations = caseText.considerations ?? [];
+
+  const focusAreas: FocusAreaView[] = caseText.focusAreaNames.map((name) => ({
+    focusAreaName: name,
+    focusAreaText:
+      caseText.focusAreaTexts.get(normalizeKey(name)) ?? paragraphs(`Ärendet har ingen bärighet på ${lowerFirst(name)}.`),
+  }));
+
+  const chain = config.preparingBody
+    ? `${config.administration} föreslår ${config.preparingBody} föreslå ${lowerFirst(config.displayName)} besluta att`
+    : `${config.administration} föreslår ${lowerFirst(config.displayName)} besluta att`;
+
+  const view: ReportView = {
+    committeeName: config.displayName,
+    committeeGenitive: config.genitive,
+    municipality: config.municipality,
+    municipalityGenitive: config.municipalityGenitive,
+    administration: config.administration,
+    year: String(period.year),
+    tertial: String(period.tertial),
+    tertialOrdinal: ordinal,
+    periodLabel: `Tertial ${period.tertial} ${period.year}`,
+    reportTitle: `${config.genitive} måluppföljning tertialrapport ${period.tertial} ${period.year}`,
+    hasDiarienummer: Boolean(closure.diarienummer),
+    diarienummer: closure.diarienummer ?? '',
+    hasDocumentDate: Boolean(closure.documentDate),
+    documentDate: closure.documentDate ?? '',
+    hasMeetingDate: Boolean(closure.meetingDate),
+    meetingDate: closure.meetingDate ?? '',
+    proposalIntro: chain,
+    proposals,
+    summary,
+    hasConsiderations: considerations.length > 0,
+    considerations,
+    vision: paragraphs(config.vision),
+    focusAreas,
+    hasGoals: goals.length > 0,
+    goals: goals.map((entry) => goalView(entry, config)),
+  };
+  return { view, warnings };
+}
+
+function goalView(entry: GoalEntry, config: CommitteeConfig): GoalView {
+  const activities = entry.activities.map(
+    (a): ActivityView => ({
+      activityTitle: oneLine(a.title),
+      activityResponsible: oneLine(a.responsible ?? ''),
+      activityStatus: a.status,
+      activityComment: paragraphs(a.comment),
+    }),
+  );
+  const goal = entry.goal;
+  if (!goal) {
+    const ref = oneLine(entry.ref ?? '');
+    return {
+      goalHeading: ref,
+      goalId: '',
+      goalTitle: ref,
+      goalAssessment: NO_ASSESSMENT,
+      hasGoalFocusArea: false,
+      goalFocusArea: '',
+      isUndefinedGoal: true,
+      hasActivities: activities.length > 0,
+      activities,
+      hasMotivation: false,
+      motivation: [],
+    };
+  }
+  const id = oneLine(goal.id ?? '');
+  const title = oneLine(goal.title);
+  const focusArea = goal.focusArea ? canonicalFocusArea(goal.focusArea, config) ?? oneLine(goal.focusArea) : '';
+  const motivation = paragraphs(goal.motivation);
+  return {
+    // Staff sometimes write the id into the title as well: never "KS1 KS1 …".
+    goalHeading: id && !normalizeKey(title).startsWith(`${normalizeKey(id)} `) ? `${id} ${title}` : title,
+    goalId: id,
+    goalTitle: title,
+    goalAssessment: goal.assessment ?? NO_ASSESSMENT,
+    hasGoalFocusArea: focusArea !== '',
+    goalFocusArea: focusArea,
+    isUndefinedGoal: false,
+    hasActivities: activities.length > 0,
+    activities,
+    hasMotivation: motivation.length > 0,
+    motivation,
+  };
+}
+
+function combineGoals(uploads: readonly ReportUpload[], config: CommitteeConfig, warnings: InputIssue[]): GoalEntry[] {
+  const defined: GoalEntry[] = [];
+  const byId = new Map<string, GoalEntry>();
+  const byTitle = new Map<string, GoalEntry>();
+
+  for (const upload of uploads) {
+    for (const goal of upload.content.goals) {
+      const idKey = goal.id ? normalizeKey(goal.id) : '';
+      const titleKey = normalizeKey(goal.title);
+      const existing = (idKey ? byId.get(idKey) : undefined) ?? byTitle.get(titleKey);
+      if (existing?.goal) {
+        const differences = goalDifferences(existing.goal, goal);
+        if (differences.length > 0) {
+          warnings.push({
+            ...where(goal.source),
+            code: 'conflicting_goal',
+            value: goal.id ?? goal.title,
+            message:
+              `Målet "${goalLabel(goal)}" finns redan i ${describeSource(existing.goal.source)} ` +
+              `med annan ${differences.join(', ')}. Rapporten använder det som står i ${existing.goal.source.file}.`,
+          });
+        }
+        continue;
+      }
+      const entry: GoalEntry = { goal, activities: [] };
+      defined.push(entry);
+      if (idKey && !byId.has(idKey)) byId.set(idKey, entry);
+      if (!byTitle.has(titleKey)) byTitle.set(titleKey, entry);
+      if (goal.focusArea && !canonicalFocusArea(goal.focusArea, config)) {
+        warnings.push({
+          ...where(goal.source),
+          code: 'unknown_focus_area',
+          column: 'Fokusområde',
+          value: goal.focusArea,
+          message:
+            `Målet "${goalLabel(goal)}" har fokusområdet "${goal.focusArea}", som inte finns bland nämndens ` +
+            `fokusområden (${config.focusAreas.join(', ')}). Det visas som det är skrivet.`,
+        });
+      }
+    }
+  }
+  // Staff may also write "KS1 Ekonomi i balans", as the document's heading shows it.
+  for (const entry of defined) {
+    const g = entry.goal;
+    if (g?.id) {
+      const key = normalizeKey(`${g.id} ${g.title}`);
+      if (!byTitle.has(key)) byTitle.set(key, entry);
+    }
+  }
+
+  const undefinedGoals = new Map<string, GoalEntry>();
+  const seenActivities = new Map<GoalEntry, Map<string, string>>();
+  for (const upload of uploads) {
+    for (const activity of upload.content.activities) {
+      const refKey = normalizeKey(activity.goalRef);
+      let entry = byId.get(refKey) ?? byTitle.get(refKey);
+      if (!entry) {
+        entry = undefinedGoals.get(refKey);
+        if (!entry) {
+          entry = { ref: activity.goalRef.trim() || 'Mål saknas', activities: [] };
+          undefinedGoals.set(refKey, entry);
+          warnings.push({
+            ...where(activity.source),
+            code: 'undefined_goal',
+            column: 'Mål',
+            value: activity.goalRef,
+            message:
+              `Aktiviteten "${oneLine(activity.title)}" hör till målet "${activity.goalRef.trim()}", men inget mål ` +
+              `med det id:t eller den titeln finns i periodens uppladdade filer. Aktiviteterna visas under ` +
+              `rubriken "${activity.goalRef.trim()}" med bedömningen "${NO_ASSESSMENT}". Ladda upp målet eller rätta ` +
+              `hänvisningen.`,
+          });
+        }
+      }
+      // The same activity in two files is most likely a copy uploaded twice.
+      let seen = seenActivities.get(entry);
+      if (!seen) seenActivities.set(entry, (seen = new Map()));
+      const titleKey = normalizeKey(activity.title);
+      const firstFile = seen.get(titleKey);
+      if (firstFile !== undefined && firstFile !== activity.source.file) {
+        warnings.push({
+          ...where(activity.source),
+          code: 'duplicate_activity',
+          column: 'Aktivitet',
+          value: activity.title,
+          message:
+            `Aktiviteten "${oneLine(activity.title)}" finns redan under samma mål i ${firstFile}. ` +
+            `Rapporten visar den bara en gång, som den står i ${firstFile}.`,
+        });
+        continue;
+      }
+      if (firstFile === undefined) seen.set(titleKey, activity.source.file);
+      entry.activities.push(activity);
+    }
+  }
+  return [...defined, ...undefinedGoals.values()];
+}
+
+function goalDifferences(a: Goal, b: Goal): string[] {
+  const out: string[] = [];
+  if (normalizeKey(a.id ?? '') !== normalizeKey(b.id ?? '')) out.push('id');
+  if (normalizeKey(a.title) !== normalizeKey(b.title)) out.push('titel');
+  if ((a.assessment ?? '') !== (b.assessment ?? '')) out.push('bedömning');
+  if (normalizeText(a.motivation) !== normalizeText(b.motivation)) out.push('motivering');
+  if (normalizeKey(a.focusArea ?? '') !== normalizeKey(b.focusArea ?? '')) out.push('fokusområde');
+  return out;
+}
+
+interface CaseText {
+  proposals?: string[];
+  summary?: ParagraphView[];
+  considerations?: ParagraphView[];
+  /** Config's focus areas, then unknown ones in upload order. */
+  focusAreaNames: string[];
+  focusAreaTexts: Map<string, ParagraphView[]>;
+}
+
+const FIELD_NAMES = {
+  proposal: 'Förslag till beslut',
+  summary: 'Ärendet i korthet',
+  considerations: 'Förvaltningens övervägande',
+} as const;
+
+function combineCaseSections(uploads: readonly ReportUpload[], config: CommitteeConfig, warnings: InputIssue[]): CaseText {
+  const result: CaseText = { focusAreaNames: [...config.focusAreas], focusAreaTexts: new Map() };
+  // Which upload gave each field first, keyed like `summary` or `focusArea:hållbar natur`.
+  const owner = new Map<string, string>();
+
+  for (const upload of uploads) {
+    // One upload's rows for the same field are consecutive paragraphs of that field.
+    const fields = new Map<string, { label: string; sections: CaseSection[] }>();
+    for (const section of upload.content.caseSections) {
+      if (paragraphs(section.text).length === 0) continue;
+      let key: string;
+      let label: string;
+      if (section.kind === 'focusArea') {
+        const name = stripFocusAreaPrefix(section.name);
+        const canonical = canonicalFocusArea(name, config) ?? name;
+        key = `focusArea:${normalizeKey(canonical)}`;
+        label = `Fokusområde ${canonical}`;
+      } else {
+        key = section.kind;
+        label = FIELD_NAMES[section.kind];
+      }
+      const field = fields.get(key) ?? { label, sections: [] };
+      field.sections.push(section);
+      fields.set(key, field);
+    }
+
+    for (const [key, { label, sections }] of fields) {
+      const first = sections[0];
+      if (!first) continue;
+      const earlier = owner.get(key);
+      if (earlier !== undefined) {
+        warnings.push({
+          ...where(first.source),
+          code: 'duplicate_case_section',
+          column: 'Fält',
+          value: label,
+          message: `"${label}" finns redan i ${earlier}. Rapporten använder texten därifrån; texten i ${upload.name} används inte.`,
+        });
+        continue;
+      }
+      owner.set(key, upload.name);
+      const paras = sections.flatMap((s) => paragraphs(s.text));
+      if (first.kind === 'proposal') {
+        result.proposals = paras.map((p) => p.text.replace(/^\d{1,2}\s*[.)]\s+/, '')).filter((t) => t !== '');
+      } else if (first.kind === 'summary') {
+        result.summary = paras;
+      } else if (first.kind === 'considerations') {
+        result.considerations = paras;
+      } else {
+        const name = stripFocusAreaPrefix(first.name);
+        const canonical = canonicalFocusArea(name, config);
+        if (!canonical) {
+          warnings.push({
+            ...where(first.source),
+            code: 'unknown_focus_area',
+            column: 'Fält',
+            value: first.name,
+            message:
+              `Fokusområdet "${name}" finns inte bland nämndens fokusområden (${config.focusAreas.join(', ')}). ` +
+              `Det läggs sist bland fokusområdena.`,
+          });
+          result.focusAreaNames.push(name);
+        }
+        result.focusAreaTexts.set(normalizeKey(canonical ?? name), paras);
+      }
+    }
+  }
+  if (result.proposals?.length === 0) delete result.proposals;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Text helpers
+
+/** Splits text into paragraphs: one per non-blank line, trimmed. */
+export function paragraphs(text: string | undefined): ParagraphView[] {
+  if (!text) return [];
+  return text
+    .split(/\r\n|[\r\n\u2028\u2029\v\f]/)
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .map((line) => ({ text: line }));
+}
+
+/** Text meant for one line (a heading, a table cell's title): line breaks become spaces. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** `Kommunstyrelsen` → `kommunstyrelsen`; leaves acronyms such as `BMN` alone. */
+export function lowerFirst(s: string): string {
+  if (/^\p{Lu}{2}/u.test(s)) return s;
+  return s.charAt(0).toLocaleLowerCase('sv-SE') + s.slice(1);
+}
+
+/** The key goals, refs and focus areas are matched by: case- and whitespace-insensitive. */
+export function normalizeKey(s: string): string {
+  return s.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('sv-SE');
+}
+
+function normalizeText(s: string): string {
+  return paragraphs(s.normalize('NFC'))
+    .map((p) => p.text)
+    .join('\n');
+}
+
+function stripFocusAreaPrefix(name: string): string {
+  return name.replace(/^\s*fokusområde\s+/iu, '').trim();
+}
+
+function canonicalFocusArea(name: string, config: CommitteeConfig): string | undefined {
+  const key = normalizeKey(stripFocusAreaPrefix(name));
+  return config.focusAreas.find((area) => normalizeKey(area) === key);
+}
+
+function goalLabel(goal: Goal): string {
+  return goal.id ? `${goal.id} ${goal.title}` : goal.title;
+}
+
+function where(source: SourceRef): Pick<InputIssue, 'file' | 'sheet' | 'row'> {
+  return { file: source.file, sheet: source.sheet, row: source.row };
+}
+
+function describeSource(source: SourceRef): string {
+  return `${source.file} (fliken ${source.sheet}, rad ${source.row})`;
+}
