@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docxText } from '../helpers/docx-text.js';
+import { docxParagraphs, docxText } from '../helpers/docx-text.js';
 import { missingReferenceLines } from '../helpers/reference.js';
 import { ACTIVITY_HEADER, buildWorkbook } from '../helpers/workbook.js';
 
@@ -48,12 +48,49 @@ describe('tertial local --once', () => {
 });
 
 describe('tertial render', () => {
-  it('renders the examples offline to the same text as the pipeline', async () => {
+  it('renders the examples offline, without servers, holding every paragraph of the reference', async () => {
     const target = join(work, 'render.docx');
     const examples = ['examples/ks-2023-T3-aktiviteter.xlsx', 'examples/ks-2023-T3-mal-och-arende.xlsx'];
     const result = await tertial(['render', ...examples, '--committee', 'ks', '--period', '2023-T3', '--out', target]);
     expect(result.code).toBe(0);
     expect(missingReferenceLines(docxText(await readFile(target)))).toEqual([]);
+  });
+
+  it('renders spreadsheets laid out by hand: titles above headers, merged goal cells, extra columns, a Windows-1252 CSV', async () => {
+    const target = join(work, 'handmade.docx');
+    const result = await tertial([
+      'render',
+      'test/fixtures/handmade.xlsx',
+      'test/fixtures/activities-win1252.csv',
+      '--committee',
+      'ks',
+      '--period',
+      '2024-T2',
+      '--out',
+      target,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/varning: handmade\.xlsx: .*"Prioritet"/);
+    const paragraphs = docxParagraphs(await readFile(target));
+    const at = (text: string) => {
+      const i = paragraphs.indexOf(text);
+      expect(i, `"${text}" in the document`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // The goal cell merged over three activity rows puts all three under that goal.
+    const goal = paragraphs.findIndex((p) => p.endsWith('Ökad trygghet för barn och äldre'));
+    const nextGoal = paragraphs.findIndex((p) => p.endsWith('Älvstrandens utveckling'));
+    expect(goal).toBeGreaterThanOrEqual(0);
+    for (const activity of ['Öppna förskolan på Åsen', 'Utbilda personal i bemötande', 'Inför nattvandringar']) {
+      expect(at(activity)).toBeGreaterThan(goal);
+      expect(at(activity)).toBeLessThan(nextGoal);
+    }
+    expect(at('Ej påbörjad')).toBeGreaterThan(goal);
+    // The Windows-1252 CSV: Swedish letters, a quoted field with a line break and quotes.
+    expect(at('Trygghetsvandring i Älvängen')).toBeGreaterThan(0);
+    expect(at('Nästa runda i höst, "preliminärt".')).toBe(at('Första rundan är klar.') + 1);
+    expect(at('Åsa Öberg')).toBeGreaterThan(0);
+    expect(paragraphs.join('\n')).not.toMatch(/undefined|Ã|�/);
   });
 
   it('refuses a bad file: every error on its own line naming the file and row, exit code 1, no document', async () => {

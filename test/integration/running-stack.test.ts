@@ -1,0 +1,140 @@
+/**
+ * `tertial local` left running, driven from other processes the way people drive it:
+ * `tertial upload/close/status`, and Debian's AWS CLI (`/usr/bin/aws`).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docxParagraphs } from '../helpers/docx-text.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'tertial.mjs');
+const AWS = '/usr/bin/aws';
+// CI installs awscli (.ci/run); on a machine without it these tests are skipped, and say so.
+const hasAws = existsSync(AWS);
+if (!hasAws && process.env.CI) throw new Error(`${AWS} is missing; .ci/run installs it (apt-get install awscli)`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let work: string;
+let stack: ChildProcess;
+let env: Record<string, string>;
+let s3Endpoint: string;
+
+function run(file: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tertial = (args: string[]) => run(process.execPath, [BIN, ...args]);
+const aws = (args: string[]) =>
+  run(AWS, ['--endpoint-url', s3Endpoint, ...args], {
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_DEFAULT_REGION: 'eu-north-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tertial-running-'));
+  const [s3Port, dynamodbPort] = [await freePort(), await freePort()];
+  env = { TERTIAL_S3_PORT: String(s3Port), TERTIAL_DYNAMODB_PORT: String(dynamodbPort) };
+  s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  stack = spawn(process.execPath, [BIN, 'local', '--data', join(work, 'data'), '--out', join(work, 'out')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not come up:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    stack.stdout?.on('data', onData);
+    stack.stderr?.on('data', onData);
+    stack.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
+  });
+});
+
+afterAll(async () => {
+  if (stack && stack.exitCode === null) {
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGINT');
+    await exited;
+  }
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('a running local stack', () => {
+  it('takes an upload from tertial upload, shows it in tertial status, and closes with tertial close', async () => {
+    const upload = await tertial(['upload', 'examples/ks-2023-T3-aktiviteter.xlsx', '--committee', 'ks', '--period', '2024-T1']);
+    expect(upload.code).toBe(0);
+    expect(upload.stdout).toMatch(/är mottagen och gäller för tertial 1 2024: 0 mål, 16 aktiviteter/);
+
+    const status = await tertial(['status', 'ks', '2024-T1', '--json']);
+    expect(status.code).toBe(0);
+    const record = JSON.parse(status.stdout) as { state: string; files: Record<string, { lastOutcome: string; counts: { activities: number } }> };
+    expect(record.state).toBe('OPEN');
+    expect(record.files['ks-2023-T3-aktiviteter.xlsx']?.counts.activities).toBe(16);
+
+    const closed = await tertial(['close', 'ks', '2024-T1', '--diarienummer', 'KS 2024/12']);
+    expect(closed.code).toBe(0);
+    expect(closed.stdout).toMatch(/Tertial 1 2024 är stängd/);
+    expect((await tertial(['status', 'ks', '2024-T1'])).stdout).toMatch(/STÄNGD/);
+  });
+
+  it('prints the receipt’s errors and exits non-zero for a refused upload', async () => {
+    const result = await tertial(['upload', 'test/fixtures/bad.xlsx', '--committee', 'ks', '--period', '2024-T2']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/togs inte emot/);
+    expect(result.stdout).toMatch(/fel: bad\.xlsx: Fliken "Aktiviteter", rad 3, kolumn "Status"/);
+  });
+
+  it.skipIf(!hasAws)('works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)', async () => {
+    const up = await aws(['s3', 'cp', 'examples/ks-2023-T3-mal-och-arende.xlsx', 's3://tertial-uploads/uploads/ks/2024/T3/mål och ärende.xlsx']);
+    expect(up.code, up.stderr).toBe(0);
+    // The upload's receipt appears once the ingest handler is done.
+    let receipt = '';
+    for (let i = 0; i < 50 && !receipt.includes('"status"'); i++) {
+      receipt = (await aws(['s3', 'cp', 's3://tertial-documents/receipts/ks/2024/T3/mål och ärende.xlsx.json', '-'])).stdout;
+      if (!receipt.includes('"status"')) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(JSON.parse(receipt).status).toBe('accepted');
+
+    const close = await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', 'closures/ks/2024/T3']);
+    expect(close.code, close.stderr).toBe(0);
+    const target = join(work, 'fetched.docx');
+    let fetched = { code: 1, stdout: '', stderr: '' };
+    for (let i = 0; i < 50 && fetched.code !== 0; i++) {
+      fetched = await aws(['s3', 'cp', 's3://tertial-documents/documents/ks/2024/T3/ks-maluppfoljning-2024-T3.docx', target]);
+      if (fetched.code !== 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const paragraphs = docxParagraphs(await readFile(target));
+    expect(paragraphs).toContain('Kommunstyrelsens måluppföljning tertialrapport 3 2024');
+  });
+});
