@@ -102,10 +102,10 @@ function ports(): { s3: number; dynamodb: number } {
   return { s3: read('TERTIAL_S3_PORT', DEFAULT_PORTS.s3), dynamodb: read('TERTIAL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb) };
 }
 
-/** A runtime that talks to an already running local stack. */
-function localClient(): Runtime {
+/** Runs `use` with clients for an already running local stack, and releases them. */
+async function withLocalStack<T>(use: (runtime: Runtime) => Promise<T>): Promise<T> {
   const p = ports();
-  return createRuntime({
+  const runtime = createRuntime({
     uploadsBucket: LOCAL_BUCKETS.uploads,
     documentsBucket: LOCAL_BUCKETS.documents,
     tableName: LOCAL_TABLE,
@@ -113,6 +113,12 @@ function localClient(): Runtime {
     s3Endpoint: `http://127.0.0.1:${p.s3}`,
     dynamodbEndpoint: `http://127.0.0.1:${p.dynamodb}`,
   });
+  try {
+    return await use(runtime);
+  } finally {
+    runtime.clients.s3.destroy();
+    runtime.clients.dynamo.destroy();
+  }
 }
 
 function periodArg(committee: string | undefined, label: string | undefined): Period {
@@ -263,8 +269,7 @@ async function uploadCommand(args: string[]): Promise<number> {
   const period = periodArg(values.committee, values.period);
   const name = basename(file);
   if (!isUploadName(name)) throw new UsageError(`"${name}" är inte en .xlsx- eller .csv-fil.`);
-  const runtime = localClient();
-  try {
+  return withLocalStack(async (runtime) => {
     const body = await readFile(file);
     const started = Date.now();
     await runtime.clients.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: uploadKey(period, name), Body: body }));
@@ -275,10 +280,7 @@ async function uploadCommand(args: string[]): Promise<number> {
     for (const e of receipt.errors) process.stdout.write(`  fel: ${formatIssue(e)}\n`);
     for (const w of receipt.warnings) process.stdout.write(`  varning: ${formatIssue(w)}\n`);
     return receipt.status === 'accepted' ? 0 : 1;
-  } finally {
-    runtime.clients.s3.destroy();
-    runtime.clients.dynamo.destroy();
-  }
+  });
 }
 
 async function closeCommand(args: string[]): Promise<number> {
@@ -299,8 +301,7 @@ async function closeCommand(args: string[]): Promise<number> {
   if (values['meeting-date']) body.meetingDate = values['meeting-date'];
   if (values['document-date']) body.documentDate = values['document-date'];
   if (values.diarienummer) body.diarienummer = values.diarienummer;
-  const runtime = localClient();
-  try {
+  return withLocalStack(async (runtime) => {
     const started = Date.now();
     const payload = Object.keys(body).length ? JSON.stringify(body) : '';
     await runtime.clients.s3.send(
@@ -311,17 +312,13 @@ async function closeCommand(args: string[]): Promise<number> {
     for (const e of receipt.errors) process.stdout.write(`  fel: ${formatIssue(e)}\n`);
     if (receipt.document) process.stdout.write(`Hämta: aws --endpoint-url http://127.0.0.1:${ports().s3} s3 cp s3://${LOCAL_BUCKETS.documents}/${receipt.document} .\n`);
     return receipt.status === 'closed' ? 0 : 1;
-  } finally {
-    runtime.clients.s3.destroy();
-    runtime.clients.dynamo.destroy();
-  }
+  });
 }
 
 async function statusCommand(args: string[]): Promise<number> {
   const { values, positionals } = usage(() => parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true }));
   const period = periodArg(positionals[0], positionals[1]);
-  const runtime = localClient();
-  try {
+  return withLocalStack(async (runtime) => {
     const record = await runtime.repo.getPeriod(period);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(record ?? { period, state: 'NONE', files: {} }, null, 2)}\n`);
@@ -346,10 +343,7 @@ async function statusCommand(args: string[]): Promise<number> {
       ]);
     printTable(['Fil', 'Senast', 'Gäller', 'Mål', 'Aktiviteter', 'Tid'], rows);
     return 0;
-  } finally {
-    runtime.clients.s3.destroy();
-    runtime.clients.dynamo.destroy();
-  }
+  });
 }
 
 function printTable(header: string[], rows: string[][]): void {
