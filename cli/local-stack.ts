@@ -15,7 +15,8 @@ import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
-import { encodeEventKey, routeInputEvent } from '../lambdas/core/keys.js';
+import { makeTemplateCheckHandler } from '../lambdas/template-check/handler.js';
+import { encodeEventKey, routeInputEvent, type NotificationTarget } from '../lambdas/core/keys.js';
 import type { Log } from '../lambdas/core/log.js';
 import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
 import type { RuntimeConfig } from '../lambdas/storage/config.js';
@@ -83,16 +84,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   await ensureTable(config);
   const runtime = createRuntime(config);
-  const ingest = makeIngestHandler(runtime, log);
-  const assemble = makeAssembleHandler(runtime, log);
+  const handlers: Record<NotificationTarget, (event: S3Event) => Promise<unknown>> = {
+    ingest: makeIngestHandler(runtime, log),
+    assemble: makeAssembleHandler(runtime, log),
+    templateCheck: makeTemplateCheckHandler(runtime, log),
+  };
 
   const inFlight = new Set<Promise<void>>();
   const failedEvents: { event: S3Event; error: unknown }[] = [];
   const sequencer = monotonicSequencer();
   const retryDelayMs = options.retryDelayMs ?? 1000;
 
-  const invoke = async (target: 'ingest' | 'assemble', event: S3Event): Promise<void> => {
-    const fn = target === 'ingest' ? ingest : assemble;
+  const invoke = async (target: NotificationTarget, event: S3Event): Promise<void> => {
+    const fn = handlers[target];
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       try {
         await fn(event);

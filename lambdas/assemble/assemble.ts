@@ -31,6 +31,16 @@ export interface AssembleDeps {
   readonly documentsBucket: string;
   /** The built-in template, used when the committee has none of its own. */
   readonly defaultTemplate: () => Uint8Array;
+  /** Tells the world a document is ready (an SNS topic on AWS); a fault here is retried. */
+  readonly announce: (document: DocumentAnnouncement) => Promise<void>;
+}
+
+export interface DocumentAnnouncement {
+  readonly committee: string;
+  readonly year: number;
+  readonly tertial: number;
+  readonly bucket: string;
+  readonly key: string;
 }
 
 export type AssembleOutcome = 'closed' | 'already_closed' | 'rewritten' | 'rejected' | 'missing' | 'ignored';
@@ -118,10 +128,14 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
   if (config.ok) warnings.push(...config.warnings);
   else errors.push(...config.errors);
 
-  const templateObject = await deps.objects.get(deps.uploadsBucket, templateKey(period.committee));
-  const template = templateObject ? templateObject.bytes : deps.defaultTemplate();
-  const checked = checkTemplate(template);
-  if (!checked.ok) errors.push(...checked.errors.map((e) => ({ ...e, file: templateKey(period.committee) })));
+  // The committee's own template is the last one the template check accepted; read once,
+  // so a template replaced during this close does not change this close's document.
+  const accepted = await deps.repo.getAcceptedTemplate(period.committee);
+  const acceptedObject = accepted ? await deps.objects.get(deps.documentsBucket, accepted.key) : undefined;
+  if (accepted && !acceptedObject) throw new Error(`accepted template ${accepted.key} is missing from ${deps.documentsBucket}`);
+  const template = acceptedObject ? acceptedObject.bytes : deps.defaultTemplate();
+  const checked = checkTemplate(template, templateKey(period.committee));
+  if (!checked.ok) errors.push(...checked.errors);
 
   if (errors.length > 0 || !closure.ok || !config.ok) return { ok: false, errors, warnings };
   return {
@@ -130,7 +144,7 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
       closure: closure.closure,
       config: config.config,
       template,
-      templateId: templateObject ? `${templateKey(period.committee)}@${templateObject.versionId ?? templateObject.etag ?? 'unversioned'}` : 'default',
+      templateId: accepted ? accepted.key : 'default',
       warnings,
     },
     warnings,
@@ -177,6 +191,7 @@ async function publish(deps: AssembleDeps, log: Log, period: Period, rendered: R
   const key = documentKey(period);
   await deps.objects.put(deps.documentsBucket, key, rendered.bytes, CONTENT_TYPES.docx);
   log.info('document written', { document: key, bytes: rendered.bytes.length });
+  await deps.announce({ committee: period.committee, year: period.year, tertial: period.tertial, bucket: deps.documentsBucket, key });
   await writeReceipt(
     deps,
     period,

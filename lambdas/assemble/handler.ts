@@ -1,11 +1,31 @@
 /** Lambda entry point for closure events (ObjectCreated under closures/). */
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { S3Event } from 'aws-lambda';
 import { dispatchS3Event } from '../core/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
 import { loadDefaultTemplate } from '../core/render.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
-import { closeTertial, type AssembleOutcome } from './assemble.js';
+import { closeTertial, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
+
+/** Publishes each finished document to the topic a meeting system can subscribe to. */
+function snsAnnouncer(region: string, topicArn: string | undefined): (doc: DocumentAnnouncement) => Promise<void> {
+  if (!topicArn) return async () => {};
+  const sns = new SNSClient({ region });
+  return async (doc) => {
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: `Måluppföljning ${doc.committee} ${doc.year}-T${doc.tertial} klar`,
+        Message: JSON.stringify(doc),
+        MessageAttributes: {
+          committee: { DataType: 'String', StringValue: doc.committee },
+          period: { DataType: 'String', StringValue: `${doc.year}-T${doc.tertial}` },
+        },
+      }),
+    );
+  };
+}
 
 export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
   let template: Uint8Array | undefined;
@@ -17,6 +37,7 @@ export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Dat
     uploadsBucket: runtime.config.uploadsBucket,
     documentsBucket: runtime.config.documentsBucket,
     defaultTemplate: () => (template ??= loadDefaultTemplate(runtime.config.defaultTemplatePath)),
+    announce: snsAnnouncer(runtime.config.region, runtime.config.documentTopicArn),
   };
   return (event: S3Event): Promise<AssembleOutcome[]> => dispatchS3Event(event, 'assemble', log, (e) => closeTertial(deps, e));
 }

@@ -11,6 +11,8 @@
  *   documents/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}.docx
  *   receipts/{committee}/{year}/T{n}/{upload name}.json
  *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
+ *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
+ *   receipts/templates/{committee}.docx.json             the receipt of a template upload
  */
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 
@@ -24,6 +26,7 @@ export const NOTIFICATION_RULES = [
   { target: 'ingest', prefix: 'uploads/', suffix: '.xlsx', events: ['created', 'removed'] },
   { target: 'ingest', prefix: 'uploads/', suffix: '.csv', events: ['created', 'removed'] },
   { target: 'assemble', prefix: 'closures/', suffix: '', events: ['created'] },
+  { target: 'templateCheck', prefix: 'templates/', suffix: '.docx', events: ['created'] },
 ] as const;
 
 export type NotificationTarget = (typeof NOTIFICATION_RULES)[number]['target'];
@@ -99,6 +102,25 @@ export function closureKey(period: Period): string {
 
 export function templateKey(committee: string): string {
   return `templates/${committee}.docx`;
+}
+
+/** `templates/ks.docx` → `ks`. */
+export function parseTemplateKey(key: string): string | undefined {
+  const m = /^templates\/([^/]+)\.docx$/.exec(key);
+  return m && COMMITTEE_PATTERN.test(m[1] as string) ? m[1] : undefined;
+}
+
+/**
+ * Where an accepted template is kept in the output bucket. Each accepted version has a
+ * key of its own, so the table can point at exactly one and a slow check of an older
+ * upload can never overwrite a newer one.
+ */
+export function acceptedTemplateKey(committee: string, sequencer: string): string {
+  return `templates/${committee}/${sequencer}.docx`;
+}
+
+export function templateReceiptKey(committee: string): string {
+  return `receipts/templates/${committee}.docx.json`;
 }
 
 export function configKey(committee: string): string {

@@ -151,6 +151,38 @@ export function rejectedClosureReceipt(args: {
   };
 }
 
-export function receiptJson(receipt: UploadReceipt | ClosureReceipt): string {
+export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt): string {
   return `${JSON.stringify(receipt, null, 2)}\n`;
+}
+
+export interface TemplateReceipt {
+  readonly kind: 'template';
+  readonly status: 'accepted' | 'rejected';
+  readonly committee: string;
+  readonly key: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  readonly errors: readonly InputIssue[];
+}
+
+export function templateReceipt(args: {
+  committee: string;
+  key: string;
+  receivedAt: Date;
+  errors: readonly InputIssue[];
+  hasPrevious: boolean;
+}): TemplateReceipt {
+  const ok = args.errors.length === 0;
+  const previous = args.hasPrevious ? 'Den tidigare godkända mallen gäller fortfarande.' : 'Standardmallen gäller fortfarande.';
+  return {
+    kind: 'template',
+    status: ok ? 'accepted' : 'rejected',
+    committee: args.committee,
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: ok
+      ? `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`
+      : `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`,
+    errors: args.errors,
+  };
 }

@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   readonly dynamodbEndpoint?: string;
   /** Where the default template lives; defaults to the repository's `templates/default.docx`. */
   readonly defaultTemplatePath?: string;
+  /** SNS topic that announces each finished document; unset locally. */
+  readonly documentTopicArn?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,6 +38,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     s3Endpoint: optional(env, 'S3_ENDPOINT'),
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     defaultTemplatePath: optional(env, 'DEFAULT_TEMPLATE_PATH'),
+    documentTopicArn: optional(env, 'DOCUMENT_TOPIC_ARN'),
   };
   for (const [name, url] of [['S3_ENDPOINT', config.s3Endpoint], ['DYNAMODB_ENDPOINT', config.dynamodbEndpoint]] as const) {
     if (url !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(url)) {

@@ -8,6 +8,8 @@
  *   pk = PERIOD#…, sk = GEN#{generation}#{chunk}
  *     the rows of one accepted upload, staged before the commit. They are visible only
  *     while the period item's files map points at their generation.
+ *   pk = COMMITTEE#{committee}, sk = TEMPLATE
+ *     which accepted copy of the committee's own template is in force.
  *
  * A reader follows the period item, so it never sees a mix of two versions of one
  * upload; a commit is one conditional UpdateItem, which works the same on DynamoDB,
@@ -75,6 +77,19 @@ const MAX_OPTIMISTIC_ATTEMPTS = 20;
 const MAX_BATCH_ROUNDS = 10;
 
 type Entry = ({ t: 'g' } & Goal) | ({ t: 'a' } & Activity) | ({ t: 'c' } & CaseSection);
+
+export interface AcceptedTemplate {
+  /** Normalised sequencer of the upload event that brought this version. */
+  readonly sequencer: string;
+  /** Its immutable copy in the output bucket. */
+  readonly key: string;
+  readonly acceptedAt: string;
+}
+
+function committeePk(committee: string): string {
+  return `COMMITTEE#${committee}`;
+}
+const TEMPLATE_SK = 'TEMPLATE';
 
 export function periodPk(p: Period): string {
   return `PERIOD#${p.committee}#${p.year}#T${p.tertial}`;
@@ -311,6 +326,35 @@ export class PeriodRepository {
         content: await this.readGeneration(record.period, entry.generation as string),
       })),
     );
+  }
+
+  /** The committee's accepted template (the last valid `templates/{committee}.docx`), if any. */
+  async getAcceptedTemplate(committee: string): Promise<AcceptedTemplate | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: committeePk(committee), sk: TEMPLATE_SK }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    return { sequencer: String(out.Item.sequencer), key: String(out.Item.key), acceptedAt: String(out.Item.acceptedAt) };
+  }
+
+  /** Points the committee at a newly accepted template, unless a newer upload already won. */
+  async acceptTemplate(committee: string, template: AcceptedTemplate): Promise<'accepted' | 'stale'> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: committeePk(committee), sk: TEMPLATE_SK },
+          UpdateExpression: 'SET #seq = :seq, #key = :key, #acceptedAt = :at',
+          ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq',
+          ExpressionAttributeNames: { '#seq': 'sequencer', '#key': 'key', '#acceptedAt': 'acceptedAt' },
+          ExpressionAttributeValues: { ':seq': template.sequencer, ':key': template.key, ':at': template.acceptedAt },
+        }),
+      );
+      return 'accepted';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'stale';
+      throw err;
+    }
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {

@@ -1,0 +1,59 @@
+/**
+ * checkCommitteeTemplate: a committee uploads its own `templates/{committee}.docx`.
+ * A template that does not compile, or uses tags the report does not provide, is
+ * refused with a receipt and the previous one stays in force. An accepted one is
+ * copied, immutably, to the output bucket and the table points at that copy, so a
+ * close renders with exactly one known version even while a new one is uploaded.
+ */
+import type { ObjectEvent } from '../core/events.js';
+import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
+import { withFields, type Log } from '../core/log.js';
+import { receiptJson, templateReceipt } from '../core/receipt.js';
+import { checkTemplate } from '../core/render.js';
+import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import type { PeriodRepository } from '../storage/repository.js';
+
+export interface TemplateCheckDeps {
+  readonly objects: ObjectStore;
+  readonly repo: PeriodRepository;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly documentsBucket: string;
+}
+
+export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored';
+
+export async function checkCommitteeTemplate(deps: TemplateCheckDeps, event: ObjectEvent): Promise<TemplateCheckOutcome> {
+  const committee = parseTemplateKey(event.key);
+  if (!committee || event.kind !== 'created') {
+    deps.log.warn('ignoring object outside the templates layout', { bucket: event.bucket, key: event.key, eventName: event.eventName });
+    return 'ignored';
+  }
+  const log = withFields(deps.log, { bucket: event.bucket, key: event.key, committee, sequencer: event.sequencer });
+  const current = await deps.repo.getAcceptedTemplate(committee);
+  if (current && current.sequencer > event.sequencer) return 'stale';
+
+  const object = await deps.objects.get(event.bucket, event.key, event.versionId);
+  if (!object) {
+    log.warn('template no longer exists; a later event will account for it');
+    return 'missing';
+  }
+  const receivedAt = new Date(event.eventTime);
+  const checked = checkTemplate(object.bytes, event.key);
+  if (!checked.ok) {
+    log.info('template refused', { codes: checked.errors.map((e) => e.code) });
+    await writeReceipt(deps, committee, templateReceipt({ committee, key: event.key, receivedAt, errors: checked.errors, hasPrevious: current !== undefined }));
+    return 'rejected';
+  }
+  const copyKey = acceptedTemplateKey(committee, event.sequencer);
+  await deps.objects.put(deps.documentsBucket, copyKey, object.bytes, CONTENT_TYPES.docx);
+  const outcome = await deps.repo.acceptTemplate(committee, { sequencer: event.sequencer, key: copyKey, acceptedAt: deps.clock().toISOString() });
+  if (outcome === 'stale') return 'stale';
+  log.info('template accepted', { copy: copyKey });
+  await writeReceipt(deps, committee, templateReceipt({ committee, key: event.key, receivedAt, errors: [], hasPrevious: current !== undefined }));
+  return 'accepted';
+}
+
+async function writeReceipt(deps: TemplateCheckDeps, committee: string, receipt: ReturnType<typeof templateReceipt>): Promise<void> {
+  await deps.objects.put(deps.documentsBucket, templateReceiptKey(committee), receiptJson(receipt), CONTENT_TYPES.json);
+}

@@ -1,0 +1,78 @@
+/**
+ * A committee's own template: checked when uploaded, refused with a receipt when
+ * broken (the previous one stays in force), used by the next close when accepted.
+ */
+import PizZip from 'pizzip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closureKey, documentKey, templateReceiptKey, uploadKey } from '../../lambdas/core/keys.js';
+import type { TemplateReceipt } from '../../lambdas/core/receipt.js';
+import { loadDefaultTemplate } from '../../lambdas/core/render.js';
+import { docxParagraphs } from '../helpers/docx-text.js';
+import { startTestStack, type TestStack } from '../helpers/local.js';
+import { simpleWorkbook } from '../helpers/workbook.js';
+
+let stack: TestStack;
+
+/** The default template with one piece of its XML replaced. */
+function editedTemplate(from: string, to: string): Uint8Array {
+  const zip = new PizZip(loadDefaultTemplate());
+  const xml = zip.file('word/document.xml')?.asText() ?? '';
+  expect(xml).toContain(from);
+  zip.file('word/document.xml', xml.replace(from, to));
+  return zip.generate({ type: 'uint8array' });
+}
+
+async function uploadTemplate(committee: string, bytes: Uint8Array): Promise<TemplateReceipt> {
+  await stack.put(`templates/${committee}.docx`, bytes);
+  await stack.idle();
+  return (await stack.outputJson<TemplateReceipt>(templateReceiptKey(committee))) as TemplateReceipt;
+}
+
+async function closeWithOneActivity(committee: string, tertial: 1 | 2 | 3): Promise<string[]> {
+  const period = { committee, year: 2024, tertial };
+  await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]));
+  await stack.idle();
+  await stack.put(closureKey(period), '');
+  await stack.idle();
+  const bytes = await stack.output(documentKey(period));
+  expect(bytes).toBeDefined();
+  return docxParagraphs(bytes as Uint8Array);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+});
+
+describe('committee templates', () => {
+  it('uses an accepted template, refuses a broken one with docxtemplater’s explanation, and keeps the accepted one in force', async () => {
+    const own = editedTemplate('Förslag till beslut', 'Förslag till beslut (nämndens egen mall)');
+    const accepted = await uploadTemplate('mall', own);
+    expect(accepted.status).toBe('accepted');
+    expect(await closeWithOneActivity('mall', 1)).toContain('Förslag till beslut (nämndens egen mall)');
+
+    const unknownTag = await uploadTemplate('mall', editedTemplate('{reportTitle}', '{rapportensTitel}'));
+    expect(unknownTag.status).toBe('rejected');
+    expect(unknownTag.errors.map((e) => e.message).join(' ')).toContain('rapportensTitel');
+    expect(unknownTag.message).toMatch(/tidigare godkända mallen gäller fortfarande/);
+
+    const unclosed = await uploadTemplate('mall', editedTemplate('{reportTitle}', '{reportTitle'));
+    expect(unclosed.status).toBe('rejected');
+    expect(unclosed.errors.length).toBeGreaterThan(0);
+
+    // The next close still uses the accepted template, not the broken upload.
+    expect(await closeWithOneActivity('mall', 2)).toContain('Förslag till beslut (nämndens egen mall)');
+  });
+
+  it('refuses a file that is not a Word document at all, and the default template stays in force', async () => {
+    const receipt = await uploadTemplate('trasig', new TextEncoder().encode('%PDF-1.7 not a docx'));
+    expect(receipt.status).toBe('rejected');
+    expect(receipt.message).toMatch(/Standardmallen gäller fortfarande/);
+    const paragraphs = await closeWithOneActivity('trasig', 1);
+    expect(paragraphs).toContain('Förslag till beslut');
+    expect(paragraphs).toContain('En aktivitet');
+  });
+});
