@@ -44,6 +44,11 @@ export interface LocalStack {
   readonly runtime: Runtime;
   /** Resolves when no handler invocation is running or queued. */
   idle(): Promise<void>;
+  /**
+   * Stops or resumes delivering S3 events to the handlers (tests that deliver crafted
+   * events themselves pause it). Events that arrive while paused are dropped.
+   */
+  setDelivery(enabled: boolean): void;
   /** Events that failed every attempt (AWS would keep them in the failure destination). */
   readonly failedEvents: readonly { event: S3Event; error: unknown }[];
   close(): Promise<void>;
@@ -112,7 +117,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
   };
 
+  let delivering = true;
   s3rver.on('event', (raw: S3Event) => {
+    if (!delivering) return;
     for (const record of raw.Records) {
       const bucket = record.s3.bucket.name;
       const key = record.s3.object.key; // s3rver gives the raw key
@@ -130,6 +137,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     config,
     runtime,
     failedEvents,
+    setDelivery(enabled) {
+      delivering = enabled;
+    },
     async idle() {
       // Events may arrive while we wait (an upload's handler never causes another, but be safe).
       while (inFlight.size > 0) await Promise.all([...inFlight]);

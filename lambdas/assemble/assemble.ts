@@ -46,6 +46,8 @@ export interface DocumentAnnouncement {
 export type AssembleOutcome = 'closed' | 'already_closed' | 'rewritten' | 'rejected' | 'missing' | 'ignored';
 
 const MAX_RENDER_ATTEMPTS = 10;
+/** Longer than any Lambda timeout, so no attempt still in flight loses its staged rows. */
+export const ORPHAN_MIN_AGE_MS = 20 * 60 * 1000;
 
 interface Inputs {
   readonly closure: Closure;
@@ -107,6 +109,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     if (outcome === 'closed') {
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
       await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
+      await sweep(deps, log, period);
       return 'closed';
     }
     log.info('period changed while rendering; rendering again', { outcome, version: record.version });
@@ -197,6 +200,19 @@ async function publish(deps: AssembleDeps, log: Log, period: Period, rendered: R
     period,
     closedReceipt({ period, receivedAt, document: key, uploads: rendered.uploads, counts: rendered.counts, warnings: [...inputWarnings, ...rendered.warnings] }),
   );
+}
+
+/**
+ * After the close nothing can be staged in this period any more: a good moment to
+ * remove rows left behind by crashed attempts. Best effort; they are invisible anyway.
+ */
+async function sweep(deps: AssembleDeps, log: Log, period: Period): Promise<void> {
+  try {
+    const removed = await deps.repo.sweepOrphans(period, deps.clock(), ORPHAN_MIN_AGE_MS);
+    if (removed > 0) log.info('removed rows of crashed attempts', { generations: removed });
+  } catch (error) {
+    log.warn('could not sweep rows of crashed attempts; they stay invisible', { error });
+  }
 }
 
 async function writeReceipt(deps: AssembleDeps, period: Period, receipt: ClosureReceipt): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
 
-export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed';
+export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
 export interface UploadReceipt {
   readonly kind: 'upload';
@@ -108,6 +108,26 @@ export function removedUploadReceipt(args: { period: Period; file: string; key: 
     receivedAt: args.receivedAt.toISOString(),
     message: `Filen "${args.file}" är borttagen och dess mål och aktiviteter ingår inte längre i tertial ${args.period.tertial} ${args.period.year}.`,
     errors: [],
+    warnings: [],
+  };
+}
+
+/**
+ * A technical fault stopped the upload (the database or storage did not answer). Nothing
+ * from the file is visible; the event is retried automatically and, if every retry
+ * fails, kept for the operators.
+ */
+export function failedUploadReceipt(args: { period: Period; file: string; key: string; receivedAt: Date; hasPreviousVersion: boolean }): UploadReceipt {
+  const keep = args.hasPreviousVersion ? ' Den tidigare godkända versionen av filen gäller tills vidare.' : '';
+  return {
+    kind: 'upload',
+    status: 'failed',
+    period: formatPeriod(args.period),
+    file: args.file,
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.file}" kunde inte tas emot på grund av ett tekniskt fel, inte ett fel i filen. Inget från filen har sparats. Systemet försöker igen automatiskt och driftansvariga larmas om det inte går.${keep}`,
+    errors: [{ code: 'technical_fault', message: 'Ett tekniskt fel i lagringen stoppade mottagningen. Du behöver inte ändra filen.', file: args.file }],
     warnings: [],
   };
 }

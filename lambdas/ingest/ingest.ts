@@ -14,6 +14,7 @@ import { parseUpload } from '../core/parse/index.js';
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
+  failedUploadReceipt,
   receiptJson,
   rejectedUploadReceipt,
   removedUploadReceipt,
@@ -97,8 +98,14 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
   const counts = countsOf(parsed.content);
   const generation = newGeneration(now);
-  const chunks = await repo.stageUpload(upload.period, generation, upload.name, parsed.content);
+  let chunks: number;
   let result: Awaited<ReturnType<PeriodRepository['commitFile']>>;
+  try {
+    chunks = await repo.stageUpload(upload.period, generation, upload.name, parsed.content);
+  } catch (err) {
+    await reportFault(deps, log, upload, receiptBase, known?.generation !== undefined, err);
+    throw err;
+  }
   try {
     result = await repo.commitFile(
       upload.period,
@@ -117,6 +124,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     );
   } catch (err) {
     await discardGeneration(repo, log, upload, generation, chunks);
+    await reportFault(deps, log, upload, receiptBase, known?.generation !== undefined, err);
     throw err;
   }
   if (result.outcome !== 'committed') {
@@ -185,6 +193,26 @@ async function refuseClosed(
     rejectedUploadReceipt({ ...base, errors: [closedPeriodIssue(upload.name, upload.period)], warnings, hasPreviousVersion: false }),
   );
   return 'refused_closed';
+}
+
+/**
+ * An infrastructure fault: nothing from the file became visible. Tell the uploader (best
+ * effort: storage may be what failed) before the error goes back to Lambda for a retry.
+ */
+async function reportFault(
+  deps: IngestDeps,
+  log: Log,
+  upload: UploadKey,
+  base: { period: UploadKey['period']; file: string; key: string; receivedAt: Date },
+  hasPreviousVersion: boolean,
+  error: unknown,
+): Promise<void> {
+  log.error('upload failed on an infrastructure fault; nothing from it is visible', { error });
+  try {
+    await writeReceipt(deps, upload, failedUploadReceipt({ ...base, hasPreviousVersion }));
+  } catch (receiptError) {
+    log.error('could not write the failure receipt either', { error: receiptError });
+  }
 }
 
 async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt): Promise<void> {

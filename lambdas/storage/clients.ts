@@ -2,9 +2,9 @@
  * The AWS clients, built in one place. The endpoint comes from configuration so the
  * same handler code talks to AWS or to the local S3 and DynamoDB servers.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { RuntimeConfig } from './config.js';
 
 export interface Clients {
@@ -15,10 +15,18 @@ export interface Clients {
 /** Access key s3rver insists on; dynalite accepts any. Used only with a local endpoint. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-export function createClients(config: Pick<RuntimeConfig, 'region' | 's3Endpoint' | 'dynamodbEndpoint'>, options: { maxAttempts?: number } = {}): Clients {
+export interface ClientOptions {
+  readonly maxAttempts?: number;
+  /** Replaces the HTTP layer under the SDK (its retries still run): for fault injection in tests. */
+  readonly dynamoRequestHandler?: DynamoDBClientConfig['requestHandler'];
+  readonly s3RequestHandler?: S3ClientConfig['requestHandler'];
+}
+
+export function createClients(config: Pick<RuntimeConfig, 'region' | 's3Endpoint' | 'dynamodbEndpoint'>, options: ClientOptions = {}): Clients {
   const s3 = new S3Client({
     region: config.region,
     maxAttempts: options.maxAttempts ?? 5,
+    ...(options.s3RequestHandler ? { requestHandler: options.s3RequestHandler } : {}),
     ...(config.s3Endpoint
       ? {
           endpoint: config.s3Endpoint,
@@ -34,6 +42,7 @@ export function createClients(config: Pick<RuntimeConfig, 'region' | 's3Endpoint
   const dynamoBase = new DynamoDBClient({
     region: config.region,
     maxAttempts: options.maxAttempts ?? 8,
+    ...(options.dynamoRequestHandler ? { requestHandler: options.dynamoRequestHandler } : {}),
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
   });
   const dynamo = DynamoDBDocumentClient.from(dynamoBase, {

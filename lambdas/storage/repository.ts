@@ -104,12 +104,20 @@ export function newGeneration(now: Date): string {
   return `${now.getTime().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
+/** When a generation was created (ms), from its id; undefined for a malformed id. */
+export function generationTime(generation: string): number | undefined {
+  const m = /^([0-9a-z]+)-[0-9a-f]{8}$/.exec(generation);
+  if (!m) return undefined;
+  const ms = parseInt(m[1] as string, 36);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
 export function countsOf(content: UploadContent): UploadCounts {
   return { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length };
 }
 
 /** Splits an upload's entries into JSON chunks that each fit one item. */
-export function chunkContent(content: UploadContent): string[] {
+export function chunkContent(content: UploadContent, chunkBytes = CHUNK_BYTES): string[] {
   const entries: Entry[] = [
     ...content.goals.map((g) => ({ t: 'g' as const, ...g })),
     ...content.activities.map((a) => ({ t: 'a' as const, ...a })),
@@ -121,7 +129,7 @@ export function chunkContent(content: UploadContent): string[] {
   for (const entry of entries) {
     const json = JSON.stringify(entry);
     const bytes = Buffer.byteLength(json) + 1;
-    if (current.length > 0 && size + bytes > CHUNK_BYTES) {
+    if (current.length > 0 && size + bytes > chunkBytes) {
       chunks.push(`[${current.join(',')}]`);
       current = [];
       size = 2;
@@ -151,11 +159,21 @@ function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+export interface RepositoryOptions {
+  /** Bytes of staged entries per item; smaller only in tests, to make many batches. */
+  readonly chunkBytes?: number;
+}
+
 export class PeriodRepository {
+  private readonly chunkBytes: number;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: RepositoryOptions = {},
+  ) {
+    this.chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  }
 
   async getPeriod(period: Period): Promise<PeriodRecord | undefined> {
     const out = await this.db.send(
@@ -191,7 +209,7 @@ export class PeriodRepository {
 
   /** Writes an upload's rows under a fresh generation. Invisible until {@link commitFile}. */
   async stageUpload(period: Period, generation: string, uploadName: string, content: UploadContent): Promise<number> {
-    const chunks = chunkContent(content);
+    const chunks = chunkContent(content, this.chunkBytes);
     const items = chunks.map((entries, i) => ({
       pk: periodPk(period),
       sk: chunkSk(generation, i),
@@ -326,6 +344,60 @@ export class PeriodRepository {
         content: await this.readGeneration(record.period, entry.generation as string),
       })),
     );
+  }
+
+  /**
+   * Deletes staged rows that no file of the period points at: the leftovers of an
+   * attempt that crashed or timed out before it could clean up after itself. Only
+   * generations older than `minAgeMs` are touched, so an ingest still in flight keeps
+   * its rows. Returns how many generations were removed.
+   */
+  async sweepOrphans(period: Period, now: Date, minAgeMs: number): Promise<number> {
+    const record = await this.getPeriod(period);
+    if (!record) return 0;
+    const referenced = new Set(Object.values(record.files).flatMap((f) => (f.generation ? [f.generation] : [])));
+    const orphans = new Set<string>();
+    const keys: string[] = [];
+    for (const sk of await this.stagedRowKeys(period)) {
+      const generation = sk.split('#')[1] ?? '';
+      if (referenced.has(generation)) continue;
+      const bornAt = generationTime(generation);
+      if (bornAt === undefined || now.getTime() - bornAt < minAgeMs) continue;
+      orphans.add(generation);
+      keys.push(sk);
+    }
+    await this.batchWrite(keys.map((sk) => ({ DeleteRequest: { Key: { pk: periodPk(period), sk } } })));
+    return orphans.size;
+  }
+
+  /** How many staged row items each generation of the period has, referenced or not. */
+  async countStagedRows(period: Period): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const sk of await this.stagedRowKeys(period)) {
+      const generation = sk.split('#')[1] ?? '';
+      counts.set(generation, (counts.get(generation) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private async stagedRowKeys(period: Period): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :gen)',
+          ExpressionAttributeValues: { ':pk': periodPk(period), ':gen': 'GEN#' },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) keys.push(String(item.sk));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
   }
 
   /** The committee's accepted template (the last valid `templates/{committee}.docx`), if any. */
