@@ -181,7 +181,8 @@ function monotonicSequencer(): () => string {
   };
 }
 
-async function ensureTable(config: RuntimeConfig): Promise<void> {
+/** Creates the table as the CDK stack does (keys `pk`, `sk`), unless it exists. */
+export async function ensureTable(config: RuntimeConfig): Promise<void> {
   const client = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
   try {
     await client.send(new DescribeTableCommand({ TableName: config.tableName }));

@@ -14,6 +14,9 @@ import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
 import { formatIssue, renderFiles } from './render.js';
+import { assembleDeps } from '../lambdas/assemble/handler.js';
+import { ingestDeps } from '../lambdas/ingest/handler.js';
+import { reindexPeriod } from '../lambdas/ingest/reindex.js';
 
 const HELP = `tertial – måluppföljning per tertial, från kalkylblad till nämndens dokument
 
@@ -42,6 +45,12 @@ Användning:
       Visar tertialens läge och uppladdade filer.
       Exempel: tertial status ks 2023-T3
 
+  tertial reindex NÄMND PERIOD [--env]
+      Bygger upp tertialens läge i databasen på nytt från filerna i S3 (om tabellen har
+      gått förlorad). Med --env används UPLOADS_BUCKET, DOCUMENTS_BUCKET och TABLE_NAME
+      (och AWS-inloggningen) i stället för den lokala stacken.
+      Exempel: tertial reindex ks 2023-T3
+
 Portar: TERTIAL_S3_PORT och TERTIAL_DYNAMODB_PORT ersätter ${DEFAULT_PORTS.s3} och ${DEFAULT_PORTS.dynamodb}.
 `;
 
@@ -62,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
         return await closeCommand(rest);
       case 'status':
         return await statusCommand(rest);
+      case 'reindex':
+        return await reindexCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -102,8 +113,18 @@ function ports(): { s3: number; dynamodb: number } {
   return { s3: read('TERTIAL_S3_PORT', DEFAULT_PORTS.s3), dynamodb: read('TERTIAL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb) };
 }
 
-/** Runs `use` with clients for an already running local stack, and releases them. */
-async function withLocalStack<T>(use: (runtime: Runtime) => Promise<T>): Promise<T> {
+/** Runs `use` with `runtime`'s clients, and releases them. */
+async function withRuntime<T>(runtime: Runtime, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  try {
+    return await use(runtime);
+  } finally {
+    runtime.clients.s3.destroy();
+    runtime.clients.dynamo.destroy();
+  }
+}
+
+/** Runs `use` with clients for an already running local stack. */
+function withLocalStack<T>(use: (runtime: Runtime) => Promise<T>): Promise<T> {
   const p = ports();
   const runtime = createRuntime({
     uploadsBucket: LOCAL_BUCKETS.uploads,
@@ -113,12 +134,7 @@ async function withLocalStack<T>(use: (runtime: Runtime) => Promise<T>): Promise
     s3Endpoint: `http://127.0.0.1:${p.s3}`,
     dynamodbEndpoint: `http://127.0.0.1:${p.dynamodb}`,
   });
-  try {
-    return await use(runtime);
-  } finally {
-    runtime.clients.s3.destroy();
-    runtime.clients.dynamo.destroy();
-  }
+  return withRuntime(runtime, use);
 }
 
 function periodArg(committee: string | undefined, label: string | undefined): Period {
@@ -344,6 +360,21 @@ async function statusCommand(args: string[]): Promise<number> {
     printTable(['Fil', 'Senast', 'Gäller', 'Mål', 'Aktiviteter', 'Tid'], rows);
     return 0;
   });
+}
+
+async function reindexCommand(args: string[]): Promise<number> {
+  const { values, positionals } = usage(() => parseArgs({ args, options: { env: { type: 'boolean' } }, allowPositionals: true, strict: true }));
+  const period = periodArg(positionals[0], positionals[1]);
+  const run = async (runtime: Runtime) => {
+    const log = jsonLineLog('warn');
+    const result = await reindexPeriod({ ...ingestDeps(runtime, log), ...assembleDeps(runtime, log) }, period);
+    const outcomes = { accepted: 'godkänd', rejected: 'avvisad', refused_closed: 'avvisad (stängd)', stale: 'redan med', duplicate: 'redan med' } as Record<string, string>;
+    for (const u of result.uploads) process.stdout.write(`${u.name}: ${outcomes[u.outcome] ?? u.outcome}\n`);
+    if (result.closure) process.stdout.write(`Stängning: ${result.closure === 'closed' || result.closure === 'rewritten' ? 'stängd igen' : result.closure}\n`);
+    process.stdout.write(`${formatPeriod(period)}: ${result.uploads.length} filer lästes in på nytt.\n`);
+    return 0;
+  };
+  return values.env ? withRuntime(createRuntime(), run) : withLocalStack(run);
 }
 
 function printTable(header: string[], rows: string[][]): void {

@@ -6,7 +6,7 @@ import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
 import { loadDefaultTemplate } from '../core/render.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
-import { closeTertial, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
+import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
 
 /** Publishes each finished document to the topic a meeting system can subscribe to. */
 function snsAnnouncer(region: string, topicArn: string | undefined): (doc: DocumentAnnouncement) => Promise<void> {
@@ -27,9 +27,9 @@ function snsAnnouncer(region: string, topicArn: string | undefined): (doc: Docum
   };
 }
 
-export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
+export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): AssembleDeps {
   let template: Uint8Array | undefined;
-  const deps = {
+  return {
     objects: runtime.objects,
     repo: runtime.repo,
     log,
@@ -39,6 +39,10 @@ export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Dat
     defaultTemplate: () => (template ??= loadDefaultTemplate(runtime.config.defaultTemplatePath)),
     announce: snsAnnouncer(runtime.config.region, runtime.config.documentTopicArn),
   };
+}
+
+export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
+  const deps = assembleDeps(runtime, log, clock);
   return (event: S3Event): Promise<AssembleOutcome[]> => dispatchS3Event(event, 'assemble', log, (e) => closeTertial(deps, e));
 }
 

@@ -4,10 +4,14 @@ import { dispatchS3Event } from '../core/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
-import { ingestUpload, type IngestOutcome } from './ingest.js';
+import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';
+
+export function ingestDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): IngestDeps {
+  return { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket };
+}
 
 export function makeIngestHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
-  const deps = { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket };
+  const deps = ingestDeps(runtime, log, clock);
   return (event: S3Event): Promise<IngestOutcome[]> => dispatchS3Event(event, 'ingest', log, (e) => ingestUpload(deps, e));
 }
 

@@ -2,7 +2,7 @@
  * The few S3 operations the pipeline uses, with "no such object" as a value rather
  * than an exception (a deleted upload or an absent template are normal cases).
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export interface StoredObject {
   readonly bytes: Uint8Array;
@@ -15,6 +15,14 @@ export interface ObjectStore {
   get(bucket: string, key: string, versionId?: string): Promise<StoredObject | undefined>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   exists(bucket: string, key: string): Promise<boolean>;
+  /** Every object under `prefix`, in key order. */
+  list(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
 }
 
 export const CONTENT_TYPES = {
@@ -48,6 +56,18 @@ export function s3ObjectStore(s3: S3Client): ObjectStore {
     },
     async put(bucket, key, body, contentType) {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async list(bucket, prefix) {
+      const listed: ListedObject[] = [];
+      let token: string | undefined;
+      do {
+        const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const o of out.Contents ?? []) {
+          if (o.Key) listed.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
+        }
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+      return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     async exists(bucket, key) {
       try {

@@ -1,0 +1,83 @@
+/**
+ * The table can be rebuilt from S3: after the table is lost, `tertial reindex` replays
+ * the objects under uploads/ (and the closure) and arrives at the same state.
+ */
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable } from '../../cli/local-stack.js';
+import { closureKey, uploadKey } from '../../lambdas/core/keys.js';
+import { silentLog } from '../../lambdas/core/log.js';
+import { assembleDeps } from '../../lambdas/assemble/handler.js';
+import { ingestDeps } from '../../lambdas/ingest/handler.js';
+import { reindexPeriod } from '../../lambdas/ingest/reindex.js';
+import { LOCAL_CREDENTIALS } from '../../lambdas/storage/clients.js';
+import type { Period } from '../../lambdas/core/domain.js';
+import { startTestStack, type TestStack } from '../helpers/local.js';
+import { ACTIVITY_HEADER, buildWorkbook, simpleWorkbook } from '../helpers/workbook.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+
+afterAll(async () => {
+  await stack?.dispose();
+});
+
+async function snapshot(period: Period) {
+  const record = await stack.runtime.repo.getPeriod(period);
+  const uploads = record ? await stack.runtime.repo.readActiveUploads(record) : [];
+  return { state: record?.state, uploads: uploads.map((u) => ({ name: u.name, content: u.content })) };
+}
+
+async function loseTheTable(): Promise<void> {
+  const client = new DynamoDBClient({ region: stack.config.region, endpoint: stack.config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+  await client.send(new DeleteTableCommand({ TableName: stack.config.tableName }));
+  client.destroy();
+  await ensureTable(stack.config);
+}
+
+describe('reindex', () => {
+  it('rebuilds a lost table from the uploads in S3: the same files in force with the same rows, open and closed periods alike', async () => {
+    const open: Period = { committee: 'ri', year: 2024, tertial: 1 };
+    const closed: Period = { committee: 'ri', year: 2023, tertial: 3 };
+    for (const period of [open, closed]) {
+      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Gammal', status: 'Pågående' }]));
+      await stack.put(uploadKey(period, 'b.xlsx'), await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'B-aktivitet', status: 'Genomförd', comment: 'Rad ett\nRad två' }]));
+      await stack.put(uploadKey(period, 'c.xlsx'), await simpleWorkbook({ id: 'C1', title: 'Tas bort' }, [{ title: 'Borta', status: 'Pågående' }]));
+      await stack.idle();
+      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Ny', status: 'Genomförd' }]));
+      await stack.put(uploadKey(period, 'd.xlsx'), await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }));
+      await stack.remove(uploadKey(period, 'c.xlsx'));
+      await stack.idle();
+    }
+    await stack.put(closureKey(closed), '');
+    await stack.idle();
+    const before = { open: await snapshot(open), closed: await snapshot(closed) };
+    expect(before.open.uploads.map((u) => u.name)).toEqual(['a.xlsx', 'b.xlsx']);
+    expect(before.closed.state).toBe('CLOSED');
+
+    // Reindexing an intact table changes nothing.
+    const deps = { ...ingestDeps(stack.runtime, silentLog), ...assembleDeps(stack.runtime, silentLog) };
+    const noop = await reindexPeriod(deps, open);
+    expect(noop.uploads.map((u) => u.outcome)).toEqual(['stale', 'stale', 'stale']);
+    expect(await snapshot(open)).toEqual(before.open);
+
+    await loseTheTable();
+    expect(await snapshot(open)).toEqual({ state: undefined, uploads: [] });
+
+    const replayedOpen = await reindexPeriod(deps, open);
+    expect(replayedOpen.uploads).toEqual([
+      { name: 'a.xlsx', outcome: 'accepted' },
+      { name: 'b.xlsx', outcome: 'accepted' },
+      { name: 'd.xlsx', outcome: 'rejected' },
+    ]);
+    expect(replayedOpen.closure).toBeUndefined();
+    const replayedClosed = await reindexPeriod(deps, closed);
+    expect(replayedClosed.closure).toBe('closed');
+
+    expect(await snapshot(open)).toEqual(before.open);
+    expect(await snapshot(closed)).toEqual(before.closed);
+  });
+});
