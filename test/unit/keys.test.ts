@@ -54,7 +54,38 @@ describe('keys: the S3 layout', () => {
     expect(routeInputEvent('uploads/ks/2023/T3/a.txt', 'created')).toBeUndefined();
     expect(routeInputEvent('closures/ks/2023/T3', 'created')).toBe('assemble');
     expect(routeInputEvent('closures/ks/2023/T3', 'removed')).toBeUndefined();
-    expect(routeInputEvent('templates/ks.docx', 'created')).toBeUndefined();
+    expect(routeInputEvent('templates/ks.docx', 'created')).toBe('templateCheck');
+    expect(routeInputEvent('templates/ks.docx', 'removed')).toBeUndefined();
+    expect(routeInputEvent('config/ks.json', 'created')).toBeUndefined();
+  });
+});
+
+describe('keys: hostile keys', () => {
+  it.each([
+    ['a path segment hidden as %2F', 'uploads%2Fks%2F2023%2FT3%2Fa.xlsx'],
+    ['a parent directory', 'uploads/ks/2023/T3/../../closures/ks/2023/T3'],
+    ['a committee with ..', 'uploads/../2023/T3/a.xlsx'],
+    ['an upper-case committee', 'uploads/KS/2023/T3/a.xlsx'],
+    ['a committee longer than 32', `uploads/${'a'.repeat(33)}/2023/T3/a.xlsx`],
+    ['a tertial T0', 'uploads/ks/2023/T0/a.xlsx'],
+    ['a control character in the name', 'uploads/ks/2023/T3/a\u0000b.xlsx'],
+    ['an extra folder level', 'uploads/ks/2023/T3/sub/a.xlsx'],
+  ])('refuses %s', (_case, raw) => {
+    const key = decodeEventKey(encodeEventKey(raw.replace('\\u0000', '\u0000')));
+    expect(key).toBeDefined();
+    expect(parseUploadKey(key as string)).toBeUndefined();
+    expect(parseClosureKey(key as string)).toBeUndefined();
+  });
+
+  it('decodes %2F into a slash, so an encoded separator can never smuggle in a folder', () => {
+    expect(decodeEventKey('uploads/ks/2023/T3/a%2F..%2Fb.xlsx')).toBe('uploads/ks/2023/T3/a/../b.xlsx');
+    expect(parseUploadKey('uploads/ks/2023/T3/a/../b.xlsx')).toBeUndefined();
+  });
+
+  it('keeps Unicode and + in names exactly, and builds receipt keys only from the parsed parts', () => {
+    const parsed = parseUploadKey(decodeEventKey('uploads/ks/2023/T3/%C3%85tg%C3%A4rder+%2B+m%C3%A5l.csv') as string);
+    expect(parsed).toEqual({ period, name: 'Åtgärder + mål.csv' });
+    expect(uploadReceiptKey(parsed!.period, parsed!.name)).toBe('receipts/ks/2023/T3/Åtgärder + mål.csv.json');
   });
 });
 
