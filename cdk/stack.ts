@@ -1,44 +1,86 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
+import { DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
+import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
+import { DocumentTopic } from './constructs/document-topic.js';
+import { FailurePath } from './constructs/failure-path.js';
 import { IngestFunction } from './constructs/ingest-function.js';
 import { ReportBuckets } from './constructs/report-buckets.js';
 import { ReportTable } from './constructs/report-table.js';
+import { StaffAccess } from './constructs/staff-access.js';
+import { TemplateCheckFunction } from './constructs/template-check-function.js';
+
+export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 
 /**
- * uploads bucket --(uploads/*.xlsx|.csv)--> ingest   --> table (+ receipts/ in documents bucket)
- * uploads bucket --(closures/…)-----------> assemble --> documents bucket (documents/, receipts/)
+ *  staff ──▶ uploads bucket ──uploads/*.xlsx|.csv──▶ ingest ─────────▶ table, receipts/
+ *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document topic
+ *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/
+ *  every function ──(retries used up)──▶ failure queue ──▶ alarm ──▶ alarm topic ──▶ e-mail
+ *
+ * All output goes to the documents bucket, which has no notifications: no function can
+ * trigger on its own output.
  */
 export class TertialStack extends Stack {
+  readonly config: TertialConfig;
   readonly buckets: ReportBuckets;
   readonly reportTable: ReportTable;
+  readonly failurePath: FailurePath;
+  readonly documentTopic: DocumentTopic;
   readonly ingest: IngestFunction;
   readonly assemble: AssembleFunction;
+  readonly templateCheck: TemplateCheckFunction;
+  readonly alarms: Alarms;
+  readonly staffAccess: StaffAccess;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: TertialStackProps = {}) {
     super(scope, id, props);
+    const config = validateConfig({
+      namePrefix: props.namePrefix ?? DEFAULT_NAME_PREFIX,
+      notificationEmail: props.notificationEmail ?? '',
+      destroyOnRemoval: props.destroyOnRemoval ?? false,
+    });
+    this.config = config;
+    const { namePrefix, destroyOnRemoval } = config;
 
-    this.buckets = new ReportBuckets(this, 'Buckets');
-    this.reportTable = new ReportTable(this, 'ReportTable');
+    // A parameter, so the address can change with `cdk deploy --parameters` and no
+    // code; the context value `notificationEmail` is its default.
+    const notificationEmail = new CfnParameter(this, 'NotificationEmail', {
+      type: 'String',
+      default: config.notificationEmail,
+      allowedPattern: EMAIL_PARAMETER_PATTERN,
+      constraintDescription: 'must be an e-mail address, or empty for no e-mail',
+      description: 'Who gets an e-mail when an event fails or a function errors (the committee secretary); empty: nobody.',
+    });
+
+    this.buckets = new ReportBuckets(this, 'Buckets', { destroyOnRemoval });
+    this.reportTable = new ReportTable(this, 'ReportTable', { destroyOnRemoval });
+    this.failurePath = new FailurePath(this, 'FailurePath', { namePrefix });
+    this.documentTopic = new DocumentTopic(this, 'DocumentTopic', { namePrefix });
 
     const wiring = {
+      namePrefix,
+      destroyOnRemoval,
       uploadsBucket: this.buckets.uploads,
       documentsBucket: this.buckets.documents,
       table: this.reportTable.table,
+      failureQueue: this.failurePath.queue,
     };
     this.ingest = new IngestFunction(this, 'Ingest', wiring);
-    this.assemble = new AssembleFunction(this, 'Assemble', wiring);
+    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic });
+    this.templateCheck = new TemplateCheckFunction(this, 'TemplateCheck', wiring);
 
     // Event routing comes from the table the handlers and the local stack also use
     // (NOTIFICATION_RULES in lambdas/core/keys.ts), so deployed and local routing cannot drift.
-    // uploads/*.xlsx|.csv created or removed -> ingest; closures/* created -> assemble.
     const targets: Record<NotificationTarget, lambda.IFunction> = {
       ingest: this.ingest.lambdaFunction,
       assemble: this.assemble.lambdaFunction,
+      templateCheck: this.templateCheck.lambdaFunction,
     };
     const eventTypes = { created: s3.EventType.OBJECT_CREATED, removed: s3.EventType.OBJECT_REMOVED } as const;
     for (const rule of NOTIFICATION_RULES) {
@@ -47,18 +89,56 @@ export class TertialStack extends Stack {
         this.buckets.uploads.addEventNotification(eventTypes[kind], new s3n.LambdaDestination(targets[rule.target]), filter);
       }
     }
+    this.acknowledgeNotificationsHandler();
 
-    new CfnOutput(this, 'UploadsBucketName', {
-      description: 'Input bucket: uploads/, closures/, templates/, config/',
-      value: this.buckets.uploads.bucketName,
+    this.alarms = new Alarms(this, 'Alarms', {
+      namePrefix,
+      notificationEmail: notificationEmail.valueAsString,
+      failureQueue: this.failurePath.queue,
+      functions: {
+        ingest: this.ingest.lambdaFunction,
+        assemble: this.assemble.lambdaFunction,
+        'template-check': this.templateCheck.lambdaFunction,
+      },
     });
-    new CfnOutput(this, 'DocumentsBucketName', {
-      description: 'Output bucket: documents/, receipts/',
-      value: this.buckets.documents.bucketName,
+
+    this.staffAccess = new StaffAccess(this, 'StaffAccess', {
+      namePrefix,
+      uploadsBucket: this.buckets.uploads,
+      documentsBucket: this.buckets.documents,
     });
-    new CfnOutput(this, 'TableName', {
-      description: 'Report entries table',
-      value: this.reportTable.table.tableName,
+
+    const outputs: Record<string, [string, string]> = {
+      UploadsBucketName: [this.buckets.uploads.bucketName, 'Input bucket: uploads/, closures/, templates/, config/'],
+      DocumentsBucketName: [this.buckets.documents.bucketName, 'Output bucket: documents/, receipts/'],
+      AccessLogsBucketName: [this.buckets.accessLogs.bucketName, 'Server access logs of both buckets'],
+      TableName: [this.reportTable.table.tableName, 'Report entries table'],
+      FailedEventsQueueUrl: [this.failurePath.queue.queueUrl, 'Events that failed after their retries'],
+      DocumentTopicArn: [this.documentTopic.topic.topicArn, 'Announces each finished document (subscribe a meeting system here)'],
+      AlarmTopicArn: [this.alarms.topic.topicArn, 'Alarm notifications'],
+      IngestLogGroup: [this.ingest.logGroup.logGroupName, 'Logs of the ingest function'],
+      AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
+      TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
+      StaffGroupName: [this.staffAccess.staffGroup.groupName, 'IAM group: upload spreadsheets, read documents and receipts'],
+      SecretaryGroupName: [this.staffAccess.secretaryGroup.groupName, 'IAM group: also close tertials, upload templates and settings'],
+    };
+    for (const [outputId, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, outputId, { value, description });
+    }
+  }
+
+  /**
+   * `addEventNotification` brings CDK's own bucket-notifications handler (a singleton
+   * function at stack level). Its role is CDK's to write; acknowledge what it needs.
+   */
+  private acknowledgeNotificationsHandler(): void {
+    const handler = this.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) throw new Error(`${this.node.path}: CDK's bucket notifications handler not found`);
+    // Its policy is scoped to the uploads bucket (s3:PutBucketNotification on that ARN).
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's bucket-notifications handler (a deploy-time custom resource, not part of the pipeline) writes its logs with this AWS managed policy; CDK creates that role and offers no way to replace it.",
     });
   }
 }

@@ -1,48 +1,55 @@
 import * as fs from 'node:fs';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import { DEFAULT_TEMPLATE_SOURCE } from '../paths.js';
+import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { PipelineFunction } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
-import { tertialFunction } from './tertial-function.js';
 
 /** Where the default template ends up inside the deployed function (`/var/task` is the bundle root). */
 export const DEFAULT_TEMPLATE_PATH = '/var/task/default.docx';
 
 export interface AssembleFunctionProps {
+  readonly namePrefix: string;
   readonly uploadsBucket: s3.IBucket;
   readonly documentsBucket: s3.IBucket;
   readonly table: dynamodb.ITable;
+  /** Announces each finished document. */
+  readonly documentTopic: sns.ITopic;
+  readonly failureQueue: sqs.IQueue;
+  readonly destroyOnRemoval: boolean;
 }
 
 /**
  * When `closures/{committee}/{year}/T{n}` appears, renders the period's entries into
- * `documents/…docx` (committee template if present, else the bundled default) and a receipt.
- * Triggered by the notifications the stack derives from `NOTIFICATION_RULES`.
+ * `documents/…docx` (the committee's accepted template if there is one, else the bundled
+ * default), writes a receipt and announces the document. Triggered by the notifications
+ * the stack derives from `NOTIFICATION_RULES`.
  */
-export class AssembleFunction extends Construct {
-  readonly lambdaFunction: nodejs.NodejsFunction;
-
+export class AssembleFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: AssembleFunctionProps) {
-    super(scope, id);
-    const { uploadsBucket, documentsBucket, table } = props;
-
-    // Fail synth with a clear message rather than deploy a function without its template.
-    // (Skipped when bundling is skipped for this stack, e.g. in the unit tests.)
-    if (Stack.of(this).bundlingRequired && !fs.existsSync(DEFAULT_TEMPLATE_SOURCE)) {
+    // Fail synth with a clear message rather than bundle a function without its template.
+    // (Skipped when bundling is skipped for this stack, e.g. in the CDK tests.)
+    if (Stack.of(scope).bundlingRequired && !fs.existsSync(DEFAULT_TEMPLATE_SOURCE)) {
       throw new Error(
-        `${this.node.path}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the assemble function.`,
+        `${scope.node.path}/${id}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the assemble function.`,
       );
     }
-
-    const fn = tertialFunction(this, 'Function', {
-      entry: 'lambdas/assemble/handler.ts',
+    super(scope, id, {
+      handler: 'assemble',
+      functionName: `${props.namePrefix}-assemble`,
+      serviceName: 'tertial-assemble',
       description: 'Assembles the period report (documents/) when a closure marker (closures/) is written',
-      // Reads a whole period's entries, renders the .docx and uploads it: usually seconds,
-      // but it runs once per period, so a generous ceiling costs nothing.
+      // Reads a whole period's entries, renders the .docx (CPU-bound: zip and XML) and
+      // uploads it: seconds, once per period, so a generous ceiling costs nothing.
+      memorySize: 1024,
       timeout: Duration.minutes(5),
+      failureQueue: props.failureQueue,
+      destroyOnRemoval: props.destroyOnRemoval,
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
@@ -51,24 +58,23 @@ export class AssembleFunction extends Construct {
         ],
       },
     });
-    this.lambdaFunction = fn;
+    const { uploadsBucket, documentsBucket, table, documentTopic } = props;
 
-    fn.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
-    for (const prefix of [KEY_PREFIXES.closures, KEY_PREFIXES.templates, KEY_PREFIXES.config]) {
-      uploadsBucket.grantRead(fn, `${prefix}*`);
-    }
+    this.addEnvironment('DEFAULT_TEMPLATE_PATH', DEFAULT_TEMPLATE_PATH);
 
-    fn.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    for (const prefix of [KEY_PREFIXES.documents, KEY_PREFIXES.receipts]) {
-      documentsBucket.grantPut(fn, `${prefix}*`);
-    }
-    // A re-delivered closure checks (HeadObject) whether its document already exists. That
-    // needs s3:GetObject, and s3:ListBucket so that a missing document is 404, not 403.
-    documentsBucket.grantRead(fn, `${KEY_PREFIXES.documents}*`);
+    this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
+    grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.closures, KEY_PREFIXES.config]);
 
-    fn.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(fn);
+    // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
+    // receipts; the committee's accepted template copy (written by the template check).
+    this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates]);
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts]);
 
-    fn.addEnvironment('DEFAULT_TEMPLATE_PATH', DEFAULT_TEMPLATE_PATH);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    table.grantReadWriteData(this.role);
+
+    this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
+    documentTopic.grantPublish(this.role);
   }
 }

@@ -12,6 +12,8 @@ export interface ObjectEvent {
   /** Normalised (fixed-width, comparable) sequencer for ordering events on one key. */
   readonly sequencer: string;
   readonly versionId?: string;
+  /** Object size in bytes, as the event reports it (created events only). */
+  readonly size?: number;
   readonly eventTime: string;
   readonly eventName: string;
 }
@@ -34,6 +36,7 @@ export function decodeRecord(record: S3EventRecord): DecodedRecord {
     return { ok: false, reason: 'missing or malformed sequencer', record };
   }
   const versionId = record.s3.object.versionId;
+  const size = record.s3.object.size;
   return {
     ok: true,
     event: {
@@ -44,6 +47,7 @@ export function decodeRecord(record: S3EventRecord): DecodedRecord {
       eventTime: record.eventTime,
       eventName: name,
       ...(versionId && versionId !== 'null' ? { versionId } : {}),
+      ...(typeof size === 'number' && Number.isFinite(size) ? { size } : {}),
     },
   };
 }

@@ -6,11 +6,11 @@
  * of the period item. Infrastructure faults throw, so Lambda retries the event; a
  * retry is safe because a commit is keyed on the event's sequencer.
  */
-import { formatPeriod, type InputIssue } from '../core/domain.js';
+import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
 import type { ObjectEvent } from '../core/events.js';
 import { parseUploadKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { parseUpload } from '../core/parse/index.js';
+import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
@@ -60,13 +60,19 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   const known = before?.files[upload.name];
   if (known && known.sequencer > event.sequencer) return 'stale';
 
-  const object = await objects.get(event.bucket, event.key, event.versionId);
-  if (!object) {
-    // Deleted (or, without versioning, replaced) since the event: the later event decides.
-    log.warn('upload no longer exists; a later event will account for it');
-    return 'missing';
+  let parsed: ParseResult;
+  if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
+    // Refused from the event alone: a file this large is never downloaded.
+    parsed = { ok: false, errors: [fileTooLargeIssue(upload.name, event.size)], warnings: [] };
+  } else {
+    const object = await objects.get(event.bucket, event.key, event.versionId);
+    if (!object) {
+      // Deleted (or, without versioning, replaced) since the event: the later event decides.
+      log.warn('upload no longer exists; a later event will account for it');
+      return 'missing';
+    }
+    parsed = await parseUpload(upload.name, object.bytes);
   }
-  const parsed = await parseUpload(upload.name, object.bytes);
   const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
 
   if (known && known.sequencer === event.sequencer) {

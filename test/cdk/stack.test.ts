@@ -1,111 +1,89 @@
-import { readFileSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { IConstruct } from 'constructs';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TertialStack } from '../../cdk/stack.js';
+import {
+  acceptedTemplateKey,
+  closureKey,
+  closureReceiptKey,
+  configKey,
+  documentKey,
+  NOTIFICATION_RULES,
+  templateKey,
+  templateReceiptKey,
+  uploadKey,
+  uploadReceiptKey,
+} from '../../lambdas/core/keys.js';
+import type { Period } from '../../lambdas/core/domain.js';
+import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
+import type { TertialStack } from '../../cdk/stack.js';
+import {
+  actionsOf,
+  asArray,
+  grantsOfManagedPolicy,
+  grantsOfRole,
+  logicalId,
+  resourcesFor,
+  synth,
+  type Grant,
+  type Json,
+} from './synth.js';
 
 /**
- * One synth for the whole file, with the same feature flags as `cdk synth` (read from
- * cdk.json) but without bundling, so no esbuild run and no handler files are needed.
- * Resources are found through the stack's construct fields, never by hashed logical id.
+ * Assertions on the intent of the stack, on one synth (beforeAll). Resources are found
+ * through the stack's construct fields, never by hashed logical id.
  */
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped CloudFormation JSON
-type Json = any;
 
 let stack: TertialStack;
 let template: Template;
 let resources: Record<string, Json>;
 
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
+const EMAIL = 'sekreterare@example.se';
 
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = new TertialStack(app, 'TertialStack');
-  template = Template.fromStack(stack);
-  resources = template.toJSON().Resources as Record<string, Json>;
+  ({ stack, template, resources } = synth({ notificationEmail: EMAIL }));
 });
 
-const logicalId = (construct: IConstruct): string => {
-  const child = construct.node.defaultChild;
-  if (!child) throw new Error(`${construct.node.path} has no default child`);
-  return Stack.of(construct).getLogicalId(child as CfnFunction);
-};
+const FUNCTIONS = ['ingest', 'assemble', 'templateCheck'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
 const ids = () => ({
   uploads: logicalId(stack.buckets.uploads),
   documents: logicalId(stack.buckets.documents),
+  accessLogs: logicalId(stack.buckets.accessLogs),
   table: logicalId(stack.reportTable.table),
+  queue: logicalId(stack.failurePath.queue),
+  documentTopic: logicalId(stack.documentTopic.topic),
+  alarmTopic: logicalId(stack.alarms.topic),
   ingest: logicalId(stack.ingest.lambdaFunction),
   assemble: logicalId(stack.assemble.lambdaFunction),
-  ingestRole: logicalId(stack.ingest.lambdaFunction.role!),
-  assembleRole: logicalId(stack.assemble.lambdaFunction.role!),
+  templateCheck: logicalId(stack.templateCheck.lambdaFunction),
 });
-
-/** Renders `{Fn::GetAtt:[X,'Arn']}` / `{Fn::Join:['',[…, '/p/*']]}` as `X:arn/p/*` for readable assertions. */
-function renderResource(resource: Json): string {
-  if (typeof resource === 'string') return resource;
-  if (resource?.['Fn::GetAtt']) return `${resource['Fn::GetAtt'][0]}:${resource['Fn::GetAtt'][1].toLowerCase()}`;
-  if (resource?.Ref) return `ref:${resource.Ref}`;
-  if (resource?.['Fn::Join']) return (resource['Fn::Join'][1] as Json[]).map(renderResource).join(resource['Fn::Join'][0]);
-  return JSON.stringify(resource);
-}
-
-const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-interface Grant {
-  actions: string[];
-  resources: string[];
-}
-
-/** Every Allow statement of the identity policies attached to the role with this logical id. */
-function grantsOfRole(roleId: string): Grant[] {
-  return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles).some((role: Json) => role.Ref === roleId))
-    .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[])
-    .map((s) => {
-      expect(s.Effect).toBe('Allow');
-      return { actions: asArray<string>(s.Action), resources: asArray(s.Resource).map(renderResource) };
-    });
-}
-
-/** Resources (rendered) on which the role may perform `action` (exact action name as granted). */
-const resourcesFor = (grants: Grant[], action: string): string[] =>
-  grants.filter((g) => g.actions.includes(action)).flatMap((g) => g.resources).sort();
-
-/** Every resource any s3 action of these grants applies to, however the actions are spelled. */
-const s3Resources = (grants: Grant[]): string[] => [
-  ...new Set(grants.filter((g) => g.actions.some((a) => a.startsWith('s3:'))).flatMap((g) => g.resources)),
-].sort();
+const fn = (name: FunctionName) => stack[name];
 
 describe('buckets', () => {
-  it('has exactly the uploads and documents buckets', () => {
-    template.resourceCountIs('AWS::S3::Bucket', 2);
+  it('has the uploads, documents and access-log buckets', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 3);
   });
 
-  it.each(['uploads', 'documents'] as const)('%s bucket is encrypted, private, versioned and retained', (name) => {
-    const bucket = resources[ids()[name]];
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
-      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-    ]);
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
+  it.each(['uploads', 'documents', 'accessLogs'] as const)('%s bucket is encrypted, private, ACL-free and retained', (name) => {
+    expect(resources[ids()[name]]).toMatchObject({
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
     });
-    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(bucket.DeletionPolicy).toBe('Retain');
-    expect(bucket.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it.each(['uploads', 'documents'] as const)('%s bucket denies requests without TLS', (name) => {
-    const id = ids()[name];
+  it.each(['uploads', 'documents', 'accessLogs'] as const)('%s bucket denies requests without TLS', (name) => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: id },
+      Bucket: { Ref: ids()[name] },
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -118,168 +96,444 @@ describe('buckets', () => {
       },
     });
   });
+
+  it.each([
+    ['uploads', 365, 'uploads-bucket/'],
+    ['documents', 90, 'documents-bucket/'],
+  ] as const)('%s bucket is versioned, logs access, and expires noncurrent versions after %i days', (name, days, logPrefix) => {
+    const bucket = resources[ids()[name]].Properties;
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: ids().accessLogs }, LogFilePrefix: logPrefix });
+    expect(bucket.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: days } }),
+    ]);
+  });
+
+  it('access logs expire after a year and are delivered by the logging service', () => {
+    const { accessLogs } = ids();
+    expect(resources[accessLogs].Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 365 }),
+    ]);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: accessLogs },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
 });
 
 describe('report table', () => {
-  it('is keyed on pk/sk strings, on-demand, recoverable, protected and retained', () => {
+  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, with TTL on expiresAt', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    const table = resources[ids().table];
-    expect(table.Properties.KeySchema).toEqual([
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ]);
-    expect(table.Properties.AttributeDefinitions).toEqual(
-      expect.arrayContaining([
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ]),
-    );
-    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
-    expect(table.DeletionPolicy).toBe('Retain');
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
   });
 });
 
 describe('functions', () => {
-  it.each(['ingest', 'assemble'] as const)('%s runs on arm64 with Node.js 22 or newer', (name) => {
-    const fn = resources[ids()[name]].Properties;
-    expect(fn.Architectures).toEqual(['arm64']);
-    const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Runtime)?.[1]);
-    expect(major).toBeGreaterThanOrEqual(22);
-    expect(fn.MemorySize).toBe(1024);
-    expect(fn.Timeout).toBeGreaterThanOrEqual(120);
-    expect(fn.Timeout).toBeLessThanOrEqual(300);
-    expect(fn.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+  it('are the three handlers (and CDK’s notifications handler)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
   });
 
-  it('ingest gets the bucket and table names', () => {
-    const { uploads, documents, table, ingest } = ids();
-    expect(resources[ingest].Properties.Environment.Variables).toMatchObject({
+  it.each([
+    ['ingest', 'tertial-ingest', 1024, 120],
+    ['assemble', 'tertial-assemble', 1024, 300],
+    ['templateCheck', 'tertial-template-check', 1024, 120],
+  ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
+    const props = resources[ids()[name]].Properties;
+    expect(props.FunctionName).toBe(functionName);
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(props.MemorySize).toBe(memory);
+    expect(props.Timeout).toBe(timeout);
+    // Ordering comes from the S3 sequencer in a conditional write, not from serialising invocations.
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it.each(FUNCTIONS)('%s reads its configuration from the environment', (name) => {
+    const { uploads, documents, table } = ids();
+    expect(resources[ids()[name]].Properties.Environment.Variables).toMatchObject({
       UPLOADS_BUCKET: { Ref: uploads },
       DOCUMENTS_BUCKET: { Ref: documents },
       TABLE_NAME: { Ref: table },
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
+      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
-  it('assemble gets the bucket and table names and the bundled default template path', () => {
-    const { uploads, documents, table, assemble } = ids();
+  it('assemble also gets the bundled default template and the document topic', () => {
+    const { assemble, documentTopic } = ids();
     expect(resources[assemble].Properties.Environment.Variables).toMatchObject({
-      UPLOADS_BUCKET: { Ref: uploads },
-      DOCUMENTS_BUCKET: { Ref: documents },
-      TABLE_NAME: { Ref: table },
       DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
+      DOCUMENT_TOPIC_ARN: { Ref: documentTopic },
     });
+  });
+
+  it.each(FUNCTIONS)('%s logs to its own log group, kept six months and retained', (name) => {
+    const logGroup = logicalId(fn(name).logGroup);
+    expect(resources[ids()[name]].Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
+    expect(resources[logGroup]).toMatchObject({ Properties: { RetentionInDays: 180 }, DeletionPolicy: 'Retain' });
+  });
+
+  it.each(FUNCTIONS)('%s retries twice, for at most 6 hours, then sends the event to the failure queue', (name) => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: ids()[name] },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [ids().queue, 'Arn'] } } },
+    });
+  });
+
+  it.each(FUNCTIONS)('%s has its own role with no AWS managed policy', (name) => {
+    const role = resources[logicalId(fn(name).role)];
+    expect(resources[ids()[name]].Properties.Role).toEqual({ 'Fn::GetAtt': [logicalId(fn(name).role), 'Arn'] });
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }),
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('failure path', () => {
+  it('is one encrypted, TLS-only queue that keeps failed events for 14 days', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'tertial-failed-events',
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: ids().queue }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it.each(FUNCTIONS)('%s may send to the failure queue', (name) => {
+    const grants = grantsOfRole(resources, logicalId(fn(name).role));
+    expect(resourcesFor(grants, 'sqs:SendMessage')).toEqual([`${ids().queue}:arn`]);
+  });
+});
+
+describe('alarms', () => {
+  const alarmTo = (topicId: string) => ({ AlarmActions: [{ Ref: topicId }] });
+
+  it('alarms when the failure queue holds an event', () => {
+    const { queue, alarmTopic } = ids();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+      ...alarmTo(alarmTopic),
+    });
+  });
+
+  it.each(FUNCTIONS)('alarms on any error of %s', (name) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids()[name] } }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      ...alarmTo(ids().alarmTopic),
+    });
+  });
+
+  it('has no other alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
+    template.hasParameter('NotificationEmail', { Type: 'String', Default: EMAIL });
+    const subscriptions = template.findResources('AWS::SNS::Subscription');
+    expect(Object.values(subscriptions)).toEqual([
+      expect.objectContaining({
+        Properties: { TopicArn: { Ref: ids().alarmTopic }, Protocol: 'email', Endpoint: { Ref: 'NotificationEmail' } },
+      }),
+    ]);
+    const condition = (Object.values(subscriptions)[0] as Json).Condition as string;
+    expect(template.toJSON().Conditions[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NotificationEmail' }, ''] }] });
+  });
+
+  it('lets CloudWatch alarms of this account publish to the TLS-only alarm topic', () => {
+    const { alarmTopic } = ids();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: alarmTopic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('document topic', () => {
+  it('is encrypted, TLS-only, and published to by assemble alone', () => {
+    const { documentTopic } = ids();
+    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-documents', KmsMasterKeyId: 'alias/aws/sns' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: documentTopic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const name of FUNCTIONS) {
+      const grants = grantsOfRole(resources, logicalId(fn(name).role));
+      expect(resourcesFor(grants, 'sns:Publish')).toEqual(name === 'assemble' ? [`ref:${documentTopic}`] : []);
+      // The AWS managed key needs no KMS grant, and none is given.
+      expect(actionsOf(grants, 'kms')).toEqual([]);
+    }
   });
 });
 
 describe('notifications', () => {
-  const configurations = () => {
+  const configurations = (bucketId: string) => {
     const notifications = Object.values(resources).filter(
-      (r) => r.Type === 'Custom::S3BucketNotifications' && r.Properties.BucketName.Ref === ids().uploads,
+      (r) => r.Type === 'Custom::S3BucketNotifications' && r.Properties.BucketName.Ref === bucketId,
     );
-    expect(notifications).toHaveLength(1);
-    return (notifications[0].Properties.NotificationConfiguration.LambdaFunctionConfigurations as Json[]).map((c) => ({
-      target: c.LambdaFunctionArn['Fn::GetAtt'][0] as string,
-      events: c.Events as string[],
-      filter: Object.fromEntries((c.Filter.Key.FilterRules as Json[]).map((rule) => [rule.Name, rule.Value])),
-    }));
+    return notifications.flatMap((n) =>
+      ((n.Properties.NotificationConfiguration.LambdaFunctionConfigurations ?? []) as Json[]).map((c) => ({
+        target: c.LambdaFunctionArn['Fn::GetAtt'][0] as string,
+        events: c.Events as string[],
+        filter: Object.fromEntries((c.Filter.Key.FilterRules as Json[]).map((rule) => [rule.Name, rule.Value])),
+      })),
+    );
   };
 
   it('sends created and removed .xlsx/.csv under uploads/ to ingest', () => {
-    const { ingest } = ids();
-    expect(configurations().filter((c) => c.target === ingest)).toEqual(
-      expect.arrayContaining(
-        ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].flatMap((event) =>
-          ['.xlsx', '.csv'].map((suffix) => ({
-            target: ingest,
-            events: [event],
-            filter: { prefix: 'uploads/', suffix },
-          })),
-        ),
-      ),
+    const { uploads, ingest } = ids();
+    const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].flatMap((event) =>
+      ['.xlsx', '.csv'].map((suffix) => ({ target: ingest, events: [event], filter: { prefix: 'uploads/', suffix } })),
     );
-    expect(configurations().filter((c) => c.target === ingest)).toHaveLength(4);
+    const actual = configurations(uploads).filter((c) => c.target === ingest);
+    expect(actual).toEqual(expect.arrayContaining(expected));
+    expect(actual).toHaveLength(expected.length);
   });
 
   it('sends created objects under closures/ to assemble', () => {
-    const { assemble } = ids();
-    expect(configurations().filter((c) => c.target === assemble)).toEqual([
+    const { uploads, assemble } = ids();
+    expect(configurations(uploads).filter((c) => c.target === assemble)).toEqual([
       { target: assemble, events: ['s3:ObjectCreated:*'], filter: { prefix: 'closures/' } },
     ]);
   });
 
-  it('has no other notifications', () => {
-    expect(configurations()).toHaveLength(5);
+  it('sends created .docx under templates/ to the template check', () => {
+    const { uploads, templateCheck } = ids();
+    expect(configurations(uploads).filter((c) => c.target === templateCheck)).toEqual([
+      { target: templateCheck, events: ['s3:ObjectCreated:*'], filter: { prefix: 'templates/', suffix: '.docx' } },
+    ]);
+  });
+
+  it('has one notification per rule and event of NOTIFICATION_RULES, and no other', () => {
+    const expected = NOTIFICATION_RULES.reduce((n, rule) => n + rule.events.length, 0);
+    expect(configurations(ids().uploads)).toHaveLength(expected);
     template.resourceCountIs('Custom::S3BucketNotifications', 1);
+  });
+
+  it('never triggers a function on its own output: the documents bucket notifies nobody', () => {
+    expect(configurations(ids().documents)).toEqual([]);
+    expect(configurations(ids().accessLogs)).toEqual([]);
+  });
+
+  it.each(FUNCTIONS)('S3 may invoke %s, from this account and the uploads bucket only', (name) => {
+    const { uploads } = ids();
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [ids()[name], 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::GetAtt': [uploads, 'Arn'] },
+    });
+  });
+});
+
+describe('key layout', () => {
+  const period: Period = { committee: 'ks', year: 2023, tertial: 3 };
+
+  it('the grant prefixes cover every key the handlers format', () => {
+    expect(uploadKey(period, 'a.xlsx').startsWith(KEY_PREFIXES.uploads)).toBe(true);
+    expect(closureKey(period).startsWith(KEY_PREFIXES.closures)).toBe(true);
+    expect(templateKey('ks').startsWith(KEY_PREFIXES.templates)).toBe(true);
+    expect(configKey('ks').startsWith(KEY_PREFIXES.config)).toBe(true);
+    expect(documentKey(period).startsWith(KEY_PREFIXES.documents)).toBe(true);
+    expect(uploadReceiptKey(period, 'a.xlsx').startsWith(KEY_PREFIXES.receipts)).toBe(true);
+    expect(closureReceiptKey(period).startsWith(KEY_PREFIXES.receipts)).toBe(true);
+    expect(acceptedTemplateKey('ks', '0'.repeat(40)).startsWith(KEY_PREFIXES.templates)).toBe(true);
+    expect(templateReceiptKey('ks').startsWith(KEY_PREFIXES.templateReceipts)).toBe(true);
+  });
+
+  it('every notification prefix is a granted prefix', () => {
+    for (const rule of NOTIFICATION_RULES) expect(Object.values(KEY_PREFIXES)).toContain(rule.prefix);
   });
 });
 
 describe('least privilege', () => {
-  it('no policy grants an s3 action on "*"', () => {
-    const statements = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy')
-      .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
-    expect(statements.length).toBeGreaterThan(0);
+  const identityStatements = (): Json[] =>
+    Object.values(resources).flatMap((r) => {
+      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') return r.Properties.PolicyDocument.Statement as Json[];
+      if (r.Type === 'AWS::IAM::Role') return ((r.Properties.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]);
+      return [];
+    });
+
+  it('no identity policy in the stack has a "*" resource or a wildcard action', () => {
+    const statements = identityStatements();
+    expect(statements.length).toBeGreaterThan(10);
     for (const s of statements) {
-      if (asArray<string>(s.Action).some((a) => a.startsWith('s3:'))) {
-        expect(asArray(s.Resource)).not.toContain('*');
+      expect(asArray(s.Resource)).not.toContain('*');
+      for (const action of asArray<string>(s.Action)) expect(action).not.toContain('*');
+    }
+  });
+
+  /** s3 grants of a role or policy, rendered as `Action resource [s3:prefix …]`. */
+  const s3Grants = (grants: Grant[]): string[] =>
+    grants
+      .filter((g) => g.actions.some((a) => a.startsWith('s3:')))
+      .flatMap((g) =>
+        g.actions.flatMap((action) =>
+          g.resources.map((resource) => {
+            const prefixes = g.condition?.StringLike?.['s3:prefix'];
+            return `${action} ${resource}${prefixes ? ` [${asArray<string>(prefixes).join(' ')}]` : ''}`;
+          }),
+        ),
+      )
+      .sort();
+
+  const read = (bucket: string, ...prefixes: string[]) => [
+    ...prefixes.flatMap((p) => [`s3:GetObject ${bucket}:arn/${p}*`, `s3:GetObjectVersion ${bucket}:arn/${p}*`]),
+    `s3:ListBucket ${bucket}:arn [${prefixes.map((p) => `${p}*`).join(' ')}]`,
+  ];
+  const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
+
+  it('ingest reads uploads/, reads and writes receipts/', () => {
+    const { uploads, documents } = ids();
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
+      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
+    );
+  });
+
+  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+    const { uploads, documents } = ids();
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
+      [
+        ...read(uploads, 'closures/', 'config/'),
+        ...read(documents, 'documents/', 'receipts/', 'templates/'),
+        ...write(documents, 'documents/', 'receipts/'),
+      ].sort(),
+    );
+  });
+
+  it('the template check reads templates/ uploads and writes accepted copies and template receipts', () => {
+    const { uploads, documents } = ids();
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role)))).toEqual(
+      [...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/')].sort(),
+    );
+  });
+
+  it.each(FUNCTIONS)('%s reads and writes the table, and writes only its own log group', (name) => {
+    const grants = grantsOfRole(resources, logicalId(fn(name).role));
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem']) {
+      expect(resourcesFor(grants, action)).toEqual([`${ids().table}:arn`]);
+    }
+    expect(actionsOf(grants, 'logs')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(resourcesFor(grants, 'logs:PutLogEvents')).toEqual([`${logicalId(fn(name).logGroup)}:arn`]);
+  });
+});
+
+describe('staff access', () => {
+  it('staff upload, replace and delete spreadsheets, and read documents and receipts', () => {
+    const { uploads, documents } = ids();
+    const policy = logicalId(stack.staffAccess.staffPolicy);
+    expect(resources[policy].Properties.ManagedPolicyName).toBe('tertial-staff');
+    const grants = grantsOfManagedPolicy(resources, policy);
+    expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${uploads}:arn/uploads/*`]);
+    expect(resourcesFor(grants, 's3:DeleteObject')).toEqual([`${uploads}:arn/uploads/*`]);
+    expect(resourcesFor(grants, 's3:GetObject')).toEqual(
+      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`].sort(),
+    );
+    expect(resourcesFor(grants, 's3:ListBucket')).toEqual([`${documents}:arn`, `${uploads}:arn`].sort());
+    expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+  });
+
+  it('secretaries also close tertials and upload templates and committee settings', () => {
+    const { uploads } = ids();
+    const policy = logicalId(stack.staffAccess.secretaryPolicy);
+    const grants = grantsOfManagedPolicy(resources, policy);
+    const prefixes = [`${uploads}:arn/closures/*`, `${uploads}:arn/config/*`, `${uploads}:arn/templates/*`];
+    expect(resourcesFor(grants, 's3:PutObject')).toEqual(prefixes);
+    expect(resourcesFor(grants, 's3:GetObject')).toEqual(prefixes);
+    expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
+  it('the groups carry the policies', () => {
+    const staff = logicalId(stack.staffAccess.staffPolicy);
+    const secretary = logicalId(stack.staffAccess.secretaryPolicy);
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-staff', ManagedPolicyArns: [{ Ref: staff }] });
+    template.hasResourceProperties('AWS::IAM::Group', {
+      GroupName: 'tertial-secretaries',
+      ManagedPolicyArns: Match.arrayEquals([{ Ref: staff }, { Ref: secretary }]),
+    });
+  });
+
+  it('nobody can delete an object version or touch the documents bucket’s content', () => {
+    for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::IAM::ManagedPolicy')) {
+      for (const s of r.Properties.PolicyDocument.Statement as Json[]) {
+        expect(asArray<string>(s.Action)).not.toContain('s3:DeleteObjectVersion');
+        if (asArray<string>(s.Action).some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
+          expect(JSON.stringify(s.Resource)).not.toContain(ids().documents);
+        }
       }
-    }
-  });
-
-  it('ingest reads uploads/*, writes only receipts/*, and reads/writes the table', () => {
-    const { uploads, documents, table, ingestRole } = ids();
-    const grants = grantsOfRole(ingestRole);
-    expect(resourcesFor(grants, 's3:GetObject*')).toEqual([`${uploads}:arn`, `${uploads}:arn/uploads/*`]);
-    expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${documents}:arn/receipts/*`]);
-    expect(s3Resources(grants)).toEqual([`${uploads}:arn`, `${uploads}:arn/uploads/*`, `${documents}:arn/receipts/*`].sort());
-    expect(grants.flatMap((g) => g.actions).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
-    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem']) {
-      expect(resourcesFor(grants, action)).toEqual([`${table}:arn`]);
-    }
-  });
-
-  it('assemble reads closures/, templates/, config/ (and documents/), writes documents/ and receipts/, and reads/writes the table', () => {
-    const { uploads, documents, table, assembleRole } = ids();
-    const grants = grantsOfRole(assembleRole);
-    expect(resourcesFor(grants, 's3:GetObject*')).toEqual(
-      [
-        `${uploads}:arn`,
-        `${uploads}:arn/closures/*`,
-        `${uploads}:arn/config/*`,
-        `${uploads}:arn/templates/*`,
-        // HeadObject: is the period's document already there (re-delivered closure)?
-        `${documents}:arn`,
-        `${documents}:arn/documents/*`,
-      ].sort(),
-    );
-    expect(resourcesFor(grants, 's3:PutObject')).toEqual(
-      [`${documents}:arn/documents/*`, `${documents}:arn/receipts/*`].sort(),
-    );
-    expect(s3Resources(grants)).toEqual(
-      [
-        `${uploads}:arn`,
-        `${uploads}:arn/closures/*`,
-        `${uploads}:arn/config/*`,
-        `${uploads}:arn/templates/*`,
-        `${documents}:arn`,
-        `${documents}:arn/documents/*`,
-        `${documents}:arn/receipts/*`,
-      ].sort(),
-    );
-    expect(grants.flatMap((g) => g.actions).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
-    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem']) {
-      expect(resourcesFor(grants, action)).toEqual([`${table}:arn`]);
     }
   });
 });
 
 describe('stack', () => {
-  it('outputs the bucket and table names', () => {
-    const { uploads, documents, table } = ids();
+  it('outputs what an operator needs', () => {
+    const { uploads, documents, table, documentTopic, alarmTopic } = ids();
     const outputs = Object.values(template.toJSON().Outputs as Record<string, Json>).map((o) => o.Value);
-    expect(outputs).toEqual(expect.arrayContaining([{ Ref: uploads }, { Ref: documents }, { Ref: table }]));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        { Ref: uploads },
+        { Ref: documents },
+        { Ref: table },
+        { Ref: ids().queue },
+        { Ref: documentTopic },
+        { Ref: alarmTopic },
+        ...FUNCTIONS.map((name) => ({ Ref: logicalId(fn(name).logGroup) })),
+      ]),
+    );
   });
 
   it('synthesizes without errors or warnings', () => {

@@ -278,3 +278,18 @@ describe('closing', () => {
     expect(docxParagraphs((await stack.output(documentKey(period))) as Uint8Array)).toContain('Konfigurationsnämnden');
   });
 });
+
+describe('hostile input at the edge', () => {
+  it('a file over the size limit is refused from the event’s size, without being downloaded', async () => {
+    const period = freshPeriod();
+    const key = uploadKey(period, 'enorm.xlsx');
+    await putQuietly(key, 'not really large');
+    const ingest = makeIngestHandler(stack.runtime, silentLog);
+    // The event says 50 MB; the object is tiny. Had it been downloaded and parsed, the
+    // receipt would name another problem than the size.
+    expect(await ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer(), 'ObjectCreated:Put', 50 * 1024 * 1024))).toEqual(['rejected']);
+    const receipt = await stack.outputJson<UploadReceipt>(uploadReceiptKey(period, 'enorm.xlsx'));
+    expect(receipt?.errors.map((e) => e.code)).toEqual(['file_too_large']);
+    expect(await activeActivityTitles(period)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCaseField } from '../../lambdas/core/parse/caseSheet.js';
 import { parseRange } from '../../lambdas/core/parse/xlsx.js';
-import { cellToText, columnLetter, looseKey, matchCanonical } from '../../lambdas/core/parse/text.js';
+import { cellToText, cleanText, columnLetter, excerpt, looseKey, matchCanonical } from '../../lambdas/core/parse/text.js';
 import { ACTIVITY_STATUSES } from '../../lambdas/core/domain.js';
 
 describe('parseUpload helpers – cell text', () => {
@@ -17,6 +17,25 @@ describe('parseUpload helpers – cell text', () => {
     expect(cellToText(0.1 + 0.2)).toBe('0.3');
     expect(cellToText(true)).toBe('SANT');
     expect(cellToText(new Date(Date.UTC(2024, 11, 31)))).toBe('2024-12-31');
+  });
+
+  it('strips characters XML 1.0 forbids: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates', () => {
+    expect(cleanText('a\u0000b\u0008c\u000Bd\u000Ce\u001Ff\uFFFEg\uFFFFh')).toBe('abcdefgh');
+    expect(cleanText('x\uD800y\uDC00z\uDBFF')).toBe('xyz');
+    expect(cleanText('tab\tlf\ncr\r 😀 \u007F \u0085 \uFFFD')).toBe('tab\tlf\ncr\r 😀 \u007F \u0085 \uFFFD');
+    expect(cellToText('\u0001 Rad\u0002 ett \uD83D')).toBe('Rad ett');
+  });
+
+  it('quotes an excerpt of a huge text without looking at all of it, never splitting a surrogate pair', () => {
+    const huge = `${'😀'.repeat(30)}${'x '.repeat(500_000)}`;
+    const start = performance.now();
+    for (let i = 0; i < 10_000; i++) excerpt(huge);
+    expect(performance.now() - start).toBeLessThan(1000);
+    const quoted = excerpt(huge);
+    expect(quoted.endsWith('…')).toBe(true);
+    expect(quoted).toMatch(/^(?:😀)+…$/u);
+    expect(excerpt('kort  text')).toBe('kort text');
+    expect(excerpt(`${'a'.repeat(59)}  `)).toBe('a'.repeat(59));
   });
 
   it('composes decomposed å/ä/ö (NFC) so they match the template', () => {

@@ -278,7 +278,7 @@ describe('parseUpload – missing sheet and columns', () => {
 describe('parseUpload – unreadable and unsupported files', () => {
   it('rejects random bytes named .xlsx', async () => {
     const result = await parseUpload('corrupt.xlsx', fixture('corrupt.xlsx'));
-    expect(where(expectErrors(result))).toEqual([{ code: 'unreadable_workbook' }]);
+    expect(where(expectErrors(result))).toEqual([{ code: 'not_a_workbook' }]);
     expect(result.warnings).toEqual([]);
   });
 
@@ -293,7 +293,7 @@ describe('parseUpload – unreadable and unsupported files', () => {
   it('explains that an old .xls file (OLE2) must be saved as .xlsx', async () => {
     const ole = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array<number>(512).fill(0)]);
     const errors = expectErrors(await parseUpload('gammal.xlsx', ole));
-    expect(where(errors)).toEqual([{ code: 'unreadable_workbook' }]);
+    expect(where(errors)).toEqual([{ code: 'legacy_xls' }]);
     expect(errors[0]?.message).toContain('.xls');
   });
 

@@ -160,7 +160,7 @@ function parseRow(row: GridRow, layout: Layout, ctx: SheetContext, sections: Dra
   if (text === '') {
     ctx.warning({
       code: ISSUE_CODES.emptyCaseField,
-      message: `${ctx.where(row.rowNumber, layout.textColumn)}"${label}" har ingen text och hoppas över. Skriv in texten om den ska vara med i rapporten.`,
+      message: `${ctx.where(row.rowNumber, layout.textColumn)}"${excerpt(label)}" har ingen text och hoppas över. Skriv in texten om den ska vara med i rapporten.`,
       row: row.rowNumber,
       column: layout.textColumn,
     });
@@ -181,7 +181,7 @@ function parseRow(row: GridRow, layout: Layout, ctx: SheetContext, sections: Dra
     if (firstRow !== undefined) {
       ctx.error({
         code: ISSUE_CODES.duplicateCaseField,
-        message: `${ctx.where(row.rowNumber, layout.fieldColumn)}"${label}" finns redan på rad ${firstRow}. Skriv all text för den delen i en och samma cell (radbrytningar går bra) och ta bort den extra raden.`,
+        message: `${ctx.where(row.rowNumber, layout.fieldColumn)}"${excerpt(label)}" finns redan på rad ${firstRow}. Skriv all text för den delen i en och samma cell (radbrytningar går bra) och ta bort den extra raden.`,
         row: row.rowNumber,
         column: layout.fieldColumn,
         value: fieldText,

@@ -22,14 +22,24 @@ export interface CsvQuoteProblem {
   readonly kind: 'unclosed' | 'misplaced';
 }
 
+/** Parsing stopped at a limit: too many records, or a record with too many fields. */
+export type CsvLimit = { readonly kind: 'rows'; readonly row: number } | { readonly kind: 'columns'; readonly row: number; readonly columns: number };
+
 export interface CsvParseResult {
   readonly grid: Grid;
   readonly delimiter: CsvDelimiter;
   readonly quoteProblems: readonly CsvQuoteProblem[];
+  /** Set when parsing stopped early; the grid then holds only the records before it. */
+  readonly limit?: CsvLimit;
 }
 
-/** Decodes the bytes: UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252. */
+/**
+ * Decodes the bytes: UTF-16 when they start with a UTF-16 BOM (Excel's "Unicode text"),
+ * else UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252.
+ */
 export function decodeCsv(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   let text: string;
   try {
@@ -41,8 +51,18 @@ export function decodeCsv(bytes: Uint8Array): string {
   return text.replace(/^\uFEFF/, '');
 }
 
-/** Parses already-decoded CSV text with the given delimiter. */
-export function parseCsvText(text: string, delimiter: CsvDelimiter, sheet: string): CsvParseResult {
+/**
+ * Parses already-decoded CSV text with the given delimiter. Stops (and reports `limit`) at
+ * the record after `maxRecords` records, or at a record with more than `maxFields` fields,
+ * so that a file of nothing but line breaks or delimiters cannot fill the memory.
+ */
+export function parseCsvText(
+  text: string,
+  delimiter: CsvDelimiter,
+  sheet: string,
+  maxRecords = Number.POSITIVE_INFINITY,
+  maxFields = Number.POSITIVE_INFINITY,
+): CsvParseResult {
   // One newline convention makes line counting trivial; line breaks inside quoted fields
   // become `\n` too, which is what cells use anyway.
   let body = text.replace(/\r\n?/g, '\n');
@@ -55,6 +75,7 @@ export function parseCsvText(text: string, delimiter: CsvDelimiter, sheet: strin
 
   const rows: GridRow[] = [];
   const quoteProblems: CsvQuoteProblem[] = [];
+  let limit: CsvLimit | undefined;
   let recordStart = 0;
   let line = 1 + lineOffset;
   Papa.parse<string[]>(body, {
@@ -63,8 +84,15 @@ export function parseCsvText(text: string, delimiter: CsvDelimiter, sheet: strin
     quoteChar: '"',
     escapeChar: '"',
     skipEmptyLines: false,
-    step: (result) => {
+    step: (result, parser) => {
       const rowNumber = line;
+      if (limit) return;
+      if (rows.length >= maxRecords) limit = { kind: 'rows', row: rowNumber };
+      else if (result.data.length > maxFields) limit = { kind: 'columns', row: rowNumber, columns: result.data.length };
+      if (limit) {
+        parser.abort();
+        return;
+      }
       const end = result.meta.cursor;
       line += countNewlines(body, recordStart, end);
       recordStart = end;
@@ -77,7 +105,7 @@ export function parseCsvText(text: string, delimiter: CsvDelimiter, sheet: strin
       rows.push({ rowNumber, cells: result.data.map(cellToText) });
     },
   });
-  return { grid: { sheet, rows }, delimiter, quoteProblems };
+  return { grid: { sheet, rows }, delimiter, quoteProblems, ...(limit ? { limit } : {}) };
 }
 
 function countNewlines(text: string, from: number, to: number): number {

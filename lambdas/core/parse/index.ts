@@ -3,18 +3,30 @@
  * collecting every problem as a Swedish `InputIssue`. Pure: no I/O, no env, no logging,
  * and bad input never throws.
  */
-import type { ParseResult, UploadContent } from '../domain.js';
+import type { InputIssue, ParseResult, UploadContent } from '../domain.js';
 import { ACTIVITY_COLUMNS, parseActivities } from './activities.js';
 import { parseCaseSheet } from './caseSheet.js';
 import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
 import { parseGoals } from './goals.js';
 import { ISSUE_CODES, IssueCollector, SheetContext } from './issues.js';
-import { isBlankRow, locateTable, type Grid } from './table.js';
-import { looseKey, quotedList } from './text.js';
-import { readWorkbook } from './xlsx.js';
+import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
+import { sniff } from './sniff.js';
+import { isBlankRow, locateTable, MAX_DATA_ROWS, type Grid } from './table.js';
+import { columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
+import { readWorkbook, type WorkbookProblem } from './xlsx.js';
+import { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
 
 export { ISSUE_CODES, type IssueCode } from './issues.js';
 export { MAX_CELL_LENGTH, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS } from './table.js';
+export { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
+export { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from './zip.js';
+
+/**
+ * Largest upload accepted: 20 MiB. The template filled in for a whole committee is well
+ * under 1 MiB; anything near this limit is images or stray formatting. The ingest checks
+ * the S3 event's size against it before downloading; `parseUpload` checks it again.
+ */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 /** Sheet names as the template writes them (matched case/whitespace-insensitively). */
 export const SHEET_NAMES = { activities: 'Aktiviteter', goals: 'Mål', case: 'Ärende' } as const;
@@ -27,6 +39,21 @@ export function uploadFileType(fileName: string): UploadFileType | undefined {
   return ext === 'xlsx' || ext === 'csv' ? ext : undefined;
 }
 
+/**
+ * The refusal of a file over {@link MAX_UPLOAD_BYTES}. The ingest uses it straight from
+ * the S3 event's size, so such a file is never downloaded.
+ */
+export function fileTooLargeIssue(fileName: string, size: number): InputIssue {
+  return {
+    code: ISSUE_CODES.fileTooLarge,
+    message:
+      `Filen "${fileName}" är ${megabytes(size)} MB, men högst ${megabytes(MAX_UPLOAD_BYTES)} MB kan tas emot. ` +
+      'Ta bort bilder, flikar och formatering som inte behövs (eller dela upp filen) och ladda upp den igen.',
+    file: fileName,
+    value: String(size),
+  };
+}
+
 export async function parseUpload(fileName: string, bytes: Uint8Array): Promise<ParseResult> {
   const issues = new IssueCollector(fileName);
   const type = uploadFileType(fileName);
@@ -34,6 +61,8 @@ export async function parseUpload(fileName: string, bytes: Uint8Array): Promise<
 
   if (!type) {
     reportUnsupported(fileName, issues);
+  } else if (bytes.byteLength > MAX_UPLOAD_BYTES) {
+    issues.errors.push(fileTooLargeIssue(fileName, bytes.byteLength));
   } else if (bytes.byteLength === 0) {
     reportEmpty(fileName, issues);
   } else if (type === 'xlsx') {
@@ -67,19 +96,109 @@ function reportEmpty(fileName: string, issues: IssueCollector): void {
   });
 }
 
+/** `20971520` → `"20"`, `1500000` → `"1,4"`: megabytes (MiB) as written in Swedish messages. */
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return (mb >= 10 ? String(Math.round(mb)) : mb.toFixed(1)).replace('.', ',');
+}
+
+const SAVE_AS_XLSX = 'Öppna filen i Excel, välj Arkiv → Spara som → Excel-arbetsbok (.xlsx) och ladda upp den nya filen.';
+
+function reportWorkbookProblem(fileName: string, problem: WorkbookProblem, issues: IssueCollector): void {
+  const file = `Filen "${fileName}"`;
+  switch (problem.kind) {
+    case 'legacy_xls':
+      issues.error({
+        code: ISSUE_CODES.legacyXls,
+        message: `${file} är sparad i det äldre Excel-formatet (.xls), fast namnet slutar på .xlsx, och kan inte läsas. ${SAVE_AS_XLSX}`,
+      });
+      return;
+    case 'encrypted':
+      issues.error({
+        code: ISSUE_CODES.encryptedWorkbook,
+        message:
+          `${file} är lösenordsskyddad (krypterad) och kan därför inte läsas. Öppna den i Excel, ta bort lösenordet ` +
+          '(Arkiv → Information → Skydda arbetsbok → Kryptera med lösenord, töm fältet och klicka OK), spara och ladda upp filen igen.',
+      });
+      return;
+    case 'not_a_workbook': {
+      const what = {
+        pdf: 'är en PDF-fil, inte en Excel-arbetsbok, fast namnet slutar på .xlsx. Ladda upp själva Excel-filen (.xlsx), gärna utifrån mallen.',
+        other_office: `är ett Word- eller PowerPoint-dokument, inte en Excel-arbetsbok, fast namnet slutar på .xlsx. Ladda upp Excel-filen (.xlsx), gärna utifrån mallen.`,
+        zip: `är ett zip-arkiv men ingen Excel-arbetsbok (det kan till exempel vara ett Word-dokument eller ett kalkylark från ett annat program). ${SAVE_AS_XLSX}`,
+        unknown: `är inte en Excel-arbetsbok, fast namnet slutar på .xlsx. ${SAVE_AS_XLSX}`,
+      }[problem.detected];
+      issues.error({ code: ISSUE_CODES.notAWorkbook, message: `${file} ${what}` });
+      return;
+    }
+    case 'corrupt':
+      issues.error({
+        code: ISSUE_CODES.unreadableWorkbook,
+        message: `${file} kunde inte läsas som en Excel-arbetsbok. Den verkar vara skadad eller ofullständig (till exempel avbruten under uppladdningen). ${SAVE_AS_XLSX}`,
+      });
+      return;
+    case 'too_large': {
+      const zip = problem.zip;
+      const why =
+        zip.kind === 'entry_too_large'
+          ? `en del av den (${excerpt(zip.entry, 80)}) packas upp till ${megabytes(zip.size)} MB, men högst ${megabytes(MAX_ENTRY_BYTES)} MB per del kan läsas`
+          : zip.kind === 'total_too_large'
+            ? `den packas upp till mer än ${megabytes(MAX_UNCOMPRESSED_BYTES)} MB, som är gränsen`
+            : zip.kind === 'ratio_too_high'
+              ? `en del av den (${excerpt(zip.entry, 80)}) packas upp ${swedishNumber(zip.ratio)} gånger större, mer än ${MAX_COMPRESSION_RATIO} gånger som ett vanligt kalkylblad aldrig kommer i närheten av`
+              : zip.kind === 'zip64'
+                ? 'den är sparad i zip64-formatet, som bara behövs för filer över 4 GB'
+                : `den består av ${swedishNumber(zip.count)} delar`;
+      issues.error({
+        code: ISSUE_CODES.workbookTooLarge,
+        message:
+          `${file} är för stor för att läsas: ${why}. Ta bort flikar, bilder och tomma men formaterade rader och kolumner ` +
+          'som inte behövs, eller utgå från mallen, och ladda upp filen igen.',
+      });
+      return;
+    }
+    case 'sheet_too_large': {
+      const sheet = excerpt(problem.sheet, 80);
+      const extent = problem.extent;
+      if (extent.limit === 'rows') {
+        issues.error({
+          code: ISSUE_CODES.tooManyRows,
+          sheet: problem.sheet,
+          message:
+            extent.row > EXCEL_MAX_ROWS || extent.ref === ''
+              ? `Fliken "${sheet}" har rader efter rad ${swedishNumber(EXCEL_MAX_ROWS)}, som är Excels sista rad, så filen är skadad. ${SAVE_AS_XLSX}`
+              : `Fliken "${sheet}" har innehåll ända ned till rad ${swedishNumber(extent.row)} (cell ${extent.ref}), men högst ${swedishNumber(MAX_SHEET_ROWS)} rader kan läsas. ` +
+                'Ta bort innehållet i raderna under tabellen (markera raderna, högerklicka och välj Ta bort), spara och ladda upp filen igen.',
+          value: String(extent.row),
+        });
+      } else if (extent.limit === 'columns') {
+        issues.error({
+          code: ISSUE_CODES.tooManyColumns,
+          sheet: problem.sheet,
+          message:
+            `Fliken "${sheet}" har innehåll ända ut till cell ${extent.ref}, men högst ${MAX_SHEET_COLUMNS} kolumner (till och med kolumn ${columnLetter(MAX_SHEET_COLUMNS - 1)}) kan läsas. ` +
+            'Ta bort innehållet i kolumnerna till höger om tabellen (markera kolumnerna, högerklicka och välj Ta bort), spara och ladda upp filen igen.',
+          value: String(extent.column),
+        });
+      } else {
+        issues.error({
+          code: ISSUE_CODES.tooManyCells,
+          sheet: problem.sheet,
+          message:
+            `Fliken "${sheet}" har innehåll i ett område på ${swedishNumber(extent.rows)} rader × ${swedishNumber(extent.columns)} kolumner, ` +
+            `men högst ${swedishNumber(MAX_SHEET_CELLS)} celler kan läsas. Ta bort innehåll långt nedanför och till höger om tabellen, spara och ladda upp filen igen.`,
+          value: `${extent.rows}×${extent.columns}`,
+        });
+      }
+      return;
+    }
+  }
+}
+
 async function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueCollector): Promise<UploadContent | undefined> {
   const read = await readWorkbook(bytes);
   if (!read.ok) {
-    const how =
-      read.reason === 'legacy'
-        ? 'Den verkar vara i det äldre .xls-formatet eller lösenordsskyddad.'
-        : read.reason === 'not_xlsx'
-          ? 'Innehållet är inte en Excel-arbetsbok, trots att filnamnet slutar på .xlsx.'
-          : 'Den verkar vara skadad eller ofullständig.';
-    issues.error({
-      code: ISSUE_CODES.unreadableWorkbook,
-      message: `Filen "${fileName}" kunde inte läsas som en Excel-arbetsbok. ${how} Öppna filen i Excel, välj Spara som → Excel-arbetsbok (.xlsx) utan lösenord och ladda upp den nya filen.`,
-    });
+    reportWorkbookProblem(fileName, read.problem, issues);
     return undefined;
   }
 
@@ -92,7 +211,7 @@ async function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: 
     issues.error({
       code: ISSUE_CODES.missingSheet,
       message:
-        `Arbetsboken saknar fliken "${SHEET_NAMES.activities}". Flikar i filen: ${quotedList(read.sheets.map((s) => s.sheet))}. ` +
+        `Arbetsboken saknar fliken "${SHEET_NAMES.activities}". Flikar i filen: ${sheetNames(read.sheets)}. ` +
         `Byt namn på fliken med aktiviteterna till "${SHEET_NAMES.activities}", eller utgå från mallen.`,
       sheet: SHEET_NAMES.activities,
       value: read.sheets.map((s) => s.sheet).join(', '),
@@ -107,8 +226,27 @@ async function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: 
   return { goals, activities, caseSections };
 }
 
+/** The sheet names for a message: the first ten, each shortened. */
+function sheetNames(sheets: readonly Grid[]): string {
+  const names = quotedList(sheets.slice(0, 10).map((s) => excerpt(s.sheet, 40)));
+  return sheets.length > 10 ? `${names} och ${sheets.length - 10} till` : names;
+}
+
 function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollector): UploadContent | undefined {
-  const text = decodeCsv(bytes);
+  const kind = sniff(bytes);
+  const text = kind === 'unknown' ? decodeCsv(bytes) : '';
+  if (kind !== 'unknown' || text.includes('\0')) {
+    const what =
+      kind === 'zip'
+        ? 'är en Excel-arbetsbok (eller ett annat zip-arkiv), inte en CSV-fil. Om det är en Excel-arbetsbok: byt filändelsen till .xlsx, eller öppna den i Excel och spara som CSV'
+        : kind === 'legacy_xls' || kind === 'encrypted' || kind === 'other_office'
+          ? 'är en Office-fil (till exempel en .xls-arbetsbok), inte en CSV-fil. Öppna den i Excel och spara som Excel-arbetsbok (.xlsx) eller CSV'
+          : kind === 'pdf'
+            ? 'är en PDF-fil, inte en CSV-fil. Ladda upp själva Excel- eller CSV-filen'
+            : 'innehåller binära data (nolltecken), så den är ingen textfil. Öppna den i Excel och spara som CSV UTF-8 eller CSV (semikolonavgränsad)';
+    issues.error({ code: ISSUE_CODES.binaryCsv, message: `Filen "${fileName}" ${what}, och ladda upp den igen.` });
+    return undefined;
+  }
   if (text.trim() === '') {
     reportEmpty(fileName, issues);
     return undefined;
@@ -117,6 +255,28 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
   const sheet = SHEET_NAMES.activities;
   const parsed = chooseCsvParse(text, sheet, fileName);
   const ctx = new SheetContext(issues, sheet, true);
+  if (parsed.limit) {
+    const { limit } = parsed;
+    if (limit.kind === 'rows') {
+      ctx.error({
+        code: ISSUE_CODES.tooManyRows,
+        message:
+          `Filen har fler än ${swedishNumber(MAX_SHEET_ROWS)} rader (räknat med tomma rader), men högst ${swedishNumber(MAX_DATA_ROWS)} rader med innehåll kan läsas in. ` +
+          'Ta bort rader som inte behövs eller dela upp filen.',
+        row: limit.row,
+      });
+    } else {
+      ctx.error({
+        code: ISSUE_CODES.tooManyColumns,
+        message:
+          `${ctx.where(limit.row)}raden har ${swedishNumber(limit.columns)} fält, men högst ${MAX_SHEET_COLUMNS} kolumner kan läsas. ` +
+          'Kontrollera att filen är semikolon- eller kommaavgränsad och spara den från Excel igen.',
+        row: limit.row,
+        value: String(limit.columns),
+      });
+    }
+    return undefined;
+  }
   for (const problem of parsed.quoteProblems) {
     ctx.error({
       code: ISSUE_CODES.csvQuoteError,
@@ -135,13 +295,14 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
  * parse has a complete header row; otherwise the one that occurs most outside quotes.
  */
 function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParseResult {
+  const parse = (d: CsvDelimiter): CsvParseResult => parseCsvText(text, d, sheet, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS);
   const declared = declaredDelimiter(text);
-  if (declared) return parseCsvText(text, declared, sheet);
+  if (declared) return parse(declared);
   const candidates: CsvDelimiter[] = [';', ','];
-  const parses = candidates.map((d) => parseCsvText(text, d, sheet));
+  const parses = candidates.map(parse);
   const scratch = new SheetContext(new IssueCollector(fileName), sheet, true);
   const withHeader = parses.find((p) => locateTable(p.grid, ACTIVITY_COLUMNS, scratch) !== undefined);
   if (withHeader) return withHeader;
   const guess = guessDelimiter(text);
-  return parses.find((p) => p.delimiter === guess) ?? parseCsvText(text, guess, sheet);
+  return parses.find((p) => p.delimiter === guess) ?? parse(guess);
 }

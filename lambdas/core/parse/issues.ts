@@ -9,7 +9,20 @@ import { excerpt } from './text.js';
 export const ISSUE_CODES = {
   unsupportedFileType: 'unsupported_file_type',
   emptyFile: 'empty_file',
+  /** Larger than `MAX_UPLOAD_BYTES`. */
+  fileTooLarge: 'file_too_large',
+  /** A damaged or truncated .xlsx, or XML that cannot be read. */
   unreadableWorkbook: 'unreadable_workbook',
+  /** Named .xlsx but something else: a PDF, a Word file, a zip without a workbook, random bytes. */
+  notAWorkbook: 'not_a_workbook',
+  /** Named .xlsx but an old .xls (OLE2) workbook. */
+  legacyXls: 'legacy_xls',
+  /** A password-protected (encrypted) workbook. */
+  encryptedWorkbook: 'encrypted_workbook',
+  /** Unpacks to more than the limits allow, or compresses suspiciously well (a zip bomb), or is ZIP64. */
+  workbookTooLarge: 'workbook_too_large',
+  /** Named .csv but binary: NUL bytes, or a workbook, an .xls or a PDF renamed. */
+  binaryCsv: 'binary_csv',
   csvQuoteError: 'csv_quote_error',
   missingSheet: 'missing_sheet',
   missingColumn: 'missing_column',
@@ -21,7 +34,12 @@ export const ISSUE_CODES = {
   duplicateGoal: 'duplicate_goal',
   invalidGoalId: 'invalid_goal_id',
   valueTooLong: 'value_too_long',
+  /** More data rows than `MAX_DATA_ROWS`, or a sheet/CSV reaching beyond `MAX_SHEET_ROWS`. */
   tooManyRows: 'too_many_rows',
+  /** A sheet/CSV with values beyond column `MAX_SHEET_COLUMNS`. */
+  tooManyColumns: 'too_many_columns',
+  /** A sheet whose used area (last row × last column) exceeds `MAX_SHEET_CELLS`. */
+  tooManyCells: 'too_many_cells',
   unknownCaseField: 'unknown_case_field',
   duplicateCaseField: 'duplicate_case_field',
   emptyCaseField: 'empty_case_field',
@@ -39,6 +57,13 @@ export interface IssueInit {
 
 /** Longest `value` copied into an issue (the message already quotes a short excerpt). */
 const MAX_ISSUE_VALUE = 200;
+/** Longest column header (or sheet name) copied into an issue or quoted in a message. */
+const MAX_ISSUE_COLUMN = 80;
+
+/** A header or sheet name as written, shortened only when it is too long to quote. */
+function shortColumn(column: string): string {
+  return column.length <= MAX_ISSUE_COLUMN ? column : excerpt(column, MAX_ISSUE_COLUMN);
+}
 
 export class IssueCollector {
   readonly errors: InputIssue[] = [];
@@ -56,13 +81,14 @@ export class IssueCollector {
 
   private build(init: IssueInit): InputIssue {
     const value = init.value === undefined ? undefined : excerpt(init.value, MAX_ISSUE_VALUE);
+    const column = init.column === undefined ? undefined : shortColumn(init.column);
     return {
       code: init.code,
       message: init.message,
       file: this.file,
       ...(init.sheet === undefined ? {} : { sheet: init.sheet }),
       ...(init.row === undefined ? {} : { row: init.row }),
-      ...(init.column === undefined ? {} : { column: init.column }),
+      ...(column === undefined ? {} : { column }),
       ...(value === undefined ? {} : { value }),
     };
   }
@@ -86,7 +112,7 @@ export class SheetContext {
 
   /** `Fliken "Mål"` for workbooks, `Filen` for CSV: the subject of sheet-level messages. */
   sheetLabel(): string {
-    return this.isCsv ? 'Filen' : `Fliken "${this.sheet}"`;
+    return this.isCsv ? 'Filen' : `Fliken "${shortColumn(this.sheet)}"`;
   }
 
   /**
@@ -95,9 +121,9 @@ export class SheetContext {
    */
   where(row?: number, column?: string): string {
     const parts: string[] = [];
-    if (!this.isCsv) parts.push(`Fliken "${this.sheet}"`);
+    if (!this.isCsv) parts.push(`Fliken "${shortColumn(this.sheet)}"`);
     if (row !== undefined) parts.push(parts.length === 0 ? `Rad ${row}` : `rad ${row}`);
-    if (column !== undefined) parts.push(`kolumn "${column}"`);
+    if (column !== undefined) parts.push(`kolumn "${shortColumn(column)}"`);
     return parts.length === 0 ? '' : `${parts.join(', ')}: `;
   }
 

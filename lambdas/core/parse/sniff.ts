@@ -21,22 +21,20 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+const PDF_LEAD: ReadonlySet<number> = new Set([0x00, 0x09, 0x0a, 0x0d, 0x20, 0xef, 0xbb, 0xbf]);
 
-export function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
+function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
   return magic.every((b, i) => bytes[at + i] === b);
 }
 
 export function sniff(bytes: Uint8Array): SniffedKind {
   if (startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, EMPTY_ZIP_MAGIC)) return 'zip';
   if (startsWith(bytes, CFB_MAGIC)) return classifyCfb(bytes);
-  // Some PDF writers put a few bytes (a BOM, whitespace) before the header; 1 KiB is the spec's allowance.
-  if (indexOf(bytes.subarray(0, 1024), PDF_MAGIC) >= 0) return 'pdf';
+  // Some PDF writers put whitespace or a BOM before the header (readers allow up to 1 KiB).
+  let start = 0;
+  while (start < 1024 && start < bytes.length && PDF_LEAD.has(bytes[start]!)) start++;
+  if (startsWith(bytes, PDF_MAGIC, start)) return 'pdf';
   return 'unknown';
-}
-
-/** Whether the bytes are a zip archive, an OLE2 container or a PDF: binary files that are certainly no CSV. */
-export function isKnownBinary(bytes: Uint8Array): boolean {
-  return sniff(bytes) !== 'unknown';
 }
 
 const ENCRYPTION_STREAMS = new Set(['EncryptionInfo', 'EncryptedPackage']);

@@ -4,7 +4,7 @@
  * extra ones, and hand out the non-empty data rows below it.
  */
 import { ISSUE_CODES, type SheetContext } from './issues.js';
-import { columnLetter, looseKey, quotedList, swedishNumber } from './text.js';
+import { columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
 
 /** One row of a sheet, cells already turned into text (see `cellToText`). */
 export interface GridRow {
@@ -165,7 +165,7 @@ function reportMissingColumns<K extends string>(
   }
   const foundText =
     best && bestRow
-      ? `Hittade rubriker på rad ${bestRow.rowNumber}: ${quotedList(foundHeaders)}.`
+      ? `Hittade rubriker på rad ${bestRow.rowNumber}: ${quotedList(foundHeaders.map((h) => excerpt(h, 80)))}.`
       : `Ingen av rubrikerna hittades på de ${MAX_HEADER_SEARCH_ROWS} första raderna.`;
   const requiredList = specs.filter((s) => s.required).map((s) => s.header);
   for (const spec of specs) {

@@ -7,7 +7,8 @@
 /**
  * The text of one cell as staff meant it.
  * - `null`/`undefined` → `""`.
- * - strings: Unicode NFC; `\r\n` and `\r` become `\n`; each line loses its trailing
+ * - strings: control characters, U+FFFE/U+FFFF and lone surrogates removed (they would make
+ *   the .docx invalid XML; see {@link cleanText}); Unicode NFC; `\r\n` and `\r` become `\n`; each line loses its trailing
  *   spaces; leading/trailing empty lines are dropped; the whole is trimmed.
  * - numbers: integers as integers (`3` → `"3"`), other numbers without float noise
  *   (`0.30000000000000004` → `"0.3"`).
@@ -23,8 +24,21 @@ export function cellToText(value: unknown): string {
   return normalizeMultiline(String(value));
 }
 
+/**
+ * Characters that cannot appear in an XML 1.0 document (and so not in a .docx): the C0
+ * controls other than tab, line feed and carriage return, U+FFFE, U+FFFF, and UTF-16
+ * surrogates that are not part of a pair (with the `u` flag, `\p{Cs}` matches only those).
+ */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
+
+/** `text` without the characters XML 1.0 forbids (see {@link XML_FORBIDDEN}). */
+export function cleanText(text: string): string {
+  XML_FORBIDDEN.lastIndex = 0;
+  return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN, '') : text;
+}
+
 export function normalizeMultiline(text: string): string {
-  const lines = text
+  const lines = cleanText(text)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .split('\n')
@@ -90,8 +104,17 @@ export function swedishNumber(n: number): string {
 
 /** A value shortened for quoting inside a message. */
 export function excerpt(text: string, max = 60): string {
-  const oneLine = text.replace(/\s+/gu, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+  // Only the head is looked at, so quoting a 100 000-character cell costs no more than a short one.
+  const head = text.length > 4 * max + 16 ? text.slice(0, 4 * max + 16) : text;
+  const oneLine = head.replace(/\s+/gu, ' ').trim();
+  if (oneLine.length <= max && head.length === text.length) return oneLine;
+  return `${sliceWhole(oneLine, max - 1)}…`;
+}
+
+/** The first `n` UTF-16 units of `text`, one fewer if the last would split a surrogate pair. */
+function sliceWhole(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
 
 /** `["a","b","c"]` → `a, b eller c` (for Swedish messages). */

@@ -1,20 +1,46 @@
 /**
  * Reads an .xlsx workbook into text grids, one per sheet, with merged ranges filled in.
  *
- * read-excel-file gives the cell values (rows[0] is Excel row 1, cells[0] is column A) but
- * does not report merged cells, so the `<mergeCell ref="A3:A6"/>` elements are read from
- * each sheet's XML with pizzip. The sheet XML is located through xl/workbook.xml and
- * xl/_rels/workbook.xml.rels, never by assuming `sheetN.xml` numbering.
+ * Order of checks, each before any work the next one could be tricked into:
+ * 1. the first bytes ({@link sniff}): an .xls, a password-protected workbook (an OLE2
+ *    container with an `EncryptionInfo` stream) or a PDF never reaches a zip reader;
+ * 2. the zip's central directory ({@link readZip}): declared sizes, ratio, ZIP64;
+ * 3. bounded inflation of every XML part ({@link inflateEntry});
+ * 4. each sheet's extent ({@link measureSheet}), so that no cell far away makes
+ *    read-excel-file build a dense grid of a million rows;
+ * 5. read-excel-file, given a repacked copy of exactly the parts checked.
+ *
+ * read-excel-file gives the cell values (rows[0] is Excel row 1, cells[0] is column A):
+ * the cached `<v>` of formula cells, dates (1900 and 1904 systems) as `Date` at UTC
+ * midnight. It does not report merged cells, so the `<mergeCell ref="A3:A6"/>` elements
+ * are read from each sheet's XML here. The sheet XML is located through xl/workbook.xml
+ * and xl/_rels/workbook.xml.rels, never by assuming `sheetN.xml` numbering.
  */
-import PizZip from 'pizzip';
 import readExcelFile from 'read-excel-file/node';
+import { checkExtent, measureSheet, type ExtentProblem } from './sheetExtent.js';
+import { sniff } from './sniff.js';
 import type { Grid, GridRow } from './table.js';
-import { cellToText, columnIndex } from './text.js';
+import { cellToText, cleanText, columnIndex, excerpt } from './text.js';
+import { elements, unescapeXlsxString } from './xml.js';
+import { inflateEntry, readZip, repackZip, type ZipProblem } from './zip.js';
+
+export type WorkbookProblem =
+  /** Not a workbook at all: what it looks like instead. */
+  | { readonly kind: 'not_a_workbook'; readonly detected: 'pdf' | 'other_office' | 'zip' | 'unknown' }
+  /** An OLE2 .xls workbook (named .xlsx). */
+  | { readonly kind: 'legacy_xls' }
+  /** A password-protected (encrypted) workbook. */
+  | { readonly kind: 'encrypted' }
+  /** A zip that is truncated or damaged, or XML that read-excel-file cannot read. */
+  | { readonly kind: 'corrupt'; readonly detail: string }
+  /** Declared sizes beyond the limits in zip.ts. */
+  | { readonly kind: 'too_large'; readonly zip: Exclude<ZipProblem, { kind: 'corrupt' | 'encrypted' }> }
+  /** A sheet whose cells reach beyond the limits in sheetExtent.ts. */
+  | { readonly kind: 'sheet_too_large'; readonly sheet: string; readonly extent: ExtentProblem };
 
 export type WorkbookReadResult =
   | { readonly ok: true; readonly sheets: readonly Grid[] }
-  /** `legacy` = an OLE2 file (.xls saved as .xlsx, or a password-protected workbook). */
-  | { readonly ok: false; readonly reason: 'not_xlsx' | 'legacy' | 'corrupt' };
+  | { readonly ok: false; readonly problem: WorkbookProblem };
 
 export interface CellRange {
   /** Zero-based, inclusive. */
@@ -24,90 +50,176 @@ export interface CellRange {
   readonly right: number;
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-const OLE2_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+/** The parts read-excel-file reads (its own filter); nothing else is inflated or passed on. */
+function isXmlPart(name: string): boolean {
+  return name.endsWith('.xml') || name.endsWith('.xml.rels');
+}
 
-function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
+const WORKBOOK_PATH = 'xl/workbook.xml';
+const WORKBOOK_RELS_PATH = 'xl/_rels/workbook.xml.rels';
+const SHEET_DATA = Buffer.from('sheetData');
+
+function fail(problem: WorkbookProblem): WorkbookReadResult {
+  return { ok: false, problem };
 }
 
 export async function readWorkbook(bytes: Uint8Array): Promise<WorkbookReadResult> {
-  if (startsWith(bytes, OLE2_MAGIC)) return { ok: false, reason: 'legacy' };
-  if (!startsWith(bytes, ZIP_MAGIC)) return { ok: false, reason: 'not_xlsx' };
+  const kind = sniff(bytes);
+  if (kind === 'legacy_xls') return fail({ kind: 'legacy_xls' });
+  if (kind === 'encrypted') return fail({ kind: 'encrypted' });
+  if (kind !== 'zip') return fail({ kind: 'not_a_workbook', detected: kind });
 
-  let merges: Map<string, CellRange[]>;
-  let sheets: { sheet: string; data: unknown[][] }[];
-  try {
-    // read-excel-file/node treats anything that is not a Buffer/Stream/Blob as a file path,
-    // so a plain Uint8Array must be wrapped.
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    sheets = await readExcelFile(buffer, { trim: false });
-    merges = readMergedRanges(bytes);
-  } catch {
-    return { ok: false, reason: 'corrupt' };
+  const zip = readZip(bytes, isXmlPart);
+  if (!zip.ok) return fail(zipFailure(zip.problem));
+  if (!zip.entries.some((e) => e.name === WORKBOOK_PATH)) return fail({ kind: 'not_a_workbook', detected: 'zip' });
+
+  let sheetList: SheetPart[];
+  let merges: (readonly CellRange[])[];
+  {
+    // Inflate every part (bounded), keeping the text of the ones needed here; then let go of it.
+    const texts = new Map<string, string>();
+    const decoder = new TextDecoder('utf-8');
+    for (const entry of zip.entries) {
+      const inflated = inflateEntry(entry);
+      if (!inflated.ok) return fail(zipFailure(inflated.problem));
+      const data = Buffer.from(inflated.data.buffer, inflated.data.byteOffset, inflated.data.byteLength);
+      if (entry.name === WORKBOOK_PATH || entry.name === WORKBOOK_RELS_PATH || data.includes(SHEET_DATA)) {
+        texts.set(entry.name, decoder.decode(data));
+      }
+    }
+
+    sheetList = listSheets(texts.get(WORKBOOK_PATH) ?? '', texts.get(WORKBOOK_RELS_PATH) ?? '');
+    const nameOfPart = new Map(sheetList.map((s) => [s.path, s.name]));
+    for (const [path, xml] of texts) {
+      if (path === WORKBOOK_PATH || path === WORKBOOK_RELS_PATH) continue;
+      const problem = checkExtent(measureSheet(xml));
+      if (problem) return fail({ kind: 'sheet_too_large', sheet: sheetName(nameOfPart.get(path) ?? path), extent: problem });
+    }
+    merges = sheetList.map((s) => mergedRanges(texts.get(s.path) ?? ''));
   }
 
-  return {
-    ok: true,
-    sheets: sheets.map(({ sheet, data }) => toGrid(sheet, data, merges.get(sheet) ?? [])),
-  };
+  let sheets: { sheet: string; data: unknown[][] }[];
+  try {
+    // read-excel-file/node treats anything that is not a Buffer/Stream/Blob as a file path.
+    const repacked = repackZip(zip.entries);
+    sheets = await readExcelFile(Buffer.from(repacked.buffer, repacked.byteOffset, repacked.byteLength), { trim: false });
+  } catch (e) {
+    return fail({ kind: 'corrupt', detail: e instanceof Error ? e.message : String(e) });
+  }
+
+  try {
+    const cache = new Map<string, string>();
+    const grids = sheets.map(({ sheet, data }, i) => {
+      // Both list the workbook's <sheet> elements in order; by name only if that ever differs.
+      const own = sheetList[i]?.name === sheet ? merges[i] : merges[sheetList.findIndex((s) => s.name === sheet)];
+      return toGrid(sheetName(sheet), data ?? [], own ?? [], cache);
+    });
+    return { ok: true, sheets: grids };
+  } catch (e) {
+    return fail({ kind: 'corrupt', detail: e instanceof Error ? e.message : String(e) });
+  }
 }
 
-function toGrid(sheet: string, data: readonly (readonly unknown[])[], merges: readonly CellRange[]): Grid {
-  const cells: string[][] = data.map((row) => row.map(cellToText));
-  const fromMerge: boolean[][] = cells.map((row) => row.map(() => false));
+/** Longest sheet name kept (Excel allows 31 characters; the name is stored with every row). */
+const MAX_SHEET_NAME = 100;
+
+/** A sheet name as stored and shown: without XML-forbidden characters, and of sane length. */
+function sheetName(name: string): string {
+  const cleaned = cleanText(name);
+  return cleaned.length <= MAX_SHEET_NAME ? cleaned : excerpt(cleaned, MAX_SHEET_NAME);
+}
+
+function zipFailure(problem: ZipProblem): WorkbookProblem {
+  switch (problem.kind) {
+    case 'corrupt':
+      return { kind: 'corrupt', detail: problem.detail };
+    case 'encrypted':
+      return { kind: 'encrypted' };
+    default:
+      return { kind: 'too_large', zip: problem };
+  }
+}
+
+/**
+ * Text grid of one sheet. Strings are turned into text once per distinct value (a shared
+ * string used in a million cells is cleaned once); merged ranges are clipped to the grid,
+ * and ranges that overlap (which Excel never writes) make the sheet corrupt rather than
+ * costing rows × columns work per range.
+ */
+function toGrid(sheet: string, data: readonly (readonly unknown[])[], merges: readonly CellRange[], cache: Map<string, string>): Grid {
+  const text = (value: unknown): string => {
+    if (typeof value !== 'string') return cellToText(value);
+    let cleaned = cache.get(value);
+    if (cleaned === undefined) {
+      cleaned = cellToText(value);
+      cache.set(value, cleaned);
+    }
+    return cleaned;
+  };
+  const cells: string[][] = data.map((row) => (row ?? []).map(text));
+  const fromMerge: (boolean[] | undefined)[] = [];
+  // read-excel-file pads every row to the same width.
+  const width = cells.reduce((max, row) => Math.max(max, row.length), 0);
+  let area = 0;
+  for (const range of merges) {
+    const height = Math.min(range.bottom, cells.length - 1) - range.top + 1;
+    const breadth = Math.min(range.right, width - 1) - range.left + 1;
+    if (height > 0 && breadth > 0) area += height * breadth;
+    if (area > cells.length * width) throw new Error('overlapping merged ranges');
+  }
   for (const range of merges) {
     const value = cells[range.top]?.[range.left] ?? '';
     for (let r = range.top; r <= range.bottom && r < cells.length; r++) {
       const row = cells[r]!;
-      const flags = fromMerge[r]!;
       for (let c = range.left; c <= range.right && c < row.length; c++) {
         if (r === range.top && c === range.left) continue;
         row[c] = value;
+        const flags = (fromMerge[r] ??= row.map(() => false));
         flags[c] = true;
       }
     }
   }
-  const rows: GridRow[] = cells.map((row, i) => ({
-    rowNumber: i + 1,
-    cells: row,
-    ...(fromMerge[i]!.some(Boolean) ? { fromMerge: fromMerge[i]! } : {}),
-  }));
+  const rows: GridRow[] = cells.map((row, i) => {
+    const flags = fromMerge[i];
+    return { rowNumber: i + 1, cells: row, ...(flags?.some(Boolean) ? { fromMerge: flags } : {}) };
+  });
   return { sheet, rows };
 }
 
-/** Sheet name → merged ranges, read from the workbook's XML. */
-export function readMergedRanges(bytes: Uint8Array): Map<string, CellRange[]> {
-  const zip = new PizZip(bytes);
-  const text = (path: string): string | undefined => zip.file(path)?.asText();
-  const result = new Map<string, CellRange[]>();
+interface SheetPart {
+  /** As read-excel-file reports it (`_xHHHH_` decoded). */
+  readonly name: string;
+  /** Zip path of the sheet's XML, or `''` when it cannot be resolved. */
+  readonly path: string;
+}
 
-  const workbook = text('xl/workbook.xml');
-  const rels = text('xl/_rels/workbook.xml.rels');
-  if (workbook === undefined || rels === undefined) return result;
-
+/** The workbook's `<sheet>` elements in order (as read-excel-file lists them), with their parts. */
+function listSheets(workbook: string, rels: string): SheetPart[] {
   const targets = new Map<string, string>();
   for (const attrs of elements(rels, 'Relationship')) {
     const id = attrs.get('Id');
     const target = attrs.get('Target');
     if (id !== undefined && target !== undefined && attrs.get('TargetMode') !== 'External') targets.set(id, resolveTarget(target));
   }
-
+  const sheets: SheetPart[] = [];
   for (const attrs of elements(workbook, 'sheet')) {
     const name = attrs.get('name');
+    if (!name) continue;
     const relId = attrs.get('id');
-    if (name === undefined || relId === undefined) continue;
-    const path = targets.get(relId);
-    const xml = path === undefined ? undefined : text(path);
-    if (xml === undefined) continue;
-    const ranges: CellRange[] = [];
-    for (const mergeAttrs of elements(xml, 'mergeCell')) {
-      const range = parseRange(mergeAttrs.get('ref') ?? '');
-      if (range) ranges.push(range);
-    }
-    if (ranges.length > 0) result.set(unescapeXlsxString(name), ranges);
+    sheets.push({ name: unescapeXlsxString(name), path: (relId === undefined ? undefined : targets.get(relId)) ?? '' });
   }
-  return result;
+  return sheets;
+}
+
+/** The merged ranges of one sheet's XML. */
+function mergedRanges(xml: string): CellRange[] {
+  const ranges: CellRange[] = [];
+  if (!xml.includes('mergeCell')) return ranges;
+  for (const attrs of elements(xml, 'mergeCell')) {
+    const range = parseRange(attrs.get('ref') ?? '');
+    if (range) ranges.push(range);
+  }
+  return ranges;
 }
 
 /** A relationship target (relative to `xl/`, or absolute from the package root) → zip path. */
@@ -119,50 +231,6 @@ function resolveTarget(target: string): string {
     else parts.push(part);
   }
   return parts.join('/');
-}
-
-/**
- * The attributes (by local name, namespace prefix dropped, XML entities decoded) of every
- * `<name …>` / `<prefix:name …>` element in `xml`.
- */
-function elements(xml: string, name: string): Map<string, string>[] {
-  const found: Map<string, string>[] = [];
-  const tag = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${name}(\\s[^>]*)?/?>`, 'g');
-  for (const match of xml.matchAll(tag)) {
-    const attrs = new Map<string, string>();
-    for (const attr of (match[1] ?? '').matchAll(/(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      const key = attr[1];
-      if (key !== undefined && !attrs.has(key)) attrs.set(key, decodeXmlEntities(attr[2] ?? attr[3] ?? ''));
-    }
-    found.push(attrs);
-  }
-  return found;
-}
-
-function decodeXmlEntities(text: string): string {
-  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g, (whole, hex?: string, dec?: string, named?: string) => {
-    const code = hex !== undefined ? parseInt(hex, 16) : dec !== undefined ? parseInt(dec, 10) : undefined;
-    if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    switch (named) {
-      case 'amp':
-        return '&';
-      case 'lt':
-        return '<';
-      case 'gt':
-        return '>';
-      case 'quot':
-        return '"';
-      case 'apos':
-        return "'";
-      default:
-        return whole;
-    }
-  });
-}
-
-/** `_x0041_` escapes in sheet names, as read-excel-file decodes them. */
-function unescapeXlsxString(text: string): string {
-  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** `A3:B6` (or a single cell `C2`, `$A$3:$A$6`) → zero-based inclusive range. */

@@ -1,0 +1,52 @@
+/**
+ * How the Lambda handlers are built, in one place: the stack's `NodejsFunction`s and
+ * `cdk/measure-bundles.ts` (which runs esbuild directly with the same options to report
+ * bundle sizes and import times) both read it.
+ */
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/** The handler files, relative to the repository root; each exports `handler`. */
+export const HANDLER_ENTRIES = {
+  ingest: 'lambdas/ingest/handler.ts',
+  assemble: 'lambdas/assemble/handler.ts',
+  templateCheck: 'lambdas/template-check/handler.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+export const RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** esbuild `--target` for {@link RUNTIME}, as `NodejsFunction` derives it. */
+export const ESBUILD_TARGET = 'node24';
+
+/** Prefer packages' ESM builds so esbuild can tree-shake them. */
+export const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * An ES module has no `require`. A bundled CommonJS dependency that calls
+ * `require('fs')` etc. at run time would hit esbuild's "Dynamic require of ... is not
+ * supported" shim; give the bundle a real `require`.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __tertialCreateRequire } from 'node:module'; const require = __tertialCreateRequire(import.meta.url);";
+
+/**
+ * The AWS SDK v3 clients are bundled, not taken from the Lambda runtime:
+ * - the code runs against the SDK version in package-lock.json, the one the unit and
+ *   integration tests ran against, not whatever version the runtime ships that month
+ *   (the runtime's copy is updated by AWS without notice and may lag behind or run
+ *   ahead of what we tested, e.g. the S3 checksum defaults changed in a minor release);
+ * - measured with `npx tsx cdk/measure-bundles.ts`, a minified, tree-shaken bundle
+ *   imports faster than the runtime's SDK, which Node.js loads from many separate files
+ *   (figures in the README, "Deploy to AWS").
+ */
+export const BUNDLE_AWS_SDK = true;
+
+/**
+ * Stack traces in the logs point at the TypeScript sources (the bundles carry a source
+ * map, without the sources' content).
+ */
+export const NODE_OPTIONS = '--enable-source-maps';
+
+/** What `NodejsFunction` marks external when {@link BUNDLE_AWS_SDK} is false (with the `sdkV3ExcludeSmithyPackages` flag). */
+export const RUNTIME_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];

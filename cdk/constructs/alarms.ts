@@ -1,0 +1,99 @@
+import { Aws, CfnCondition, Duration, Fn } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  readonly namePrefix: string;
+  /** The committee secretary's (or operator's) address; empty: no subscription. */
+  readonly notificationEmail: string;
+  readonly failureQueue: sqs.IQueue;
+  /** Functions whose errors raise an alarm, by the short name used in alarm names. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+}
+
+/**
+ * Someone hears about every failure: an alarm when the failure queue holds an event,
+ * and one per function on any error (an error is retried, but a retry that keeps
+ * failing should not wait for the queue), all sent to one topic with an e-mail
+ * subscription.
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly failedEvents: cloudwatch.Alarm;
+  readonly functionErrors: Readonly<Record<string, cloudwatch.Alarm>>;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+
+    // Not encrypted at rest: CloudWatch cannot publish to a topic encrypted with the AWS
+    // managed key, and an alarm message (alarm name, metric, state) carries nothing a
+    // customer managed key (a yearly cost and a key policy to maintain) would protect.
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: `${props.namePrefix}-alarms`,
+      displayName: 'tertial: larm',
+      enforceSSL: true,
+    });
+    // The topic policy written for enforceSSL replaces SNS's default policy, which is what
+    // lets CloudWatch publish; allow this account's alarms explicitly.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisAccountsAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${props.namePrefix}-*` },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+
+    // A CloudFormation parameter may be empty (synth, tests, a first deploy before anyone
+    // is named): then there is no subscription. SNS asks the address to confirm first.
+    const hasEmail = new CfnCondition(this, 'HasNotificationEmail', {
+      expression: Fn.conditionNot(Fn.conditionEquals(props.notificationEmail, '')),
+    });
+    const subscription = new sns.CfnSubscription(this, 'EmailSubscription', {
+      topicArn: this.topic.topicArn,
+      protocol: sns.SubscriptionProtocol.EMAIL,
+      endpoint: props.notificationEmail,
+    });
+    subscription.cfnOptions.condition = hasEmail;
+
+    const notify = new actions.SnsAction(this.topic);
+    const period = Duration.minutes(5);
+
+    this.failedEvents = new cloudwatch.Alarm(this, 'FailedEvents', {
+      alarmName: `${props.namePrefix}-failed-events`,
+      alarmDescription:
+        'An S3 event could not be processed after its retries and is waiting in the failure queue. See README, "Deploy to AWS": reading the failure queue.',
+      metric: props.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failedEvents.addAlarmAction(notify);
+
+    const functionErrors: Record<string, cloudwatch.Alarm> = {};
+    for (const [name, fn] of Object.entries(props.functions)) {
+      const alarm = new cloudwatch.Alarm(this, `${name}Errors`, {
+        alarmName: `${props.namePrefix}-${name}-errors`,
+        alarmDescription: `The ${name} function failed (it will be retried). Its log group has the error, with the bucket, key and period.`,
+        metric: fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(notify);
+      functionErrors[name] = alarm;
+    }
+    this.functionErrors = functionErrors;
+  }
+}

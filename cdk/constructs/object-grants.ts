@@ -1,0 +1,67 @@
+/**
+ * S3 grants scoped to key prefixes, with exact actions. CDK's `bucket.grantRead` would
+ * add `s3:GetBucket*` and `s3:List*` on the whole bucket; these grant only what is used.
+ *
+ * An object ARN with a prefix wildcard (`…/uploads/*`) is the narrowest resource IAM can
+ * express for keys that are only known at run time (committee, year, tertial, file
+ * name); each one is acknowledged to cdk-nag here, where it is created.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgeWildcardResource } from '../nag.js';
+
+/** A role (the functions) or a customer managed policy (staff access). */
+export type GrantTarget = iam.Role | iam.ManagedPolicy;
+
+function addStatement(target: GrantTarget, statement: iam.PolicyStatement): void {
+  if (target instanceof iam.ManagedPolicy) target.addStatements(statement);
+  else target.addToPrincipalPolicy(statement);
+}
+
+const acknowledged = new WeakMap<GrantTarget, Set<string>>();
+
+function objectArns(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): string[] {
+  const done = acknowledged.get(target) ?? new Set<string>();
+  acknowledged.set(target, done);
+  return prefixes.map((prefix) => {
+    const arn = bucket.arnForObjects(`${prefix}*`);
+    const name = `${bucket.node.path}/${prefix}`;
+    if (!done.has(name)) {
+      done.add(name);
+      acknowledgeWildcardResource(
+        target,
+        arn,
+        `Only the objects under the ${prefix} key prefix of one bucket: the keys name a committee, period or file known only at run time.`,
+      );
+    }
+    return arn;
+  });
+}
+
+/** Object actions on the objects under each prefix. */
+export function grantObjectActions(target: GrantTarget, bucket: s3.IBucket, actions: string[], prefixes: readonly string[]): void {
+  addStatement(target, new iam.PolicyStatement({ actions, resources: objectArns(target, bucket, prefixes) }));
+}
+
+/**
+ * GetObject (the current version, and a given version: events carry a version id) on
+ * each prefix, and ListBucket limited to the same prefixes. The handlers treat a missing
+ * object as absent (404); S3 answers 403 instead unless the caller may list the bucket,
+ * evaluating `s3:prefix` against the requested key.
+ */
+export function grantReadObjects(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): void {
+  grantObjectActions(target, bucket, ['s3:GetObject', 's3:GetObjectVersion'], prefixes);
+  addStatement(
+    target,
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+    }),
+  );
+}
+
+/** PutObject on each prefix. No delete: the functions never remove what they wrote. */
+export function grantWriteObjects(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): void {
+  grantObjectActions(target, bucket, ['s3:PutObject'], prefixes);
+}

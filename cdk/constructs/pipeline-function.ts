@@ -1,0 +1,115 @@
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  BUNDLE_AWS_SDK,
+  ESM_REQUIRE_BANNER,
+  HANDLER_ENTRIES,
+  MAIN_FIELDS,
+  NODE_OPTIONS,
+  RUNTIME,
+  type HandlerName,
+} from '../bundling.js';
+import { repoPath } from '../paths.js';
+import { ASYNC_RETRY_ATTEMPTS, MAX_EVENT_AGE } from './failure-path.js';
+
+/** Six months: the previous tertial's runs can still be looked into when the next one closes. */
+export const LOG_RETENTION = logs.RetentionDays.SIX_MONTHS;
+
+export interface PipelineFunctionProps {
+  readonly handler: HandlerName;
+  /** Physical function name, `{namePrefix}-{name}`. */
+  readonly functionName: string;
+  /** Powertools service name; the handler gives the same to its Logger. */
+  readonly serviceName: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  /** Where an event goes when the retries are used up or it grew too old. */
+  readonly failureQueue: sqs.IQueue;
+  /** Test deployments only: the log group is deleted with the stack. */
+  readonly destroyOnRemoval: boolean;
+  readonly commandHooks?: nodejs.ICommandHooks;
+}
+
+/**
+ * One of the pipeline's S3-triggered functions: Node.js on arm64, bundled locally with
+ * esbuild (no Docker), with its own role (no AWS managed policy), its own log group,
+ * and async invocation settings that never drop an event silently.
+ *
+ * No `reservedConcurrentExecutions`: events for the same key may run concurrently and
+ * in any order. Ordering comes from the S3 `sequencer`, compared in a conditional write
+ * to the table (an older event loses), not from serialising invocations.
+ */
+export class PipelineFunction extends Construct {
+  readonly lambdaFunction: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: LOG_RETENTION,
+      removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+
+    // An explicit role instead of the default one, which carries the AWS managed
+    // AWSLambdaBasicExecutionRole (logs on every log group in the account).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.functionName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.lambdaFunction = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      entry: repoPath(HANDLER_ENTRIES[props.handler]),
+      handler: 'handler',
+      projectRoot: repoPath(),
+      depsLockFilePath: repoPath('package-lock.json'),
+      description: props.description,
+      runtime: RUNTIME,
+      // Graviton: cheaper per GB-second, and the bundle is pure JavaScript (no native modules).
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        NODE_OPTIONS,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      // S3 invokes asynchronously. A function error is retried twice; throttling and
+      // service errors are retried until the event is MAX_EVENT_AGE old; then the event,
+      // with the error, goes to the failure queue.
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: MAX_EVENT_AGE,
+      onFailure: new destinations.SqsDestination(props.failureQueue),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        mainFields: MAIN_FIELDS,
+        banner: ESM_REQUIRE_BANNER,
+        sourceMap: true,
+        sourcesContent: false,
+        minify: true,
+        keepNames: true,
+        bundleAwsSDK: BUNDLE_AWS_SDK,
+        // esbuild's per-file size summary is noise in `cdk synth`; warnings still show.
+        logLevel: nodejs.LogLevel.WARNING,
+        commandHooks: props.commandHooks,
+      },
+    });
+  }
+
+  /** Sets an environment variable of the function (call it next to the grant it goes with). */
+  addEnvironment(name: string, value: string): void {
+    this.lambdaFunction.addEnvironment(name, value);
+  }
+}

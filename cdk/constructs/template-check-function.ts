@@ -1,0 +1,51 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { PipelineFunction } from './pipeline-function.js';
+import { KEY_PREFIXES } from './report-buckets.js';
+
+export interface TemplateCheckFunctionProps {
+  readonly namePrefix: string;
+  readonly uploadsBucket: s3.IBucket;
+  readonly documentsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  readonly failureQueue: sqs.IQueue;
+  readonly destroyOnRemoval: boolean;
+}
+
+/**
+ * Checks a committee template when it is uploaded to `templates/{committee}.docx`. An
+ * accepted template is copied to the documents bucket under a key of its own and
+ * recorded in the table; a broken one gets a receipt and the previous one stays in
+ * force. Triggered by the notifications the stack derives from `NOTIFICATION_RULES`.
+ */
+export class TemplateCheckFunction extends PipelineFunction {
+  constructor(scope: Construct, id: string, props: TemplateCheckFunctionProps) {
+    super(scope, id, {
+      handler: 'templateCheck',
+      functionName: `${props.namePrefix}-template-check`,
+      serviceName: 'tertial-template-check',
+      description: 'Checks committee templates (templates/) and keeps the accepted copy',
+      // One .docx of at most a few MB, unzipped and rendered once with sample data: the
+      // same kind of work as assembling a document, on a smaller input.
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      failureQueue: props.failureQueue,
+      destroyOnRemoval: props.destroyOnRemoval,
+    });
+    const { uploadsBucket, documentsBucket, table } = props;
+
+    this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
+    grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.templates]);
+
+    // The accepted copy and the receipt; it never reads either back.
+    this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.templateReceipts]);
+
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    table.grantReadWriteData(this.role);
+  }
+}
