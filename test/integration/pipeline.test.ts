@@ -3,13 +3,13 @@
  * HTTP, the real AWS SDK, the Lambda handlers invoked with AWS-shaped S3 events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { S3Event } from 'aws-lambda';
 import { closureKey, closureReceiptKey, documentKey, encodeEventKey, normalizeSequencer, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
 import { silentLog } from '../../lambdas/core/log.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
+import { s3Event } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { ACTIVITY_HEADER, buildWorkbook, simpleWorkbook } from '../helpers/workbook.js';
 
@@ -160,26 +160,7 @@ describe('pipeline: upload, ingest, close, assemble', () => {
     expect(applied?.lastOutcome).toBe('accepted');
 
     const ingest = makeIngestHandler(stack.runtime, silentLog);
-    const event = (sequencer: string, name = 'ObjectCreated:Put'): S3Event => ({
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: 'eu-north-1',
-          eventTime: new Date().toISOString(),
-          eventName: name,
-          userIdentity: { principalId: 'test' },
-          requestParameters: { sourceIPAddress: '127.0.0.1' },
-          responseElements: { 'x-amz-request-id': 'x', 'x-amz-id-2': 'y' },
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'ingest',
-            bucket: { name: stack.config.uploadsBucket, ownerIdentity: { principalId: 'o' }, arn: `arn:aws:s3:::${stack.config.uploadsBucket}` },
-            object: { key: encodeEventKey(key), size: 1, eTag: 'e', sequencer },
-          },
-        },
-      ],
-    });
+    const event = (sequencer: string, name = 'ObjectCreated:Put') => s3Event(stack.config.uploadsBucket, key, sequencer, name);
 
     // A delete that happened before the upload arrives late: ignored.
     expect(await ingest(event('1', 'ObjectRemoved:Delete'))).toEqual(['stale']);
