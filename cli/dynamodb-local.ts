@@ -8,7 +8,10 @@
  * (17 works) on the PATH.
  *
  * DynamoDB Local 1.25.1 has no flag for the listen address: it listens on all
- * interfaces. The endpoint handed out is the loopback one.
+ * interfaces. The endpoint handed out is the loopback one. It runs with no network
+ * traffic beyond that port: telemetry is off (flag and environment variable, both needed).
+ * On a port already taken it does not exit, it hangs after printing a BindException;
+ * that is detected and, for port 0, another port is tried.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -37,12 +40,13 @@ export interface DynamoDbLocal {
   close(): Promise<void>;
 }
 
-/** Region and credentials every local server of the project is addressed with. */
+/** The region every local server of the project is addressed with. */
 const REGION = 'eu-north-1';
 const POLL_MS = 100;
 const STOP_GRACE_MS = 10_000;
 const OUTPUT_TAIL = 16_000;
 const PORT_ATTEMPTS = 5;
+const BIND_FAILURE = /Failed to bind|BindException|Address already in use/;
 
 /** Where the package keeps the jar and its native libraries. */
 export function dynamoDbLocalPaths(): { readonly home: string; readonly jar: string; readonly lib: string } {
@@ -74,15 +78,16 @@ const WATCHDOG = [
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const paths = dynamoDbLocalPaths();
-  // DynamoDB Local writes dynamodb-local-metadata.json into its working directory, even
-  // in memory: give it the data directory, or a scratch one removed on close.
+  // DynamoDB Local may write dynamodb-local-metadata.json into its working directory
+  // (it does with telemetry on, even in memory): give it the data directory, or a
+  // scratch one removed when it stops.
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const cwd = dataDir ?? (await mkdtemp(join(tmpdir(), 'dynamodb-local-')));
   const scratch = dataDir ? undefined : cwd;
   try {
     for (let attempt = 1; ; attempt++) {
-      const port = options.port === 0 ? await freePort() : options.port;
+      const port = options.port === 0 ? await freePort() : await checkPortFree(options.port);
       try {
         return await launch({ ...options, port, paths, cwd, dataDir, scratch });
       } catch (err) {
@@ -123,7 +128,8 @@ async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
-    // Belt and braces beside -disableTelemetry.
+    // -disableTelemetry alone does not stop 1.25.1 from looking up its telemetry service
+    // (cognito-identity.us-east-1.amazonaws.com, seen with strace); this variable does.
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0', DYNAMODB_LOCAL_SCRATCH: options.scratch ?? '' },
   });
 
@@ -174,21 +180,28 @@ async function launch(options: LaunchOptions): Promise<DynamoDbLocal> {
     endpoint,
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   try {
     for (;;) {
+      // On a port already taken the JVM prints the BindException and stays up.
+      if (BIND_FAILURE.test(output)) {
+        throw new PortTakenError(`DynamoDB Local could not listen on port ${port}.\n--- its output ---\n${output}`);
+      }
       if (exitCode !== undefined) {
-        const why = spawnError ? `could not run sh/java: ${spawnError.message}` : `exited with code ${String(exitCode)}`;
-        const message = `DynamoDB Local ${why} before answering on port ${port}.\n--- its output ---\n${output}`;
-        if (/BindException|Address already in use/i.test(output)) throw new PortTakenError(message);
-        throw new Error(message);
+        const why = spawnError
+          ? `could not be started (${spawnError.message})`
+          : exitCode === 127
+            ? 'could not be started: no `java` on the PATH (Java 17 runs it)'
+            : `exited with code ${String(exitCode)} before answering on port ${port}`;
+        throw new Error(`DynamoDB Local ${why}.\n--- its output ---\n${output}`);
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
-        return { endpoint, port, close };
+        // Whoever answered, it was not us if the JVM reports it could not bind.
+        if (!BIND_FAILURE.test(output)) return { endpoint, port, close };
       } catch (err) {
         lastError = err;
       }
@@ -224,6 +237,18 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/** Fails clearly when a fixed port is in use (DynamoDB Local would just hang there). */
+async function checkPortFree(port: number): Promise<number> {
+  await new Promise<void>((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; DynamoDB Local cannot listen there`) : err),
+    );
+    server.listen(port, () => server.close(() => resolvePort()));
+  });
+  return port;
 }
 
 /** A port nothing listens on now (on any interface, as DynamoDB Local binds them all). */

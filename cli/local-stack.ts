@@ -13,6 +13,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import S3rver from 's3rver';
 import dynalite from 'dynalite';
+import { startDynamoDbLocal } from './dynamodb-local.js';
 import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import { makeTemplateCheckHandler } from '../lambdas/template-check/handler.js';
@@ -35,6 +36,11 @@ export interface LocalStackOptions {
   readonly s3Port: number;
   readonly dynamodbPort: number;
   readonly log: Log;
+  /**
+   * The DynamoDB API server: dynalite (the default, pure Node) or Amazon's DynamoDB
+   * Local (a Java process; used to check that the two agree).
+   */
+  readonly dynamodb?: 'dynalite' | 'dynamodb-local';
   /** Delay between Lambda-style retries of a failed event. */
   readonly retryDelayMs?: number;
 }
@@ -60,7 +66,6 @@ const ASYNC_ATTEMPTS = 3;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { log } = options;
   await mkdir(join(options.dataDir, 's3'), { recursive: true });
-  await mkdir(join(options.dataDir, 'dynamodb'), { recursive: true });
 
   const s3rver = new S3rver({
     address: '127.0.0.1',
@@ -72,12 +77,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const s3Address = (await s3rver.run()) as AddressInfo;
 
-  const dynamo: Server = dynalite({ path: join(options.dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(options.dynamodbPort, '127.0.0.1', () => resolve());
-  });
-  const dynamoAddress = dynamo.address() as AddressInfo;
+  const kind = options.dynamodb ?? 'dynalite';
+  const dynamo = await startDynamoDbServer(kind, options.dynamodbPort, join(options.dataDir, kind === 'dynalite' ? 'dynamodb' : 'dynamodb-local'));
 
   const config: RuntimeConfig = {
     uploadsBucket: LOCAL_BUCKETS.uploads,
@@ -85,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     tableName: LOCAL_TABLE,
     region: LOCAL_REGION,
     s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
-    dynamodbEndpoint: `http://127.0.0.1:${dynamoAddress.port}`,
+    dynamodbEndpoint: dynamo.endpoint,
   };
   await ensureTable(config);
   const runtime = createRuntime(config);
@@ -149,8 +150,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runtime.clients.s3.destroy();
       runtime.clients.dynamo.destroy();
       await s3rver.close();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await dynamo.close();
     },
+  };
+}
+
+/** A DynamoDB API server on loopback: dynalite, or Amazon's DynamoDB Local. In memory without `dataDir`. */
+export async function startDynamoDbServer(
+  kind: 'dynalite' | 'dynamodb-local',
+  port: number,
+  dataDir?: string,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
+  if (kind === 'dynamodb-local') return startDynamoDbLocal({ port, ...(dataDir ? { dataDir } : {}) });
+  const server: Server = dynalite({ ...(dataDir ? { path: dataDir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -181,27 +200,36 @@ function monotonicSequencer(): () => string {
   };
 }
 
-/** Creates the table as the CDK stack does (keys `pk`, `sk`), unless it exists. */
-export async function ensureTable(config: RuntimeConfig): Promise<void> {
+/** Creates the table as the CDK stack does (keys `pk`, `sk`), unless it exists, and waits until it is ACTIVE. */
+export async function ensureTable(config: Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint' | 'tableName'>): Promise<void> {
   const client = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
   try {
-    await client.send(new DescribeTableCommand({ TableName: config.tableName }));
-  } catch (err) {
-    if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
-    await client.send(
-      new CreateTableCommand({
-        TableName: config.tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_KEY.partitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE_KEY.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    try {
+      await client.send(new DescribeTableCommand({ TableName: config.tableName }));
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+      await client.send(
+        new CreateTableCommand({
+          TableName: config.tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: TABLE_KEY.partitionKey, AttributeType: 'S' },
+            { AttributeName: TABLE_KEY.sortKey, AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    }
+    // dynalite answers CREATING and is ACTIVE a moment later; DynamoDB Local is ACTIVE at once.
+    for (let i = 0; ; i++) {
+      const out = await client.send(new DescribeTableCommand({ TableName: config.tableName }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+      if (i > 200) throw new Error(`table ${config.tableName} stuck in ${String(out.Table?.TableStatus)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   } finally {
     client.destroy();
   }

@@ -15,10 +15,10 @@ export interface TestStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
-export async function startTestStack(options: { log?: Log } = {}): Promise<TestStack> {
+export async function startTestStack(options: { log?: Log; dynamodb?: 'dynalite' | 'dynamodb-local' } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tertial-test-'));
   const log = options.log ?? (process.env.TERTIAL_TEST_LOGS ? jsonLineLog('debug') : silentLog);
-  const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 50 });
+  const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 50, ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}) });
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
     async put(key: string, body: Uint8Array | string) {

@@ -44,15 +44,17 @@ async function upload(period: Period, name: string, bytes: Uint8Array | string):
   return receipt as UploadReceipt;
 }
 
-beforeAll(async () => {
-  stack = await startTestStack();
-});
+// The same pipeline on both DynamoDB API servers: dynalite (the local stack's default)
+// and Amazon's own DynamoDB Local, so a difference between them cannot hide a bug.
+describe.each(['dynalite', 'dynamodb-local'] as const)('pipeline on %s: upload, ingest, close, assemble', (dynamodb) => {
+  beforeAll(async () => {
+    stack = await startTestStack({ dynamodb });
+  });
 
-afterAll(async () => {
-  await stack?.dispose();
-});
+  afterAll(async () => {
+    await stack?.dispose();
+  });
 
-describe('pipeline: upload, ingest, close, assemble', () => {
   it('accepts an upload, writes a receipt, and puts its activities in the closed document', async () => {
     const period = freshPeriod();
     const receipt = await upload(
