@@ -15,6 +15,7 @@ import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
+import { installedLibreOffice, type PdfConverter } from '../lambdas/assemble/pdf.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import { makeTemplateCheckHandler } from '../lambdas/template-check/handler.js';
 import { encodeEventKey, routeInputEvent, type NotificationTarget } from '../lambdas/core/keys.js';
@@ -43,6 +44,11 @@ export interface LocalStackOptions {
   readonly dynamodb?: 'dynalite' | 'dynamodb-local';
   /** Delay between Lambda-style retries of a failed event. */
   readonly retryDelayMs?: number;
+  /**
+   * Makes the PDF beside each document: by default LibreOffice when /usr/bin/soffice
+   * exists (as in the container image the assemble function runs in), `false` for none.
+   */
+  readonly convertToPdf?: PdfConverter | false;
 }
 
 export interface LocalStack {
@@ -92,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const runtime = createRuntime(config);
   const handlers: Record<NotificationTarget, (event: S3Event) => Promise<unknown>> = {
     ingest: makeIngestHandler(runtime, log),
-    assemble: makeAssembleHandler(runtime, log),
+    assemble: makeAssembleHandler(runtime, log, undefined, pdfOption(options.convertToPdf)),
     templateCheck: makeTemplateCheckHandler(runtime, log),
   };
 
@@ -153,6 +159,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await dynamo.close();
     },
   };
+}
+
+function pdfOption(option: PdfConverter | false | undefined): { convertToPdf?: PdfConverter } {
+  const converter = option === undefined ? installedLibreOffice() : option || undefined;
+  return converter ? { convertToPdf: converter } : {};
 }
 
 /** A DynamoDB API server on loopback: dynalite, or Amazon's DynamoDB Local. In memory without `dataDir`. */

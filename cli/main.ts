@@ -8,15 +8,17 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, parsePeriodLabel, type Period } from '../lambdas/core/domain.js';
-import { closureKey, closureReceiptKey, documentFileName, documentKey, isUploadName, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
+import { closureKey, closureReceiptKey, documentFileName, documentKey, isUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
 import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
 import { formatIssue, renderFiles } from './render.js';
+import { DEFAULT_WEB_PORT, startWebServer, type WebServer } from './web.js';
 import { assembleDeps } from '../lambdas/assemble/handler.js';
 import { ingestDeps } from '../lambdas/ingest/handler.js';
 import { reindexPeriod } from '../lambdas/ingest/reindex.js';
+import { WORKBOOK_HELP, workbookCommand } from './workbook-command.js';
 
 const HELP = `tertial – måluppföljning per tertial, från kalkylblad till nämndens dokument
 
@@ -45,13 +47,15 @@ Användning:
       Visar tertialens läge och uppladdade filer.
       Exempel: tertial status ks 2023-T3
 
+${WORKBOOK_HELP}
   tertial reindex NÄMND PERIOD [--env]
       Bygger upp tertialens läge i databasen på nytt från filerna i S3 (om tabellen har
       gått förlorad). Med --env används UPLOADS_BUCKET, DOCUMENTS_BUCKET och TABLE_NAME
       (och AWS-inloggningen) i stället för den lokala stacken.
       Exempel: tertial reindex ks 2023-T3
 
-Portar: TERTIAL_S3_PORT och TERTIAL_DYNAMODB_PORT ersätter ${DEFAULT_PORTS.s3} och ${DEFAULT_PORTS.dynamodb}.
+Portar: TERTIAL_S3_PORT och TERTIAL_DYNAMODB_PORT ersätter ${DEFAULT_PORTS.s3} och ${DEFAULT_PORTS.dynamodb}, och
+TERTIAL_WEB_PORT ersätter ${DEFAULT_WEB_PORT} (statussidorna som tertial local visar i webbläsaren).
 `;
 
 /** A problem the person running the command can fix; printed as one line. */
@@ -73,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
         return await statusCommand(rest);
       case 'reindex':
         return await reindexCommand(rest);
+      case 'workbook':
+        return await workbookCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -93,7 +99,7 @@ function describeError(err: unknown): string {
   const e = err as { name?: string; message?: string; code?: string };
   if (e?.name === 'TypeError' && /fetch failed|ECONNREFUSED/.test(String(e.message))) return notRunning();
   if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) return notRunning();
-  if (e?.code === 'EADDRINUSE') return `Porten är upptagen (${e.message}). Kör den lokala stacken redan? Välj andra portar med TERTIAL_S3_PORT och TERTIAL_DYNAMODB_PORT.`;
+  if (e?.code === 'EADDRINUSE') return `Porten är upptagen (${e.message}). Kör den lokala stacken redan? Välj andra portar med TERTIAL_S3_PORT, TERTIAL_DYNAMODB_PORT och TERTIAL_WEB_PORT.`;
   if (e?.code === 'ENOENT') return `Filen finns inte: ${String(e.message).replace(/^ENOENT: no such file or directory, (open|scandir) /, '')}`;
   return `${e?.name ?? 'Fel'}: ${e?.message ?? String(err)}`;
 }
@@ -102,7 +108,7 @@ function notRunning(): string {
   return 'Den lokala stacken svarar inte. Starta den med "npm start" (eller "tertial local") i ett annat fönster.';
 }
 
-function ports(): { s3: number; dynamodb: number } {
+function ports(): { s3: number; dynamodb: number; web: number } {
   const read = (name: string, fallback: number): number => {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -110,7 +116,11 @@ function ports(): { s3: number; dynamodb: number } {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name}="${raw}" är inte ett portnummer.`);
     return port;
   };
-  return { s3: read('TERTIAL_S3_PORT', DEFAULT_PORTS.s3), dynamodb: read('TERTIAL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb) };
+  return {
+    s3: read('TERTIAL_S3_PORT', DEFAULT_PORTS.s3),
+    dynamodb: read('TERTIAL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+    web: read('TERTIAL_WEB_PORT', DEFAULT_WEB_PORT),
+  };
 }
 
 /** Runs `use` with `runtime`'s clients, and releases them. */
@@ -175,7 +185,9 @@ async function localCommand(args: string[]): Promise<number> {
   out(`Lokal stack igång: S3 ${config.s3Endpoint}, DynamoDB ${config.dynamodbEndpoint}, data i ${dataDir}`);
   out(`Loggar: ${logFile}`);
 
+  let web: WebServer | undefined;
   try {
+    web = await startWebServer({ objects: runtime.objects, bucket: config.documentsBucket, port: p.web, log });
     const period: Period = { committee: 'ks', year: 2023, tertial: 3 };
     const before = await runtime.repo.getPeriod(period);
     if (before?.state === 'CLOSED') {
@@ -207,6 +219,7 @@ async function localCommand(args: string[]): Promise<number> {
     const target = join(outDir, documentFileName(period));
     await writeFile(target, document);
     out(`Dokumentet: ${resolve(target)} (i S3: s3://${config.documentsBucket}/${documentKey(period)})`);
+    out(`Statussida: ${web.url}/${statusPageKey(period)}`);
     if (stack.failedEvents.length > 0) out(`Varning: ${stack.failedEvents.length} händelser misslyckades; se ${logFile}`);
 
     if (values.once) return stack.failedEvents.length > 0 ? 1 : 0;
@@ -224,6 +237,7 @@ async function localCommand(args: string[]): Promise<number> {
     out('Stänger den lokala stacken …');
     return 0;
   } finally {
+    await web?.close();
     await stack.close();
     await new Promise<void>((r) => logStream.end(() => r()));
   }

@@ -1,17 +1,12 @@
-import * as fs from 'node:fs';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DEFAULT_TEMPLATE_SOURCE } from '../paths.js';
-import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantPeriodViews, grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
-
-/** Where the default template ends up inside the deployed function (`/var/task` is the bundle root). */
-export const DEFAULT_TEMPLATE_PATH = '/var/task/default.docx';
 
 export interface AssembleFunctionProps {
   readonly namePrefix: string;
@@ -32,13 +27,6 @@ export interface AssembleFunctionProps {
  */
 export class AssembleFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: AssembleFunctionProps) {
-    // Fail synth with a clear message rather than bundle a function without its template.
-    // (Skipped when bundling is skipped for this stack, e.g. in the CDK tests.)
-    if (Stack.of(scope).bundlingRequired && !fs.existsSync(DEFAULT_TEMPLATE_SOURCE)) {
-      throw new Error(
-        `${scope.node.path}/${id}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the assemble function.`,
-      );
-    }
     super(scope, id, {
       handler: 'assemble',
       functionName: `${props.namePrefix}-assemble`,
@@ -50,17 +38,9 @@ export class AssembleFunction extends PipelineFunction {
       timeout: Duration.minutes(5),
       failureQueue: props.failureQueue,
       destroyOnRemoval: props.destroyOnRemoval,
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [
-          `cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`,
-        ],
-      },
+      bundleDefaultTemplate: true,
     });
     const { uploadsBucket, documentsBucket, table, documentTopic } = props;
-
-    this.addEnvironment('DEFAULT_TEMPLATE_PATH', DEFAULT_TEMPLATE_PATH);
 
     this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
     grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.closures, KEY_PREFIXES.config]);
@@ -73,6 +53,9 @@ export class AssembleFunction extends PipelineFunction {
 
     this.addEnvironment('TABLE_NAME', table.tableName);
     table.grantReadWriteData(this.role);
+
+    // After each event the period's draft and status page are regenerated.
+    grantPeriodViews(this.role, uploadsBucket, documentsBucket);
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

@@ -7,6 +7,7 @@
  * name); each one is acknowledged to cdk-nag here, where it is created.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { KEY_PREFIXES } from './report-buckets.js';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgeWildcardResource } from '../nag.js';
 
@@ -64,4 +65,15 @@ export function grantReadObjects(target: GrantTarget, bucket: s3.IBucket, prefix
 /** PutObject on each prefix. No delete: the functions never remove what they wrote. */
 export function grantWriteObjects(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): void {
   grantObjectActions(target, bucket, ['s3:PutObject'], prefixes);
+}
+
+/**
+ * What regenerating a period's draft and status page takes (lambdas/views): the
+ * committee's settings, its accepted template, the period's receipts and documents to
+ * link to, and writing the two views.
+ */
+export function grantPeriodViews(target: GrantTarget, uploadsBucket: s3.IBucket, documentsBucket: s3.IBucket): void {
+  grantReadObjects(target, uploadsBucket, [KEY_PREFIXES.config]);
+  grantReadObjects(target, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.receipts, KEY_PREFIXES.documents, KEY_PREFIXES.drafts, KEY_PREFIXES.status]);
+  grantWriteObjects(target, documentsBucket, [KEY_PREFIXES.drafts, KEY_PREFIXES.status]);
 }

@@ -1,4 +1,5 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -15,7 +16,7 @@ import {
   RUNTIME,
   type HandlerName,
 } from '../bundling.js';
-import { repoPath } from '../paths.js';
+import { DEFAULT_TEMPLATE_SOURCE, repoPath } from '../paths.js';
 import { ASYNC_RETRY_ATTEMPTS, MAX_EVENT_AGE } from './failure-path.js';
 
 /** Six months: the previous tertial's runs can still be looked into when the next one closes. */
@@ -34,8 +35,12 @@ export interface PipelineFunctionProps {
   readonly failureQueue: sqs.IQueue;
   /** Test deployments only: the log group is deleted with the stack. */
   readonly destroyOnRemoval: boolean;
-  readonly commandHooks?: nodejs.ICommandHooks;
+  /** Ships templates/default.docx in the bundle: every function that renders a document or draft. */
+  readonly bundleDefaultTemplate?: boolean;
 }
+
+/** Where the default template ends up inside the deployed function (`/var/task` is the bundle root). */
+export const DEFAULT_TEMPLATE_PATH = '/var/task/default.docx';
 
 /**
  * One of the pipeline's S3-triggered functions: Node.js on arm64, bundled locally with
@@ -52,6 +57,11 @@ export class PipelineFunction extends Construct {
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    // Fail synth with a clear message rather than bundle a function without its template.
+    // (Skipped when bundling is skipped for this stack, e.g. in the CDK tests.)
+    if (props.bundleDefaultTemplate && Stack.of(scope).bundlingRequired && !fs.existsSync(DEFAULT_TEMPLATE_SOURCE)) {
+      throw new Error(`${scope.node.path}/${id}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the function.`);
+    }
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -85,6 +95,7 @@ export class PipelineFunction extends Construct {
         NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...(props.bundleDefaultTemplate ? { DEFAULT_TEMPLATE_PATH } : {}),
       },
       // S3 invokes asynchronously. A function error is retried twice; throttling and
       // service errors are retried until the event is MAX_EVENT_AGE old; then the event,
@@ -103,7 +114,15 @@ export class PipelineFunction extends Construct {
         bundleAwsSDK: BUNDLE_AWS_SDK,
         // esbuild's per-file size summary is noise in `cdk synth`; warnings still show.
         logLevel: nodejs.LogLevel.WARNING,
-        commandHooks: props.commandHooks,
+        ...(props.bundleDefaultTemplate
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`],
+              },
+            }
+          : {}),
       },
     });
   }

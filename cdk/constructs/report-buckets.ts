@@ -27,6 +27,8 @@ export const KEY_PREFIXES = {
   documents: 'documents/',
   receipts: 'receipts/',
   templateReceipts: 'receipts/templates/',
+  drafts: 'drafts/',
+  status: 'status/',
 } as const;
 
 /**

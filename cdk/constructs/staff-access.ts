@@ -36,10 +36,15 @@ export class StaffAccess extends Construct {
 
     this.staffPolicy = new iam.ManagedPolicy(this, 'StaffPolicy', {
       managedPolicyName: `${namePrefix}-staff`,
-      description: 'tertial: upload spreadsheets (uploads/), read documents and receipts',
+      description: 'tertial: upload spreadsheets (uploads/), read documents, drafts, status pages and receipts',
     });
     grantObjectActions(this.staffPolicy, uploadsBucket, ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [KEY_PREFIXES.uploads]);
-    grantObjectActions(this.staffPolicy, documentsBucket, ['s3:GetObject'], [KEY_PREFIXES.documents, KEY_PREFIXES.receipts]);
+    grantObjectActions(
+      this.staffPolicy,
+      documentsBucket,
+      ['s3:GetObject'],
+      [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.drafts, KEY_PREFIXES.status],
+    );
     this.staffPolicy.addStatements(
       new iam.PolicyStatement({
         actions: ['s3:ListBucket', 's3:GetBucketLocation'],

@@ -6,21 +6,28 @@
  * template is checked before the period is touched, so a refused close leaves the
  * period open. The document is rendered from one read of the period and the period
  * is closed only if no upload was committed since that read; otherwise it renders
- * again. A retry after a fault finds the period closed and rewrites the same
- * document from the frozen state.
+ * again. A retry after a fault finds the period closed and finishes what is missing,
+ * from the frozen state: the document, its PDF, the announcement and the receipt.
+ *
+ * When the previous tertial of the same year is closed, the document compares with it
+ * (its frozen uploads, combined the same way). The PDF is secondary: the Word document is
+ * the committee document, so a failed conversion does not undo or hold up the close. It is
+ * reported in the receipt and the log, and the function then fails, so that Lambda retries
+ * the event; the retry finds the period closed and the PDF missing, and converts again.
  */
-import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
+import { formatPeriod, type InputIssue, type Period, type Tertial } from '../core/domain.js';
 import type { ObjectEvent } from '../core/events.js';
-import { closureReceiptKey, configKey, documentKey, parseClosureKey, templateKey } from '../core/keys.js';
+import { closureReceiptKey, configKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { parseClosure, type Closure } from '../core/closure.js';
 import { parseCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
-import { buildReport } from '../core/report.js';
+import { buildReport, type PreviousTertial } from '../core/report.js';
 import { checkTemplate, renderReport, TemplateError } from '../core/render.js';
-import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt } from '../core/receipt.js';
+import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
 import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
 import { ContentionError } from '../storage/errors.js';
 import type { ClosureRecord, PeriodRecord, PeriodRepository } from '../storage/repository.js';
+import { PdfConversionError, type PdfConverter } from './pdf.js';
 
 export interface AssembleDeps {
   readonly objects: ObjectStore;
@@ -33,6 +40,11 @@ export interface AssembleDeps {
   readonly defaultTemplate: () => Uint8Array;
   /** Tells the world a document is ready (an SNS topic on AWS); a fault here is retried. */
   readonly announce: (document: DocumentAnnouncement) => Promise<void>;
+  /**
+   * Makes the PDF beside the document (LibreOffice where it is installed: the local stack,
+   * CI, the container image). Without it no PDF is made and receipts do not mention one.
+   */
+  readonly convertToPdf?: PdfConverter;
 }
 
 export interface DocumentAnnouncement {
@@ -41,9 +53,17 @@ export interface DocumentAnnouncement {
   readonly tertial: number;
   readonly bucket: string;
   readonly key: string;
+  /** The PDF beside it, when one was made. */
+  readonly pdfKey?: string;
 }
 
-export type AssembleOutcome = 'closed' | 'already_closed' | 'rewritten' | 'rejected' | 'missing' | 'ignored';
+/**
+ * `completed`: the period was closed and its document written before, and this event
+ * finished what a failed attempt left missing (the PDF, the announcement or the receipt).
+ */
+export type AssembleOutcome = 'closed' | 'already_closed' | 'rewritten' | 'completed' | 'rejected' | 'missing' | 'ignored';
+
+const PDF_CONTENT_TYPE = 'application/pdf';
 
 const MAX_RENDER_ATTEMPTS = 10;
 /** Longer than any Lambda timeout, so no attempt still in flight loses its staged rows. */
@@ -80,18 +100,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
 
   for (let attempt = 0; attempt < MAX_RENDER_ATTEMPTS; attempt++) {
     const record = await deps.repo.ensurePeriod(period, deps.clock());
-    if (record.state === 'CLOSED') {
-      const key = record.closure?.documentKey ?? documentKey(period);
-      if (await deps.objects.exists(deps.documentsBucket, key)) {
-        log.info('period already closed and its document exists');
-        return 'already_closed';
-      }
-      // Closed by an attempt that failed before the document was written: finish it.
-      const rendered = await render(deps, record, inputs.value, record.closure?.closure ?? inputs.value.closure);
-      if (!rendered.ok) throw new Error(`closed period ${formatPeriod(period)} can no longer be rendered: ${rendered.errors.map((e) => e.message).join('; ')}`);
-      await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
-      return 'rewritten';
-    }
+    if (record.state === 'CLOSED') return finishClosed(deps, log, record, inputs.value, receivedAt);
 
     const rendered = await render(deps, record, inputs.value, inputs.value.closure);
     if (!rendered.ok) {
@@ -108,8 +117,9 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
-      await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
+      const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
       await sweep(deps, log, period);
+      failIfPdfFailed(period, pdf);
       return 'closed';
     }
     log.info('period changed while rendering; rendering again', { outcome, version: record.version });
@@ -154,20 +164,86 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
   };
 }
 
+/**
+ * A period that is already closed: finish whatever an earlier attempt left undone, from
+ * the frozen state. The document is written only if it is missing (never replaced), the
+ * PDF is made from the stored document, and the receipt is the completion mark: the
+ * announcement went out before it was written.
+ */
+async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, inputs: Inputs, receivedAt: Date): Promise<AssembleOutcome> {
+  const period = record.period;
+  const key = record.closure?.documentKey ?? documentKey(period);
+  const stored = await deps.objects.get(deps.documentsBucket, key);
+  const receiptDone = stored !== undefined && (await readClosureReceipt(deps, period))?.status === 'closed';
+  const pdfMissing = deps.convertToPdf !== undefined && !(await deps.objects.exists(deps.documentsBucket, pdfKey(period)));
+  if (receiptDone && !pdfMissing) {
+    log.info('period already closed and its document exists');
+    return 'already_closed';
+  }
+  const rendered = await render(deps, record, inputs, record.closure?.closure ?? inputs.closure);
+  if (!rendered.ok) throw new Error(`closed period ${formatPeriod(period)} can no longer be rendered: ${rendered.errors.map((e) => e.message).join('; ')}`);
+  if (!stored) {
+    // Closed by an attempt that failed before the document was written.
+    const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.warnings);
+    failIfPdfFailed(period, pdf);
+    return 'rewritten';
+  }
+  log.info('period already closed; finishing what an earlier attempt left undone', { receipt: receiptDone, pdf: !pdfMissing });
+  // The stored document is the committee document: its PDF is made from it, not from a new render.
+  const pdf = await publish(deps, log, period, { ...rendered.value, bytes: stored.bytes }, receivedAt, inputs.warnings, {
+    writeDocument: false,
+    announce: receiptDone ? 'if-pdf-written' : 'always',
+  });
+  failIfPdfFailed(period, pdf);
+  return 'completed';
+}
+
+/** After everything else is written: a failed PDF makes the event fail, so Lambda retries it. */
+function failIfPdfFailed(period: Period, pdf: PdfOutcome | undefined): void {
+  if (pdf?.status === 'failed') {
+    throw new PdfConversionError(`the PDF of ${formatPeriod(period)} could not be made; the document and receipt are written, and a retry makes the PDF`);
+  }
+}
+
+async function readClosureReceipt(deps: AssembleDeps, period: Period): Promise<ClosureReceipt | undefined> {
+  const object = await deps.objects.get(deps.documentsBucket, closureReceiptKey(period));
+  if (!object) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(object.bytes)) as ClosureReceipt;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The previous tertial of the same year (T1 for T2, T2 for T3), if it is closed: its
+ * frozen uploads, for the comparison. An open one is still changing, so it is left out.
+ */
+async function loadPrevious(deps: AssembleDeps, period: Period): Promise<PreviousTertial | undefined> {
+  if (period.tertial === 1) return undefined;
+  const previous: Period = { ...period, tertial: (period.tertial - 1) as Tertial };
+  const record = await deps.repo.getPeriod(previous);
+  if (record?.state !== 'CLOSED') return undefined;
+  const uploads = await deps.repo.readActiveUploads(record);
+  return { period: previous, uploads: uploads.map((u) => ({ name: u.name, content: u.content })) };
+}
+
 interface Rendered {
   readonly bytes: Uint8Array;
   readonly uploads: readonly string[];
   readonly counts: { goals: number; activities: number };
   readonly warnings: readonly InputIssue[];
+  readonly comparedWith?: Period;
 }
 
 async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, closure: Closure): Promise<Result<Rendered>> {
-  const uploads = await deps.repo.readActiveUploads(record);
+  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPrevious(deps, record.period)]);
   const { view, warnings } = buildReport({
     period: record.period,
     config: inputs.config,
     uploads: uploads.map((u) => ({ name: u.name, content: u.content })),
     closure,
+    ...(previous ? { previous } : {}),
   });
   try {
     const bytes = renderReport(inputs.template, view);
@@ -181,6 +257,7 @@ async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, 
           activities: view.goals.reduce((n, g) => n + g.activities.length, 0),
         },
         warnings,
+        ...(previous ? { comparedWith: previous.period } : {}),
       },
       warnings,
     };
@@ -190,16 +267,81 @@ async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, 
   }
 }
 
-async function publish(deps: AssembleDeps, log: Log, period: Period, rendered: Rendered, receivedAt: Date, inputWarnings: readonly InputIssue[]): Promise<void> {
+interface PublishOptions {
+  /** False when the document is already stored and `rendered.bytes` are those bytes. */
+  readonly writeDocument: boolean;
+  readonly announce: 'always' | 'if-pdf-written';
+}
+
+/**
+ * Document, PDF, announcement, receipt: in that order, so that the receipt marks a close
+ * whose announcement went out. Returns what became of the PDF (undefined: none is made).
+ */
+async function publish(
+  deps: AssembleDeps,
+  log: Log,
+  period: Period,
+  rendered: Rendered,
+  receivedAt: Date,
+  inputWarnings: readonly InputIssue[],
+  options: PublishOptions = { writeDocument: true, announce: 'always' },
+): Promise<PdfOutcome | undefined> {
   const key = documentKey(period);
-  await deps.objects.put(deps.documentsBucket, key, rendered.bytes, CONTENT_TYPES.docx);
-  log.info('document written', { document: key, bytes: rendered.bytes.length });
-  await deps.announce({ committee: period.committee, year: period.year, tertial: period.tertial, bucket: deps.documentsBucket, key });
+  if (options.writeDocument) {
+    await deps.objects.put(deps.documentsBucket, key, rendered.bytes, CONTENT_TYPES.docx);
+    log.info('document written', {
+      document: key,
+      bytes: rendered.bytes.length,
+      ...(rendered.comparedWith ? { comparedWith: formatPeriod(rendered.comparedWith) } : {}),
+    });
+  }
+  const pdf = await writePdf(deps, log, period, rendered.bytes);
+  if (options.announce === 'always' || pdf?.status === 'written') {
+    await deps.announce({
+      committee: period.committee,
+      year: period.year,
+      tertial: period.tertial,
+      bucket: deps.documentsBucket,
+      key,
+      ...(pdf?.status === 'written' ? { pdfKey: pdf.key } : {}),
+    });
+  }
   await writeReceipt(
     deps,
     period,
-    closedReceipt({ period, receivedAt, document: key, uploads: rendered.uploads, counts: rendered.counts, warnings: [...inputWarnings, ...rendered.warnings] }),
+    closedReceipt({
+      period,
+      receivedAt,
+      document: key,
+      uploads: rendered.uploads,
+      counts: rendered.counts,
+      warnings: [...inputWarnings, ...rendered.warnings],
+      ...(pdf ? { pdf } : {}),
+      ...(rendered.comparedWith ? { comparedWith: rendered.comparedWith } : {}),
+    }),
   );
+  return pdf;
+}
+
+/** The PDF of the given document bytes. A failure is an outcome, not an exception: the document stands. */
+async function writePdf(deps: AssembleDeps, log: Log, period: Period, docx: Uint8Array): Promise<PdfOutcome | undefined> {
+  if (!deps.convertToPdf) return undefined;
+  const key = pdfKey(period);
+  const started = Date.now();
+  try {
+    const pdf = await deps.convertToPdf(docx);
+    await deps.objects.put(deps.documentsBucket, key, pdf, PDF_CONTENT_TYPE);
+    log.info('pdf written', { pdf: key, bytes: pdf.length, ms: Date.now() - started });
+    return { status: 'written', key };
+  } catch (error) {
+    log.error('pdf not made; the Word document stands, and the event will be retried', { pdf: key, ms: Date.now() - started, error });
+    return {
+      status: 'failed',
+      message:
+        'PDF-versionen kunde inte skapas på grund av ett tekniskt fel. Word-dokumentet är komplett och gäller. ' +
+        'Systemet försöker igen automatiskt; driftansvariga larmas om det inte går.',
+    };
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { powertoolsLog } from '../core/powertools-log.js';
 import { loadDefaultTemplate } from '../core/render.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
+import { installedLibreOffice, type PdfConverter } from './pdf.js';
 
 /** Publishes each finished document to the topic a meeting system can subscribe to. */
 function snsAnnouncer(region: string, topicArn: string | undefined): (doc: DocumentAnnouncement) => Promise<void> {
@@ -27,9 +28,15 @@ function snsAnnouncer(region: string, topicArn: string | undefined): (doc: Docum
   };
 }
 
-export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): AssembleDeps {
+export interface AssembleOptions {
+  /** Makes the PDF beside each document; without it none is made. */
+  readonly convertToPdf?: PdfConverter;
+}
+
+export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}): AssembleDeps {
   let template: Uint8Array | undefined;
   return {
+    ...(options.convertToPdf ? { convertToPdf: options.convertToPdf } : {}),
     objects: runtime.objects,
     repo: runtime.repo,
     log,
@@ -41,14 +48,19 @@ export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () 
   };
 }
 
-export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
-  const deps = assembleDeps(runtime, log, clock);
+export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}) {
+  const deps = assembleDeps(runtime, log, clock, options);
   return (event: S3Event): Promise<AssembleOutcome[]> => dispatchS3Event(event, 'assemble', log, (e) => closeTertial(deps, e));
 }
 
 let cached: ReturnType<typeof makeAssembleHandler> | undefined;
 
 export const handler = (event: S3Event): Promise<AssembleOutcome[]> => {
-  cached ??= makeAssembleHandler(createRuntime(), powertoolsLog('tertial-assemble'));
+  if (!cached) {
+    // The container image has LibreOffice at /usr/bin/soffice; a zip-deployed function has
+    // none, and then makes the Word document only (README: "The committee document and its PDF").
+    const pdf = installedLibreOffice();
+    cached = makeAssembleHandler(createRuntime(), powertoolsLog('tertial-assemble'), undefined, pdf ? { convertToPdf: pdf } : {});
+  }
   return cached(event);
 };

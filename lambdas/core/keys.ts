@@ -9,10 +9,16 @@
  *   config/{committee}.json                             optional committee settings
  * Output bucket:
  *   documents/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}.docx
+ *   documents/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}.pdf   the same as PDF
  *   receipts/{committee}/{year}/T{n}/{upload name}.json
+ *   receipts/{committee}/{year}/T{n}/{upload name}.html   the same receipt as a page people read
+ *   receipts/{committee}/{year}/T{n}/{name}-fel.xlsx      a refused workbook with its errors marked
  *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
+ *   drafts/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}-UTKAST.docx
+ *                                                        the open period's draft, rewritten after every event
+ *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
  */
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 
@@ -135,8 +141,60 @@ export function documentKey(period: Period): string {
   return `documents/${periodPath(period)}/${documentFileName(period)}`;
 }
 
+/** The PDF beside the Word document: the same name with `.pdf` (for the agenda system). */
+export function pdfFileName(period: Period): string {
+  return documentFileName(period).replace(/\.docx$/, '.pdf');
+}
+
+export function pdfKey(period: Period): string {
+  return `documents/${periodPath(period)}/${pdfFileName(period)}`;
+}
+
 export function uploadReceiptKey(period: Period, uploadName: string): string {
   return `receipts/${periodPath(period)}/${uploadName}.json`;
+}
+
+/** The draft document of an open period, regenerated after every upload, next to nothing else. */
+export function draftKey(period: Period): string {
+  return `drafts/${periodPath(period)}/${documentFileName(period).replace(/\.docx$/, '-UTKAST.docx')}`;
+}
+
+/**
+ * The period's status page. Four levels deep like every per-period key, so its links to
+ * the period's other objects are relative (`../../../../receipts/…`) and work wherever
+ * the bucket is served from.
+ */
+export function statusPageKey(period: Period): string {
+  return `status/${periodPath(period)}/index.html`;
+}
+
+/** The folder holding every status page of one committee (or of all committees), one per period. */
+export function statusPagesPrefix(committee?: string): string {
+  return committee === undefined ? 'status/' : `status/${committee}/`;
+}
+
+/** `status/ks/2023/T3/index.html` → its period; undefined for any other key. */
+export function parseStatusPageKey(key: string): Period | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 5 || parts[0] !== 'status' || parts[4] !== 'index.html') return undefined;
+  return parsePeriodSegments(parts[1], parts[2], parts[3]);
+}
+
+/** The upload receipt as a page people read: `receipts/…/{upload name}.html`, beside the JSON. */
+export function uploadReceiptHtmlKey(period: Period, uploadName: string): string {
+  if (!isUploadName(uploadName) || uploadName.includes('/')) throw new Error(`not an upload file name: ${uploadName}`);
+  return `receipts/${periodPath(period)}/${uploadName}.html`;
+}
+
+/**
+ * A copy of a refused workbook with its errors marked: `a.xlsx` → `receipts/…/a-fel.xlsx`.
+ * Only workbooks get one. It cannot collide with a receipt (those end in `.json` or
+ * `.html`), nor with another upload's copy (dropping `.xlsx` and adding `-fel.xlsx` is
+ * one-to-one: `a-fel.xlsx` becomes `a-fel-fel.xlsx`).
+ */
+export function annotatedUploadKey(period: Period, uploadName: string): string {
+  if (!isUploadName(uploadName) || uploadName.includes('/') || !uploadName.endsWith('.xlsx')) throw new Error(`not a workbook upload name: ${uploadName}`);
+  return `receipts/${periodPath(period)}/${uploadName.slice(0, -'.xlsx'.length)}-fel.xlsx`;
 }
 
 /** Upload receipts end in `.xlsx.json` or `.csv.json`, so this name can never collide with one. */

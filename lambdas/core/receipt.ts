@@ -29,6 +29,10 @@ export interface ClosureReceipt {
   readonly receivedAt: string;
   readonly message: string;
   readonly document?: string;
+  /** The PDF beside the document: its key, or why it could not be made (the Word file is still the document). */
+  readonly pdf?: PdfOutcome;
+  /** The closed tertial the document compares with, e.g. `2023-T2`. */
+  readonly comparedWith?: string;
   readonly uploads?: readonly string[];
   readonly counts?: { readonly goals: number; readonly activities: number };
   readonly errors: readonly InputIssue[];
@@ -132,6 +136,10 @@ export function failedUploadReceipt(args: { period: Period; file: string; key: s
   };
 }
 
+export type PdfOutcome =
+  | { readonly status: 'written'; readonly key: string }
+  | { readonly status: 'failed'; readonly message: string };
+
 export function closedReceipt(args: {
   period: Period;
   receivedAt: Date;
@@ -139,14 +147,26 @@ export function closedReceipt(args: {
   uploads: readonly string[];
   counts: { goals: number; activities: number };
   warnings: readonly InputIssue[];
+  /** Absent when this deployment makes no PDF. */
+  pdf?: PdfOutcome;
+  comparedWith?: Period;
 }): ClosureReceipt {
+  const pdfText =
+    args.pdf?.status === 'written'
+      ? ` PDF: ${args.pdf.key}.`
+      : args.pdf?.status === 'failed'
+        ? ' PDF-versionen kunde inte skapas (Word-dokumentet gäller och är komplett); systemet försöker igen automatiskt.'
+        : '';
+  const compared = args.comparedWith ? ` Förändringar visas jämfört med tertial ${args.comparedWith.tertial} ${args.comparedWith.year}.` : '';
   return {
     kind: 'closure',
     status: 'closed',
     period: formatPeriod(args.period),
     receivedAt: args.receivedAt.toISOString(),
-    message: `Tertial ${args.period.tertial} ${args.period.year} är stängd. Dokumentet är klart: ${args.document} (${plural(args.counts.goals, 'mål', 'mål')}, ${plural(args.counts.activities, 'aktivitet', 'aktiviteter')} från ${plural(args.uploads.length, 'fil', 'filer')}).`,
+    message: `Tertial ${args.period.tertial} ${args.period.year} är stängd. Dokumentet är klart: ${args.document} (${plural(args.counts.goals, 'mål', 'mål')}, ${plural(args.counts.activities, 'aktivitet', 'aktiviteter')} från ${plural(args.uploads.length, 'fil', 'filer')}).${pdfText}${compared}`,
     document: args.document,
+    ...(args.pdf ? { pdf: args.pdf } : {}),
+    ...(args.comparedWith ? { comparedWith: `${args.comparedWith.year}-T${args.comparedWith.tertial}` } : {}),
     uploads: args.uploads,
     counts: args.counts,
     errors: [],

@@ -6,9 +6,21 @@
  * a `has…` flag, and every text that may span lines is a list of paragraphs, because the
  * template makes one Word paragraph per item (docxtemplater runs with `linebreaks: false`).
  */
+import { compareGoals, type ActivityChange, type ComparableGoal, type GoalComparison, type PeriodComparison } from './changes.js';
 import type { Closure } from './closure.js';
 import type { CommitteeConfig } from './committee.js';
-import type { Activity, CaseSection, Goal, InputIssue, Period, SourceRef, UploadContent } from './domain.js';
+import {
+  ASSESSMENTS,
+  type Activity,
+  type ActivityStatus,
+  type Assessment,
+  type CaseSection,
+  type Goal,
+  type InputIssue,
+  type Period,
+  type SourceRef,
+  type UploadContent,
+} from './domain.js';
 
 // ---------------------------------------------------------------------------------------
 // The tags
@@ -21,6 +33,28 @@ export type TagSpecs = Readonly<Record<string, TagSpec>>;
 
 const paragraphItem = {
   text: { type: 'text', description: 'One paragraph of text.' },
+} as const satisfies TagSpecs;
+
+/**
+ * Every item that has a status (a goal's assessment, an activity's status, a row of the
+ * overview) carries a symbol and one traffic-light flag, so that a template can colour
+ * the symbol without ever showing status by colour alone.
+ */
+const toneTags = {
+  symbol: {
+    type: 'text',
+    description: 'The status as a symbol, shown beside the word: ● (met, done), ◐ (partly met, ongoing), ○ (not met, not started), ✕ (cancelled), – (not assessed).',
+  },
+  isGreen: { type: 'flag', description: 'Uppfyllt or Genomförd.' },
+  isYellow: { type: 'flag', description: 'Delvis uppfyllt or Pågående.' },
+  isRed: { type: 'flag', description: 'Ej uppfyllt or Avbruten.' },
+  isGrey: { type: 'flag', description: 'Ej bedömt or Ej påbörjad.' },
+} as const satisfies TagSpecs;
+
+const summaryRowTags = {
+  label: { type: 'text', description: 'e.g. "Delvis uppfyllt" or "Pågående".' },
+  count: { type: 'text', description: 'How many, e.g. "3" (also "0").' },
+  ...toneTags,
 } as const satisfies TagSpecs;
 
 /**
@@ -42,6 +76,12 @@ export const REPORT_TAGS = {
     type: 'text',
     description: 'e.g. "Kommunstyrelsens måluppföljning tertialrapport 3 2023" (also the file\'s title property).',
   },
+  reportSubject: {
+    type: 'text',
+    description: 'e.g. "Uppföljning av kommunstyrelsens mål, tertial 3 2023" (the file\'s subject property).',
+  },
+  isDraft: { type: 'flag', description: 'A draft of an open tertial (drafts/…-UTKAST.docx), not the closed document.' },
+  draftNotice: { type: 'text', description: 'e.g. "UTKAST – tertialen är inte stängd …" in a draft, else "".' },
   hasDiarienummer: { type: 'flag', description: 'The closure gave a case number.' },
   diarienummer: { type: 'text', description: 'e.g. "KS 2024/12", or "".' },
   hasDocumentDate: { type: 'flag', description: 'The closure gave a document date.' },
@@ -74,6 +114,37 @@ export const REPORT_TAGS = {
     },
   },
   hasGoals: { type: 'flag', description: 'At least one goal (or activity) was reported.' },
+  goalTotal: { type: 'text', description: 'How many goals, e.g. "5".' },
+  activityTotal: { type: 'text', description: 'How many activities, e.g. "17".' },
+  assessmentSummary: {
+    type: 'list',
+    description: 'Goals per assessment: one row each for Uppfyllt, Delvis uppfyllt, Ej uppfyllt and Ej bedömt.',
+    item: summaryRowTags,
+  },
+  statusSummary: {
+    type: 'list',
+    description: 'Activities per status: one row each for Genomförd, Pågående, Ej påbörjad and Avbruten.',
+    item: summaryRowTags,
+  },
+  hasComparison: {
+    type: 'flag',
+    description: 'The previous tertial of the same year is closed, and the report compares with it.',
+  },
+  previousPeriodLabel: { type: 'text', description: 'e.g. "Tertial 2 2023", or "".' },
+  previousTertial: { type: 'text', description: '"1" or "2", or "".' },
+  hasChanges: { type: 'flag', description: 'Something changed since the previous tertial (only with a comparison).' },
+  changes: {
+    type: 'list',
+    description: 'What changed since the previous tertial, goal by goal (empty without a comparison).',
+    item: {
+      changeGoal: { type: 'text', description: 'The goal\'s heading, e.g. "KS1 Ekonomi i balans".' },
+      changeSubject: { type: 'text', description: 'What changed: an activity\'s title, "Bedömning" or "Målet".' },
+      changeText: {
+        type: 'text',
+        description: 'e.g. "Pågående → Genomförd", "Ny aktivitet", "Redovisas inte längre (var Pågående)".',
+      },
+    },
+  },
   goals: {
     type: 'list',
     description: 'The goals, in upload order; then goals that activities name but no upload defines.',
@@ -82,6 +153,13 @@ export const REPORT_TAGS = {
       goalId: { type: 'text', description: 'e.g. "KS1", or "".' },
       goalTitle: { type: 'text', description: 'e.g. "Ekonomi i balans".' },
       goalAssessment: { type: 'text', description: 'Uppfyllt, Delvis uppfyllt, Ej uppfyllt or Ej bedömt.' },
+      ...toneTags,
+      isNewGoal: { type: 'flag', description: 'With a comparison: the previous tertial did not have this goal.' },
+      goalAssessmentChanged: {
+        type: 'flag',
+        description: 'With a comparison: the assessment differs from the previous tertial\'s.',
+      },
+      previousGoalAssessment: { type: 'text', description: 'The previous tertial\'s assessment, or "".' },
       hasGoalFocusArea: { type: 'flag', description: 'The goal names a focus area.' },
       goalFocusArea: { type: 'text', description: 'e.g. "Hållbar vardag", or "".' },
       isUndefinedGoal: { type: 'flag', description: 'Activities name this goal but no upload defines it.' },
@@ -93,6 +171,11 @@ export const REPORT_TAGS = {
           activityTitle: { type: 'text', description: 'The activity.' },
           activityResponsible: { type: 'text', description: 'e.g. "Ekonomichef", or "".' },
           activityStatus: { type: 'text', description: 'Ej påbörjad, Pågående, Genomförd or Avbruten.' },
+          ...toneTags,
+          activityChange: {
+            type: 'text',
+            description: 'With a comparison: "Ny", "Pågående → Genomförd" or "Oförändrad"; otherwise "".',
+          },
           activityComment: { type: 'list', description: 'The comment (may be empty).', item: paragraphItem },
         },
       },
@@ -119,18 +202,42 @@ export interface FocusAreaView {
   readonly focusAreaText: readonly ParagraphView[];
 }
 
-export interface ActivityView {
+/** A status as the template shows it: a symbol and one traffic-light flag (see `toneTags`). */
+export interface ToneView {
+  readonly symbol: string;
+  readonly isGreen: boolean;
+  readonly isYellow: boolean;
+  readonly isRed: boolean;
+  readonly isGrey: boolean;
+}
+
+export interface SummaryRowView extends ToneView {
+  readonly label: string;
+  readonly count: string;
+}
+
+export interface ChangeView {
+  readonly changeGoal: string;
+  readonly changeSubject: string;
+  readonly changeText: string;
+}
+
+export interface ActivityView extends ToneView {
   readonly activityTitle: string;
   readonly activityResponsible: string;
   readonly activityStatus: string;
+  readonly activityChange: string;
   readonly activityComment: readonly ParagraphView[];
 }
 
-export interface GoalView {
+export interface GoalView extends ToneView {
   readonly goalHeading: string;
   readonly goalId: string;
   readonly goalTitle: string;
   readonly goalAssessment: string;
+  readonly isNewGoal: boolean;
+  readonly goalAssessmentChanged: boolean;
+  readonly previousGoalAssessment: string;
   readonly hasGoalFocusArea: boolean;
   readonly goalFocusArea: string;
   readonly isUndefinedGoal: boolean;
@@ -151,6 +258,9 @@ export interface ReportView {
   readonly tertialOrdinal: string;
   readonly periodLabel: string;
   readonly reportTitle: string;
+  readonly reportSubject: string;
+  readonly isDraft: boolean;
+  readonly draftNotice: string;
   readonly hasDiarienummer: boolean;
   readonly diarienummer: string;
   readonly hasDocumentDate: boolean;
@@ -165,6 +275,15 @@ export interface ReportView {
   readonly vision: readonly ParagraphView[];
   readonly focusAreas: readonly FocusAreaView[];
   readonly hasGoals: boolean;
+  readonly goalTotal: string;
+  readonly activityTotal: string;
+  readonly assessmentSummary: readonly SummaryRowView[];
+  readonly statusSummary: readonly SummaryRowView[];
+  readonly hasComparison: boolean;
+  readonly previousPeriodLabel: string;
+  readonly previousTertial: string;
+  readonly hasChanges: boolean;
+  readonly changes: readonly ChangeView[];
   readonly goals: readonly GoalView[];
 }
 
@@ -177,7 +296,10 @@ const viewMatchesTags: [
   SameKeys<ActivityView, typeof REPORT_TAGS.goals.item.activities.item>,
   SameKeys<FocusAreaView, typeof REPORT_TAGS.focusAreas.item>,
   SameKeys<ProposalView, typeof REPORT_TAGS.proposals.item>,
-] = [true, true, true, true, true];
+  SameKeys<SummaryRowView, typeof REPORT_TAGS.assessmentSummary.item>,
+  SameKeys<SummaryRowView, typeof REPORT_TAGS.statusSummary.item>,
+  SameKeys<ChangeView, typeof REPORT_TAGS.changes.item>,
+] = [true, true, true, true, true, true, true, true];
 void viewMatchesTags;
 
 export interface ReportUpload {
@@ -191,6 +313,18 @@ export interface ReportInput {
   /** The period's accepted uploads, sorted by name: earlier ones win conflicts. */
   readonly uploads: readonly ReportUpload[];
   readonly closure: Closure;
+  /** A draft of the open period rather than the closed document (default false). */
+  readonly draft?: boolean;
+  /**
+   * The previous tertial of the same year, when it is closed: its frozen uploads, combined
+   * the same way. Without it the report makes no comparison.
+   */
+  readonly previous?: PreviousTertial;
+}
+
+export interface PreviousTertial {
+  readonly period: Period;
+  readonly uploads: readonly ReportUpload[];
 }
 
 export interface ReportResult {
@@ -205,6 +339,34 @@ export interface ReportResult {
 const ORDINALS = { 1: 'första', 2: 'andra', 3: 'tredje' } as const;
 const NO_ASSESSMENT = 'Ej bedömt';
 
+type Tone = 'green' | 'yellow' | 'red' | 'grey';
+
+/**
+ * Symbols chosen so that the shape alone tells the status (full, half, empty circle),
+ * readable in black and white and by people who do not see the colours; every one of
+ * them is in the fonts LibreOffice and Word fall back to.
+ */
+const ASSESSMENT_TONES: Readonly<Record<Assessment, { symbol: string; tone: Tone }>> = {
+  Uppfyllt: { symbol: '●', tone: 'green' },
+  'Delvis uppfyllt': { symbol: '◐', tone: 'yellow' },
+  'Ej uppfyllt': { symbol: '○', tone: 'red' },
+  'Ej bedömt': { symbol: '–', tone: 'grey' },
+};
+
+/** Done first, as the assessments run from met to not assessed. */
+const STATUS_ORDER: readonly ActivityStatus[] = ['Genomförd', 'Pågående', 'Ej påbörjad', 'Avbruten'];
+
+const STATUS_TONES: Readonly<Record<ActivityStatus, { symbol: string; tone: Tone }>> = {
+  Genomförd: { symbol: '●', tone: 'green' },
+  Pågående: { symbol: '◐', tone: 'yellow' },
+  'Ej påbörjad': { symbol: '○', tone: 'grey' },
+  Avbruten: { symbol: '✕', tone: 'red' },
+};
+
+function toneView({ symbol, tone }: { symbol: string; tone: Tone }): ToneView {
+  return { symbol, isGreen: tone === 'green', isYellow: tone === 'yellow', isRed: tone === 'red', isGrey: tone === 'grey' };
+}
+
 interface GoalEntry {
   readonly goal?: Goal;
   /** For a goal no upload defines: the reference as the first activity wrote it. */
@@ -214,7 +376,8 @@ interface GoalEntry {
 
 /**
  * Combines a period's uploads into the template's view. Pure. Conflicts never fail the
- * report: the first upload (by name) wins and the rest become warnings.
+ * report: the first upload (by name) wins and the rest become warnings. With `previous`,
+ * every goal and activity also says what changed since that tertial.
  */
 export function buildReport(input: ReportInput): ReportResult {
   const { period, config, uploads, closure } = input;
@@ -247,6 +410,13 @@ export function buildReport(input: ReportInput): ReportResult {
     ? `${config.administration} föreslår ${config.preparingBody} föreslå ${lowerFirst(config.displayName)} besluta att`
     : `${config.administration} föreslår ${lowerFirst(config.displayName)} besluta att`;
 
+  const facts = goals.map((entry) => goalFacts(entry, config));
+  // The previous tertial's own warnings were in its own receipt; they are not repeated here.
+  const previous = input.previous ? combineGoals(input.previous.uploads, config, []).map((e) => goalFacts(e, config)) : undefined;
+  const comparison = previous ? compareGoals(facts, previous) : undefined;
+  const goalViews = facts.map((f, i) => goalView(f, comparison?.goals[i]));
+  const allActivities = facts.flatMap((f) => f.activities);
+
   const view: ReportView = {
     committeeName: config.displayName,
     committeeGenitive: config.genitive,
@@ -258,6 +428,9 @@ export function buildReport(input: ReportInput): ReportResult {
     tertialOrdinal: ordinal,
     periodLabel: `Tertial ${period.tertial} ${period.year}`,
     reportTitle: `${config.genitive} måluppföljning tertialrapport ${period.tertial} ${period.year}`,
+    reportSubject: `Uppföljning av ${genitiveLower} mål, tertial ${period.tertial} ${period.year}`,
+    isDraft: input.draft === true,
+    draftNotice: input.draft ? `UTKAST – tertial ${period.tertial} ${period.year} är inte stängd och uppgifterna kan ändras.` : '',
     hasDiarienummer: Boolean(closure.diarienummer),
     diarienummer: closure.diarienummer ?? '',
     hasDocumentDate: Boolean(closure.documentDate),
@@ -272,55 +445,149 @@ export function buildReport(input: ReportInput): ReportResult {
     vision: paragraphs(config.vision),
     focusAreas,
     hasGoals: goals.length > 0,
-    goals: goals.map((entry) => goalView(entry, config)),
+    goalTotal: String(facts.length),
+    activityTotal: String(allActivities.length),
+    assessmentSummary: ASSESSMENTS.map((a) => summaryRow(a, facts.filter((f) => f.assessment === a).length, ASSESSMENT_TONES[a])),
+    statusSummary: STATUS_ORDER.map((s) => summaryRow(s, allActivities.filter((a) => a.status === s).length, STATUS_TONES[s])),
+    hasComparison: comparison !== undefined,
+    previousPeriodLabel: input.previous ? `Tertial ${input.previous.period.tertial} ${input.previous.period.year}` : '',
+    previousTertial: input.previous ? String(input.previous.period.tertial) : '',
+    hasChanges: false,
+    changes: [],
+    goals: goalViews,
   };
+  if (comparison) {
+    const changes = changeList(facts, comparison);
+    Object.assign(view, { hasChanges: changes.length > 0, changes });
+  }
   return { view, warnings };
 }
 
-function goalView(entry: GoalEntry, config: CommitteeConfig): GoalView {
+function summaryRow(label: string, count: number, tone: { symbol: string; tone: Tone }): SummaryRowView {
+  return { label, count: String(count), ...toneView(tone) };
+}
+
+/** A combined goal as text for the document, before any comparison. */
+interface GoalFacts extends ComparableGoal {
+  readonly activities: readonly ActivityFacts[];
+  readonly focusArea: string;
+  readonly isUndefinedGoal: boolean;
+  readonly motivation: readonly ParagraphView[];
+}
+
+interface ActivityFacts {
+  readonly title: string;
+  readonly responsible: string;
+  readonly status: ActivityStatus;
+  readonly comment: readonly ParagraphView[];
+}
+
+function goalFacts(entry: GoalEntry, config: CommitteeConfig): GoalFacts {
   const activities = entry.activities.map(
-    (a): ActivityView => ({
-      activityTitle: oneLine(a.title),
-      activityResponsible: oneLine(a.responsible ?? ''),
-      activityStatus: a.status,
-      activityComment: paragraphs(a.comment),
+    (a): ActivityFacts => ({
+      title: oneLine(a.title),
+      responsible: oneLine(a.responsible ?? ''),
+      status: a.status,
+      comment: paragraphs(a.comment),
     }),
   );
   const goal = entry.goal;
   if (!goal) {
     const ref = oneLine(entry.ref ?? '');
     return {
-      goalHeading: ref,
-      goalId: '',
-      goalTitle: ref,
-      goalAssessment: NO_ASSESSMENT,
-      hasGoalFocusArea: false,
-      goalFocusArea: '',
+      id: '',
+      title: ref,
+      heading: ref,
+      assessment: NO_ASSESSMENT,
+      focusArea: '',
       isUndefinedGoal: true,
-      hasActivities: activities.length > 0,
       activities,
-      hasMotivation: false,
       motivation: [],
     };
   }
   const id = oneLine(goal.id ?? '');
   const title = oneLine(goal.title);
-  const focusArea = goal.focusArea ? canonicalFocusArea(goal.focusArea, config) ?? oneLine(goal.focusArea) : '';
-  const motivation = paragraphs(goal.motivation);
   return {
+    id,
+    title,
     // Staff sometimes write the id into the title as well: never "KS1 KS1 …".
-    goalHeading: id && !normalizeKey(title).startsWith(`${normalizeKey(id)} `) ? `${id} ${title}` : title,
-    goalId: id,
-    goalTitle: title,
-    goalAssessment: goal.assessment ?? NO_ASSESSMENT,
-    hasGoalFocusArea: focusArea !== '',
-    goalFocusArea: focusArea,
+    heading: id && !normalizeKey(title).startsWith(`${normalizeKey(id)} `) ? `${id} ${title}` : title,
+    assessment: goal.assessment ?? NO_ASSESSMENT,
+    focusArea: goal.focusArea ? canonicalFocusArea(goal.focusArea, config) ?? oneLine(goal.focusArea) : '',
     isUndefinedGoal: false,
-    hasActivities: activities.length > 0,
     activities,
-    hasMotivation: motivation.length > 0,
-    motivation,
+    motivation: paragraphs(goal.motivation),
   };
+}
+
+function goalView(goal: GoalFacts, comparison: GoalComparison | undefined): GoalView {
+  const previousAssessment = comparison?.previousAssessment;
+  return {
+    goalHeading: goal.heading,
+    goalId: goal.id,
+    goalTitle: goal.title,
+    goalAssessment: goal.assessment,
+    ...toneView(ASSESSMENT_TONES[goal.assessment]),
+    isNewGoal: comparison?.isNew ?? false,
+    goalAssessmentChanged: previousAssessment !== undefined && previousAssessment !== goal.assessment,
+    previousGoalAssessment: previousAssessment ?? '',
+    hasGoalFocusArea: goal.focusArea !== '',
+    goalFocusArea: goal.focusArea,
+    isUndefinedGoal: goal.isUndefinedGoal,
+    hasActivities: goal.activities.length > 0,
+    activities: goal.activities.map((a, i) => ({
+      activityTitle: a.title,
+      activityResponsible: a.responsible,
+      activityStatus: a.status,
+      ...toneView(STATUS_TONES[a.status]),
+      activityChange: activityChangeText(comparison?.activities[i]),
+      activityComment: a.comment,
+    })),
+    hasMotivation: goal.motivation.length > 0,
+    motivation: goal.motivation,
+  };
+}
+
+function activityChangeText(change: ActivityChange | undefined): string {
+  if (!change) return '';
+  if (change.kind === 'new') return 'Ny';
+  if (change.kind === 'unchanged') return 'Oförändrad';
+  return `${change.from} → ${change.to}`;
+}
+
+/**
+ * The short list of changes: per goal, in document order, the goal itself (new, or its
+ * assessment changed), then its activities that are new or changed status, then those it
+ * no longer has; last the goals that are no longer reported. Unchanged things are left
+ * out: the tables say "Oförändrad" for them.
+ */
+function changeList(goals: readonly GoalFacts[], comparison: PeriodComparison): ChangeView[] {
+  const out: ChangeView[] = [];
+  goals.forEach((goal, i) => {
+    const c = comparison.goals[i];
+    if (!c) return;
+    const change = (changeSubject: string, changeText: string): void => {
+      out.push({ changeGoal: goal.heading, changeSubject, changeText });
+    };
+    if (c.isNew) {
+      const n = goal.activities.length;
+      change('Målet', n === 0 ? 'Nytt mål' : `Nytt mål med ${n} ${n === 1 ? 'aktivitet' : 'aktiviteter'}`);
+      return;
+    }
+    if (c.previousAssessment !== undefined && c.previousAssessment !== goal.assessment) {
+      change('Bedömning', `${c.previousAssessment} → ${goal.assessment}`);
+    }
+    goal.activities.forEach((activity, j) => {
+      const a = c.activities[j];
+      if (a?.kind === 'new') change(activity.title, 'Ny aktivitet');
+      if (a?.kind === 'status') change(activity.title, `${a.from} → ${a.to}`);
+    });
+    for (const removed of c.removedActivities) change(removed.title, `Redovisas inte längre (var ${removed.status})`);
+  });
+  for (const goal of comparison.removedGoals) {
+    out.push({ changeGoal: goal.heading, changeSubject: 'Målet', changeText: `Redovisas inte längre (bedömning ${goal.assessment})` });
+  }
+  return out;
 }
 
 function combineGoals(uploads: readonly ReportUpload[], config: CommitteeConfig, warnings: InputIssue[]): GoalEntry[] {

@@ -8,7 +8,9 @@
  */
 import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
 import type { ObjectEvent } from '../core/events.js';
-import { parseUploadKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
+import { annotatedUploadKey, parseUploadKey, uploadReceiptHtmlKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
+import { annotateWorkbook } from '../core/annotate.js';
+import { receiptHtml } from '../core/receipt-html.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
@@ -61,6 +63,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   if (known && known.sequencer > event.sequencer) return 'stale';
 
   let parsed: ParseResult;
+  let original: Uint8Array | undefined;
   if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
     // Refused from the event alone: a file this large is never downloaded.
     parsed = { ok: false, errors: [fileTooLargeIssue(upload.name, event.size)], warnings: [] };
@@ -71,7 +74,8 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
       log.warn('upload no longer exists; a later event will account for it');
       return 'missing';
     }
-    parsed = await parseUpload(upload.name, object.bytes);
+    original = object.bytes;
+    parsed = await parseUpload(upload.name, original);
   }
   const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
 
@@ -81,7 +85,12 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     if (known.lastOutcome === 'accepted' && parsed.ok) {
       await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }));
     } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
-      await writeReceipt(deps, upload, rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: known.generation !== undefined }));
+      await writeReceipt(
+        deps,
+        upload,
+        rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: known.generation !== undefined }),
+        original,
+      );
     }
     return 'duplicate';
   }
@@ -98,6 +107,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
       deps,
       upload,
       rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: result.previous?.generation !== undefined }),
+      original,
     );
     return 'rejected';
   }
@@ -221,8 +231,24 @@ async function reportFault(
   }
 }
 
-async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt): Promise<void> {
-  await deps.objects.put(deps.documentsBucket, uploadReceiptKey(upload.period, upload.name), receiptJson(receipt), CONTENT_TYPES.json);
+/**
+ * Writes the receipt three ways: for a refused workbook, a copy of the staff's own file
+ * with the bad cells marked; a page people open from the S3 console; and the JSON,
+ * last, because tools wait for it.
+ */
+async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt, original?: Uint8Array): Promise<void> {
+  const { period, name } = upload;
+  let annotatedCopy: string | undefined;
+  if (receipt.status === 'rejected' && original && name.endsWith('.xlsx')) {
+    const marked = await annotateWorkbook(original, receipt.errors);
+    if (marked) {
+      const key = annotatedUploadKey(period, name);
+      await deps.objects.put(deps.documentsBucket, key, marked, CONTENT_TYPES.xlsx);
+      annotatedCopy = key.slice(key.lastIndexOf('/') + 1);
+    }
+  }
+  await deps.objects.put(deps.documentsBucket, uploadReceiptHtmlKey(period, name), receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}), CONTENT_TYPES.html);
+  await deps.objects.put(deps.documentsBucket, uploadReceiptKey(period, name), receiptJson(receipt), CONTENT_TYPES.json);
 }
 
 /** Garbage collection of rows no period item points at; a failure here loses nothing visible. */

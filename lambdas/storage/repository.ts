@@ -332,6 +332,49 @@ export class PeriodRepository {
     }
   }
 
+  /**
+   * Opens a closed period again (CLOSED → OPEN), keeping the closure it had in
+   * `previousClosures`. Uploads are accepted again and the next close renders a new
+   * version of the document under the same key (the old one stays in S3's version
+   * history). Bumps the version, so a close rendered before the reopening cannot land.
+   */
+  async reopenPeriod(period: Period, reopenedAt: string): Promise<'reopened' | 'not_closed'> {
+    const current = await this.getPeriod(period);
+    if (current?.state !== 'CLOSED') return 'not_closed';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: periodPk(period), sk: PERIOD_SK },
+          UpdateExpression:
+            'SET #state = :open, #reopenedAt = :at, #previous = list_append(if_not_exists(#previous, :empty), :closure) REMOVE #closure ADD #version :one',
+          // The version pins the closure being archived to the one just read.
+          ConditionExpression: '#state = :closed AND #version = :v',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#closure': 'closure',
+            '#previous': 'previousClosures',
+            '#reopenedAt': 'reopenedAt',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: {
+            ':open': 'OPEN',
+            ':closed': 'CLOSED',
+            ':at': reopenedAt,
+            ':empty': [],
+            ':one': 1,
+            ':v': current.version,
+            ':closure': [current.closure ?? { reopenedAt }],
+          },
+        }),
+      );
+      return 'reopened';
+    } catch (err) {
+      if (isConditionFailure(err)) return 'not_closed';
+      throw err;
+    }
+  }
+
   /** The uploads in force, sorted by name, with their rows. */
   async readActiveUploads(record: PeriodRecord): Promise<{ name: string; entry: FileEntry; content: UploadContent }[]> {
     const active = Object.entries(record.files)

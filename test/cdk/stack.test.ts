@@ -174,13 +174,14 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
       NODE_OPTIONS: '--enable-source-maps',
+      // Every function renders (the document, or the period's draft): the template is bundled.
+      DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
     });
   });
 
-  it('assemble also gets the bundled default template and the document topic', () => {
+  it('assemble also gets the document topic', () => {
     const { assemble, documentTopic } = ids();
     expect(resources[assemble].Properties.Environment.Variables).toMatchObject({
-      DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
       DOCUMENT_TOPIC_ARN: { Ref: documentTopic },
     });
   });
@@ -437,28 +438,37 @@ describe('least privilege', () => {
   ];
   const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
 
-  it('ingest reads uploads/, reads and writes receipts/', () => {
+  /** Every function regenerates the period's draft and status page after its event. */
+  const views = (uploads: string, documents: string) => [
+    ...read(uploads, 'config/'),
+    ...read(documents, 'templates/', 'receipts/', 'documents/', 'drafts/', 'status/'),
+    ...write(documents, 'drafts/', 'status/'),
+  ];
+  const unique = (grants: string[]) => [...new Set(grants)].sort();
+
+  it('ingest reads uploads/, reads and writes receipts/, and refreshes the views', () => {
     const { uploads, documents } = ids();
-    expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
-      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
+    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role))))).toEqual(
+      unique([...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/'), ...views(uploads, documents)]),
     );
   });
 
-  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates, and refreshes the views', () => {
     const { uploads, documents } = ids();
-    expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
-      [
+    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role))))).toEqual(
+      unique([
         ...read(uploads, 'closures/', 'config/'),
         ...read(documents, 'documents/', 'receipts/', 'templates/'),
         ...write(documents, 'documents/', 'receipts/'),
-      ].sort(),
+        ...views(uploads, documents),
+      ]),
     );
   });
 
-  it('the template check reads templates/ uploads and writes accepted copies and template receipts', () => {
+  it('the template check reads templates/ uploads, writes accepted copies and template receipts, and refreshes the views', () => {
     const { uploads, documents } = ids();
-    expect(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role)))).toEqual(
-      [...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/')].sort(),
+    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role))))).toEqual(
+      unique([...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/'), ...views(uploads, documents)]),
     );
   });
 
@@ -473,7 +483,7 @@ describe('least privilege', () => {
 });
 
 describe('staff access', () => {
-  it('staff upload, replace and delete spreadsheets, and read documents and receipts', () => {
+  it('staff upload, replace and delete spreadsheets, and read documents, drafts, status pages and receipts', () => {
     const { uploads, documents } = ids();
     const policy = logicalId(stack.staffAccess.staffPolicy);
     expect(resources[policy].Properties.ManagedPolicyName).toBe('tertial-staff');
@@ -481,7 +491,7 @@ describe('staff access', () => {
     expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${uploads}:arn/uploads/*`]);
     expect(resourcesFor(grants, 's3:DeleteObject')).toEqual([`${uploads}:arn/uploads/*`]);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(
-      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`].sort(),
+      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`, `${documents}:arn/drafts/*`, `${documents}:arn/status/*`].sort(),
     );
     expect(resourcesFor(grants, 's3:ListBucket')).toEqual([`${documents}:arn`, `${uploads}:arn`].sort());
     expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);

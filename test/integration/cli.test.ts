@@ -38,10 +38,11 @@ afterAll(async () => {
 describe('tertial local --once', () => {
   it('runs the examples through the local stack and leaves a document holding every paragraph of the reference, in order', async () => {
     const out = join(work, 'out');
-    const result = await tertial(['local', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0' });
+    const result = await tertial(['local', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0', TERTIAL_WEB_PORT: '0' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Dokumentet: .*ks-maluppfoljning-2023-T3\.docx/);
+    expect(result.stdout).toMatch(/Statussida: http:\/\/127\.0\.0\.1:\d+\/status\/ks\/2023\/T3\/index\.html/);
     const document = await readFile(join(out, 'ks-maluppfoljning-2023-T3.docx'));
     expect(missingReferenceLines(docxText(document))).toEqual([]);
   });

@@ -3,7 +3,17 @@
  * HTTP, the real AWS SDK, the Lambda handlers invoked with AWS-shaped S3 events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closureKey, closureReceiptKey, documentKey, encodeEventKey, normalizeSequencer, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
+import {
+  annotatedUploadKey,
+  closureKey,
+  closureReceiptKey,
+  documentKey,
+  encodeEventKey,
+  normalizeSequencer,
+  uploadKey,
+  uploadReceiptHtmlKey,
+  uploadReceiptKey,
+} from '../../lambdas/core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
@@ -96,6 +106,14 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('pipeline on %s: upload, 
       ['missing_value', 3],
     ]);
     expect(refused.message).toMatch(/tidigare godkända versionen/);
+    // The page people open, and their own file back with the bad cells marked.
+    const page = new TextDecoder().decode(await stack.output(uploadReceiptHtmlKey(period, 'plan.xlsx')));
+    expect(page).toContain('<html lang="sv"');
+    expect(page).toMatch(/("|&quot;)Klar("|&quot;) är inte en giltig status/);
+    expect(page).toContain('plan-fel.xlsx');
+    const marked = await stack.output(annotatedUploadKey(period, 'plan.xlsx'));
+    expect(marked).toBeDefined();
+    expect(new TextDecoder('latin1').decode(marked).startsWith('PK')).toBe(true);
 
     await close(period);
     const paragraphs = await documentParagraphs(period);

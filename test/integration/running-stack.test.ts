@@ -34,6 +34,8 @@ let work: string;
 let stack: ChildProcess;
 let env: Record<string, string>;
 let s3Endpoint: string;
+/** The status page URL `tertial local` printed. */
+let statusPageUrl: string;
 
 function run(file: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -56,8 +58,8 @@ const aws = (args: string[]) =>
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tertial-running-'));
-  const [s3Port, dynamodbPort] = [await freePort(), await freePort()];
-  env = { TERTIAL_S3_PORT: String(s3Port), TERTIAL_DYNAMODB_PORT: String(dynamodbPort) };
+  const [s3Port, dynamodbPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  env = { TERTIAL_S3_PORT: String(s3Port), TERTIAL_DYNAMODB_PORT: String(dynamodbPort), TERTIAL_WEB_PORT: String(webPort) };
   s3Endpoint = `http://127.0.0.1:${s3Port}`;
   stack = spawn(process.execPath, [BIN, 'local', '--data', join(work, 'data'), '--out', join(work, 'out')], {
     cwd: ROOT,
@@ -78,6 +80,7 @@ beforeAll(async () => {
     stack.stderr?.on('data', onData);
     stack.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
   });
+  statusPageUrl = /Statussida: (\S+)/.exec(output)?.[1] ?? '';
 });
 
 afterAll(async () => {
@@ -105,6 +108,14 @@ describe('a running local stack', () => {
     expect(closed.code).toBe(0);
     expect(closed.stdout).toMatch(/Tertial 1 2024 är stängd/);
     expect((await tertial(['status', 'ks', '2024-T1'])).stdout).toMatch(/STÄNGD/);
+  });
+
+  it('serves the example period’s status page at the URL it printed, on loopback', async () => {
+    expect(statusPageUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/status\/ks\/2023\/T3\/index\.html$/);
+    const response = await fetch(statusPageUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await response.text()).toMatch(/<h1>Kommunstyrelsen: måluppföljning tertial 3 2023<\/h1>/);
   });
 
   it('prints the receipt’s errors and exits non-zero for a refused upload', async () => {

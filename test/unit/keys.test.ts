@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+  annotatedUploadKey,
   closureKey,
   closureReceiptKey,
   decodeEventKey,
   documentKey,
+  draftKey,
   encodeEventKey,
   normalizeSequencer,
   parseClosureKey,
+  parseStatusPageKey,
   parseUploadKey,
   routeInputEvent,
+  statusPageKey,
+  statusPagesPrefix,
   uploadKey,
+  uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../../lambdas/core/keys.js';
 
@@ -46,6 +52,33 @@ describe('keys: the S3 layout', () => {
     expect(documentKey(period)).toBe('documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx');
     expect(uploadReceiptKey(period, 'a b.xlsx')).toBe('receipts/ks/2023/T3/a b.xlsx.json');
     expect(closureReceiptKey(period)).toBe('receipts/ks/2023/T3/stangning.json');
+  });
+
+  it('places the draft and the status page per period, apart from the final document', () => {
+    expect(draftKey(period)).toBe('drafts/ks/2023/T3/ks-maluppfoljning-2023-T3-UTKAST.docx');
+    expect(draftKey({ committee: 'bmn-2', year: 2024, tertial: 1 })).toBe('drafts/bmn-2/2024/T1/bmn-2-maluppfoljning-2024-T1-UTKAST.docx');
+    expect(draftKey(period)).not.toBe(documentKey(period));
+    expect(statusPageKey(period)).toBe('status/ks/2023/T3/index.html');
+    expect(statusPageKey(period).startsWith(statusPagesPrefix('ks'))).toBe(true);
+    expect(statusPageKey({ committee: 'ks-2', year: 2023, tertial: 3 }).startsWith(statusPagesPrefix('ks'))).toBe(false);
+  });
+
+  it('parses a status page key back, and nothing else', () => {
+    expect(parseStatusPageKey(statusPageKey(period))).toEqual(period);
+    for (const key of ['status/ks/2023/T3/other.html', 'status/ks/2023/T4/index.html', 'status/../2023/T3/index.html', 'status/ks/2023/T3', draftKey(period)]) {
+      expect(parseStatusPageKey(key), key).toBeUndefined();
+    }
+  });
+
+  it('keeps the status page as deep as the receipts and drafts, so its relative links resolve', () => {
+    const depth = (key: string) => key.split('/').length;
+    expect(depth(statusPageKey(period))).toBe(depth(uploadReceiptKey(period, 'a.xlsx')));
+    expect(depth(statusPageKey(period))).toBe(depth(draftKey(period)));
+    expect(depth(statusPageKey(period))).toBe(depth(documentKey(period)));
+    // None of them is an input the pipeline reacts to.
+    for (const key of [statusPageKey(period), draftKey(period)]) {
+      expect(routeInputEvent(key, 'created')).toBeUndefined();
+    }
   });
 
   it('routes events as the bucket notifications are configured', () => {
@@ -112,5 +145,36 @@ describe('keys: S3 event encoding', () => {
     expect(b < c).toBe(true);
     expect(normalizeSequencer('0a')).toBe(b);
     expect(() => normalizeSequencer('xyz')).toThrow();
+  });
+});
+
+describe('keys: what staff read after an upload', () => {
+  it('puts the readable receipt and the marked copy beside the JSON receipt', () => {
+    expect(uploadReceiptHtmlKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan.xlsx.html');
+    expect(uploadReceiptHtmlKey(period, 'a.csv')).toBe('receipts/ks/2023/T3/a.csv.html');
+    expect(annotatedUploadKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan-fel.xlsx');
+  });
+
+  it('never collides with a receipt, the closing receipt or another upload\'s copy', () => {
+    const names = ['a.xlsx', 'a-fel.xlsx', 'a.csv', 'a.xlsx.xlsx', 'stangning.xlsx', 'b-fel-fel.xlsx'];
+    const keys = [
+      closureReceiptKey(period),
+      ...names.flatMap((n) => [uploadReceiptKey(period, n), uploadReceiptHtmlKey(period, n)]),
+      ...names.filter((n) => n.endsWith('.xlsx')).map((n) => annotatedUploadKey(period, n)),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const key of keys) {
+      expect(routeInputEvent(key, 'created'), key).toBeUndefined();
+      expect(parseUploadKey(key), key).toBeUndefined();
+    }
+  });
+
+  it('refuses names that are not uploads, and CSV files for the marked copy', () => {
+    expect(() => uploadReceiptHtmlKey(period, '../x.xlsx.json')).toThrow();
+    expect(() => uploadReceiptHtmlKey(period, 'a.txt')).toThrow();
+    expect(() => annotatedUploadKey(period, 'a.csv')).toThrow();
+    expect(() => annotatedUploadKey(period, '.xlsx')).toThrow();
+    expect(() => annotatedUploadKey(period, 'sub/a.xlsx')).toThrow();
+    expect(() => uploadReceiptHtmlKey(period, 'sub/a.xlsx')).toThrow();
   });
 });

@@ -91,9 +91,22 @@ describe('Reference document: kommunstyrelsens måluppföljning tertialrapport 3
       'Fokusområde Hållbar natur',
       'Ärendet har ingen bärighet på hållbar natur.',
     ];
-    // The document starts with exactly these paragraphs, then the goal follow-up.
-    expect(paragraphs.slice(0, expected.length)).toEqual(expected);
-    expect(paragraphs[expected.length]).toBe('Måluppföljning');
+    // The body starts with exactly these paragraphs, then the goal follow-up; the one
+    // addition is the status overview (a heading and two tables) right after the summary.
+    const body = docxParagraphs(docx, { headers: false }).map(collapseWhitespace);
+    const overview = body.indexOf('Måluppfyllelse i sammandrag');
+    expect(overview).toBe(body.indexOf(SUMMARY) + 1);
+    const end = body.indexOf('Förvaltningens övervägande');
+    expect(body.slice(overview, end).every((p) => p === 'Måluppfyllelse i sammandrag' || p === '' || /^(Bedömning|Antal mål|Status|Antal aktiviteter|Totalt|\d+|[●◐○✕–] .+)$/.test(p))).toBe(true);
+    const withoutOverview = [...body.slice(0, overview), ...body.slice(end)];
+    expect(withoutOverview.slice(0, expected.length)).toEqual(expected);
+    expect(withoutOverview[expected.length]).toBe('Måluppföljning');
+  });
+
+  it('puts the committee first on the first page, below the letterhead, as the reference does', () => {
+    const firstPageHeader = docxParagraphs(docx, { headers: true }).slice(1, 3).map(collapseWhitespace);
+    expect(firstPageHeader).toEqual(['Ånge kommun TJÄNSTESKRIVELSE', 'Kommunförvaltningen']);
+    expect(docxParagraphs(docx, { headers: false })[0]).toBe('Kommunstyrelsen');
   });
 
   it('the example texts are the reference text, joined across the PDF line breaks', () => {

@@ -23,14 +23,31 @@ function content(): UploadContent {
   return { goals, activities, caseSections: [] };
 }
 
-function view(closure = {}): ReportView {
+function view(closure = {}, previous?: UploadContent): ReportView {
   return buildReport({
     period: { committee: 'ks', year: 2023, tertial: 3 },
     config: KS_CONFIG,
     uploads: [{ name: 'a.xlsx', content: content() }],
     closure,
+    ...(previous ? { previous: { period: { committee: 'ks', year: 2023, tertial: 2 }, uploads: [{ name: 'a.xlsx', content: previous }] } } : {}),
   }).view;
 }
+
+/** Tertial 2 of the same goals: KS1 not met then, one activity ongoing then, one gone since. */
+function previousContent(): UploadContent {
+  const now = content();
+  return {
+    goals: now.goals.map((g) => (g.id === 'KS1' ? { ...g, assessment: 'Ej uppfyllt' as const } : g)),
+    activities: [
+      ...now.activities.filter((a) => a.title !== 'Tom kommentar'),
+      { goalRef: 'KS1', title: 'Avslutad sedan', status: 'Genomförd' as const, comment: '', source: src(9) },
+    ].map((a) => (a.title === TRICKY ? { ...a, status: 'Ej påbörjad' as const } : a)),
+    caseSections: [],
+  };
+}
+
+/** The symbol and the word as the default template writes them: a no-break space between. */
+const badge = (symbol: string, word: string): string => `${symbol}\u00a0${word}`;
 
 const template = loadDefaultTemplate();
 
@@ -83,13 +100,13 @@ describe('Function: renderReport', () => {
       'Fokusområde Hållbar natur',
       'Måluppföljning',
       `KS1 Ekonomi ${TRICKY}`,
-      'Bedömning: Delvis uppfyllt',
+      `Bedömning: ${badge('◐', 'Delvis uppfyllt')}`,
       'Motivering',
       'Första.',
       'Andra.',
       'KS2 Utan aktiviteter',
       'Inga aktiviteter redovisade.',
-      'Bedömning: Ej bedömt',
+      `Bedömning: ${badge('–', 'Ej bedömt')}`,
     ];
     let from = 0;
     for (const text of expected) {
@@ -105,7 +122,7 @@ describe('Function: renderReport', () => {
   });
 
   it('writes one table row per activity under a repeating header row', () => {
-    const [table, ...others] = tables(documentXml);
+    const [table, ...others] = tables(documentXml).filter((t) => t.includes('w:val="Aktiviteter under målet'));
     expect(others).toEqual([]); // KS2 has no activities: no table
     const body = rows(table ?? '');
     expect(body).toEqual([
@@ -126,14 +143,27 @@ describe('Function: renderReport', () => {
     expect(documentXml).not.toContain('<prognos>');
   });
 
-  it('puts the closure details in the page header only when given', () => {
-    expect(xmlParagraphs(part(docx, 'word/header1.xml'))).toEqual(['Kommunstyrelsen']);
-    const withClosure = renderReport(template, view({ diarienummer: 'KS 2024/12', documentDate: '2024-01-20' }));
-    expect(xmlParagraphs(part(withClosure, 'word/header1.xml'))).toEqual([
-      'Kommunstyrelsen',
-      'Dnr KS 2024/12',
-      'Datum 2024-01-20',
-    ]);
+  it('puts the closure details at the top of the first page, and the case number in the later pages\' header, only when given', () => {
+    const top = (d: Uint8Array): string[] => {
+      const body = docxParagraphs(d, { headers: false });
+      return body.slice(0, body.indexOf('Kommunstyrelsens måluppföljning tertialrapport 3 2023'));
+    };
+    expect(top(docx)).toEqual(['Kommunstyrelsen']);
+    expect(xmlParagraphs(part(docx, 'word/header1.xml'))).toEqual(['Kommunstyrelsen\t']);
+
+    const withClosure = renderReport(template, view({ diarienummer: 'KS 2024/12', documentDate: '2024-01-20', meetingDate: '2024-02-06' }));
+    expect(top(withClosure)).toEqual(['Datum 2024-01-20', 'Dnr KS 2024/12', 'Kommunstyrelsen', 'Sammanträde 2024-02-06']);
+    expect(xmlParagraphs(part(withClosure, 'word/header1.xml'))).toEqual(['Kommunstyrelsen\tDnr KS 2024/12']);
+    const onlyMeeting = renderReport(template, view({ meetingDate: '2024-02-06' }));
+    expect(top(onlyMeeting)).toEqual(['Kommunstyrelsen', 'Sammanträde 2024-02-06']);
+  });
+
+  it('has a letterhead on the first page and a running header on the others (titlePg)', () => {
+    expect(xmlParagraphs(part(docx, 'word/header2.xml'))).toEqual(['Ånge kommun\tTJÄNSTESKRIVELSE', 'Kommunförvaltningen']);
+    expect(documentXml).toContain('<w:headerReference w:type="first" r:id="rIdHeader2"/>');
+    expect(documentXml).toContain('<w:titlePg/>');
+    expect(part(docx, 'word/_rels/document.xml.rels')).toContain('Target="header2.xml"');
+    expect(part(docx, '[Content_Types].xml')).toContain('/word/header2.xml');
   });
 
   it('fills the footer and keeps its page-number fields', () => {
@@ -142,10 +172,14 @@ describe('Function: renderReport', () => {
     expect(footer).toContain('<w:instrText xml:space="preserve"> PAGE </w:instrText>');
   });
 
-  it('sets the title property and writes a clean package', () => {
-    expect(part(docx, 'docProps/core.xml')).toContain(
-      '<dc:title>Kommunstyrelsens måluppföljning tertialrapport 3 2023</dc:title>',
-    );
+  it('sets the title, subject, author, keywords and language properties, and writes a clean package', () => {
+    const core = part(docx, 'docProps/core.xml');
+    expect(core).toContain('<dc:title>Kommunstyrelsens måluppföljning tertialrapport 3 2023</dc:title>');
+    expect(core).toContain('<dc:subject>Uppföljning av kommunstyrelsens mål, tertial 3 2023</dc:subject>');
+    expect(core).toContain('<dc:creator>Kommunförvaltningen, Ånge kommun</dc:creator>');
+    expect(core).toContain('<cp:keywords>måluppföljning; tertialrapport; Kommunstyrelsen</cp:keywords>');
+    expect(core).toContain('<dc:language>sv-SE</dc:language>');
+    expect(part(docx, 'docProps/app.xml')).toContain('<Company>Ånge kommun</Company>');
     const names = Object.keys(new PizZip(docx).files);
     expect(names[0]).toBe('[Content_Types].xml');
     expect(names.filter((n) => n.endsWith('/'))).toEqual([]);
@@ -158,6 +192,116 @@ describe('Function: renderReport', () => {
   it('escapes the title property', () => {
     const v = { ...view(), reportTitle: 'A & <B>' };
     expect(part(renderReport(template, v), 'docProps/core.xml')).toContain('<dc:title>A &amp; &lt;B&gt;</dc:title>');
+  });
+
+  describe('status at a glance', () => {
+    /** The summary tables' rows, as "label|count". */
+    const summary = (caption: string): string[][] => rows(tables(documentXml).find((t) => t.includes(`w:val="${caption}"`)) ?? '');
+
+    it('counts goals per assessment and activities per status, with a symbol beside each word, on the first page', () => {
+      const body = docxParagraphs(docx, { headers: false });
+      const at = body.indexOf('Måluppfyllelse i sammandrag');
+      expect(at).toBeGreaterThan(body.indexOf('Ärendet i korthet'));
+      expect(at).toBeLessThan(body.indexOf('Ånge kommuns vision'));
+      expect(summary('Antal mål per bedömning')).toEqual([
+        ['Bedömning', 'Antal mål'],
+        [badge('●', 'Uppfyllt'), '0'],
+        [badge('◐', 'Delvis uppfyllt'), '1'],
+        [badge('○', 'Ej uppfyllt'), '0'],
+        [badge('–', 'Ej bedömt'), '1'],
+        ['Totalt', '2'],
+      ]);
+      expect(summary('Antal aktiviteter per status')).toEqual([
+        ['Status', 'Antal aktiviteter'],
+        [badge('●', 'Genomförd'), '1'],
+        [badge('◐', 'Pågående'), '1'],
+        [badge('○', 'Ej påbörjad'), '0'],
+        [badge('✕', 'Avbruten'), '1'],
+        ['Totalt', '3'],
+      ]);
+    });
+
+    it('colours each symbol by its status and shades the assessment, so colour always comes with a word', () => {
+      // The assessment: symbol in amber, symbol and word on the amber tint.
+      const assessment = /<w:p>(?:(?!<\/w:p>).)*?Bedömning: (?:(?!<\/w:p>).)*?<\/w:p>/s.exec(documentXml)?.[0] ?? '';
+      expect(assessment).toMatch(/<w:color w:val="8A5A00"\/><w:shd w:val="clear" w:color="auto" w:fill="FFF2C7"\/><\/w:rPr><w:t xml:space="preserve">◐<\/w:t>/);
+      expect(assessment).toMatch(/w:fill="FFF2C7"\/><\/w:rPr><w:t xml:space="preserve">Delvis uppfyllt<\/w:t>/);
+      // An activity's status: the word on its tint (red for Avbruten).
+      expect(documentXml).toMatch(/w:fill="FBE3E3"\/><\/w:rPr><w:t xml:space="preserve">Avbruten<\/w:t>/);
+      // No colour without a word: every coloured symbol run is followed by a word in the same paragraph.
+      for (const p of documentXml.match(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/gs) ?? []) {
+        if (/<w:color w:val="(1E6B30|8A5A00|B71C1C|595959)"/.test(p)) expect(xmlParagraphs(p)[0]).toMatch(/(^|: )[●◐○✕–]\u00a0\p{L}/u);
+      }
+    });
+  });
+
+  it('writes all coloured text with at least 4.5:1 contrast against white and against its tint', () => {
+    const luminance = (hex: string): number => {
+      const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+    };
+    const contrast = (a: string, b: string): number => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const xml = documentXml + part(docx, 'word/styles.xml');
+    const runs = [...xml.matchAll(/<w:rPr>((?:(?!<\/w:rPr>).)*)<\/w:rPr>/gs)].map((m) => m[1] ?? '');
+    const coloured = runs.filter((r) => /<w:color w:val="[0-9A-F]{6}"/.test(r));
+    expect(coloured.length).toBeGreaterThan(4);
+    for (const r of coloured) {
+      const color = /<w:color w:val="([0-9A-F]{6})"/.exec(r)?.[1] ?? '';
+      const fill = /w:fill="([0-9A-F]{6})"/.exec(r)?.[1] ?? 'FFFFFF';
+      expect(contrast(color, 'FFFFFF'), `#${color} on white`).toBeGreaterThanOrEqual(4.5);
+      expect(contrast(color, fill), `#${color} on #${fill}`).toBeGreaterThanOrEqual(4.5);
+    }
+    // Black text on every tint and on the table headers' fill.
+    for (const fill of new Set([...xml.matchAll(/w:fill="([0-9A-F]{6})"/g)].map((m) => m[1] ?? ''))) {
+      expect(contrast('000000', fill), `black on #${fill}`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
+  describe('what changed since the previous tertial', () => {
+    const compared = renderReport(template, view({}, previousContent()));
+    const comparedXml = part(compared, 'word/document.xml');
+    const comparedParagraphs = docxParagraphs(compared, { headers: false });
+
+    it('lists the changes in a section before the goals', () => {
+      const at = comparedParagraphs.indexOf('Förändringar sedan tertial 2');
+      expect(at).toBeGreaterThan(comparedParagraphs.indexOf('Måluppföljning'));
+      expect(at).toBeLessThan(comparedParagraphs.indexOf(`KS1 Ekonomi ${TRICKY}`));
+      const table = tables(comparedXml).find((t) => t.includes('w:val="Förändringar sedan föregående tertial"')) ?? '';
+      expect(rows(table)).toEqual([
+        ['Mål', 'Avser', 'Förändring'],
+        [`KS1 Ekonomi ${TRICKY}`, 'Bedömning', 'Ej uppfyllt → Delvis uppfyllt'],
+        [`KS1 Ekonomi ${TRICKY}`, TRICKY, 'Ej påbörjad → Pågående'],
+        [`KS1 Ekonomi ${TRICKY}`, 'Tom kommentar', 'Ny aktivitet'],
+        [`KS1 Ekonomi ${TRICKY}`, 'Avslutad sedan', 'Redovisas inte längre (var Genomförd)'],
+      ]);
+    });
+
+    it('gives each activity its change in a column of its own, and says when an assessment changed', () => {
+      const [table] = tables(comparedXml).filter((t) => t.includes('w:val="Aktiviteter under målet'));
+      expect(rows(table ?? '').map((r) => [r[0], r[3]])).toEqual([
+        ['Aktivitet', 'Förändring'],
+        [TRICKY, 'Ej påbörjad → Pågående'],
+        ['Tom kommentar', 'Ny'],
+        ['Styrteckeni text', 'Oförändrad'],
+      ]);
+      expect(comparedParagraphs).toContain('Bedömningen har ändrats sedan tertial 2, då den var Ej uppfyllt.');
+      // KS2 was assessed the same (not at all) both times: nothing said.
+      expect(comparedParagraphs.filter((p) => p.startsWith('Bedömningen har ändrats'))).toHaveLength(1);
+    });
+
+    it('says so when nothing changed', () => {
+      const same = docxParagraphs(renderReport(template, view({}, content())), { headers: false });
+      expect(same).toContain('Inget har ändrats sedan tertial 2: samma mål, aktiviteter, status och bedömningar.');
+      expect(same).not.toContain('Mål\tAvser');
+    });
+
+    it('leaves the section and the column out without a comparison', () => {
+      expect(paragraphs.some((p) => p.startsWith('Förändringar sedan'))).toBe(false);
+      expect(documentXml).not.toContain('>Förändring<');
+    });
   });
 
   it('throws TemplateError for a corrupt template', () => {

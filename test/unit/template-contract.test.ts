@@ -14,14 +14,22 @@ import { defaultTemplateParts } from '../../templates/build-default-template.js'
 
 const template = loadDefaultTemplate();
 const zip = new PizZip(template);
-const TEMPLATED_PARTS = ['word/document.xml', 'word/header1.xml', 'word/footer1.xml'];
+const TEMPLATED_PARTS = ['word/document.xml', 'word/header1.xml', 'word/header2.xml', 'word/footer1.xml'];
+/** docxtemplater fills the file's properties too (title, subject, author …): their element texts. */
+const PROPERTY_PARTS = ['docProps/core.xml', 'docProps/app.xml'];
 
-/** The text of every `w:t` in the templated parts. */
+/** The text of every `w:t` in the templated parts, and of every element in the property parts. */
 function runTexts(): string[] {
-  return TEMPLATED_PARTS.flatMap((name) => {
-    const xml = zip.file(name)?.asText() ?? '';
-    return [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1] ?? '');
-  });
+  return [
+    ...TEMPLATED_PARTS.flatMap((name) => {
+      const xml = zip.file(name)?.asText() ?? '';
+      return [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1] ?? '');
+    }),
+    ...PROPERTY_PARTS.flatMap((name) => {
+      const xml = zip.file(name)?.asText() ?? '';
+      return [...xml.matchAll(/>([^<]+)</g)].map((m) => m[1] ?? '');
+    }),
+  ];
 }
 
 /** Tag names as written, without the loop markers: `{#goals}` → goals, `{-w:p x}` → x. */
@@ -71,6 +79,15 @@ function minimalView(): ReportView {
 
 function fullView(): ReportView {
   const uploads = exampleUploads();
+  // The previous tertial lacked one activity and assessed the first goal differently.
+  const previousUploads = uploads.map((u, i) => ({
+    ...u,
+    content: {
+      ...u.content,
+      goals: u.content.goals.map((g, j) => (j === 0 ? { ...g, assessment: 'Ej bedömt' as const } : g)),
+      activities: i === 0 ? u.content.activities.slice(1) : u.content.activities,
+    },
+  }));
   const orphan = {
     name: 'z.xlsx',
     content: {
@@ -92,6 +109,7 @@ function fullView(): ReportView {
     config: KS_CONFIG,
     uploads: [...uploads, orphan],
     closure: { diarienummer: 'KS 2024/12', meetingDate: '2024-02-06', documentDate: '2024-01-20' },
+    previous: { period: { committee: 'ks', year: 2023, tertial: 2 }, uploads: previousUploads },
   }).view;
 }
 
@@ -129,6 +147,38 @@ describe('Template contract: default.docx and REPORT_TAGS', () => {
       'goalAssessment',
       'motivation',
       'text',
+      // Accessible status, the overview, the comparison, the file's properties.
+      'symbol',
+      'isGreen',
+      'isYellow',
+      'isRed',
+      'isGrey',
+      'assessmentSummary',
+      'statusSummary',
+      'label',
+      'count',
+      'goalTotal',
+      'activityTotal',
+      'hasComparison',
+      'previousTertial',
+      'hasChanges',
+      'changes',
+      'changeGoal',
+      'changeSubject',
+      'changeText',
+      'activityChange',
+      'isNewGoal',
+      'goalAssessmentChanged',
+      'previousGoalAssessment',
+      'reportSubject',
+      'administration',
+      'municipality',
+      'hasDiarienummer',
+      'diarienummer',
+      'hasDocumentDate',
+      'documentDate',
+      'hasMeetingDate',
+      'meetingDate',
     ]) {
       expect(used, name).toContain(name);
     }
@@ -154,6 +204,10 @@ describe('Template contract: default.docx and REPORT_TAGS', () => {
     expect(view.hasDiarienummer && view.hasMeetingDate && view.hasDocumentDate && view.hasConsiderations).toBe(true);
     expect(view.goals.some((g) => g.isUndefinedGoal)).toBe(true);
     expect(view.goals.some((g) => g.activities.some((a) => a.activityComment.length > 1))).toBe(true);
+    expect(view.hasComparison && view.hasChanges && view.changes.length > 0).toBe(true);
+    expect(view.goals.some((g) => g.goalAssessmentChanged)).toBe(true);
+    expect(view.goals.some((g) => g.isNewGoal)).toBe(true); // the goal only activities name
+    expect(view.goals.some((g) => g.activities.some((a) => a.activityChange === 'Ny'))).toBe(true);
   });
 
   it('the shape check finds a missing, extra or mistyped field (control)', () => {

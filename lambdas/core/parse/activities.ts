@@ -4,7 +4,13 @@ import { ISSUE_CODES, type SheetContext } from './issues.js';
 import { locateTable, tableRecords, type ColumnSpec, type Grid, type TableRecord } from './table.js';
 import { excerpt, listOr, matchCanonical } from './text.js';
 
-type ActivityColumn = 'goal' | 'title' | 'status' | 'comment' | 'responsible';
+type ActivityColumn = 'goal' | 'title' | 'status' | 'comment' | 'responsible' | 'previousComment';
+
+/**
+ * The workbook template's copy of last tertial's comment (carry-over, see workbook.ts):
+ * a known column, so it draws no `extra_column` warning, but never read.
+ */
+export const PREVIOUS_COMMENT_HEADER = 'Kommentar förra tertialen';
 
 export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
   { key: 'goal', header: 'Mål', required: true },
@@ -12,6 +18,7 @@ export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
   { key: 'status', header: 'Status', required: true },
   { key: 'comment', header: 'Kommentar', required: true },
   { key: 'responsible', header: 'Ansvarig', required: false },
+  { key: 'previousComment', header: PREVIOUS_COMMENT_HEADER, required: false },
 ];
 
 export function parseActivities(grid: Grid, ctx: SheetContext): Activity[] {

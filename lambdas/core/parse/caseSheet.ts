@@ -87,10 +87,21 @@ export function parseCaseSheet(grid: Grid, ctx: SheetContext): CaseSection[] {
     return [];
   }
 
+  // The workbook template lists every field with its text left empty. Untouched, that
+  // sheet says nothing: no `empty_case_field` warning per field on every upload.
+  if (rows.every((row) => isUntouchedTemplateRow(row, layout))) return [];
+
   const sections: Draft[] = [];
   const seen = new Map<string, number>();
   for (const row of rows) parseRow(row, layout, ctx, sections, seen);
   return sections;
+}
+
+/** A known field name and no text in any other cell of the row. */
+function isUntouchedTemplateRow(row: GridRow, layout: Layout): boolean {
+  const field = classifyCaseField(ownCell(row, layout.fieldIndex));
+  if (!field || field.kind === 'focusAreaWithoutName') return false;
+  return row.cells.every((_, index) => index === layout.fieldIndex || ownCell(row, index) === '');
 }
 
 function describeField(field: Draft): string {

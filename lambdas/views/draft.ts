@@ -1,0 +1,77 @@
+/**
+ * The draft: the committee document as it would look if the tertial closed now, written
+ * to `drafts/…-UTKAST.docx` after every accepted upload or removal, so staff see the
+ * report before anyone closes the tertial.
+ *
+ * It is rendered exactly as the close renders (same settings, same accepted template,
+ * same view model) with `draft: true`, which sets `isDraft`/`draftNotice` for templates
+ * that show them and puts "UTKAST" in the title, so that a committee's own template
+ * without `{#isDraft}` still marks the draft (in the text and in the file's title).
+ */
+import type { InputIssue, Period } from '../core/domain.js';
+import { draftKey, templateKey } from '../core/keys.js';
+import { renderReport, TemplateError } from '../core/render.js';
+import { buildReport } from '../core/report.js';
+import { CONTENT_TYPES } from '../storage/objects.js';
+import type { ViewDeps } from './deps.js';
+import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
+
+export type DraftResult =
+  | { readonly status: 'written'; readonly key: string; readonly goals: number; readonly activities: number; readonly warnings: readonly InputIssue[] }
+  /** No period item yet, or the period is closed (its document is final; the draft stays as it was). */
+  | { readonly status: 'skipped'; readonly reason: 'no_period' | 'closed' }
+  /** The settings or the template cannot be used; the previous draft, if any, stays. */
+  | { readonly status: 'failed'; readonly errors: readonly InputIssue[] };
+
+export const DRAFT_TITLE_PREFIX = 'UTKAST – ';
+
+/** Renders the draft's bytes from a snapshot. Pure. */
+export function renderDraft(snapshot: PeriodSnapshot): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
+  const { settings } = snapshot;
+  if (!settings.ok) return { ok: false, errors: settings.errors };
+  const { view, warnings } = buildReport({
+    period: snapshot.period,
+    config: settings.config,
+    uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
+    closure: {},
+    draft: true,
+  });
+  try {
+    const file = settings.templateId === 'default' ? undefined : templateKey(snapshot.period.committee);
+    const bytes = renderReport(settings.template, { ...view, reportTitle: `${DRAFT_TITLE_PREFIX}${view.reportTitle}` }, file);
+    return {
+      ok: true,
+      bytes,
+      goals: view.goals.length,
+      activities: view.goals.reduce((n, g) => n + g.activities.length, 0),
+      warnings: [...settings.warnings, ...warnings],
+    };
+  } catch (err) {
+    if (err instanceof TemplateError) return { ok: false, errors: err.issues };
+    throw err;
+  }
+}
+
+/** Writes the draft of the snapshot's period, unless the period is closed or absent. */
+export async function writeDraft(deps: ViewDeps, snapshot: PeriodSnapshot): Promise<DraftResult> {
+  const { record, period } = snapshot;
+  if (!record) return { status: 'skipped', reason: 'no_period' };
+  if (record.state === 'CLOSED') return { status: 'skipped', reason: 'closed' };
+  const rendered = renderDraft(snapshot);
+  if (!rendered.ok) {
+    deps.log.warn('draft not written: the settings or template cannot be used', { codes: rendered.errors.map((e) => e.code) });
+    return { status: 'failed', errors: rendered.errors };
+  }
+  const key = draftKey(period);
+  await deps.objects.put(deps.documentsBucket, key, rendered.bytes, CONTENT_TYPES.docx);
+  deps.log.info('draft written', { draft: key, version: record.version, bytes: rendered.bytes.length });
+  return { status: 'written', key, goals: rendered.goals, activities: rendered.activities, warnings: rendered.warnings };
+}
+
+/**
+ * Regenerates the period's draft from the table. Bad settings or a template that cannot
+ * be filled are a `failed` result (for the status page to show); storage faults throw.
+ */
+export function refreshDraft(deps: ViewDeps, period: Period): Promise<DraftResult> {
+  return writeUntilStable(deps, period, (snapshot) => writeDraft(deps, snapshot));
+}

@@ -1,0 +1,557 @@
+/**
+ * The period's status page, `status/{committee}/{year}/T{n}/index.html` in the output
+ * bucket: one self-contained HTML page (inline CSS, no scripts, no external resources)
+ * that tells staff and the secretary where the tertial stands: open or closed, every
+ * upload with its outcome and receipt, what the report holds so far, and links to the
+ * draft and the final document. Rewritten after every event.
+ *
+ * `statusPageModel` and `statusPageHtml` are pure; `refreshStatusPage` reads and writes.
+ * Links are relative to the page (`../../../../receipts/…`), so they work in any place
+ * that serves the bucket's keys as paths: the local web server, a static website or a
+ * CloudFront distribution in front of the bucket.
+ */
+import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
+import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
+import {
+  annotatedUploadKey,
+  closureReceiptKey,
+  documentKey,
+  draftKey,
+  isUploadName,
+  pdfKey,
+  statusPageKey,
+  templateReceiptKey,
+  uploadReceiptHtmlKey,
+  uploadReceiptKey,
+} from '../core/keys.js';
+import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
+import { buildReport } from '../core/report.js';
+import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
+import type { AcceptedTemplate } from '../storage/repository.js';
+import type { ViewDeps } from './deps.js';
+import type { DraftResult } from './draft.js';
+import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
+
+// ---------------------------------------------------------------------------------------
+// The model
+
+export type UploadOutcome = 'accepted' | 'rejected' | 'removed' | 'failed' | 'refused_closed';
+
+export interface UploadRow {
+  readonly name: string;
+  /** When the latest event for the file happened (ISO). */
+  readonly at: string;
+  readonly outcome: UploadOutcome;
+  /** A version of the file is in the report (this one, or an earlier accepted one). */
+  readonly inForce: boolean;
+  /** Counts of the version in force; zero when none is. */
+  readonly counts: { readonly goals: number; readonly activities: number; readonly caseSections: number };
+  readonly errors: number;
+  readonly warnings: number;
+  readonly receiptHref?: string;
+  readonly receiptHtmlHref?: string;
+  /** The refused workbook with its errors marked, when one was written. */
+  readonly annotatedHref?: string;
+}
+
+export interface GoalRow {
+  readonly heading: string;
+  readonly assessment: string;
+  readonly activities: number;
+  /** Activities name the goal, but no upload defines it. */
+  readonly undefinedGoal: boolean;
+}
+
+export interface StatusPageModel {
+  readonly period: Period;
+  readonly committeeName: string;
+  readonly municipality: string;
+  /** When the page was written (ISO). */
+  readonly generatedAt: string;
+  readonly state: 'none' | 'open' | 'closed';
+  readonly closure?: {
+    readonly closedAt: string;
+    readonly diarienummer?: string;
+    readonly meetingDate?: string;
+    readonly documentDate?: string;
+    readonly committeeTemplate: boolean;
+  };
+  /** The latest closing receipt (a refused close leaves the tertial open). */
+  readonly closeReceipt?: { readonly status: 'closed' | 'rejected'; readonly receivedAt: string; readonly message: string; readonly errors: readonly string[]; readonly href: string };
+  readonly uploads: readonly UploadRow[];
+  readonly goals: readonly GoalRow[];
+  readonly activitiesByStatus: readonly { readonly status: ActivityStatus; readonly count: number }[];
+  /** Conflicts and loose ends the close would report (Swedish). */
+  readonly reportWarnings: readonly string[];
+  readonly draft?: { readonly href: string; readonly updatedAt?: string };
+  /** Why the draft could not be brought up to date (Swedish), if it could not. */
+  readonly draftProblems: readonly string[];
+  readonly document?: { readonly href: string; readonly pdfHref?: string };
+  readonly template: { readonly committeeTemplate: boolean; readonly acceptedAt?: string; readonly receiptHref?: string };
+}
+
+/** A key of the output bucket as a link from the status page (four levels deep). */
+export function hrefFromStatusPage(key: string): string {
+  return `../../../../${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export interface StatusPageInput {
+  readonly snapshot: PeriodSnapshot;
+  readonly now: Date;
+  /** The objects under the period's receipts folder. */
+  readonly receiptObjects: readonly ListedObject[];
+  /** The period's upload receipts, by upload name. */
+  readonly uploadReceipts: ReadonlyMap<string, UploadReceipt>;
+  readonly closeReceipt?: ClosureReceipt;
+  readonly draftObject?: ListedObject;
+  readonly draft?: DraftResult;
+  readonly documentExists: boolean;
+  /** The PDF beside the document exists. */
+  readonly pdfExists?: boolean;
+  readonly acceptedTemplate?: AcceptedTemplate;
+  readonly templateReceiptExists: boolean;
+}
+
+/** Builds the page's model from what was read. Pure. */
+export function statusPageModel(input: StatusPageInput): StatusPageModel {
+  const { snapshot } = input;
+  const { period, record, settings } = snapshot;
+  const config: CommitteeConfig = settings.ok ? settings.config : genericCommitteeConfig(period.committee);
+  const receiptKeys = new Set(input.receiptObjects.map((o) => o.key));
+
+  const { view, warnings } = buildReport({
+    period,
+    config,
+    uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
+    closure: {},
+  });
+  const goals: GoalRow[] = view.goals.map((g) => ({
+    heading: g.goalHeading,
+    assessment: g.goalAssessment,
+    activities: g.activities.length,
+    undefinedGoal: g.isUndefinedGoal,
+  }));
+  const activitiesByStatus = ACTIVITY_STATUSES.map((status) => ({
+    status,
+    count: view.goals.reduce((n, g) => n + g.activities.filter((a) => a.activityStatus === status).length, 0),
+  }));
+
+  const names = new Set([...Object.keys(record?.files ?? {}), ...input.uploadReceipts.keys()]);
+  const uploads = [...names]
+    .sort((a, b) => a.localeCompare(b, 'sv'))
+    .map((name): UploadRow => {
+      const entry = record?.files[name];
+      const receipt = input.uploadReceipts.get(name);
+      const jsonKey = uploadReceiptKey(period, name);
+      const htmlKey = uploadReceiptHtmlKey(period, name);
+      const annotatedKey = name.endsWith('.xlsx') ? annotatedUploadKey(period, name) : undefined;
+      // The receipt is written after the table, so it can only be newer than the entry's event.
+      const receiptIsLatest = receipt !== undefined && (entry === undefined || Date.parse(receipt.receivedAt) >= Date.parse(entry.lastEventAt));
+      return {
+        name,
+        at: receiptIsLatest ? receipt.receivedAt : (entry?.lastEventAt ?? receipt?.receivedAt ?? ''),
+        outcome: receiptIsLatest ? receiptOutcome(receipt) : entryOutcome(entry),
+        inForce: entry?.generation !== undefined,
+        counts: entry?.generation !== undefined && entry.counts ? entry.counts : { goals: 0, activities: 0, caseSections: 0 },
+        errors: receiptIsLatest ? receipt.errors.length : 0,
+        warnings: receiptIsLatest ? receipt.warnings.length : 0,
+        ...(receiptKeys.has(jsonKey) ? { receiptHref: hrefFromStatusPage(jsonKey) } : {}),
+        ...(receiptKeys.has(htmlKey) ? { receiptHtmlHref: hrefFromStatusPage(htmlKey) } : {}),
+        // Only while the file's latest outcome is a refusal: an accepted version makes the old copy moot.
+        ...(annotatedKey && receiptKeys.has(annotatedKey) && receiptIsLatest && receipt.status === 'rejected' ? { annotatedHref: hrefFromStatusPage(annotatedKey) } : {}),
+      };
+    });
+
+  const draftProblems = input.draft?.status === 'failed' ? input.draft.errors.map((e) => e.message) : settings.ok ? [] : settings.errors.map((e) => e.message);
+  const closure = record?.closure;
+  const close = input.closeReceipt;
+  return {
+    period,
+    committeeName: config.displayName,
+    municipality: config.municipality,
+    generatedAt: input.now.toISOString(),
+    state: !record ? 'none' : record.state === 'CLOSED' ? 'closed' : 'open',
+    ...(record?.state === 'CLOSED' && closure
+      ? {
+          closure: {
+            closedAt: closure.closedAt,
+            ...(closure.closure.diarienummer ? { diarienummer: closure.closure.diarienummer } : {}),
+            ...(closure.closure.meetingDate ? { meetingDate: closure.closure.meetingDate } : {}),
+            ...(closure.closure.documentDate ? { documentDate: closure.closure.documentDate } : {}),
+            committeeTemplate: closure.template !== undefined && closure.template !== 'default',
+          },
+        }
+      : {}),
+    ...(close
+      ? {
+          closeReceipt: {
+            status: close.status,
+            receivedAt: close.receivedAt,
+            message: close.message,
+            errors: close.errors.map((e) => e.message),
+            href: hrefFromStatusPage(closureReceiptKey(period)),
+          },
+        }
+      : {}),
+    uploads,
+    goals,
+    activitiesByStatus,
+    reportWarnings: warnings.map((w) => w.message),
+    ...(input.draftObject ? { draft: { href: hrefFromStatusPage(input.draftObject.key), updatedAt: input.draftObject.lastModified.toISOString() } } : {}),
+    draftProblems,
+    ...(input.documentExists
+      ? { document: { href: hrefFromStatusPage(closure?.documentKey ?? documentKey(period)), ...(input.pdfExists ? { pdfHref: hrefFromStatusPage(pdfKey(period)) } : {}) } }
+      : {}),
+    template: {
+      committeeTemplate: input.acceptedTemplate !== undefined,
+      ...(input.acceptedTemplate ? { acceptedAt: input.acceptedTemplate.acceptedAt } : {}),
+      ...(input.templateReceiptExists ? { receiptHref: hrefFromStatusPage(templateReceiptKey(period.committee)) } : {}),
+    },
+  };
+}
+
+function receiptOutcome(receipt: UploadReceipt): UploadOutcome {
+  if (receipt.status === 'rejected' && receipt.errors.some((e) => e.code === 'period_closed')) return 'refused_closed';
+  return receipt.status;
+}
+
+function entryOutcome(entry: { lastOutcome: 'accepted' | 'rejected' | 'deleted' } | undefined): UploadOutcome {
+  return entry?.lastOutcome === 'deleted' ? 'removed' : (entry?.lastOutcome ?? 'failed');
+}
+
+// ---------------------------------------------------------------------------------------
+// The page
+
+const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok' | 'bad' | 'neutral' }> = {
+  accepted: { label: 'Godkänd', symbol: '✓', tone: 'ok' },
+  rejected: { label: 'Avvisad', symbol: '✕', tone: 'bad' },
+  refused_closed: { label: 'Avvisad, tertialen är stängd', symbol: '✕', tone: 'bad' },
+  removed: { label: 'Borttagen', symbol: '–', tone: 'neutral' },
+  failed: { label: 'Tekniskt fel, försöker igen', symbol: '!', tone: 'bad' },
+};
+
+const STYLE = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 1rem; line-height: 1.5; color: #1b1b1b; background: #fff; }
+main, .wrap { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem; }
+h1 { font-size: 1.75rem; line-height: 1.25; margin: 1rem 0 0.25rem; }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 0.5rem; border-bottom: 2px solid #d0d4da; padding-bottom: 0.2rem; }
+p, ul, dl { margin: 0.5rem 0; }
+.lead { color: #3d4451; }
+a { color: #0b4fa8; text-decoration: underline; text-underline-offset: 0.15em; }
+a:visited { color: #5a2d91; }
+a:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; background: #ffe89a; color: #1b1b1b; }
+.state { display: inline-block; font-size: 1.15rem; font-weight: 700; padding: 0.35rem 0.8rem; border: 2px solid currentColor; border-radius: 0.4rem; margin: 0.25rem 0; }
+.state-open { color: #0d5a2c; background: #e6f4ea; }
+.state-closed { color: #1b1b1b; background: #eceff3; }
+.state-none { color: #3d4451; background: #f5f6f8; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dl.facts dt { font-weight: 700; }
+dl.facts dd { margin: 0; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 20rem; }
+caption { text-align: left; font-weight: 700; padding: 0.25rem 0; }
+th, td { border: 1px solid #8c939d; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
+thead th { background: #eceff3; }
+tbody th { font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; white-space: nowrap; padding: 0 0.4rem; border: 1px solid currentColor; border-radius: 0.3rem; font-weight: 600; }
+.tone-ok { color: #0d5a2c; background: #e6f4ea; }
+.tone-bad { color: #8f1414; background: #fdecec; }
+.tone-neutral { color: #3d4451; background: #f1f2f4; }
+.notice { border-left: 0.35rem solid #8f1414; background: #fdecec; padding: 0.5rem 0.8rem; }
+.muted { color: #4a5160; }
+footer { margin-top: 2rem; border-top: 1px solid #d0d4da; font-size: 0.9rem; color: #4a5160; }
+@media print { a { color: #1b1b1b; } .table-wrap { overflow: visible; } }
+`;
+
+/** The page for a model. Pure: the same model gives the same bytes. */
+export function statusPageHtml(model: StatusPageModel): string {
+  const { period } = model;
+  const periodText = `tertial ${period.tertial} ${period.year}`;
+  const title = `${model.committeeName}, ${periodText}`;
+  const parts: string[] = [];
+  parts.push(
+    '<!doctype html>',
+    '<html lang="sv">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No scripts, no fetches: the page is inert wherever it is opened from.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
+    '<meta name="robots" content="noindex">',
+    `<title>Status: ${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<h1>${esc(model.committeeName)}: måluppföljning ${esc(periodText)}</h1>`,
+    `<p class="lead">${esc(model.municipality)}. Sidan visar läget för tertialen, uppdaterades ${time(model.generatedAt)} ` +
+      'och skrivs om efter varje uppladdning och stängning.</p>',
+  );
+
+  parts.push(...stateSection(model));
+  parts.push(...documentsSection(model));
+  parts.push(...uploadsSection(model));
+  parts.push(...contentSection(model));
+
+  parts.push(
+    '</main>',
+    '<footer><div class="wrap">',
+    `<p>Perioden ${esc(formatPeriod(period))}. Sidan, kvittona och dokumenten ligger i utdatabucketen; länkarna går till dem.</p>`,
+    '</div></footer>',
+    '</body>',
+    '</html>',
+    '',
+  );
+  return parts.join('\n');
+}
+
+function stateSection(model: StatusPageModel): string[] {
+  const out = ['<section aria-labelledby="lage">', '<h2 id="lage">Läge</h2>'];
+  if (model.state === 'closed') {
+    const c = model.closure;
+    out.push('<p class="state state-closed"><span aria-hidden="true">■</span> <strong>Stängd</strong></p>');
+    out.push('<p>Tertialen är stängd. Nya filer tas inte emot och nämndens dokument är skapat.</p>');
+    if (c) {
+      out.push('<dl class="facts">');
+      out.push(`<dt>Tidpunkt</dt><dd>${time(c.closedAt)}</dd>`);
+      if (c.diarienummer) out.push(`<dt>Diarienummer</dt><dd>${esc(c.diarienummer)}</dd>`);
+      if (c.meetingDate) out.push(`<dt>Sammanträde</dt><dd>${esc(c.meetingDate)}</dd>`);
+      if (c.documentDate) out.push(`<dt>Dokumentdatum</dt><dd>${esc(c.documentDate)}</dd>`);
+      out.push(`<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>`);
+      if (model.closeReceipt) out.push(`<dt>Stängningen</dt><dd>${link(model.closeReceipt.href, 'Kvitto för stängningen (JSON)')}</dd>`);
+      out.push('</dl>');
+    }
+  } else if (model.state === 'open') {
+    out.push('<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>');
+    out.push('<p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>');
+  } else {
+    out.push('<p class="state state-none"><span aria-hidden="true">○</span> <strong>Inget uppladdat ännu</strong></p>');
+  }
+  const close = model.closeReceipt;
+  if (close?.status === 'rejected' && model.state !== 'closed') {
+    out.push('<div class="notice">');
+    out.push(`<p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${esc(close.message)}</p>`);
+    if (close.errors.length > 0) out.push(`<ul>${close.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`);
+    out.push(`<p>${link(close.href, 'Kvitto för stängningsförsöket (JSON)')}</p>`);
+    out.push('</div>');
+  }
+  out.push('</section>');
+  return out;
+}
+
+function documentsSection(model: StatusPageModel): string[] {
+  const out = ['<section aria-labelledby="dokument">', '<h2 id="dokument">Dokument</h2>', '<ul>'];
+  const fileName = (href: string) => decodeURIComponent(href.slice(href.lastIndexOf('/') + 1));
+  if (model.document) {
+    const label = model.state === 'closed' ? 'Nämndens dokument' : 'Nämndens dokument från den senaste stängningen';
+    const pdf = model.document.pdfHref ? ` och ${link(model.document.pdfHref, `som PDF (${fileName(model.document.pdfHref)})`)}` : '';
+    out.push(`<li>${link(model.document.href, `${label} (Word, ${fileName(model.document.href)})`)}${pdf}</li>`);
+  } else {
+    out.push('<li>Nämndens dokument: skapas när tertialen stängs.</li>');
+  }
+  if (model.state !== 'closed') {
+    if (model.draft) {
+      const when = model.draft.updatedAt ? `, uppdaterat ${time(model.draft.updatedAt)}` : '';
+      out.push(`<li>${link(model.draft.href, `Utkast (Word, ${fileName(model.draft.href)})`)}${when}. Så ser dokumentet ut om tertialen stängs nu.</li>`);
+    } else {
+      out.push('<li>Utkast: skapas efter den första godkända filen.</li>');
+    }
+  }
+  // A closed period's template is in its closure (above); this is the one the next render uses.
+  const template = model.template;
+  const templateText = template.committeeTemplate
+    ? `nämndens egen mall${template.acceptedAt ? `, godkänd ${time(template.acceptedAt)}` : ''}`
+    : 'standardmallen';
+  if (model.state !== 'closed') {
+    out.push(`<li>Mall: ${templateText}.${template.receiptHref ? ` ${link(template.receiptHref, 'Kvitto för senast uppladdade mall (JSON)')}` : ''}</li>`);
+  }
+  out.push('</ul>');
+  if (model.draftProblems.length > 0 && model.state !== 'closed') {
+    out.push('<div class="notice">');
+    out.push(`<p><strong>Utkastet kunde inte uppdateras.</strong> ${model.draft ? 'Utkastet ovan visar läget före den senaste ändringen. ' : ''}Samma fel hindrar stängningen:</p>`);
+    out.push(`<ul>${model.draftProblems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    out.push('</div>');
+  }
+  out.push('</section>');
+  return out;
+}
+
+function uploadsSection(model: StatusPageModel): string[] {
+  const out = ['<section aria-labelledby="filer">', '<h2 id="filer">Uppladdade filer</h2>'];
+  if (model.uploads.length === 0) {
+    out.push('<p>Inga filer har laddats upp.</p>', '</section>');
+    return out;
+  }
+  const inForce = model.uploads.filter((u) => u.inForce).length;
+  out.push(`<p>${count(model.uploads.length, 'fil', 'filer')}, varav ${inForce} ingår i rapporten. Kvittot för en fil visar varje fel med rad och kolumn.</p>`);
+  out.push('<div class="table-wrap"><table>');
+  out.push(`<caption>Filer för ${esc(`tertial ${model.period.tertial} ${model.period.year}`)}, senaste händelsen per fil</caption>`);
+  out.push(
+    '<thead><tr>' +
+      '<th scope="col">Fil</th><th scope="col">Tidpunkt</th><th scope="col">Utfall</th><th scope="col">Ingår i rapporten</th>' +
+      '<th scope="col" class="num">Mål</th><th scope="col" class="num">Aktiviteter</th><th scope="col" class="num">Ärendetexter</th>' +
+      '<th scope="col" class="num">Fel</th><th scope="col" class="num">Varningar</th><th scope="col">Kvitto</th>' +
+      '</tr></thead>',
+  );
+  out.push('<tbody>');
+  for (const u of model.uploads) {
+    const o = OUTCOMES[u.outcome];
+    const receipts = [
+      u.receiptHtmlHref ? link(u.receiptHtmlHref, `Kvitto för ${u.name}`, 'Kvitto') : '',
+      u.receiptHref ? link(u.receiptHref, `Kvitto för ${u.name} som JSON`, 'JSON') : '',
+      u.annotatedHref ? link(u.annotatedHref, `${u.name} med felen markerade`, 'Filen med felen markerade') : '',
+    ].filter(Boolean);
+    const inForceText = u.inForce ? (u.outcome === 'accepted' ? 'Ja' : 'Ja, en tidigare version') : 'Nej';
+    out.push(
+      '<tr>' +
+        `<th scope="row">${esc(u.name)}</th>` +
+        `<td>${u.at ? time(u.at) : '–'}</td>` +
+        `<td><span class="badge tone-${o.tone}"><span aria-hidden="true">${o.symbol} </span>${esc(o.label)}</span></td>` +
+        `<td>${inForceText}</td>` +
+        `<td class="num">${u.counts.goals}</td><td class="num">${u.counts.activities}</td><td class="num">${u.counts.caseSections}</td>` +
+        `<td class="num">${u.errors}</td><td class="num">${u.warnings}</td>` +
+        `<td>${receipts.length > 0 ? receipts.join(' · ') : 'saknas'}</td>` +
+        '</tr>',
+    );
+  }
+  out.push('</tbody></table></div>', '</section>');
+  return out;
+}
+
+function contentSection(model: StatusPageModel): string[] {
+  const out = ['<section aria-labelledby="innehall">', `<h2 id="innehall">${model.state === 'closed' ? 'Rapportens innehåll' : 'Rapportens innehåll just nu'}</h2>`];
+  const activityTotal = model.activitiesByStatus.reduce((n, s) => n + s.count, 0);
+  out.push(`<p>${count(model.goals.length, 'mål', 'mål')} och ${count(activityTotal, 'aktivitet', 'aktiviteter')} från filerna som ingår i rapporten.</p>`);
+
+  out.push('<div class="table-wrap"><table>');
+  out.push('<caption>Aktiviteter per status</caption>');
+  out.push('<thead><tr><th scope="col">Status</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>');
+  for (const s of model.activitiesByStatus) out.push(`<tr><th scope="row">${esc(s.status)}</th><td class="num">${s.count}</td></tr>`);
+  out.push(`</tbody><tfoot><tr><th scope="row">Totalt</th><td class="num">${activityTotal}</td></tr></tfoot></table></div>`);
+
+  const without = model.goals.filter((g) => g.activities === 0);
+  out.push('<h3>Mål utan aktiviteter</h3>');
+  out.push(
+    without.length === 0
+      ? `<p>${model.goals.length === 0 ? 'Inga mål ännu.' : 'Alla mål har minst en aktivitet.'}</p>`
+      : `<ul>${without.map((g) => `<li>${esc(g.heading)}</li>`).join('')}</ul>`,
+  );
+
+  if (model.goals.length > 0) {
+    out.push('<div class="table-wrap"><table>');
+    out.push('<caption>Mål med bedömning och antal aktiviteter</caption>');
+    out.push('<thead><tr><th scope="col">Mål</th><th scope="col">Bedömning</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>');
+    for (const g of model.goals) {
+      const note = g.undefinedGoal ? ' <span class="muted">(målet finns inte i någon fil)</span>' : '';
+      out.push(`<tr><th scope="row">${esc(g.heading)}${note}</th><td>${esc(g.assessment)}</td><td class="num">${g.activities}</td></tr>`);
+    }
+    out.push('</tbody></table></div>');
+  }
+
+  if (model.reportWarnings.length > 0) {
+    out.push('<h3>Att se över före stängningen</h3>');
+    out.push(`<ul>${model.reportWarnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  }
+  out.push('</section>');
+  return out;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** A link; `ariaLabel` when the visible text alone is ambiguous in a table ("JSON"). */
+function link(href: string, label: string, text?: string): string {
+  return text === undefined ? `<a href="${esc(href)}">${esc(label)}</a>` : `<a href="${esc(href)}" aria-label="${esc(label)}">${esc(text)}</a>`;
+}
+
+const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
+function time(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return esc(iso);
+  return `<time datetime="${esc(new Date(ms).toISOString())}">${esc(TIME_FORMAT.format(ms))}</time>`;
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading and writing
+
+/** Rewrites the period's status page from the table and the output bucket. Storage faults throw. */
+export function refreshStatusPage(deps: ViewDeps, period: Period, draft?: DraftResult): Promise<void> {
+  return writeUntilStable(deps, period, (snapshot) => writeStatusPage(deps, snapshot, draft));
+}
+
+export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, draft?: DraftResult): Promise<void> {
+  const { period } = snapshot;
+  const bucket = deps.documentsBucket;
+  const receiptsPrefix = closureReceiptKey(period).replace(/[^/]+$/, '');
+  const documentsPrefix = documentKey(period).replace(/[^/]+$/, '');
+  const [receiptObjects, draftObjects, documentObjects, acceptedTemplate, templateReceiptExists] = await Promise.all([
+    deps.objects.list(bucket, receiptsPrefix),
+    deps.objects.list(bucket, draftKey(period)),
+    deps.objects.list(bucket, documentsPrefix),
+    deps.repo.getAcceptedTemplate(period.committee),
+    deps.objects.exists(bucket, templateReceiptKey(period.committee)),
+  ]);
+  const documentKeys = new Set(documentObjects.map((o) => o.key));
+
+  const uploadReceipts = new Map<string, UploadReceipt>();
+  let closeReceipt: ClosureReceipt | undefined;
+  await Promise.all(
+    receiptObjects.map(async (o) => {
+      const name = o.key.slice(receiptsPrefix.length);
+      const isClose = o.key === closureReceiptKey(period);
+      const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
+      if (!isClose && !isUploadName(uploadName)) return;
+      const receipt = await readJson<UploadReceipt | ClosureReceipt>(deps, o.key);
+      if (!receipt) return;
+      if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
+      else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
+    }),
+  );
+
+  const draftObject = draftObjects.find((o) => o.key === draftKey(period));
+  const model = statusPageModel({
+    snapshot,
+    now: deps.clock(),
+    receiptObjects,
+    uploadReceipts,
+    ...(closeReceipt ? { closeReceipt } : {}),
+    ...(draftObject ? { draftObject } : {}),
+    ...(draft ? { draft } : {}),
+    documentExists: documentKeys.has(snapshot.record?.closure?.documentKey ?? documentKey(period)),
+    pdfExists: documentKeys.has(pdfKey(period)),
+    ...(acceptedTemplate ? { acceptedTemplate } : {}),
+    templateReceiptExists,
+  });
+  const key = statusPageKey(period);
+  await deps.objects.put(bucket, key, statusPageHtml(model), CONTENT_TYPES.html);
+  deps.log.debug('status page written', { page: key, uploads: model.uploads.length, state: model.state });
+}
+
+async function readJson<T>(deps: ViewDeps, key: string): Promise<T | undefined> {
+  const object = await deps.objects.get(deps.documentsBucket, key);
+  if (!object) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(object.bytes)) as T;
+  } catch {
+    deps.log.warn('a receipt is not valid JSON; the status page leaves it out', { receipt: key });
+    return undefined;
+  }
+}
