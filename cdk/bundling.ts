@@ -10,6 +10,7 @@ export const HANDLER_ENTRIES = {
   ingest: 'lambdas/ingest/handler.ts',
   assemble: 'lambdas/assemble/handler.ts',
   templateCheck: 'lambdas/template-check/handler.ts',
+  views: 'lambdas/views/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
-import { NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
+import { NOTIFICATION_RULES, OUTPUT_NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
 import { DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
@@ -14,6 +14,7 @@ import { ReportBuckets } from './constructs/report-buckets.js';
 import { ReportTable } from './constructs/report-table.js';
 import { StaffAccess } from './constructs/staff-access.js';
 import { TemplateCheckFunction } from './constructs/template-check-function.js';
+import { ViewsFunction } from './constructs/views-function.js';
 
 export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 
@@ -35,6 +36,7 @@ export class TertialStack extends Stack {
   readonly ingest: IngestFunction;
   readonly assemble: AssembleFunction;
   readonly templateCheck: TemplateCheckFunction;
+  readonly views: ViewsFunction;
   readonly alarms: Alarms;
   readonly staffAccess: StaffAccess;
 
@@ -74,6 +76,7 @@ export class TertialStack extends Stack {
     this.ingest = new IngestFunction(this, 'Ingest', wiring);
     this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic });
     this.templateCheck = new TemplateCheckFunction(this, 'TemplateCheck', wiring);
+    this.views = new ViewsFunction(this, 'Views', wiring);
 
     // Event routing comes from the table the handlers and the local stack also use
     // (NOTIFICATION_RULES in lambdas/core/keys.ts), so deployed and local routing cannot drift.
@@ -81,14 +84,19 @@ export class TertialStack extends Stack {
       ingest: this.ingest.lambdaFunction,
       assemble: this.assemble.lambdaFunction,
       templateCheck: this.templateCheck.lambdaFunction,
+      views: this.views.lambdaFunction,
     };
     const eventTypes = { created: s3.EventType.OBJECT_CREATED, removed: s3.EventType.OBJECT_REMOVED } as const;
-    for (const rule of NOTIFICATION_RULES) {
-      const filter: s3.NotificationKeyFilter = rule.suffix ? { prefix: rule.prefix, suffix: rule.suffix } : { prefix: rule.prefix };
-      for (const kind of rule.events) {
-        this.buckets.uploads.addEventNotification(eventTypes[kind], new s3n.LambdaDestination(targets[rule.target]), filter);
+    const notify = (bucket: s3.Bucket, rules: readonly { target: NotificationTarget; prefix: string; suffix: string; events: readonly ('created' | 'removed')[] }[]) => {
+      for (const rule of rules) {
+        const filter: s3.NotificationKeyFilter = rule.suffix ? { prefix: rule.prefix, suffix: rule.suffix } : { prefix: rule.prefix };
+        for (const kind of rule.events) bucket.addEventNotification(eventTypes[kind], new s3n.LambdaDestination(targets[rule.target]), filter);
       }
-    }
+    };
+    notify(this.buckets.uploads, NOTIFICATION_RULES);
+    // The documents bucket notifies only on receipts/*.json; the views function writes
+    // drafts/ and status/, so no function can trigger on its own output.
+    notify(this.buckets.documents, OUTPUT_NOTIFICATION_RULES);
     this.acknowledgeNotificationsHandler();
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -99,6 +107,7 @@ export class TertialStack extends Stack {
         ingest: this.ingest.lambdaFunction,
         assemble: this.assemble.lambdaFunction,
         'template-check': this.templateCheck.lambdaFunction,
+        views: this.views.lambdaFunction,
       },
     });
 
@@ -119,6 +128,7 @@ export class TertialStack extends Stack {
       IngestLogGroup: [this.ingest.logGroup.logGroupName, 'Logs of the ingest function'],
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
       TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
+      ViewsLogGroup: [this.views.logGroup.logGroupName, 'Logs of the views function (drafts and status pages)'],
       StaffGroupName: [this.staffAccess.staffGroup.groupName, 'IAM group: upload spreadsheets, read documents and receipts'],
       SecretaryGroupName: [this.staffAccess.secretaryGroup.groupName, 'IAM group: also close tertials, upload templates and settings'],
     };

@@ -18,7 +18,8 @@ import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
 import { installedLibreOffice, type PdfConverter } from '../lambdas/assemble/pdf.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import { makeTemplateCheckHandler } from '../lambdas/template-check/handler.js';
-import { encodeEventKey, routeInputEvent, type NotificationTarget } from '../lambdas/core/keys.js';
+import { makeViewsHandler } from '../lambdas/views/handler.js';
+import { encodeEventKey, routeInputEvent, routeOutputEvent, type NotificationTarget } from '../lambdas/core/keys.js';
 import type { Log } from '../lambdas/core/log.js';
 import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
 import type { RuntimeConfig } from '../lambdas/storage/config.js';
@@ -100,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ingest: makeIngestHandler(runtime, log),
     assemble: makeAssembleHandler(runtime, log, undefined, pdfOption(options.convertToPdf)),
     templateCheck: makeTemplateCheckHandler(runtime, log),
+    views: makeViewsHandler(runtime, log),
   };
 
   const inFlight = new Set<Promise<void>>();
@@ -131,8 +133,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const bucket = record.s3.bucket.name;
       const key = record.s3.object.key; // s3rver gives the raw key
       const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : 'created';
-      if (bucket !== LOCAL_BUCKETS.uploads) continue;
-      const target = routeInputEvent(key, kind);
+      const target =
+        bucket === LOCAL_BUCKETS.uploads ? routeInputEvent(key, kind) : bucket === LOCAL_BUCKETS.documents ? routeOutputEvent(key, kind) : undefined;
       if (!target) continue;
       const event: S3Event = { Records: [awsShapedRecord(record, key, sequencer())] };
       const p = invoke(target, event).finally(() => inFlight.delete(p));

@@ -4,7 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { grantPeriodViews, grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
@@ -53,9 +53,6 @@ export class AssembleFunction extends PipelineFunction {
 
     this.addEnvironment('TABLE_NAME', table.tableName);
     table.grantReadWriteData(this.role);
-
-    // After each event the period's draft and status page are regenerated.
-    grantPeriodViews(this.role, uploadsBucket, documentsBucket);
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

@@ -3,7 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { grantPeriodViews, grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
@@ -35,7 +35,6 @@ export class TemplateCheckFunction extends PipelineFunction {
       timeout: Duration.minutes(2),
       failureQueue: props.failureQueue,
       destroyOnRemoval: props.destroyOnRemoval,
-      bundleDefaultTemplate: true,
     });
     const { uploadsBucket, documentsBucket, table } = props;
 
@@ -48,8 +47,5 @@ export class TemplateCheckFunction extends PipelineFunction {
 
     this.addEnvironment('TABLE_NAME', table.tableName);
     table.grantReadWriteData(this.role);
-
-    // After each event the period's draft and status page are regenerated.
-    grantPeriodViews(this.role, uploadsBucket, documentsBucket);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { decodeS3Event, type ObjectEvent } from './events.js';
-import { routeInputEvent, type NotificationTarget } from './keys.js';
+import { routeInputEvent, routeOutputEvent, type NotificationTarget } from './keys.js';
 import type { Log } from './log.js';
 
 export async function dispatchS3Event<T>(
@@ -25,7 +25,8 @@ export async function dispatchS3Event<T>(
       continue;
     }
     const e = decoded.event;
-    if (routeInputEvent(e.key, e.kind) !== target) {
+    // Input and output keys never share a prefix the rules use, so one check serves both buckets.
+    if ((routeInputEvent(e.key, e.kind) ?? routeOutputEvent(e.key, e.kind)) !== target) {
       log.warn('ignoring an event this function is not subscribed to', { bucket: e.bucket, key: e.key, eventName: e.eventName });
       continue;
     }

@@ -25,8 +25,8 @@ import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 export const UPLOAD_SUFFIXES = ['.xlsx', '.csv'] as const;
 
 /**
- * The S3 notifications the pipeline relies on. The CDK stack and the local stack both
- * derive their event routing from this table, so they cannot drift apart.
+ * The S3 notifications the pipeline relies on, per bucket. The CDK stack and the local
+ * stack both derive their event routing from these tables, so they cannot drift apart.
  */
 export const NOTIFICATION_RULES = [
   { target: 'ingest', prefix: 'uploads/', suffix: '.xlsx', events: ['created', 'removed'] },
@@ -35,16 +35,40 @@ export const NOTIFICATION_RULES = [
   { target: 'templateCheck', prefix: 'templates/', suffix: '.docx', events: ['created'] },
 ] as const;
 
-export type NotificationTarget = (typeof NOTIFICATION_RULES)[number]['target'];
+/**
+ * The output bucket's one notification: every receipt (the JSON, written last) makes
+ * the views function regenerate its period's draft and status page. The views function
+ * writes only under drafts/ and status/, so nothing can trigger on its own output.
+ */
+export const OUTPUT_NOTIFICATION_RULES = [{ target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] }] as const;
 
-/** Which function S3 would invoke for this key and event kind, as the bucket is configured. */
+export type InputTarget = (typeof NOTIFICATION_RULES)[number]['target'];
+export type NotificationTarget = InputTarget | (typeof OUTPUT_NOTIFICATION_RULES)[number]['target'];
+
+type Rule = { readonly target: NotificationTarget; readonly prefix: string; readonly suffix: string; readonly events: readonly string[] };
+
+function route(rules: readonly Rule[], key: string, kind: 'created' | 'removed'): NotificationTarget | undefined {
+  return rules.find((r) => key.startsWith(r.prefix) && key.endsWith(r.suffix) && r.events.includes(kind))?.target;
+}
+
+/** Which function S3 would invoke for this key and event kind in the input bucket. */
 export function routeInputEvent(key: string, kind: 'created' | 'removed'): NotificationTarget | undefined {
-  for (const rule of NOTIFICATION_RULES) {
-    if (key.startsWith(rule.prefix) && key.endsWith(rule.suffix) && (rule.events as readonly string[]).includes(kind)) {
-      return rule.target;
-    }
-  }
-  return undefined;
+  return route(NOTIFICATION_RULES, key, kind);
+}
+
+/** Which function S3 would invoke for this key and event kind in the output bucket. */
+export function routeOutputEvent(key: string, kind: 'created' | 'removed'): NotificationTarget | undefined {
+  return route(OUTPUT_NOTIFICATION_RULES, key, kind);
+}
+
+/** What a receipt is about: `receipts/ks/2023/T3/…json` a period, `receipts/templates/ks.docx.json` a committee. */
+export function parseReceiptKey(key: string): { readonly period: Period } | { readonly committee: string } | undefined {
+  const template = /^receipts\/templates\/([^/]+)\.docx\.json$/.exec(key);
+  if (template) return COMMITTEE_PATTERN.test(template[1] as string) ? { committee: template[1] as string } : undefined;
+  const parts = key.split('/');
+  if (parts.length !== 5 || parts[0] !== 'receipts' || !(parts[4] ?? '').endsWith('.json')) return undefined;
+  const period = parsePeriodSegments(parts[1], parts[2], parts[3]);
+  return period ? { period } : undefined;
 }
 
 export interface UploadKey {

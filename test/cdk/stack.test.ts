@@ -7,6 +7,7 @@ import {
   configKey,
   documentKey,
   NOTIFICATION_RULES,
+  OUTPUT_NOTIFICATION_RULES,
   templateKey,
   templateReceiptKey,
   uploadKey,
@@ -42,7 +43,7 @@ beforeAll(() => {
   ({ stack, template, resources } = synth({ notificationEmail: EMAIL }));
 });
 
-const FUNCTIONS = ['ingest', 'assemble', 'templateCheck'] as const;
+const FUNCTIONS = ['ingest', 'assemble', 'templateCheck', 'views'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 const ids = () => ({
@@ -56,6 +57,7 @@ const ids = () => ({
   ingest: logicalId(stack.ingest.lambdaFunction),
   assemble: logicalId(stack.assemble.lambdaFunction),
   templateCheck: logicalId(stack.templateCheck.lambdaFunction),
+  views: logicalId(stack.views.lambdaFunction),
 });
 const fn = (name: FunctionName) => stack[name];
 
@@ -146,14 +148,15 @@ describe('report table', () => {
 });
 
 describe('functions', () => {
-  it('are the three handlers (and CDK’s notifications handler)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('are the four handlers (and CDK’s notifications handler)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
   it.each([
     ['ingest', 'tertial-ingest', 1024, 120],
     ['assemble', 'tertial-assemble', 1024, 300],
     ['templateCheck', 'tertial-template-check', 1024, 120],
+    ['views', 'tertial-views', 1024, 300],
   ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
     const props = resources[ids()[name]].Properties;
     expect(props.FunctionName).toBe(functionName);
@@ -174,16 +177,19 @@ describe('functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
       NODE_OPTIONS: '--enable-source-maps',
-      // Every function renders (the document, or the period's draft): the template is bundled.
-      DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
     });
   });
 
-  it('assemble also gets the document topic', () => {
-    const { assemble, documentTopic } = ids();
+  it('assemble and views render documents: they get the bundled default template; assemble also the document topic', () => {
+    const { assemble, views, documentTopic } = ids();
     expect(resources[assemble].Properties.Environment.Variables).toMatchObject({
+      DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
       DOCUMENT_TOPIC_ARN: { Ref: documentTopic },
     });
+    expect(resources[views].Properties.Environment.Variables).toMatchObject({ DEFAULT_TEMPLATE_PATH: '/var/task/default.docx' });
+    // The ingest and template check never render, so they do not carry the template.
+    expect(resources[ids().ingest].Properties.Environment.Variables.DEFAULT_TEMPLATE_PATH).toBeUndefined();
+    expect(resources[ids().templateCheck].Properties.Environment.Variables.DEFAULT_TEMPLATE_PATH).toBeUndefined();
   });
 
   it.each(FUNCTIONS)('%s logs to its own log group, kept six months and retained', (name) => {
@@ -265,7 +271,7 @@ describe('alarms', () => {
   });
 
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 
   it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
@@ -358,18 +364,23 @@ describe('notifications', () => {
     ]);
   });
 
-  it('has one notification per rule and event of NOTIFICATION_RULES, and no other', () => {
-    const expected = NOTIFICATION_RULES.reduce((n, rule) => n + rule.events.length, 0);
-    expect(configurations(ids().uploads)).toHaveLength(expected);
-    template.resourceCountIs('Custom::S3BucketNotifications', 1);
+  it('has one notification per rule and event of NOTIFICATION_RULES and OUTPUT_NOTIFICATION_RULES, and no other', () => {
+    const count = (rules: readonly { events: readonly string[] }[]) => rules.reduce((n, rule) => n + rule.events.length, 0);
+    expect(configurations(ids().uploads)).toHaveLength(count(NOTIFICATION_RULES));
+    expect(configurations(ids().documents)).toHaveLength(count(OUTPUT_NOTIFICATION_RULES));
+    template.resourceCountIs('Custom::S3BucketNotifications', 2);
   });
 
-  it('never triggers a function on its own output: the documents bucket notifies nobody', () => {
-    expect(configurations(ids().documents)).toEqual([]);
+  it('never triggers a function on its own output: the documents bucket notifies only the views function, on receipts', () => {
+    const { documents, views } = ids();
+    expect(configurations(documents)).toEqual([{ target: views, events: ['s3:ObjectCreated:*'], filter: { prefix: 'receipts/', suffix: '.json' } }]);
+    // The views function writes only drafts/ and status/, never receipts/.
+    const written = resourcesFor(grantsOfRole(resources, logicalId(stack.views.role)), 's3:PutObject');
+    expect(written.sort()).toEqual([`${documents}:arn/drafts/*`, `${documents}:arn/status/*`]);
     expect(configurations(ids().accessLogs)).toEqual([]);
   });
 
-  it.each(FUNCTIONS)('S3 may invoke %s, from this account and the uploads bucket only', (name) => {
+  it.each(['ingest', 'assemble', 'templateCheck'] as const)('S3 may invoke %s, from this account and the uploads bucket only', (name) => {
     const { uploads } = ids();
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
@@ -377,6 +388,17 @@ describe('notifications', () => {
       Principal: 's3.amazonaws.com',
       SourceAccount: { Ref: 'AWS::AccountId' },
       SourceArn: { 'Fn::GetAtt': [uploads, 'Arn'] },
+    });
+  });
+
+  it('S3 may invoke the views function from this account and the documents bucket only', () => {
+    const { documents, views } = ids();
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [views, 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::GetAtt': [documents, 'Arn'] },
     });
   });
 });
@@ -438,45 +460,49 @@ describe('least privilege', () => {
   ];
   const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
 
-  /** Every function regenerates the period's draft and status page after its event. */
-  const views = (uploads: string, documents: string) => [
-    ...read(uploads, 'config/'),
-    ...read(documents, 'templates/', 'receipts/', 'documents/', 'drafts/', 'status/'),
-    ...write(documents, 'drafts/', 'status/'),
-  ];
-  const unique = (grants: string[]) => [...new Set(grants)].sort();
-
-  it('ingest reads uploads/, reads and writes receipts/, and refreshes the views', () => {
+  it('ingest reads uploads/, reads and writes receipts/', () => {
     const { uploads, documents } = ids();
-    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role))))).toEqual(
-      unique([...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/'), ...views(uploads, documents)]),
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
+      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
     );
   });
 
-  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates, and refreshes the views', () => {
+  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
     const { uploads, documents } = ids();
-    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role))))).toEqual(
-      unique([
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
+      [
         ...read(uploads, 'closures/', 'config/'),
         ...read(documents, 'documents/', 'receipts/', 'templates/'),
         ...write(documents, 'documents/', 'receipts/'),
-        ...views(uploads, documents),
-      ]),
+      ].sort(),
     );
   });
 
-  it('the template check reads templates/ uploads, writes accepted copies and template receipts, and refreshes the views', () => {
+  it('the template check reads templates/ uploads and writes accepted copies and template receipts', () => {
     const { uploads, documents } = ids();
-    expect(unique(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role))))).toEqual(
-      unique([...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/'), ...views(uploads, documents)]),
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role)))).toEqual(
+      [...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/')].sort(),
     );
   });
 
-  it.each(FUNCTIONS)('%s reads and writes the table, and writes only its own log group', (name) => {
+  it('the views function reads config/, templates, receipts and documents, and writes only drafts/ and status/', () => {
+    const { uploads, documents } = ids();
+    expect(s3Grants(grantsOfRole(resources, logicalId(stack.views.role)))).toEqual(
+      [
+        ...read(uploads, 'config/'),
+        ...read(documents, 'templates/', 'receipts/', 'documents/', 'drafts/', 'status/'),
+        ...write(documents, 'drafts/', 'status/'),
+      ].sort(),
+    );
+  });
+
+  it.each(FUNCTIONS)('%s uses the table (the views function only reads it), and writes only its own log group', (name) => {
     const grants = grantsOfRole(resources, logicalId(fn(name).role));
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem']) {
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', ...(name === 'views' ? [] : writes)]) {
       expect(resourcesFor(grants, action)).toEqual([`${ids().table}:arn`]);
     }
+    if (name === 'views') for (const action of writes) expect(resourcesFor(grants, action)).toEqual([]);
     expect(actionsOf(grants, 'logs')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(resourcesFor(grants, 'logs:PutLogEvents')).toEqual([`${logicalId(fn(name).logGroup)}:arn`]);
   });

@@ -12,6 +12,8 @@ import {
   parseStatusPageKey,
   parseUploadKey,
   routeInputEvent,
+  routeOutputEvent,
+  parseReceiptKey,
   statusPageKey,
   statusPagesPrefix,
   uploadKey,
@@ -176,5 +178,26 @@ describe('keys: what staff read after an upload', () => {
     expect(() => annotatedUploadKey(period, '.xlsx')).toThrow();
     expect(() => annotatedUploadKey(period, 'sub/a.xlsx')).toThrow();
     expect(() => uploadReceiptHtmlKey(period, 'sub/a.xlsx')).toThrow();
+  });
+});
+
+describe('keys: the output bucket’s notifications', () => {
+  it('routes every JSON receipt, and nothing the views function writes, to the views function', () => {
+    expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.json', 'created')).toBe('views');
+    expect(routeOutputEvent('receipts/ks/2023/T3/stangning.json', 'created')).toBe('views');
+    expect(routeOutputEvent('receipts/templates/ks.docx.json', 'created')).toBe('views');
+    expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.html', 'created')).toBeUndefined();
+    expect(routeOutputEvent('drafts/ks/2023/T3/ks-maluppfoljning-2023-T3-UTKAST.docx', 'created')).toBeUndefined();
+    expect(routeOutputEvent('status/ks/2023/T3/index.html', 'created')).toBeUndefined();
+    expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.json', 'removed')).toBeUndefined();
+  });
+
+  it('tells which period or committee a receipt is about', () => {
+    expect(parseReceiptKey('receipts/ks/2023/T3/Mål och plan.xlsx.json')).toEqual({ period });
+    expect(parseReceiptKey('receipts/ks/2023/T3/stangning.json')).toEqual({ period });
+    expect(parseReceiptKey('receipts/templates/ks.docx.json')).toEqual({ committee: 'ks' });
+    expect(parseReceiptKey('receipts/templates/KS.docx.json')).toBeUndefined();
+    expect(parseReceiptKey('receipts/ks/2023/T9/a.xlsx.json')).toBeUndefined();
+    expect(parseReceiptKey('receipts/ks/2023/T3/a.xlsx.html')).toBeUndefined();
   });
 });

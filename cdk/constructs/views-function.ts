@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { grantPeriodViews } from './object-grants.js';
+import { PipelineFunction } from './pipeline-function.js';
+
+export interface ViewsFunctionProps {
+  readonly namePrefix: string;
+  readonly uploadsBucket: s3.IBucket;
+  readonly documentsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  readonly failureQueue: sqs.IQueue;
+  readonly destroyOnRemoval: boolean;
+}
+
+/**
+ * Regenerates a period's draft document and status page whenever a receipt lands in
+ * the documents bucket (`receipts/…json`): after every upload, close and template
+ * check. It writes only under `drafts/` and `status/`, which trigger nothing.
+ */
+export class ViewsFunction extends PipelineFunction {
+  constructor(scope: Construct, id: string, props: ViewsFunctionProps) {
+    super(scope, id, {
+      handler: 'views',
+      functionName: `${props.namePrefix}-views`,
+      serviceName: 'tertial-views',
+      description: 'Regenerates the period draft (drafts/) and status page (status/) after each receipt',
+      // The same work as a close (read the period, render the document) plus one HTML
+      // page, so the same size as the assemble function.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      failureQueue: props.failureQueue,
+      destroyOnRemoval: props.destroyOnRemoval,
+      bundleDefaultTemplate: true,
+    });
+    const { uploadsBucket, documentsBucket, table } = props;
+
+    this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
+    this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
+    grantPeriodViews(this.role, uploadsBucket, documentsBucket);
+
+    // Reads the period and the committee's accepted template; writes nothing there.
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    table.grantReadData(this.role);
+  }
+}
