@@ -9,7 +9,6 @@
 import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
 import type { ObjectEvent } from '../core/events.js';
 import { annotatedUploadKey, parseUploadKey, uploadReceiptHtmlKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
-import { annotateWorkbook } from '../core/annotate.js';
 import { receiptHtml } from '../core/receipt-html.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
@@ -240,6 +239,9 @@ async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: Upload
   const { period, name } = upload;
   let annotatedCopy: string | undefined;
   if (receipt.status === 'rejected' && original && name.endsWith('.xlsx')) {
+    // Loaded only for a refused workbook: exceljs is most of this function's code and
+    // would otherwise be evaluated on every cold start.
+    const { annotateWorkbook } = await import('../core/annotate.js');
     const marked = await annotateWorkbook(original, receipt.errors);
     if (marked) {
       const key = annotatedUploadKey(period, name);
