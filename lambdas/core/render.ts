@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
+import { writeDocxFromPizZip } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
@@ -68,22 +69,7 @@ export function renderReport(template: Uint8Array, view: ReportView, file = DEFA
   }
   const zip = doc.getZip() as PizZip;
   setCoreTitle(zip, view.reportTitle);
-  return zip.generate({
-    type: 'uint8array',
-    compression: 'DEFLATE',
-    compressionOptions: { level: 6 },
-    fileOrder: () => packageOrder(zip),
-  });
-}
-
-/**
- * [Content_Types].xml first, as Word writes it, and no directory entries (docxtemplater's
- * rewrite of a part adds `word/` and `docProps/` entries that have no place in a package).
- */
-function packageOrder(zip: PizZip): string[] {
-  const names = Object.keys(zip.files).filter((name) => !zip.files[name]?.dir);
-  const first = '[Content_Types].xml';
-  return [...names.filter((n) => n === first), ...names.filter((n) => n !== first)];
+  return writeDocxFromPizZip(zip);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@
 import type { InputIssue, ParseResult, UploadContent } from '../domain.js';
 import { ACTIVITY_COLUMNS, parseActivities } from './activities.js';
 import { parseCaseSheet } from './caseSheet.js';
-import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
+import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvHead, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
 import { parseGoals } from './goals.js';
 import { ISSUE_CODES, IssueCollector, SheetContext } from './issues.js';
 import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
 import { sniff } from './sniff.js';
-import { isBlankRow, locateTable, MAX_DATA_ROWS, type Grid } from './table.js';
+import { isBlankRow, locateTable, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS, type Grid } from './table.js';
 import { columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
 import { readWorkbook, type WorkbookProblem } from './xlsx.js';
 import { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
@@ -298,11 +298,12 @@ function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParse
   const parse = (d: CsvDelimiter): CsvParseResult => parseCsvText(text, d, sheet, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS);
   const declared = declaredDelimiter(text);
   if (declared) return parse(declared);
+  // The header is looked for in the first MAX_HEADER_SEARCH_ROWS records only, so those
+  // decide; then the whole file is parsed once (not once per candidate: time and memory).
   const candidates: CsvDelimiter[] = [';', ','];
-  const parses = candidates.map(parse);
   const scratch = new SheetContext(new IssueCollector(fileName), sheet, true);
-  const withHeader = parses.find((p) => locateTable(p.grid, ACTIVITY_COLUMNS, scratch) !== undefined);
-  if (withHeader) return withHeader;
-  const guess = guessDelimiter(text);
-  return parses.find((p) => p.delimiter === guess) ?? parse(guess);
+  const withHeader = candidates.find(
+    (d) => locateTable(parseCsvHead(text, d, sheet, MAX_HEADER_SEARCH_ROWS, MAX_SHEET_COLUMNS).grid, ACTIVITY_COLUMNS, scratch) !== undefined,
+  );
+  return parse(withHeader ?? guessDelimiter(text));
 }

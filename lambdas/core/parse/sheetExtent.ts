@@ -44,6 +44,12 @@ const R_ATTR = /(?:^|[\s:])r\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 function rValues(attributes: string): string[] {
   if (!attributes.includes('r')) return [];
+  // What Excel writes, ` r="B7" s="3" t="s"`: the pattern matches at 0 and nowhere after the
+  // value (no other `r` at all), so this is its answer without running it on every cell.
+  if (attributes.startsWith(' r="')) {
+    const close = attributes.indexOf('"', 4);
+    if (close > 0 && attributes.indexOf('r', close + 1) < 0) return [decodeXmlEntities(attributes.slice(4, close))];
+  }
   return [...attributes.matchAll(R_ATTR)].map((m) => decodeXmlEntities(m[1] ?? m[2] ?? ''));
 }
 

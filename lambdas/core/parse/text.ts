@@ -37,7 +37,15 @@ export function cleanText(text: string): string {
   return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN, '') : text;
 }
 
+/**
+ * Text that {@link normalizeMultiline} only trims: one line of tab, printable ASCII and
+ * Latin-1 (no control character XML forbids, no line break, nothing NFC changes). Almost
+ * every cell; the full treatment costs ten times as much.
+ */
+const PLAIN_ONE_LINE = /^[\t\x20-\x7E\xA0-\xFF]*$/;
+
 export function normalizeMultiline(text: string): string {
+  if (PLAIN_ONE_LINE.test(text)) return text.trim();
   const lines = cleanText(text)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
@@ -74,8 +82,14 @@ export function looseKey(text: string): string {
 /** Finds the canonical form of `raw` among `allowed`, compared with {@link looseKey}. */
 export function matchCanonical<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
   const key = looseKey(raw);
-  return allowed.find((candidate) => looseKey(candidate) === key);
+  let keys = canonicalKeys.get(allowed);
+  if (!keys) canonicalKeys.set(allowed, (keys = allowed.map(looseKey)));
+  const index = keys.indexOf(key);
+  return index < 0 ? undefined : allowed[index];
 }
+
+/** The loose keys of each list of allowed values (the lists are module constants): once per row was most of the status check. */
+const canonicalKeys = new WeakMap<readonly string[], string[]>();
 
 /** Zero-based column index → Excel column letters (0 → `A`, 27 → `AB`). */
 export function columnLetter(index: number): string {
