@@ -8,9 +8,20 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, parsePeriodLabel, type Period } from '../lambdas/core/domain.js';
-import { closureKey, closureReceiptKey, documentFileName, documentKey, isUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
+import {
+  closureKey,
+  closureReceiptKey,
+  documentFileName,
+  documentKey,
+  isUploadName,
+  reopeningKey,
+  reopeningReceiptKey,
+  statusPageKey,
+  uploadKey,
+  uploadReceiptKey,
+} from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
-import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
+import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
 import { formatIssue, renderFiles } from './render.js';
@@ -43,6 +54,11 @@ Användning:
       Stänger tertialen och väntar på dokumentet.
       Exempel: tertial close ks 2023-T3 --diarienummer "KS 2024/12"
 
+  tertial reopen NÄMND PERIOD
+      Öppnar en stängd tertial igen. Nästa stängning skriver en ny version av dokumentet
+      (den gamla finns kvar i versionshistoriken i AWS).
+      Exempel: tertial reopen ks 2023-T3
+
   tertial status NÄMND PERIOD [--json]
       Visar tertialens läge och uppladdade filer.
       Exempel: tertial status ks 2023-T3
@@ -73,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
         return await uploadCommand(rest);
       case 'close':
         return await closeCommand(rest);
+      case 'reopen':
+        return await reopenCommand(rest);
       case 'status':
         return await statusCommand(rest);
       case 'reindex':
@@ -342,6 +360,18 @@ async function closeCommand(args: string[]): Promise<number> {
     for (const e of receipt.errors) process.stdout.write(`  fel: ${formatIssue(e)}\n`);
     if (receipt.document) process.stdout.write(`Hämta: aws --endpoint-url http://127.0.0.1:${ports().s3} s3 cp s3://${LOCAL_BUCKETS.documents}/${receipt.document} .\n`);
     return receipt.status === 'closed' ? 0 : 1;
+  });
+}
+
+async function reopenCommand(args: string[]): Promise<number> {
+  const { positionals } = usage(() => parseArgs({ args, options: {}, allowPositionals: true, strict: true }));
+  const period = periodArg(positionals[0], positionals[1]);
+  return withLocalStack(async (runtime) => {
+    const started = Date.now();
+    await runtime.clients.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: reopeningKey(period), Body: '', ContentLength: 0 }));
+    const receipt = await waitForReceipt<ReopeningReceipt>(runtime, reopeningReceiptKey(period), started);
+    process.stdout.write(`${receipt.message}\n`);
+    return receipt.status === 'reopened' ? 0 : 1;
   });
 }
 

@@ -43,7 +43,7 @@ export class AssembleFunction extends PipelineFunction {
     const { uploadsBucket, documentsBucket, table, documentTopic } = props;
 
     this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
-    grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.closures, KEY_PREFIXES.config]);
+    grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.closures, KEY_PREFIXES.reopenings, KEY_PREFIXES.config]);
 
     // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
     // receipts; the committee's accepted template copy (written by the template check).

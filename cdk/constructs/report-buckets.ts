@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 export const KEY_PREFIXES = {
   uploads: 'uploads/',
   closures: 'closures/',
+  reopenings: 'reopenings/',
   templates: 'templates/',
   config: 'config/',
   documents: 'documents/',

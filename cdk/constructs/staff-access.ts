@@ -54,13 +54,13 @@ export class StaffAccess extends Construct {
 
     this.secretaryPolicy = new iam.ManagedPolicy(this, 'SecretaryPolicy', {
       managedPolicyName: `${namePrefix}-secretary`,
-      description: 'tertial: close a tertial (closures/), upload templates (templates/) and committee settings (config/)',
+      description: 'tertial: close and reopen a tertial (closures/, reopenings/), upload templates (templates/) and committee settings (config/)',
     });
     grantObjectActions(
       this.secretaryPolicy,
       uploadsBucket,
       ['s3:PutObject', 's3:GetObject'],
-      [KEY_PREFIXES.closures, KEY_PREFIXES.templates, KEY_PREFIXES.config],
+      [KEY_PREFIXES.closures, KEY_PREFIXES.reopenings, KEY_PREFIXES.templates, KEY_PREFIXES.config],
     );
 
     this.staffGroup = new iam.Group(this, 'StaffGroup', {

@@ -6,6 +6,8 @@ import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
 import { loadDefaultTemplate } from '../core/render.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
+import { reopenTertial, type ReopenOutcome } from './reopen.js';
+import { parseReopeningKey } from '../core/keys.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
 import { installedLibreOffice, type PdfConverter } from './pdf.js';
 
@@ -50,12 +52,14 @@ export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () 
 
 export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}) {
   const deps = assembleDeps(runtime, log, clock, options);
-  return (event: S3Event): Promise<AssembleOutcome[]> => dispatchS3Event(event, 'assemble', log, (e) => closeTertial(deps, e));
+  // One function for both ends of a tertial's life: closures/ closes it, reopenings/ opens it again.
+  return (event: S3Event): Promise<(AssembleOutcome | ReopenOutcome)[]> =>
+    dispatchS3Event(event, 'assemble', log, (e) => (parseReopeningKey(e.key) ? reopenTertial(deps, e) : closeTertial(deps, e)));
 }
 
 let cached: ReturnType<typeof makeAssembleHandler> | undefined;
 
-export const handler = (event: S3Event): Promise<AssembleOutcome[]> => {
+export const handler = (event: S3Event): Promise<(AssembleOutcome | ReopenOutcome)[]> => {
   if (!cached) {
     // The container image has LibreOffice at /usr/bin/soffice; a zip-deployed function has
     // none, and then makes the Word document only (README: "The committee document and its PDF").

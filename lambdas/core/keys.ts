@@ -5,6 +5,7 @@
  * Input bucket:
  *   uploads/{committee}/{year}/T{n}/{name}.xlsx|.csv   an upload of staff data
  *   closures/{committee}/{year}/T{n}                    closes the tertial
+ *   reopenings/{committee}/{year}/T{n}                  opens a closed tertial again
  *   templates/{committee}.docx                          optional template override
  *   config/{committee}.json                             optional committee settings
  * Output bucket:
@@ -32,6 +33,7 @@ export const NOTIFICATION_RULES = [
   { target: 'ingest', prefix: 'uploads/', suffix: '.xlsx', events: ['created', 'removed'] },
   { target: 'ingest', prefix: 'uploads/', suffix: '.csv', events: ['created', 'removed'] },
   { target: 'assemble', prefix: 'closures/', suffix: '', events: ['created'] },
+  { target: 'assemble', prefix: 'reopenings/', suffix: '', events: ['created'] },
   { target: 'templateCheck', prefix: 'templates/', suffix: '.docx', events: ['created'] },
 ] as const;
 
@@ -130,6 +132,17 @@ export function closureKey(period: Period): string {
   return `closures/${periodPath(period)}`;
 }
 
+/** `reopenings/ks/2023/T3` → its period. */
+export function parseReopeningKey(key: string): Period | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4 || parts[0] !== 'reopenings') return undefined;
+  return parsePeriodSegments(parts[1], parts[2], parts[3]);
+}
+
+export function reopeningKey(period: Period): string {
+  return `reopenings/${periodPath(period)}`;
+}
+
 export function templateKey(committee: string): string {
   return `templates/${committee}.docx`;
 }
@@ -224,6 +237,11 @@ export function annotatedUploadKey(period: Period, uploadName: string): string {
 /** Upload receipts end in `.xlsx.json` or `.csv.json`, so this name can never collide with one. */
 export function closureReceiptKey(period: Period): string {
   return `receipts/${periodPath(period)}/stangning.json`;
+}
+
+/** The receipt of a reopening; like the closure's, it cannot collide with an upload's. */
+export function reopeningReceiptKey(period: Period): string {
+  return `receipts/${periodPath(period)}/oppning.json`;
 }
 
 /**

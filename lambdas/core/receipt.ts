@@ -191,7 +191,7 @@ export function rejectedClosureReceipt(args: {
   };
 }
 
-export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt): string {
+export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt): string {
   return `${JSON.stringify(receipt, null, 2)}\n`;
 }
 
@@ -224,5 +224,29 @@ export function templateReceipt(args: {
       ? `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`
       : `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`,
     errors: args.errors,
+  };
+}
+
+export interface ReopeningReceipt {
+  readonly kind: 'reopening';
+  readonly status: 'reopened' | 'not_closed';
+  readonly period: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  /** The document of the close that was undone; its next close writes a new version. */
+  readonly previousDocument?: string;
+}
+
+export function reopeningReceipt(args: { period: Period; receivedAt: Date; reopened: boolean; previousDocument?: string }): ReopeningReceipt {
+  const { period } = args;
+  return {
+    kind: 'reopening',
+    status: args.reopened ? 'reopened' : 'not_closed',
+    period: formatPeriod(period),
+    receivedAt: args.receivedAt.toISOString(),
+    message: args.reopened
+      ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet; den tidigare versionen finns kvar i versionshistoriken.`
+      : `Tertial ${period.tertial} ${period.year} var inte stängd, så det fanns inget att öppna igen.`,
+    ...(args.previousDocument ? { previousDocument: args.previousDocument } : {}),
   };
 }

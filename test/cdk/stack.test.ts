@@ -350,10 +350,11 @@ describe('notifications', () => {
     expect(actual).toHaveLength(expected.length);
   });
 
-  it('sends created objects under closures/ to assemble', () => {
+  it('sends created objects under closures/ and reopenings/ to assemble', () => {
     const { uploads, assemble } = ids();
     expect(configurations(uploads).filter((c) => c.target === assemble)).toEqual([
       { target: assemble, events: ['s3:ObjectCreated:*'], filter: { prefix: 'closures/' } },
+      { target: assemble, events: ['s3:ObjectCreated:*'], filter: { prefix: 'reopenings/' } },
     ]);
   });
 
@@ -467,11 +468,11 @@ describe('least privilege', () => {
     );
   });
 
-  it('assemble reads closures/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
-        ...read(uploads, 'closures/', 'config/'),
+        ...read(uploads, 'closures/', 'reopenings/', 'config/'),
         ...read(documents, 'documents/', 'receipts/', 'templates/'),
         ...write(documents, 'documents/', 'receipts/'),
       ].sort(),
@@ -523,11 +524,11 @@ describe('staff access', () => {
     expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 
-  it('secretaries also close tertials and upload templates and committee settings', () => {
+  it('secretaries also close and reopen tertials and upload templates and committee settings', () => {
     const { uploads } = ids();
     const policy = logicalId(stack.staffAccess.secretaryPolicy);
     const grants = grantsOfManagedPolicy(resources, policy);
-    const prefixes = [`${uploads}:arn/closures/*`, `${uploads}:arn/config/*`, `${uploads}:arn/templates/*`];
+    const prefixes = [`${uploads}:arn/closures/*`, `${uploads}:arn/config/*`, `${uploads}:arn/reopenings/*`, `${uploads}:arn/templates/*`];
     expect(resourcesFor(grants, 's3:PutObject')).toEqual(prefixes);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(prefixes);
     expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:PutObject']);

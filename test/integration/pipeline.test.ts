@@ -10,11 +10,13 @@ import {
   documentKey,
   encodeEventKey,
   normalizeSequencer,
+  reopeningKey,
+  reopeningReceiptKey,
   uploadKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../../lambdas/core/keys.js';
-import type { ClosureReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
+import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
 import { silentLog } from '../../lambdas/core/log.js';
@@ -218,6 +220,37 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('pipeline on %s: upload, 
     expect(paragraphs).toContain('Budgetdialog');
     expect(paragraphs).toContain('Föräldralös aktivitet');
     expect(paragraphs.some((p) => p.includes('Budgeten höll.'))).toBe(true);
+  });
+
+  it('reopens a closed tertial: uploads are accepted again and the next close writes a new version of the document', async () => {
+    const period = freshPeriod();
+    await upload(period, 'a.xlsx', await simpleWorkbook({ id: 'KS10', title: 'Öppnas igen' }, [{ title: 'Första versionen', status: 'Pågående' }]));
+    await close(period);
+    expect(await documentParagraphs(period)).not.toContain('Tillagd efter öppning');
+
+    await stack.put(reopeningKey(period), '');
+    await stack.idle();
+    const reopened = await stack.outputJson<ReopeningReceipt>(reopeningReceiptKey(period));
+    expect(reopened?.status).toBe('reopened');
+    expect(reopened?.previousDocument).toBe(documentKey(period));
+    const record = await stack.runtime.repo.getPeriod(period);
+    expect(record?.state).toBe('OPEN');
+
+    expect((await upload(period, 'b.xlsx', await simpleWorkbook({ id: 'KS10', title: 'Öppnas igen' }, [{ title: 'Tillagd efter öppning', status: 'Genomförd' }]))).status).toBe(
+      'accepted',
+    );
+    expect((await close(period)).status).toBe('closed');
+    const paragraphs = await documentParagraphs(period);
+    expect(paragraphs).toContain('Första versionen');
+    expect(paragraphs).toContain('Tillagd efter öppning');
+
+    // Reopening a tertial that is open changes nothing and says so.
+    await stack.put(reopeningKey(period), '');
+    await stack.idle();
+    await stack.put(reopeningKey(period), '');
+    await stack.idle();
+    expect((await stack.outputJson<ReopeningReceipt>(reopeningReceiptKey(period)))?.status).toBe('not_closed');
+    expect((await stack.runtime.repo.getPeriod(period))?.state).toBe('OPEN');
   });
 
   it('refuses a close whose body is not valid JSON, and leaves the period open', async () => {

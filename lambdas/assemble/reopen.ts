@@ -1,0 +1,43 @@
+/**
+ * reopenTertial: `reopenings/{committee}/{year}/T{n}` opens a closed tertial again
+ * (CLOSED → OPEN, conditional). Uploads are accepted again, and the next closure writes
+ * a new version of the document under the same key; with a versioned bucket (as the
+ * stack deploys it) the previous version stays in S3's version history.
+ */
+import { formatPeriod } from '../core/domain.js';
+import type { ObjectEvent } from '../core/events.js';
+import { parseReopeningKey, reopeningReceiptKey } from '../core/keys.js';
+import { withFields, type Log } from '../core/log.js';
+import { receiptJson, reopeningReceipt } from '../core/receipt.js';
+import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import type { PeriodRepository } from '../storage/repository.js';
+
+export interface ReopenDeps {
+  readonly objects: ObjectStore;
+  readonly repo: PeriodRepository;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly documentsBucket: string;
+}
+
+export type ReopenOutcome = 'reopened' | 'not_closed' | 'ignored';
+
+export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promise<ReopenOutcome> {
+  const period = parseReopeningKey(event.key);
+  if (!period || event.kind !== 'created') {
+    deps.log.warn('ignoring object outside the reopenings layout', { bucket: event.bucket, key: event.key });
+    return 'ignored';
+  }
+  const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
+  const before = await deps.repo.getPeriod(period);
+  const outcome = await deps.repo.reopenPeriod(period, deps.clock().toISOString());
+  log.info(outcome === 'reopened' ? 'period reopened' : 'reopening ignored: the period is not closed', { outcome });
+  const receipt = reopeningReceipt({
+    period,
+    receivedAt: new Date(event.eventTime),
+    reopened: outcome === 'reopened',
+    ...(outcome === 'reopened' && before?.closure ? { previousDocument: before.closure.documentKey } : {}),
+  });
+  await deps.objects.put(deps.documentsBucket, reopeningReceiptKey(period), receiptJson(receipt), CONTENT_TYPES.json);
+  return outcome;
+}
