@@ -17,27 +17,23 @@
  */
 import { formatPeriod, type InputIssue, type Period, type Tertial } from '../core/domain.js';
 import type { ObjectEvent } from '../core/events.js';
-import { closureReceiptKey, configKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
+import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
+import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { parseClosure, type Closure } from '../core/closure.js';
-import { parseCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
+import type { CommitteeConfig } from '../core/committee.js';
 import { buildReport, type PreviousTertial } from '../core/report.js';
-import { checkTemplate, renderReport, TemplateError } from '../core/render.js';
+import { renderReport, TemplateError } from '../core/render.js';
 import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
-import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import { CONTENT_TYPES } from '../storage/objects.js';
 import { ContentionError } from '../storage/errors.js';
-import type { ClosureRecord, PeriodRecord, PeriodRepository } from '../storage/repository.js';
+import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
 import { PdfConversionError, type PdfConverter } from './pdf.js';
 
-export interface AssembleDeps {
-  readonly objects: ObjectStore;
-  readonly repo: PeriodRepository;
+/** What the close reads and writes: the committee's settings and template as a draft reads them, plus its own outputs. */
+export interface AssembleDeps extends CommitteeSettingsDeps {
   readonly log: Log;
   readonly clock: () => Date;
-  readonly uploadsBucket: string;
-  readonly documentsBucket: string;
-  /** The built-in template, used when the committee has none of its own. */
-  readonly defaultTemplate: () => Uint8Array;
   /** Tells the world a document is ready (an SNS topic on AWS); a fault here is retried. */
   readonly announce: (document: DocumentAnnouncement) => Promise<void>;
   /**
@@ -130,36 +126,16 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
 type Result<T> = { ok: true; value: T; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[]; warnings: readonly InputIssue[] };
 
 async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint8Array): Promise<Result<Inputs>> {
-  const errors: InputIssue[] = [];
-  const warnings: InputIssue[] = [];
-
   const closure = parseClosure(closureBytes);
-  if (!closure.ok) errors.push(...closure.errors);
-
-  const configObject = await deps.objects.get(deps.uploadsBucket, configKey(period.committee));
-  const config = parseCommitteeConfig(period.committee, configObject ? new TextDecoder().decode(configObject.bytes) : undefined);
-  if (config.ok) warnings.push(...config.warnings);
-  else errors.push(...config.errors);
-
-  // The committee's own template is the last one the template check accepted; read once,
-  // so a template replaced during this close does not change this close's document.
-  const accepted = await deps.repo.getAcceptedTemplate(period.committee);
-  const acceptedObject = accepted ? await deps.objects.get(deps.documentsBucket, accepted.key) : undefined;
-  if (accepted && !acceptedObject) throw new Error(`accepted template ${accepted.key} is missing from ${deps.documentsBucket}`);
-  const template = acceptedObject ? acceptedObject.bytes : deps.defaultTemplate();
-  const checked = checkTemplate(template, templateKey(period.committee));
-  if (!checked.ok) errors.push(...checked.errors);
-
-  if (errors.length > 0 || !closure.ok || !config.ok) return { ok: false, errors, warnings };
+  // Settings and the accepted template, read once (so a template replaced during this
+  // close does not change this close's document) and the same way the draft reads them.
+  const settings = await loadCommitteeSettings(deps, period.committee);
+  const errors = [...(closure.ok ? [] : closure.errors), ...(settings.ok ? [] : settings.errors)];
+  const warnings = settings.warnings;
+  if (!closure.ok || !settings.ok || errors.length > 0) return { ok: false, errors, warnings };
   return {
     ok: true,
-    value: {
-      closure: closure.closure,
-      config: config.config,
-      template,
-      templateId: accepted ? accepted.key : 'default',
-      warnings,
-    },
+    value: { closure: closure.closure, config: settings.config, template: settings.template, templateId: settings.templateId, warnings },
     warnings,
   };
 }

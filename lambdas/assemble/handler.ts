@@ -4,8 +4,8 @@ import type { S3Event } from 'aws-lambda';
 import { dispatchS3Event } from '../core/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
-import { loadDefaultTemplate } from '../core/render.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
+import { viewDeps } from '../views/deps.js';
 import { reopenTertial, type ReopenOutcome } from './reopen.js';
 import { parseReopeningKey } from '../core/keys.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
@@ -36,16 +36,10 @@ export interface AssembleOptions {
 }
 
 export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}): AssembleDeps {
-  let template: Uint8Array | undefined;
   return {
+    // The close renders like a draft does, with the same settings and template loading.
+    ...viewDeps(runtime, log, clock),
     ...(options.convertToPdf ? { convertToPdf: options.convertToPdf } : {}),
-    objects: runtime.objects,
-    repo: runtime.repo,
-    log,
-    clock,
-    uploadsBucket: runtime.config.uploadsBucket,
-    documentsBucket: runtime.config.documentsBucket,
-    defaultTemplate: () => (template ??= loadDefaultTemplate(runtime.config.defaultTemplatePath)),
     announce: snsAnnouncer(runtime.config.region, runtime.config.documentTopicArn),
   };
 }
