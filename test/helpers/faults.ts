@@ -29,6 +29,8 @@ export interface FaultPlan {
   readonly crashAfter?: { readonly operation: string; readonly count: number };
   /** Extra latency before a request of `operation` is sent. */
   readonly delayMs?: { readonly operation: string; readonly ms: number };
+  /** Runs before each request is sent (and may wait): to make something happen at an exact point. */
+  readonly before?: (operation: string) => Promise<void>;
   /** Deterministic randomness for repeatable runs. */
   readonly seed?: number;
 }
@@ -90,6 +92,7 @@ export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handle
       stats.requests += 1;
       const operation = (request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.')[1] ?? '';
       if (stats.crashed) throw Object.assign(new Error('process is gone'), { name: 'ProcessGone' });
+      if (plan.before) await plan.before(operation);
       if (plan.delayMs && plan.delayMs.operation === operation) await new Promise((r) => setTimeout(r, plan.delayMs?.ms));
       const throttleApplies = !plan.throttleOperations || plan.throttleOperations.includes(operation);
       if (plan.throttleRate && throttleApplies && random() < plan.throttleRate) {

@@ -10,6 +10,15 @@ import { loadDefaultTemplate } from '../../lambdas/core/render.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
+import { s3Event, sequencers } from '../helpers/events.js';
+import { faultyDynamoHandler } from '../helpers/faults.js';
+import { makeAssembleHandler } from '../../lambdas/assemble/handler.js';
+import { silentLog } from '../../lambdas/core/log.js';
+import { createClients } from '../../lambdas/storage/clients.js';
+import { s3ObjectStore } from '../../lambdas/storage/objects.js';
+import { PeriodRepository } from '../../lambdas/storage/repository.js';
+
+const nextSequencer = sequencers();
 
 let stack: TestStack;
 
@@ -65,6 +74,38 @@ describe('committee templates', () => {
 
     // The next close still uses the accepted template, not the broken upload.
     expect(await closeWithOneActivity('mall', 2)).toContain('Förslag till beslut (nämndens egen mall)');
+  });
+
+  it('a template replaced during a close does not change that close’s document', async () => {
+    const committee = 'byte';
+    const period = { committee, year: 2024, tertial: 1 as const };
+    expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall A)'))).status).toBe('accepted');
+    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]));
+    await stack.idle();
+
+    // The close has read its inputs (the template among them) when it first writes to the
+    // table; at exactly that point, template B is uploaded and accepted.
+    let replaced = false;
+    const { handler } = faultyDynamoHandler(stack.config.dynamodbEndpoint as string, {
+      before: async (operation) => {
+        if (operation !== 'UpdateItem' || replaced) return;
+        replaced = true;
+        expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall B)'))).status).toBe('accepted');
+      },
+    });
+    const clients = createClients(stack.config, { dynamoRequestHandler: handler });
+    const runtime = { config: stack.config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, stack.config.tableName) };
+    stack.setDelivery(false);
+    await stack.put(closureKey(period), '');
+    stack.setDelivery(true);
+    expect(await makeAssembleHandler(runtime, silentLog)(s3Event(stack.config.uploadsBucket, closureKey(period), nextSequencer()))).toEqual(['closed']);
+    expect(replaced).toBe(true);
+
+    const paragraphs = docxParagraphs((await stack.output(documentKey(period))) as Uint8Array);
+    expect(paragraphs).toContain('Förslag till beslut (mall A)');
+    expect(paragraphs).not.toContain('Förslag till beslut (mall B)');
+    // The next close uses template B.
+    expect(await closeWithOneActivity(committee, 2)).toContain('Förslag till beslut (mall B)');
   });
 
   it('refuses a file that is not a Word document at all, and the default template stays in force', async () => {
