@@ -2,9 +2,10 @@
  * The `tertial` command line. Everything it prints for people is Swedish; one clear
  * line per problem, never a stack trace.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { pipeline, Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, parsePeriodLabel, type Period } from '../lambdas/core/domain.js';
@@ -31,54 +32,91 @@ import { ingestDeps } from '../lambdas/ingest/handler.js';
 import { reindexPeriod } from '../lambdas/ingest/reindex.js';
 import { WORKBOOK_HELP, workbookCommand } from './workbook-command.js';
 
-const HELP = `tertial – måluppföljning per tertial, från kalkylblad till nämndens dokument
-
-Användning:
-  tertial local [--data KATALOG] [--once] [--examples KATALOG] [--out KATALOG]
+/**
+ * Each command's help paragraph, in the order `tertial --help` lists them: the one source
+ * for both the overview and `tertial KOMMANDO --help`.
+ */
+const COMMAND_HELP: ReadonlyArray<readonly [command: string, help: string]> = [
+  [
+    'local',
+    `  tertial local [--data KATALOG] [--once] [--examples KATALOG] [--out KATALOG]
       Startar den lokala stacken (S3 på port ${DEFAULT_PORTS.s3}, DynamoDB på port ${DEFAULT_PORTS.dynamodb}),
       laddar upp exemplen i examples/, stänger ks 2023-T3 och lägger dokumentet i out/.
       Utan --once fortsätter stacken att svara tills du trycker Ctrl-C.
-      Exempel: tertial local --once
-
-  tertial render FIL... --committee ks --period 2023-T3 --out rapport.docx
+      Exempel: tertial local --once`,
+  ],
+  [
+    'render',
+    `  tertial render FIL... --committee ks --period 2023-T3 --out rapport.docx
                  [--template MALL.docx] [--config ks.json] [--closure stangning.json]
       Skapar dokumentet direkt från filerna, utan servrar. Vid fel skrivs varje fel ut
       och inget dokument skapas.
-      Exempel: tertial render examples/*.xlsx --committee ks --period 2023-T3 --out rapport.docx
-
-  tertial upload FIL --committee ks --period 2023-T3 [--no-wait]
+      Exempel: tertial render examples/*.xlsx --committee ks --period 2023-T3 --out rapport.docx`,
+  ],
+  [
+    'upload',
+    `  tertial upload FIL --committee ks --period 2023-T3 [--no-wait]
       Laddar upp en fil till den lokala stacken och visar kvittot.
-      Exempel: tertial upload aktiviteter.xlsx --committee ks --period 2023-T3
-
-  tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD] [--diarienummer NR]
+      Exempel: tertial upload aktiviteter.xlsx --committee ks --period 2023-T3`,
+  ],
+  [
+    'close',
+    `  tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD] [--diarienummer NR]
       Stänger tertialen och väntar på dokumentet.
-      Exempel: tertial close ks 2023-T3 --diarienummer "KS 2024/12"
-
-  tertial reopen NÄMND PERIOD
+      Exempel: tertial close ks 2023-T3 --diarienummer "KS 2024/12"`,
+  ],
+  [
+    'reopen',
+    `  tertial reopen NÄMND PERIOD
       Öppnar en stängd tertial igen. Nästa stängning skriver en ny version av dokumentet
       (den gamla finns kvar i versionshistoriken i AWS).
-      Exempel: tertial reopen ks 2023-T3
-
-  tertial status NÄMND PERIOD [--json]
+      Exempel: tertial reopen ks 2023-T3`,
+  ],
+  [
+    'status',
+    `  tertial status NÄMND PERIOD [--json]
       Visar tertialens läge och uppladdade filer.
-      Exempel: tertial status ks 2023-T3
-
-${WORKBOOK_HELP}
-  tertial reindex NÄMND PERIOD [--env]
+      Exempel: tertial status ks 2023-T3`,
+  ],
+  ['workbook', WORKBOOK_HELP.trimEnd()],
+  [
+    'reindex',
+    `  tertial reindex NÄMND PERIOD [--env]
       Bygger upp tertialens läge i databasen på nytt från filerna i S3 (om tabellen har
       gått förlorad). Med --env används UPLOADS_BUCKET, DOCUMENTS_BUCKET och TABLE_NAME
       (och AWS-inloggningen) i stället för den lokala stacken.
-      Exempel: tertial reindex ks 2023-T3
+      Exempel: tertial reindex ks 2023-T3`,
+  ],
+];
+
+const HELP = `tertial – måluppföljning per tertial, från kalkylblad till nämndens dokument
+
+Användning:
+${COMMAND_HELP.map(([, help]) => help).join('\n\n')}
 
 Portar: TERTIAL_S3_PORT och TERTIAL_DYNAMODB_PORT ersätter ${DEFAULT_PORTS.s3} och ${DEFAULT_PORTS.dynamodb}, och
 TERTIAL_WEB_PORT ersätter ${DEFAULT_WEB_PORT} (statussidorna som tertial local visar i webbläsaren).
 `;
+
+/** `tertial KOMMANDO --help`: that command's paragraph, or undefined for an unknown command. */
+export function commandHelp(command: string): string | undefined {
+  const help = COMMAND_HELP.find(([name]) => name === command)?.[1];
+  return help === undefined ? undefined : `${help}\n`;
+}
 
 /** A problem the person running the command can fix; printed as one line. */
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Before the command parses its arguments (strictly, so --help would be an error there).
+  // Only before a lone `--`: after it, "--help" could be a file name.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  const help = command === undefined ? undefined : commandHelp(command);
+  if (help !== undefined && (options.includes('--help') || options.includes('-h'))) {
+    process.stdout.write(help);
+    return 0;
+  }
   try {
     switch (command) {
       case 'local':
@@ -118,7 +156,7 @@ function describeError(err: unknown): string {
   if (e?.name === 'TypeError' && /fetch failed|ECONNREFUSED/.test(String(e.message))) return notRunning();
   if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) return notRunning();
   if (e?.code === 'EADDRINUSE') return `Porten är upptagen (${e.message}). Kör den lokala stacken redan? Välj andra portar med TERTIAL_S3_PORT, TERTIAL_DYNAMODB_PORT och TERTIAL_WEB_PORT.`;
-  if (e?.code === 'ENOENT') return `Filen finns inte: ${String(e.message).replace(/^ENOENT: no such file or directory, (open|scandir) /, '')}`;
+  if (e?.code === 'ENOENT') return `Filen finns inte: ${String(e.message).replace(/^ENOENT: no such file or directory, (open|scandir|stat) /, '')}`;
   return `${e?.name ?? 'Fel'}: ${e?.message ?? String(err)}`;
 }
 
@@ -318,10 +356,22 @@ async function uploadCommand(args: string[]): Promise<number> {
   const name = basename(file);
   if (!isUploadName(name)) throw new UsageError(`"${name}" är inte en .xlsx- eller .csv-fil.`);
   return withLocalStack(async (runtime) => {
-    const body = await readFile(file);
+    const { size } = await stat(file);
+    let shown = '';
+    const progress =
+      size > PROGRESS_MIN_BYTES && process.stderr.isTTY
+        ? (sent: number) => {
+            // Redrawn only when the text changes, not for every chunk.
+            const line = progressLine(sent, size);
+            if (line !== shown) process.stderr.write((shown = line));
+          }
+        : undefined;
     const started = Date.now();
-    await runtime.clients.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: uploadKey(period, name), Body: body }));
-    process.stdout.write(`Uppladdad: s3://${LOCAL_BUCKETS.uploads}/${uploadKey(period, name)} (${body.length} byte)\n`);
+    await runtime.clients.s3.send(
+      new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: uploadKey(period, name), Body: countingStream(file, progress), ContentLength: size }),
+    );
+    if (progress) process.stderr.write('\n');
+    process.stdout.write(`Uppladdad: s3://${LOCAL_BUCKETS.uploads}/${uploadKey(period, name)} (${size} byte)\n`);
     if (values['no-wait']) return 0;
     const receipt = await waitForReceipt<UploadReceipt>(runtime, uploadReceiptKey(period, name), started);
     process.stdout.write(`${receipt.message}\n`);
@@ -329,6 +379,35 @@ async function uploadCommand(args: string[]): Promise<number> {
     for (const w of receipt.warnings) process.stdout.write(`  varning: ${formatIssue(w)}\n`);
     return receipt.status === 'accepted' ? 0 : 1;
   });
+}
+
+/** Files larger than this show a progress line while they upload (when stderr is a terminal). */
+const PROGRESS_MIN_BYTES = 1024 * 1024;
+
+/**
+ * The upload's progress line: starts with `\r` so that each one overwrites the last, e.g.
+ * "\rLaddar upp: 42 % (1,3 av 3,0 MB)". Sizes in MB of 1 048 576 byte, Swedish decimal comma.
+ */
+export function progressLine(sent: number, total: number): string {
+  const done = Math.min(Math.max(sent, 0), total);
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+  const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1).replace('.', ',');
+  return `\rLaddar upp: ${String(percent).padStart(3)} % (${mb(done)} av ${mb(total)} MB)`;
+}
+
+/** The file as a stream that reports the bytes read from it so far, as the SDK reads them. */
+function countingStream(file: string, onProgress?: (sent: number) => void): Transform {
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      sent += chunk.length;
+      onProgress?.(sent);
+      done(null, chunk);
+    },
+  });
+  // A read error (the file vanished mid-upload) ends the counter with that error, so the upload fails.
+  pipeline(createReadStream(file), counter, () => {});
+  return counter;
 }
 
 async function closeCommand(args: string[]): Promise<number> {

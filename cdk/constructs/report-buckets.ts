@@ -30,6 +30,7 @@ export const KEY_PREFIXES = {
   templateReceipts: 'receipts/templates/',
   drafts: 'drafts/',
   status: 'status/',
+  workbooks: 'workbooks/',
 } as const;
 
 /**

@@ -43,7 +43,7 @@ export class StaffAccess extends Construct {
       this.staffPolicy,
       documentsBucket,
       ['s3:GetObject'],
-      [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.drafts, KEY_PREFIXES.status],
+      [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.drafts, KEY_PREFIXES.status, KEY_PREFIXES.workbooks],
     );
     this.staffPolicy.addStatements(
       new iam.PolicyStatement({

@@ -3,7 +3,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { grantPeriodViews } from './object-grants.js';
+import { grantPeriodViews, grantWriteObjects } from './object-grants.js';
+import { KEY_PREFIXES } from './report-buckets.js';
 import { PipelineFunction } from './pipeline-function.js';
 
 export interface ViewsFunctionProps {
@@ -26,7 +27,7 @@ export class ViewsFunction extends PipelineFunction {
       handler: 'views',
       functionName: `${props.namePrefix}-views`,
       serviceName: 'tertial-views',
-      description: 'Regenerates the period draft (drafts/) and status page (status/) after each receipt',
+      description: 'Regenerates the period draft (drafts/) and status page (status/) after each receipt; the next workbook (workbooks/) on a close',
       // The same work as a close (read the period, render the document) plus one HTML
       // page, so the same size as the assemble function.
       memorySize: 1024,
@@ -40,6 +41,8 @@ export class ViewsFunction extends PipelineFunction {
     this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
     grantPeriodViews(this.role, uploadsBucket, documentsBucket);
+    // When a tertial closes, the next one's workbook.
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.workbooks]);
 
     // Reads the period and the committee's accepted template; writes nothing there.
     this.addEnvironment('TABLE_NAME', table.tableName);

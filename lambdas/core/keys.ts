@@ -20,6 +20,8 @@
  *   drafts/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}-UTKAST.docx
  *                                                        the open period's draft, rewritten after every event
  *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
+ *   workbooks/{committee}/{year}/T{n}/{committee}-uppfoljning-{year}-T{n}.xlsx
+ *                                                        the workbook for a tertial, written when the one before it closes
  */
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 
@@ -237,6 +239,18 @@ export function annotatedUploadKey(period: Period, uploadName: string): string {
 /** Upload receipts end in `.xlsx.json` or `.csv.json`, so this name can never collide with one. */
 export function closureReceiptKey(period: Period): string {
   return `receipts/${periodPath(period)}/stangning.json`;
+}
+
+/** The tertial after `period`: T1 → T2 → T3 → next year's T1. */
+export function nextPeriod(period: Period): Period {
+  return period.tertial === 3
+    ? { committee: period.committee, year: period.year + 1, tertial: 1 }
+    : { committee: period.committee, year: period.year, tertial: (period.tertial + 1) as Tertial };
+}
+
+/** The workbook staff fill in for `period`, written when the tertial before it closes. */
+export function workbookKey(period: Period): string {
+  return `workbooks/${periodPath(period)}/${period.committee}-uppfoljning-${period.year}-T${period.tertial}.xlsx`;
 }
 
 /** The receipt of a reopening; like the closure's, it cannot collide with an upload's. */

@@ -1,17 +1,19 @@
 /**
  * Lambda entry point for the period views: every receipt written to the output bucket
  * (receipts/…json) regenerates its period's draft and status page, or, for a template
- * receipt, those of the committee's periods. Kept out of the ingest and assemble
+ * receipt, those of the committee's periods; a closing receipt also brings the next
+ * tertial's workbook. Kept out of the ingest and assemble
  * functions so an upload never waits for (or loads) the document renderer.
  */
 import type { S3Event } from 'aws-lambda';
 import { dispatchS3Event } from '../core/dispatch.js';
 import { formatPeriod } from '../core/domain.js';
-import { parseReceiptKey } from '../core/keys.js';
+import { closureReceiptKey, parseReceiptKey } from '../core/keys.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../core/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { viewDeps } from './deps.js';
+import { writeNextWorkbook } from './next-workbook.js';
 import { refreshCommitteeViews, refreshPeriodViews, type ViewsOutcome } from './refresh.js';
 
 export type ViewsHandlerOutcome = ViewsOutcome | 'ignored';
@@ -26,6 +28,8 @@ export function makeViewsHandler(runtime: Runtime, log: Log, clock: () => Date =
         return 'ignored';
       }
       const outcome = 'period' in about ? await refreshPeriodViews(views, about.period) : await refreshCommitteeViews(views, about.committee);
+      // A closing receipt: the next tertial's workbook, ready to send out.
+      if ('period' in about && e.key === closureReceiptKey(about.period)) await writeNextWorkbook(views, about.period);
       // The views are this function's only work: a failure is thrown so Lambda retries
       // the event and, in the end, the failure queue keeps it.
       if (outcome === 'failed') throw new Error(`views not refreshed for ${'period' in about ? formatPeriod(about.period) : about.committee}`);

@@ -375,9 +375,9 @@ describe('notifications', () => {
   it('never triggers a function on its own output: the documents bucket notifies only the views function, on receipts', () => {
     const { documents, views } = ids();
     expect(configurations(documents)).toEqual([{ target: views, events: ['s3:ObjectCreated:*'], filter: { prefix: 'receipts/', suffix: '.json' } }]);
-    // The views function writes only drafts/ and status/, never receipts/.
+    // The views function writes only drafts/, status/ and workbooks/, never receipts/.
     const written = resourcesFor(grantsOfRole(resources, logicalId(stack.views.role)), 's3:PutObject');
-    expect(written.sort()).toEqual([`${documents}:arn/drafts/*`, `${documents}:arn/status/*`]);
+    expect(written.sort()).toEqual([`${documents}:arn/drafts/*`, `${documents}:arn/status/*`, `${documents}:arn/workbooks/*`]);
     expect(configurations(ids().accessLogs)).toEqual([]);
   });
 
@@ -486,13 +486,13 @@ describe('least privilege', () => {
     );
   });
 
-  it('the views function reads config/, templates, receipts and documents, and writes only drafts/ and status/', () => {
+  it('the views function reads config/, templates, receipts and documents, and writes only drafts/, status/ and workbooks/', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.views.role)))).toEqual(
       [
         ...read(uploads, 'config/'),
         ...read(documents, 'templates/', 'receipts/', 'documents/', 'drafts/', 'status/'),
-        ...write(documents, 'drafts/', 'status/'),
+        ...write(documents, 'drafts/', 'status/', 'workbooks/'),
       ].sort(),
     );
   });
@@ -518,7 +518,7 @@ describe('staff access', () => {
     expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${uploads}:arn/uploads/*`]);
     expect(resourcesFor(grants, 's3:DeleteObject')).toEqual([`${uploads}:arn/uploads/*`]);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(
-      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`, `${documents}:arn/drafts/*`, `${documents}:arn/status/*`].sort(),
+      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`, `${documents}:arn/drafts/*`, `${documents}:arn/status/*`, `${documents}:arn/workbooks/*`].sort(),
     );
     expect(resourcesFor(grants, 's3:ListBucket')).toEqual([`${documents}:arn`, `${uploads}:arn`].sort());
     expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);

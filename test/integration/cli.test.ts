@@ -120,3 +120,35 @@ describe('tertial render', () => {
     expect(result.stderr).toMatch(/ingen giltig nämnd och period/);
   });
 });
+
+describe('tertial KOMMANDO --help', () => {
+  it('prints that command’s paragraph with an example, and exits 0', async () => {
+    const close = await tertial(['close', '--help']);
+    expect(close.code).toBe(0);
+    expect(close.stderr).toBe('');
+    expect(close.stdout).toMatch(/^ {2}tertial close NÄMND PERIOD/);
+    expect(close.stdout).toMatch(/Exempel: tertial close ks 2023-T3/);
+    expect(close.stdout).not.toMatch(/tertial upload|tertial reopen/);
+
+    const upload = await tertial(['upload', 'aktiviteter.xlsx', '-h']);
+    expect(upload.code).toBe(0);
+    expect(upload.stdout).toMatch(/^ {2}tertial upload FIL/);
+    expect(upload.stdout).toMatch(/Exempel: tertial upload /);
+    expect(upload.stdout).not.toMatch(/tertial close/);
+  });
+
+  it('answers --help for every command that tertial --help lists, with the same paragraph', async () => {
+    const overview = await tertial(['--help']);
+    expect(overview.code).toBe(0);
+    const commands = [...overview.stdout.matchAll(/^ {2}tertial ([a-z]+)/gm)].map((m) => m[1] ?? '');
+    expect(commands).toEqual(expect.arrayContaining(['local', 'render', 'upload', 'close', 'reopen', 'status', 'reindex', 'workbook']));
+    const answers = await Promise.all(commands.map((command) => tertial([command, '--help'])));
+    for (const [i, command] of commands.entries()) {
+      const help = answers[i] ?? { code: -1, stdout: '', stderr: '' };
+      expect(help.code, `${command} --help`).toBe(0);
+      expect(help.stdout, `${command} --help`).toMatch(new RegExp(`^ {2}tertial ${command}\\b`));
+      expect(help.stdout, `${command} --help`).toMatch(/Exempel: tertial /);
+      expect(overview.stdout).toContain(help.stdout.trimEnd());
+    }
+  });
+});

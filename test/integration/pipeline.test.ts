@@ -15,7 +15,9 @@ import {
   uploadKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
+  workbookKey,
 } from '../../lambdas/core/keys.js';
+import { parseUpload } from '../../lambdas/core/parse/index.js';
 import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
@@ -251,6 +253,28 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('pipeline on %s: upload, 
     await stack.idle();
     expect((await stack.outputJson<ReopeningReceipt>(reopeningReceiptKey(period)))?.status).toBe('not_closed');
     expect((await stack.runtime.repo.getPeriod(period))?.state).toBe('OPEN');
+  });
+
+  it('writes the next tertial’s workbook when a tertial closes, carrying over the unfinished activities', async () => {
+    const period: Period = { ...freshPeriod(), tertial: 2 };
+    await upload(
+      period,
+      'a.xlsx',
+      await simpleWorkbook({ id: 'KS11', title: 'Nästa tertial' }, [
+        { title: 'Klar sedan länge', status: 'Genomförd' },
+        { title: 'Fortsätter', status: 'Pågående', comment: 'Halvvägs.' },
+      ]),
+    );
+    await close(period);
+    const next: Period = { ...period, tertial: 3 };
+    const workbook = await stack.output(workbookKey(next));
+    expect(workbook).toBeDefined();
+    // The workbook goes out, staff leave it as it is, and it comes back: it parses.
+    const parsed = await parseUpload('ks.xlsx', workbook as Uint8Array);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.content.activities.map((a) => a.title)).toEqual(['Fortsätter']);
+    expect(parsed.content.goals.map((g) => g.id)).toEqual(['KS11']);
   });
 
   it('refuses a close whose body is not valid JSON, and leaves the period open', async () => {

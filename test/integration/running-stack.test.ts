@@ -4,7 +4,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +123,21 @@ describe('a running local stack', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/togs inte emot/);
     expect(result.stdout).toMatch(/fel: bad\.xlsx: Fliken "Aktiviteter", rad 3, kolumn "Status"/);
+  });
+
+  it('streams a large file (over 1 MiB) whole, and prints no progress line when stderr is not a terminal', async () => {
+    const comment = 'Arbetet fortgår enligt plan, åäö. '.repeat(18);
+    const rows = Array.from({ length: 2500 }, (_, i) => `Ökad trygghet;Aktivitet ${i + 1};Pågående;${comment};Åsa Öberg`);
+    const file = join(work, 'stor.csv');
+    const text = `Mål;Aktivitet;Status;Kommentar;Ansvarig\n${rows.join('\n')}\n`;
+    await writeFile(file, text);
+    const size = Buffer.byteLength(text);
+    expect(size).toBeGreaterThan(1024 * 1024);
+    const result = await tertial(['upload', file, '--committee', 'ks', '--period', '2025-T1']);
+    expect(result.stderr).toBe('');
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`(${size} byte)`);
+    expect(result.stdout).toMatch(/är mottagen och gäller för tertial 1 2025: .*2[ \u00a0]?500 aktiviteter/);
   });
 
   it.skipIf(!hasAws)('works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)', async () => {
