@@ -1,22 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
-export interface AssembleFunctionProps {
-  readonly namePrefix: string;
-  readonly uploadsBucket: s3.IBucket;
-  readonly documentsBucket: s3.IBucket;
-  readonly table: dynamodb.ITable;
+export interface AssembleFunctionProps extends PipelineWiring {
   /** Announces each finished document. */
   readonly documentTopic: sns.ITopic;
-  readonly failureQueue: sqs.IQueue;
-  readonly destroyOnRemoval: boolean;
 }
 
 /**

@@ -5,6 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -21,6 +23,18 @@ import { ASYNC_RETRY_ATTEMPTS, MAX_EVENT_AGE } from './failure-path.js';
 
 /** Six months: the previous tertial's runs can still be looked into when the next one closes. */
 export const LOG_RETENTION = logs.RetentionDays.SIX_MONTHS;
+
+/** What every pipeline function is wired to: the stack passes the same to each. */
+export interface PipelineWiring {
+  readonly namePrefix: string;
+  readonly uploadsBucket: s3.IBucket;
+  readonly documentsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  /** Where an event goes when the retries are used up or it grew too old. */
+  readonly failureQueue: sqs.IQueue;
+  /** Test deployments only: the log group is deleted with the stack. */
+  readonly destroyOnRemoval: boolean;
+}
 
 export interface PipelineFunctionProps {
   readonly handler: HandlerName;

@@ -1,20 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { grantPeriodViews, grantWriteObjects } from './object-grants.js';
 import { KEY_PREFIXES } from './report-buckets.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 
-export interface ViewsFunctionProps {
-  readonly namePrefix: string;
-  readonly uploadsBucket: s3.IBucket;
-  readonly documentsBucket: s3.IBucket;
-  readonly table: dynamodb.ITable;
-  readonly failureQueue: sqs.IQueue;
-  readonly destroyOnRemoval: boolean;
-}
+export type ViewsFunctionProps = PipelineWiring;
 
 /**
  * Regenerates a period's draft document and status page whenever a receipt lands in
