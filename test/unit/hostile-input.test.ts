@@ -488,8 +488,10 @@ describe('hostile input – cell values', () => {
     const bytes = await workbook([ACTIVITY_HEADER, ...rows]);
     const { result, ms } = await measured(() => parseUpload('delad.xlsx', bytes));
     if (result.ok) throw new Error('expected errors');
-    expect(result.errors).toHaveLength(20_000);
-    expect(new Set(result.errors.map((e) => e.code))).toEqual(new Set(['value_too_long']));
+    // Every cell is checked; the receipt lists the first 500 and counts the rest.
+    expect(result.errors).toHaveLength(501);
+    expect(new Set(result.errors.slice(0, 500).map((e) => e.code))).toEqual(new Set(['value_too_long']));
+    expect(result.errors[500]).toMatchObject({ code: 'more_issues', value: '19500' });
     expect(ms).toBeLessThan(10_000);
   });
 });
@@ -520,5 +522,22 @@ describe('hostile input – headers', () => {
     const issue = expectRefused(result, 'duplicate_column');
     expect(issue.column!.length).toBeLessThanOrEqual(80);
     expect(issue.message.length).toBeLessThan(400);
+  });
+});
+
+describe('parseUpload caps the issues a receipt lists', () => {
+  it('a file with an error on each of 2,000 rows: the first 500 errors, then one that counts the rest', async () => {
+    const { MAX_REPORTED_ISSUES } = await import('../../lambdas/core/parse/index.js');
+    const lines = ['Mål;Aktivitet;Status;Kommentar', ...Array.from({ length: 2000 }, (_, i) => `KS1;Aktivitet ${i + 1};Klar;`)];
+    const result = await parseUpload('manga-fel.csv', new TextEncoder().encode(lines.join('\n')));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(MAX_REPORTED_ISSUES + 1);
+    expect(result.errors.slice(0, MAX_REPORTED_ISSUES).every((e) => e.code === 'unknown_status')).toBe(true);
+    expect(result.errors[0]?.row).toBe(2);
+    const last = result.errors[MAX_REPORTED_ISSUES];
+    expect(last?.code).toBe('more_issues');
+    expect(last?.value).toBe('1500');
+    expect(last?.message).toMatch(/1 500 fel till/);
   });
 });

@@ -71,10 +71,32 @@ export async function parseUpload(fileName: string, bytes: Uint8Array): Promise<
     content = parseCsvUpload(fileName, bytes, issues);
   }
 
+  const warnings = capIssues(fileName, issues.warnings, 'varningar');
   if (issues.errors.length > 0 || !content) {
-    return { ok: false, errors: issues.errors, warnings: issues.warnings };
+    return { ok: false, errors: capIssues(fileName, issues.errors, 'fel'), warnings };
   }
-  return { ok: true, content, warnings: issues.warnings };
+  return { ok: true, content, warnings };
+}
+
+/**
+ * At most this many issues of a kind go into a receipt. A hostile or badly broken file
+ * can have one per cell; a person fixes the first few hundred and uploads again, and a
+ * receipt of tens of megabytes helps nobody.
+ */
+export const MAX_REPORTED_ISSUES = 500;
+
+function capIssues(fileName: string, list: readonly InputIssue[], noun: 'fel' | 'varningar'): InputIssue[] {
+  if (list.length <= MAX_REPORTED_ISSUES) return [...list];
+  const rest = list.length - MAX_REPORTED_ISSUES;
+  return [
+    ...list.slice(0, MAX_REPORTED_ISSUES),
+    {
+      code: ISSUE_CODES.moreIssues,
+      message: `Filen har ${swedishNumber(rest)} ${noun} till utöver de ${MAX_REPORTED_ISSUES} som visas här. Rätta dem som visas och ladda upp filen igen, så syns resten.`,
+      file: fileName,
+      value: String(rest),
+    },
+  ];
 }
 
 function reportUnsupported(fileName: string, issues: IssueCollector): void {

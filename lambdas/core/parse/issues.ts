@@ -36,6 +36,8 @@ export const ISSUE_CODES = {
   valueTooLong: 'value_too_long',
   /** More data rows than `MAX_DATA_ROWS`, or a sheet/CSV reaching beyond `MAX_SHEET_ROWS`. */
   tooManyRows: 'too_many_rows',
+  /** More problems than a receipt lists; the rest are summarised in one issue. */
+  moreIssues: 'more_issues',
   /** A sheet/CSV with values beyond column `MAX_SHEET_COLUMNS`. */
   tooManyColumns: 'too_many_columns',
   /** A sheet whose used area (last row × last column) exceeds `MAX_SHEET_CELLS`. */
