@@ -16,6 +16,7 @@
  */
 import * as zlib from 'node:zlib';
 import type PizZip from 'pizzip';
+import { CENTRAL_SIZE, EOCD_SIZE, FLAG_UTF8, LOCAL_SIZE, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL } from './zip-format.js';
 
 /** One part of the package. A string is written as UTF-8. */
 export interface DocxPart {
@@ -30,14 +31,7 @@ export interface DocxZipOptions {
   readonly level?: number;
 }
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const LOCAL_SIZE = 30;
-const CENTRAL_SIZE = 46;
-const EOCD_SIZE = 22;
 const VERSION = 20; // 2.0: DEFLATE
-const FLAG_UTF8 = 0x0800;
 const METHOD_STORE = 0;
 const METHOD_DEFLATE = 8;
 const CONTENT_TYPES = '[Content_Types].xml';

@@ -21,6 +21,7 @@
  * Pure: no I/O. Nothing here throws on bad input.
  */
 import { inflateRawSync } from 'node:zlib';
+import { CENTRAL_SIZE, EOCD_SIZE, FLAG_ENCRYPTED, FLAG_UTF8, LOCAL_SIZE, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_ZIP64_LOCATOR } from '../zip-format.js';
 
 /** Largest declared uncompressed size of one inflated entry (e.g. one sheet's XML): 50 MiB. */
 export const MAX_ENTRY_BYTES = 50 * 1024 * 1024;
@@ -64,15 +65,6 @@ export type ZipProblem =
 
 export type ZipReadResult = { readonly ok: true; readonly entries: readonly ZipEntry[] } | { readonly ok: false; readonly problem: ZipProblem };
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const EOCD_SIZE = 22;
-const CENTRAL_SIZE = 46;
-const LOCAL_SIZE = 30;
-const FLAG_ENCRYPTED = 0x0001;
-const FLAG_UTF8 = 0x0800;
 const ZIP64_EXTRA_ID = 0x0001;
 
 function corrupt(detail: string): ZipReadResult {
