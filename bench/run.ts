@@ -112,7 +112,8 @@ if (wants('render')) {
   }
   if (args.profile) {
     const { KS_CONFIG } = await import('../lambdas/core/committee.js');
-    const { loadDefaultTemplate, renderReport } = await import('../lambdas/core/render.js');
+    const { renderReport } = await import('../lambdas/core/render.js');
+    const { loadDefaultTemplate } = await import('../lambdas/runtime/default-template.js');
     const { buildReport } = await import('../lambdas/core/report.js');
     const { reportContent } = await import('./lib/data.js');
     const template = loadDefaultTemplate();

@@ -1,6 +1,6 @@
 /**
- * Renders a report view into a .docx template with docxtemplater. Pure apart from
- * `loadDefaultTemplate`, which reads the built-in template from disk.
+ * Renders a report view into a .docx template with docxtemplater. Pure: the built-in
+ * template is read from disk by `loadDefaultTemplate` in `lambdas/runtime/`.
  *
  * Options, and why:
  * - `paragraphLoop: true`: a loop or condition tag alone in its paragraph removes that
@@ -11,7 +11,6 @@
  * - `stripInvalidXMLChars: true`: a control character pasted into a cell must not fail
  *   the whole report.
  */
-import { readFileSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { writeDocxFromPizZip } from './docx-zip.js';
@@ -19,7 +18,8 @@ import type { InputIssue } from './domain.js';
 import { inspectTemplatePackage } from './template-package.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
-const DEFAULT_TEMPLATE_NAME = 'default.docx';
+/** The built-in template's file name under `templates/`. */
+export const DEFAULT_TEMPLATE_NAME = 'default.docx';
 
 /** A template that cannot be compiled, uses tags the report does not know, or lacks a value. */
 export class TemplateError extends Error {
@@ -34,11 +34,6 @@ export class TemplateError extends Error {
 }
 
 export type TemplateCheck = { readonly ok: true } | { readonly ok: false; readonly errors: readonly InputIssue[] };
-
-/** Reads `templates/default.docx` (next to this package), or the given file. */
-export function loadDefaultTemplate(path?: string): Uint8Array {
-  return new Uint8Array(readFileSync(path ?? new URL(`../../templates/${DEFAULT_TEMPLATE_NAME}`, import.meta.url)));
-}
 
 /**
  * Compiles a template without rendering it: docxtemplater's errors (unclosed tags,

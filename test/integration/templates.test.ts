@@ -6,7 +6,7 @@ import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closureKey, documentKey, templateReceiptKey, uploadKey } from '../../lambdas/core/keys.js';
 import type { TemplateReceipt } from '../../lambdas/core/receipt.js';
-import { loadDefaultTemplate } from '../../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { doctypeTemplate, externalRelationshipTemplate, nestedLoopTemplate, oversizedDocumentTemplate } from '../fixtures/crafted-templates.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
