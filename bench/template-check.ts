@@ -10,7 +10,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTemplate, loadDefaultTemplate } from '../lambdas/core/render.js';
+import { checkTemplate } from '../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../lambdas/runtime/default-template.js';
 import { oversizedDocumentTemplate } from '../test/fixtures/crafted-templates.js';
 import { bundleChild, runChild } from './lib/child.js';
 import { interleave, median, medianRatio } from './lib/measure.js';
