@@ -8,6 +8,8 @@ import { silentLog, type Log } from '../../lambdas/core/log.js';
 import { stderrLog } from '../../lambdas/runtime/log.js';
 
 export interface TestStack extends LocalStack {
+  /** The stack's data directory (its outbox, logs and stores). */
+  readonly dataDir: string;
   put(key: string, body: Uint8Array | string): Promise<void>;
   remove(key: string): Promise<void>;
   /** Reads an object from the output bucket; undefined when absent. */
@@ -22,6 +24,7 @@ export async function startTestStack(options: { log?: Log; dynamodb?: 'dynalite'
   const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 50, ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}) });
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
+    dataDir,
     async put(key: string, body: Uint8Array | string) {
       await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }));
     },
