@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -86,10 +86,12 @@ export class StaffAccess extends Construct {
   readonly adminPolicy: iam.ManagedPolicy;
   readonly adminRole: iam.Role;
   readonly adminGroup: iam.Group;
+  private readonly outputWriters: iam.IRole[];
 
   constructor(scope: Construct, id: string, props: StaffAccessProps) {
     super(scope, id);
     const { namePrefix, uploadsBucket, documentsBucket } = props;
+    this.outputWriters = [...props.functionRoles];
     const saml = props.samlProviderArn ? iam.SamlProvider.fromSamlProviderArn(this, 'SignIn', props.samlProviderArn) : undefined;
     const signInRole = (roleId: string, roleName: string, policies: iam.IManagedPolicy[]): iam.Role | undefined =>
       saml &&
@@ -200,8 +202,18 @@ export class StaffAccess extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
         resources: [documentsBucket.arnForObjects('*')],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...props.functionRoles.map((role) => role.roleArn), this.adminRole.roleArn] } },
+        conditions: {
+          ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...this.outputWriters.map((role) => role.roleArn), this.adminRole.roleArn] }) },
+        },
       }),
     );
+  }
+
+  /**
+   * Lets another of the stack's roles put objects into the documents bucket (it still
+   * needs its own identity grant): without this, the bucket policy's Deny refuses it.
+   */
+  addOutputWriter(role: iam.IRole): void {
+    this.outputWriters.push(role);
   }
 }

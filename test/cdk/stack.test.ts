@@ -1,4 +1,4 @@
-import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   acceptedTemplateKey,
@@ -15,8 +15,9 @@ import {
 } from '../../lambdas/core/keys.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import type { TertialStack } from '../../cdk/stack.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { CfnResource } from 'aws-cdk-lib';
+import { TertialStack } from '../../cdk/stack.js';
 import type { CommitteeAccess } from '../../cdk/constructs/staff-access.js';
 import { TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
 import {
@@ -25,6 +26,7 @@ import {
   grantsOfManagedPolicy,
   grantsOfRole,
   logicalId,
+  newApp,
   resourcesFor,
   synth,
   type Grant,
@@ -629,6 +631,19 @@ describe('staff access', () => {
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject' });
     const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]).sort();
     expect(writers).toEqual([...FUNCTIONS.map((name) => logicalId(fn(name).role)), logicalId(stack.staffAccess.adminRole)].sort());
+  });
+
+  it('another of the stack’s roles may be let through the documents bucket’s Deny (addOutputWriter)', () => {
+    const app = newApp();
+    const other = new TertialStack(app, 'tertial');
+    const role = new iam.Role(other, 'WebRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    other.staffAccess.addOutputWriter(role);
+    const policies = Template.fromStack(other).findResources('AWS::S3::BucketPolicy');
+    const documents = Object.values(policies).find((r: Json) => r.Properties.Bucket.Ref === other.getLogicalId(other.buckets.documents.node.defaultChild as CfnResource));
+    const deny = (documents?.Properties.PolicyDocument.Statement as Json[]).find((st) => st.Sid === 'OnlyThePipelineWrites');
+    const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]);
+    expect(writers).toContain(other.getLogicalId(role.node.defaultChild as CfnResource));
+    expect(writers).toHaveLength(6);
   });
 
   it('nobody can delete an object version, and no person’s policy writes the documents bucket', () => {
