@@ -62,7 +62,16 @@ describe('TertialStack props', () => {
   });
 
   it('validateConfig accepts a valid configuration unchanged', () => {
-    const config = { namePrefix: 'tertial', notificationEmail: 'a@b.se', destroyOnRemoval: false, committees: ['ks', 'bun'], samlProviderArn: '' };
+    const config = {
+      namePrefix: 'tertial',
+      notificationEmail: 'a@b.se',
+      destroyOnRemoval: false,
+      committees: ['ks', 'bun'],
+      samlProviderArn: '',
+      pdf: true,
+      receiptSubscribers: { ks: ['a@b.se'] },
+      documentSubscribers: {},
+    };
     expect(validateConfig(config)).toBe(config);
   });
 });
