@@ -108,3 +108,24 @@ describe('the assemble function and its PDF', () => {
     }
   }, 300_000);
 });
+
+describe('the receipts topic', () => {
+  const { resources, stack } = synth({ receiptSubscribers: { ks: ['sekreterare@kommun.se'] }, documentSubscribers: { bun: ['namnd@kommun.se'] } });
+  const topicId = logicalId(stack.receiptTopic.topic);
+
+  it('is encrypted, and each context address gets its committee’s messages only (a filter policy on committee)', () => {
+    expect(resources[topicId].Properties).toMatchObject({ TopicName: 'tertial-receipts', KmsMasterKeyId: 'alias/aws/sns' });
+    const subscriptions = Object.values(resources).filter((r: Json) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email');
+    const byTopic = (id: string) => subscriptions.filter((r: Json) => r.Properties.TopicArn.Ref === id).map((r: Json) => [r.Properties.Endpoint, r.Properties.FilterPolicy]);
+    expect(byTopic(topicId)).toEqual([['sekreterare@kommun.se', { committee: ['ks'] }]]);
+    expect(byTopic(logicalId(stack.documentTopic.topic))).toEqual([['namnd@kommun.se', { committee: ['bun'] }]]);
+  });
+
+  it('is published to by every function that issues receipts, which is told its ARN', () => {
+    for (const fn of [stack.ingest, stack.assemble, stack.templateCheck]) {
+      expect(resources[logicalId(fn.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toEqual({ Ref: topicId });
+      expect(grantsOfRole(resources, logicalId(fn.role)).some((g) => g.actions.includes('sns:Publish') && g.resources.includes(`ref:${topicId}`))).toBe(true);
+    }
+    expect(resources[logicalId(stack.views.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toBeUndefined();
+  });
+});
