@@ -105,9 +105,16 @@ if (wants('render')) {
     target(`render ${n(r.rows)}: tertial ≤ 1.1 × docxtemplater`, times(r.tertial_vs_docxtemplater), r.tertial_vs_docxtemplater <= 1.1);
   }
   const largest = results[results.length - 1];
-  if (largest) {
+  const smallest = results[0];
+  if (largest && smallest) {
+    target(`render ${n(smallest.rows)}: tertial ≤ 10 × floor`, times(smallest.tertial_vs_floor), smallest.tertial_vs_floor <= 10);
     target(`render ${n(largest.rows)}: tertial ≤ 5 × floor`, times(largest.tertial_vs_floor), largest.tertial_vs_floor <= 5);
-    out.render = { ...strip(largest, 'samples'), sizes: results };
+    out.render = {
+      ...strip(largest, 'samples'),
+      floor_ratio_100: results.find((r) => r.rows === 100)?.tertial_vs_floor,
+      floor_ratio_10000: results.find((r) => r.rows === 10_000)?.tertial_vs_floor,
+      sizes: results.map((r) => strip(r, 'samples')),
+    };
   }
   if (args.profile) {
     const { KS_CONFIG } = await import('../lambdas/core/committee.js');
