@@ -264,12 +264,15 @@ export interface ContainRule {
  * table without rows are dropped). Same rules, same order, same result; written for
  * the long part lists of large tables (docxtemplater's took longer than the render).
  *
+ * @param rules only the rules for tags the file has (a tag in the output comes from the
+ *   template's XML: values are escaped), each is a pass over every part
+ * @param hasTables whether the file has tables at all
  * @returns false if a rule is of a kind this pass does not know (PowerPoint's
  *   `dropParent`); the caller then leaves the file to docxtemplater
  */
-export function cleanUp(parts: string[], rules: readonly ContainRule[]): boolean {
+export function cleanUp(parts: string[], rules: readonly ContainRule[], hasTables = true): boolean {
   if (rules.some((r) => r.dropParent !== undefined)) return false;
-  paragraphAfterTables(parts);
+  if (hasTables) paragraphAfterTables(parts);
   let collecting = -1;
   let startIndex = -1;
   for (let j = 0; j < rules.length; j++) {
@@ -338,4 +341,14 @@ function paragraphAfterTables(parts: string[]): void {
     }
     afterTable = p.endsWith('</w:tbl>');
   }
+}
+
+/** The template's own XML of a file (its postparsed parts without the tags' values), loop bodies included. */
+export function staticXml(parts: readonly Part[]): string {
+  let xml = '';
+  for (const p of parts) {
+    if (p.type !== 'placeholder') xml += p.value;
+    if (p.subparsed) xml += staticXml(p.subparsed);
+  }
+  return xml;
 }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
-import { cleanUp, CompiledLoopsModule, type ContainRule } from './compiled-loops.js';
+import { cleanUp, CompiledLoopsModule, staticXml, type ContainRule } from './compiled-loops.js';
 import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
@@ -170,6 +170,11 @@ interface RenderedFile {
   readonly to: string;
   readonly xml: XmlTemplater;
   readonly compiled: ReturnType<CompiledLoopsModule['compileFile']>;
+  /**
+   * The template's own XML of the file. A tag in the output comes from it (values are
+   * escaped), so a clean-up rule for a tag it lacks has nothing to do.
+   */
+  readonly xmlText: string;
 }
 
 /**
@@ -195,7 +200,7 @@ class CompiledTemplate {
     this.files = Object.entries(mapper).map(([to, { from }]) => {
       const xml = this.doc.compiled[from];
       if (!xml) throw new Error(`docxtemplater has no compiled file ${from} for ${to}`);
-      return { to, xml, compiled: this.doc.fileType === 'docx' ? loops.compileFile(xml.postparsed) : null };
+      return { to, xml, compiled: this.doc.fileType === 'docx' ? loops.compileFile(xml.postparsed) : null, xmlText: staticXml(xml.postparsed) };
     });
     const names = Object.keys(zip.files).filter((n) => !zip.files[n]?.dir);
     const ordered = [...names.filter((n) => n === CONTENT_TYPES), ...names.filter((n) => n !== CONTENT_TYPES)];
@@ -225,12 +230,13 @@ class CompiledTemplate {
     });
   }
 
-  private renderFile({ to, xml, compiled }: RenderedFile, view: ReportView, file: string): Uint8Array | string {
+  private renderFile({ to, xml, compiled, xmlText }: RenderedFile, view: ReportView, file: string): Uint8Array | string {
     if (compiled) {
       const options = { ...xml.getOptions(), filePath: to };
       let parts = compiled(view, options.baseNullGetter, options.stripInvalidXMLChars === true);
       for (const m of this.doc.modules) parts = m.postrender(parts, options);
-      if (cleanUp(parts, options.fileTypeConfig.tagShouldContain ?? [])) return parts.join('');
+      const rules = (options.fileTypeConfig.tagShouldContain ?? []).filter((r) => xmlText.includes(`<${r.tag}`));
+      if (cleanUp(parts, rules, xmlText.includes('</w:tbl>'))) return parts.join('');
     }
     xml.scopeManager = this.doc.getScopeManager(to, xml, view);
     xml.render(to);
