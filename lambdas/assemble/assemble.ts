@@ -16,7 +16,7 @@
  * the event; the retry finds the period closed and the PDF missing, and converts again.
  */
 import { formatPeriod, type InputIssue, type Period, type Tertial } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
