@@ -17,6 +17,7 @@ import PizZip from 'pizzip';
 import { cleanUp, CompiledLoopsModule, staticXml, type ContainRule } from './compiled-loops.js';
 import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
+import { finishRenderedPackage, type RenderedParts } from './post-render.js';
 import { inspectTemplatePackage } from './template-package.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
@@ -61,14 +62,12 @@ export function checkTemplate(template: Uint8Array, file = DEFAULT_TEMPLATE_NAME
 export function renderReport(template: Uint8Array, view: ReportView, file = DEFAULT_TEMPLATE_NAME): Uint8Array {
   const compiled = compiledTemplate(template, file);
   if (!compiled.ok) throw new TemplateError('invalid_template', compiled.errors);
-  const parts = compiled.template.render(view, file);
-  return writeDocxZip(
-    parts.map((p) =>
-      p.name === 'docProps/core.xml'
-        ? { ...p, data: withCoreTitle(typeof p.data === 'string' ? p.data : Buffer.from(p.data).toString('utf8'), view.reportTitle) }
-        : p,
-    ),
-  );
+  const parts = packageParts(compiled.template.render(view, file));
+  // Ids that loops copied made unique, a .dotx made a .docx (lambdas/core/post-render.ts).
+  finishRenderedPackage(parts);
+  const core = parts.read('docProps/core.xml');
+  if (core !== undefined) parts.write('docProps/core.xml', withCoreTitle(core, view.reportTitle));
+  return writeDocxZip(parts.parts);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -443,6 +442,34 @@ function errorText(e: unknown): string {
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The rendered package's parts for the post-render fixes: each read as text at most once, a rewrite replacing the part. */
+function packageParts(list: readonly DocxPart[]): RenderedParts & { readonly parts: DocxPart[] } {
+  const parts = [...list];
+  const index = new Map(parts.map((p, i) => [p.name, i]));
+  const text = new Map<string, string>();
+  return {
+    parts,
+    names: parts.map((p) => p.name),
+    read(name) {
+      const i = index.get(name);
+      if (i === undefined) return undefined;
+      let t = text.get(name);
+      if (t === undefined) {
+        const data = (parts[i] as DocxPart).data;
+        t = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+        text.set(name, t);
+      }
+      return t;
+    },
+    write(name, value) {
+      const i = index.get(name);
+      text.set(name, value);
+      if (i !== undefined) parts[i] = { name, data: value };
+      else index.set(name, parts.push({ name, data: value }) - 1);
+    },
+  };
 }
 
 /** `dc:title` set in docProps/core.xml, so that Word's title bar and file properties show the report's title. */
