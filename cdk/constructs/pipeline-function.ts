@@ -114,7 +114,7 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        NODE_OPTIONS,
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...(props.bundleDefaultTemplate ? { DEFAULT_TEMPLATE_PATH } : {}),
