@@ -20,7 +20,7 @@ import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { parseClosure, type Closure } from '../core/closure.js';
+import { emptyPeriodIssue, parseClosure, type Closure } from '../core/closure.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { buildReport, type PreviousTertial } from '../core/report.js';
 import { renderReport, TemplateError } from '../core/render.js';
@@ -102,6 +102,12 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     if (!rendered.ok) {
       log.warn('close refused: the template could not be filled; the period stays open', { codes: rendered.errors.map((e) => e.code) });
       await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }));
+      return 'rejected';
+    }
+    if (rendered.value.uploads.length === 0 && !inputs.value.closure.allowEmpty) {
+      // Nearly always a mistyped period: a document of "0 mål, 0 aktiviteter" that proposes approving the report.
+      log.warn('close refused: no accepted upload and allowEmpty not set; the period stays open');
+      await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: [emptyPeriodIssue(period)], warnings: inputs.value.warnings }));
       return 'rejected';
     }
     const closure: ClosureRecord = {

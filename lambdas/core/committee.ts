@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { InputIssue } from './domain.js';
+import { printableLineProblem, quotedValue } from './text-line.js';
 
 export interface CommitteeConfig {
   /** Committee slug, e.g. `ks`. */
@@ -84,7 +85,41 @@ export function genericCommitteeConfig(committee: string): CommitteeConfig {
 
 const BUILT_IN: Readonly<Record<string, CommitteeConfig>> = { ks: KS_CONFIG };
 
-const text = z.string().trim().min(1);
+/**
+ * The longest name in the settings (committee, municipality, administration, preparing
+ * body, and their genitives). Names are printed in the title, the letterhead and the
+ * proposal sentence; 100 characters is two lines of the title, and the longest real
+ * names ("Kommunstyrelsens koncern- och finansutskott") are under 50.
+ */
+export const MAX_CONFIG_NAME = 100;
+
+/** The longest vision: it is printed as a short section of its own; 2,000 characters is about a third of a page. */
+export const MAX_CONFIG_VISION = 2000;
+
+/** The longest focus area: a heading in the document and an entry in the workbook's drop-down list. */
+export const MAX_FOCUS_AREA = 60;
+
+/**
+ * The most focus areas: each gets a section in the document and a row in the Ärende
+ * sheet; municipalities have three to seven.
+ */
+export const MAX_FOCUS_AREAS = 20;
+
+/** One printable line of at most `max` characters (or paragraphs separated by `\n`). */
+function line(max: number, paragraphs = false) {
+  // Checked before trimming: U+2028 counts as white space to trim() and must not slip through at an end.
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = printableLineProblem(value, { paragraphs });
+      const length = [...value.trim()].length;
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms` });
+    })
+    .trim();
+}
+
+const text = line(MAX_CONFIG_NAME).pipe(z.string().min(1));
 
 /** What `config/{committee}.json` may contain; every field is optional. */
 const ConfigFileSchema = z.object({
@@ -95,9 +130,9 @@ const ConfigFileSchema = z.object({
   municipalityGenitive: text.optional(),
   administration: text.optional(),
   // null or "" removes the preparing body from the proposal chain.
-  preparingBody: z.union([z.string().trim(), z.null()]).optional(),
-  vision: text.optional(),
-  focusAreas: z.array(text).min(1).optional(),
+  preparingBody: line(MAX_CONFIG_NAME).nullable().optional(),
+  vision: line(MAX_CONFIG_VISION, true).pipe(z.string().min(1)).optional(),
+  focusAreas: z.array(line(MAX_FOCUS_AREA).pipe(z.string().min(1))).min(1).max(MAX_FOCUS_AREAS).optional(),
 });
 
 const KNOWN_FIELDS = new Set(Object.keys(ConfigFileSchema.shape));
@@ -166,8 +201,8 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
       warnings.push({
         code: 'unknown_config_field',
         file,
-        column: key,
-        message: `${file}: fältet "${key}" är okänt och används inte. Kända fält: ${[...KNOWN_FIELDS].join(', ')}.`,
+        column: quotedValue(key),
+        message: `${file}: fältet "${quotedValue(key)}" är okänt och används inte. Kända fält: ${[...KNOWN_FIELDS].join(', ')}.`,
       });
     }
   }
@@ -177,8 +212,8 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
       code: 'config_committee_mismatch',
       file,
       column: 'committee',
-      value: o.committee,
-      message: `${file}: fältet "committee" säger "${o.committee}" men filen gäller nämnden "${committee}". Värdet används inte.`,
+      value: quotedValue(o.committee),
+      message: `${file}: fältet "committee" säger "${quotedValue(o.committee)}" men filen gäller nämnden "${committee}". Värdet används inte.`,
     });
   }
 
@@ -212,6 +247,10 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
       return `${field} måste vara ${swedishType(issue.expected)}.`;
     case 'too_small':
       return issue.origin === 'array' ? `${field} får inte vara en tom lista.` : `${field} får inte vara tomt.`;
+    case 'too_big':
+      return `${field} får ha högst ${String(issue.maximum)} poster.`;
+    case 'custom':
+      return `${field} ${issue.message}.`;
     case 'invalid_union':
       return `${field} måste vara en text eller null.`;
     default:
