@@ -64,7 +64,4 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
   }
 }
 
-/** One line for a person: the file, then the message (which names sheet, row and column). */
-export function formatIssue(issue: InputIssue): string {
-  return issue.file ? `${issue.file}: ${issue.message}` : issue.message;
-}
+export { formatIssue } from './issue-text.js';

@@ -21,6 +21,7 @@ import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/co
 import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { emptyPeriodIssue, parseClosure, type Closure } from '../core/closure.js';
+import { stockholmDate } from '../core/time.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { buildReport, type PreviousTertial } from '../core/report.js';
 import { renderReport, TemplateError } from '../core/render.js';
@@ -98,7 +99,10 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const record = await deps.repo.ensurePeriod(period, deps.clock());
     if (record.state === 'CLOSED') return finishClosed(deps, log, record, inputs.value, receivedAt);
 
-    const rendered = await render(deps, record, inputs.value, inputs.value.closure);
+    // Without a documentDate the document is dated with the day of the close, in Stockholm;
+    // the closure record keeps that date, so a later render of the closed tertial agrees.
+    const dated: Closure = { ...inputs.value.closure, documentDate: inputs.value.closure.documentDate ?? stockholmDate(deps.clock()) };
+    const rendered = await render(deps, record, inputs.value, dated);
     if (!rendered.ok) {
       log.warn('close refused: the template could not be filled; the period stays open', { codes: rendered.errors.map((e) => e.code) });
       await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }));
@@ -114,7 +118,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
       closedAt: deps.clock().toISOString(),
       documentKey: documentKey(period),
       template: inputs.value.templateId,
-      closure: inputs.value.closure,
+      closure: dated,
     };
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {

@@ -10,6 +10,7 @@
  * that serves the bucket's keys as paths: the local web server, a static website or a
  * CloudFront distribution in front of the bucket.
  */
+import { stockholmMinute } from '../core/time.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import {
@@ -469,20 +470,11 @@ function link(href: string, label: string, text?: string): string {
   return text === undefined ? `<a href="${esc(href)}">${esc(label)}</a>` : `<a href="${esc(href)}" aria-label="${esc(label)}">${esc(text)}</a>`;
 }
 
-const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 /** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
 function time(iso: string): string {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return esc(iso);
-  return `<time datetime="${esc(new Date(ms).toISOString())}">${esc(TIME_FORMAT.format(ms))}</time>`;
+  return `<time datetime="${esc(new Date(ms).toISOString())}">${esc(stockholmMinute(ms))}</time>`;
 }
 
 function count(n: number, one: string, many: string): string {
