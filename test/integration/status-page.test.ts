@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../../cli/web.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { closureKey, configKey, draftKey, statusPageKey, templateKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
-import { silentLog } from '../../lambdas/core/log.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
