@@ -89,7 +89,7 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed
 }
 
 /** `ks` and `2024-T2` (`t2` in any case), strictly; each part blamed on its own. */
-export function parseTertial(committee: string, label: string, fail: (message: string) => never): Period {
+function parseTertial(committee: string, label: string, fail: (message: string) => never): Period {
   if (!COMMITTEE_PATTERN.test(committee)) {
     const lower = committee.toLowerCase();
     fail(

@@ -43,7 +43,6 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-export { PortInUseError };
 
 /** Listens on 127.0.0.1 (only), turning a taken port into {@link PortInUseError}. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {

@@ -26,10 +26,6 @@ import { TABLE_KEY } from '../lambdas/storage/repository.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 
 import { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-config.js';
-import { DEFAULT_PORTS as PORTS } from './usage.mjs';
-
-export { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE };
-export const DEFAULT_PORTS = { s3: PORTS.s3, dynamodb: PORTS.dynamodb } as const;
 
 export interface LocalStackOptions {
   /** Data directory; s3rver's files and dynalite's LevelDB live under it. */

@@ -64,4 +64,3 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
   }
 }
 
-export { formatIssue } from './issue-text.js';

@@ -5,7 +5,7 @@
  */
 
 /** The committee's time zone. */
-export const TIME_ZONE = 'Europe/Stockholm';
+const TIME_ZONE = 'Europe/Stockholm';
 
 const PARTS = new Intl.DateTimeFormat('en-CA', {
   timeZone: TIME_ZONE,
