@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, type Period } from '../lambdas/core/domain.js';
-import { closureKey, closureReceiptKey, documentFileName, documentKey, isUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
+import { closureKey, closureReceiptKey, documentFileName, documentKey, isReadableUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
 import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { UsageError, type ParsedCommand } from './args.js';
@@ -91,7 +91,7 @@ export async function demoCommand(cmd: ParsedCommand): Promise<number> {
   const dataDir = resolve((cmd.values.data as string | undefined) ?? DEMO_DATA_DIR);
   const examplesDir = (cmd.values.examples as string | undefined) ?? 'examples';
   const outDir = (cmd.values.out as string | undefined) ?? 'out';
-  const examples = (await readdir(examplesDir)).filter(isUploadName).sort();
+  const examples = (await readdir(examplesDir)).filter(isReadableUploadName).sort();
   if (examples.length === 0) throw new UsageError(`Hittar inga exempelfiler (.xlsx eller .csv) i ${examplesDir}.`);
   // The demo's own folder starts fresh every time; a folder given with --data is used as it is.
   if (own) await rm(dataDir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import {
   closureReceiptKey,
   documentKey,
   isUploadName,
+  MAX_UPLOAD_NAME_LENGTH,
   reopeningKey,
   reopeningReceiptKey,
   uploadKey,
@@ -141,7 +142,10 @@ async function uploadCommand(cmd: ParsedCommand): Promise<number> {
   const period = cmd.period as Period;
   const file = cmd.files[0] as string;
   const name = basename(file);
-  if (!isUploadName(name)) throw new UsageError(`"${name}" är inte en .xlsx- eller .csv-fil.`, commandSpec('upload')?.usage);
+  // Any name the layout takes: the pipeline reads it or answers with a receipt saying why not.
+  if (!isUploadName(name)) {
+    throw new UsageError(`"${name}" kan inte vara namnet på en uppladdning (högst ${MAX_UPLOAD_NAME_LENGTH} tecken, ingen inledande punkt, inga styrtecken).`, commandSpec('upload')?.usage);
+  }
   const { size } = await stat(file);
   return withLocalStack(async (runtime) => {
     let shown = '';
