@@ -10,12 +10,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, type Period } from '../lambdas/core/domain.js';
 import { closureKey, closureReceiptKey, documentFileName, documentKey, isReadableUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
+import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
 import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { UsageError, type ParsedCommand } from './args.js';
 import { formatIssue } from './issue-text.js';
 import { LOCAL_REGION, localPorts } from './local-config.js';
 import { startLocalStack, type LocalStack } from './local-stack.js';
-import { startWebServer, type WebServer } from './web.js';
+import { readUsersFile, startWebServer, type WebServer } from './web.js';
 
 /** The demo's own data folder (emptied at every start), so the demo never touches `tertial local`'s `./.data`. */
 export const DEMO_DATA_DIR = '.data-demo';
@@ -42,8 +43,16 @@ async function withStack(dataDir: string, use: (running: Running) => Promise<num
   let web: WebServer | undefined;
   try {
     stack = await startLocalStack({ dataDir, s3Port: ports.s3, dynamodbPort: ports.dynamodb, log });
-    web = await startWebServer({ objects: stack.runtime.objects, bucket: stack.config.documentsBucket, port: ports.web, log });
-    // The pages may send signed uploads to the S3 port; no other site may.
+    const usersFile = process.env.TERTIAL_WEB_USERS;
+    web = await startWebServer({
+      objects: stack.runtime.objects,
+      bucket: stack.config.documentsBucket,
+      port: ports.web,
+      log,
+      ...(usersFile ? { users: await readUsersFile(usersFile) } : {}),
+      uploads: { bucket: stack.config.uploadsBucket, endpoint: stack.config.s3Endpoint as string, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    });
+    // The pages send uploads straight to the S3 port (presigned POSTs); no other site may.
     stack.allowBrowserOrigin(web.url);
     stack.allowBrowserOrigin(web.url.replace('127.0.0.1', 'localhost'));
     return await use({ stack, web, logFile });

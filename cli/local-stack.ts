@@ -30,6 +30,8 @@ import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 
 import { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-config.js';
 
+export { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE };
+
 export interface LocalStackOptions {
   /** Data directory; s3rver's files and dynalite's LevelDB live under it. */
   readonly dataDir: string;

@@ -86,6 +86,9 @@ function caller(principal: string): Caller {
   if (principal === 'account-admin') return user('it-account-admin', [ANYTHING]);
   if (principal === 'nobody') return user('nobody', []);
   if (principal === 'anonymous') return { arn: anonymousPrincipal, policies: [] };
+  // A SAML assertion: the caller of AssumeRoleWithSAML is the identity provider that signed it.
+  if (principal === 'entra') return { arn: SAML_PROVIDER, policies: [] };
+  if (principal === 'other-idp') return { arn: `arn:aws:iam::${ACCOUNT}:saml-provider/other`, policies: [] };
   if (principal === 'admin-group') return user('it-person', model.userPolicies(['tertial-admin']));
   if (principal.startsWith('saml:')) return roleSession(model.roleNamed(`tertial-${principal.slice('saml:'.length)}`));
   const groups = principal.split('+').map((group) => `tertial-${group}`);
@@ -109,8 +112,8 @@ function target(resource: string): { arn: string; resourcePolicy?: Json; context
     const arn = model.arnOf(logicalId(stack.reportTable.table));
     return { arn, context: rest === undefined ? {} : { 'dynamodb:LeadingKeys': rest.split(',') } };
   }
-  if (kind === 'role' && rest === 'admin') {
-    const id = logicalId(stack.staffAccess.adminRole);
+  if (kind === 'role' && rest !== undefined) {
+    const id = model.roleNamed(`tertial-${rest}`);
     return { arn: model.arnOf(id), resourcePolicy: model.trustPolicy(id), context: {} };
   }
   throw new Error(`unknown resource ${resource}`);
@@ -123,6 +126,7 @@ function contextOf(context: string): Record<string, string> {
     if (key === 'tls') out['aws:SecureTransport'] = value;
     else if (key === 'prefix') out['s3:prefix'] = value;
     else if (key === 'mfa') out['aws:MultiFactorAuthPresent'] = value;
+    else if (key === 'aud') out['SAML:aud'] = value === 'console' ? 'https://signin.aws.amazon.com/saml' : value;
     else throw new Error(`unknown context ${item}`);
   }
   return out;
