@@ -3,7 +3,9 @@
  * report's fixed texts are made of. `ks` (kommunstyrelsen) is built in; any committee may
  * override fields with `config/{committee}.json`. Pure: the caller reads the object.
  */
-import { z } from 'zod';
+// zod's smaller entry: the functions' bundles carry only the checks used here, not the
+// whole chained API with its locales (about 460 KiB of each bundle with the full entry).
+import * as z from 'zod/mini';
 import type { InputIssue } from './domain.js';
 import { printableLineProblem, quotedValue } from './text-line.js';
 
@@ -108,31 +110,36 @@ export const MAX_FOCUS_AREAS = 20;
 /** One printable line of at most `max` characters (or paragraphs separated by `\n`). */
 function line(max: number, paragraphs = false) {
   // Checked before trimming: U+2028 counts as white space to trim() and must not slip through at an end.
-  return z
-    .string()
-    .superRefine((value, ctx) => {
+  return z.string().check(
+    z.superRefine((value, ctx) => {
       const problem = printableLineProblem(value, { paragraphs });
       const length = [...value.trim()].length;
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-      else if (length > max) ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms` });
-    })
-    .trim();
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms`, input: value });
+    }),
+    z.trim(),
+  );
 }
 
-const text = line(MAX_CONFIG_NAME).pipe(z.string().min(1));
+/** A name: one printable line, not empty. */
+function nonEmptyLine(max: number, paragraphs = false) {
+  return line(max, paragraphs).check(z.minLength(1));
+}
+
+const text = nonEmptyLine(MAX_CONFIG_NAME);
 
 /** What `config/{committee}.json` may contain; every field is optional. */
 const ConfigFileSchema = z.object({
-  committee: z.string().optional(),
-  displayName: text.optional(),
-  genitive: text.optional(),
-  municipality: text.optional(),
-  municipalityGenitive: text.optional(),
-  administration: text.optional(),
+  committee: z.optional(z.string()),
+  displayName: z.optional(text),
+  genitive: z.optional(text),
+  municipality: z.optional(text),
+  municipalityGenitive: z.optional(text),
+  administration: z.optional(text),
   // null or "" removes the preparing body from the proposal chain.
-  preparingBody: line(MAX_CONFIG_NAME).nullable().optional(),
-  vision: line(MAX_CONFIG_VISION, true).pipe(z.string().min(1)).optional(),
-  focusAreas: z.array(line(MAX_FOCUS_AREA).pipe(z.string().min(1))).min(1).max(MAX_FOCUS_AREAS).optional(),
+  preparingBody: z.optional(z.nullable(line(MAX_CONFIG_NAME))),
+  vision: z.optional(nonEmptyLine(MAX_CONFIG_VISION, true)),
+  focusAreas: z.optional(z.array(nonEmptyLine(MAX_FOCUS_AREA)).check(z.minLength(1), z.maxLength(MAX_FOCUS_AREAS))),
 });
 
 const KNOWN_FIELDS = new Set(Object.keys(ConfigFileSchema.shape));
