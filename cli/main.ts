@@ -29,7 +29,8 @@ import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../lambdas
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
 import { formatIssue, renderFiles } from './render.js';
-import { DEFAULT_WEB_PORT, startWebServer, type WebServer } from './web.js';
+import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
+import { DEFAULT_WEB_PORT, readUsersFile, startWebServer, type WebServer } from './web.js';
 import { assembleDeps } from '../lambdas/assemble/handler.js';
 import { ingestDeps } from '../lambdas/ingest/handler.js';
 import { reindexPeriod } from '../lambdas/ingest/reindex.js';
@@ -246,7 +247,18 @@ async function localCommand(args: string[]): Promise<number> {
 
   let web: WebServer | undefined;
   try {
-    web = await startWebServer({ objects: runtime.objects, bucket: config.documentsBucket, port: p.web, log });
+    const usersFile = process.env.TERTIAL_WEB_USERS;
+    web = await startWebServer({
+      objects: runtime.objects,
+      bucket: config.documentsBucket,
+      port: p.web,
+      log,
+      ...(usersFile ? { users: await readUsersFile(usersFile) } : {}),
+      uploads: { bucket: config.uploadsBucket, endpoint: config.s3Endpoint as string, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    });
+    // The pages send uploads straight to the S3 port (presigned POSTs): let their origin in.
+    stack.allowBrowserOrigin(web.url);
+    stack.allowBrowserOrigin(web.url.replace('127.0.0.1', 'localhost'));
     const period: Period = { committee: 'ks', year: 2023, tertial: 3 };
     const before = await runtime.repo.getPeriod(period);
     if (before?.state === 'CLOSED') {
