@@ -12,6 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { viewerFromGroups, type Viewer } from '../core/access.js';
 
 export interface SignInConfig {
@@ -44,8 +45,13 @@ export interface SignIn {
   authenticate(request: EdgeRequest): Promise<EdgeOutcome>;
 }
 
-export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange): SignIn {
+/**
+ * @param jwks the pool's public keys when known ahead (tests sign their own tokens);
+ *   otherwise they are fetched from the pool once and cached.
+ */
+export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwks?: Jwks): SignIn {
   const verifier = CognitoJwtVerifier.create({ userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: 'id' });
+  if (jwks) verifier.cacheJwks(jwks);
   const callback = `${config.publicOrigin}/auth/callback`;
   const cookie = (name: string, value: string, maxAge: number) => `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
   const redirect = (location: string, cookies: string[] = []): EdgeOutcome => ({ kind: 'answer', status: 302, headers: { Location: location }, cookies, body: '' });
