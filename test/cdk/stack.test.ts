@@ -58,6 +58,7 @@ const ids = () => ({
   table: logicalId(stack.reportTable.table),
   queue: logicalId(stack.failurePath.queue),
   documentTopic: logicalId(stack.documentTopic.topic),
+  receiptTopic: logicalId(stack.receiptTopic.topic),
   alarmTopic: logicalId(stack.alarms.topic),
   ingest: logicalId(stack.ingest.lambdaFunction),
   assemble: logicalId(stack.assemble.lambdaFunction),
@@ -159,7 +160,6 @@ describe('functions', () => {
 
   it.each([
     ['ingest', 'tertial-ingest', 1024, 120],
-    ['assemble', 'tertial-assemble', 1024, 300],
     ['templateCheck', 'tertial-template-check', 1024, 120],
     ['views', 'tertial-views', 1024, 300],
   ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
@@ -173,6 +173,16 @@ describe('functions', () => {
     expect(props.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it('assemble is tertial-assemble, a container image (LibreOffice) on x86_64, 2048 MB, 300 s, no reserved concurrency', () => {
+    const props = resources[ids().assemble].Properties;
+    expect(props.FunctionName).toBe('tertial-assemble');
+    expect(props.PackageType).toBe('Image');
+    expect(props.Architectures).toEqual(['x86_64']);
+    expect(props.MemorySize).toBe(2048);
+    expect(props.Timeout).toBe(300);
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   it.each(FUNCTIONS)('%s reads its configuration from the environment', (name) => {
     const { uploads, documents, table } = ids();
     expect(resources[ids()[name]].Properties.Environment.Variables).toMatchObject({
@@ -181,8 +191,9 @@ describe('functions', () => {
       TABLE_NAME: { Ref: table },
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // No source-map reading at import: it was the largest share of a cold start.
+    expect(resources[ids()[name]].Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it('assemble and views render documents: they get the bundled default template; assemble also the document topic', () => {
@@ -275,8 +286,17 @@ describe('alarms', () => {
     });
   });
 
+  it.each(['ingest', 'assemble', 'template-check', 'views'])('alarms on any ERROR line in the %s log group', (name) => {
+    const alarm = Object.values(resources).find((r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`) as Json;
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', MetricName: `${name}-error-log-lines` });
+    const filter = Object.values(resources).find(
+      (r: Json) => r.Type === 'AWS::Logs::MetricFilter' && r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
+    ) as Json;
+    expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
+  });
+
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
@@ -311,7 +331,7 @@ describe('alarms', () => {
 });
 
 describe('document topic', () => {
-  it('is encrypted, TLS-only, and published to by assemble alone', () => {
+  it('is encrypted, TLS-only, and published to by assemble alone (receipts go to the receipt topic)', () => {
     const { documentTopic } = ids();
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-documents', KmsMasterKeyId: 'alias/aws/sns' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -324,7 +344,8 @@ describe('document topic', () => {
     });
     for (const name of FUNCTIONS) {
       const grants = grantsOfRole(resources, logicalId(fn(name).role));
-      expect(resourcesFor(grants, 'sns:Publish')).toEqual(name === 'assemble' ? [`ref:${documentTopic}`] : []);
+      const receipts = name === 'views' ? [] : [`ref:${ids().receiptTopic}`];
+      expect(resourcesFor(grants, 'sns:Publish')).toEqual([...(name === 'assemble' ? [`ref:${documentTopic}`] : []), ...receipts].sort());
       // The AWS managed key needs no KMS grant, and none is given.
       expect(actionsOf(grants, 'kms')).toEqual([]);
     }
