@@ -24,11 +24,12 @@ WORKDIR /function
 RUN npm install --no-audit --no-fund --no-save aws-lambda-ric@4.0.2
 
 FROM public.ecr.aws/docker/library/node:24-bookworm-slim
-# The packages .ci/run installs for the PDF: LibreOffice Writer, Liberation (Times New
-# Roman's and Arial's metrics), DejaVu (the status symbols) and Swedish hyphenation.
+# The packages .ci/run installs for the PDF: LibreOffice Writer, python3-uno (the
+# worker that keeps one LibreOffice warm, lambdas/assemble/pdf.ts), Liberation (Times
+# New Roman's and Arial's metrics), DejaVu (the status symbols), Swedish hyphenation.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core hyphen-sv \
+      libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core hyphen-sv \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /function /var/task
 WORKDIR /var/task
