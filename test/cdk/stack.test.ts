@@ -18,6 +18,7 @@ import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnResource } from 'aws-cdk-lib';
 import { TertialStack } from '../../cdk/stack.js';
+import { ASSEMBLE_RECEIPT_KEYS } from '../../cdk/constructs/assemble-function.js';
 import type { CommitteeAccess } from '../../cdk/constructs/staff-access.js';
 import { TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
 import {
@@ -492,13 +493,14 @@ describe('least privilege', () => {
     );
   });
 
-  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/, writes only close and reopening receipts, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
         ...read(uploads, 'closures/', 'reopenings/', 'config/'),
         ...read(documents, 'documents/', 'receipts/', 'templates/'),
-        ...write(documents, 'documents/', 'receipts/'),
+        ...write(documents, 'documents/'),
+        ...ASSEMBLE_RECEIPT_KEYS.map((key) => `s3:PutObject ${documents}:arn/${key}`),
       ].sort(),
     );
   });
@@ -573,6 +575,7 @@ describe('staff access', () => {
         `${documents}:arn/status/ks/*`,
         `${documents}:arn/documents/ks/*`,
         `${documents}:arn/workbooks/ks/*`,
+        `${documents}:arn/receipts/_misplaced/uploads/ks/*`,
       ].sort(),
     );
     // Listing only under its own prefixes: no unconditioned ListBucket.
@@ -585,7 +588,9 @@ describe('staff access', () => {
     const grants = grantsOfManagedPolicy(resources, logicalId(access().secretaryPolicy));
     const keys = [`${uploads}:arn/closures/ks/*`, `${uploads}:arn/config/ks.json`, `${uploads}:arn/reopenings/ks/*`, `${uploads}:arn/templates/ks.docx`];
     expect(resourcesFor(grants, 's3:PutObject')).toEqual(keys);
-    expect(resourcesFor(grants, 's3:GetObject')).toEqual(keys);
+    expect(resourcesFor(grants, 's3:GetObject')).toEqual(
+      [...keys, `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`, `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`].sort(),
+    );
     expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 
