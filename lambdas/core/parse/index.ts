@@ -292,7 +292,7 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
         code: ISSUE_CODES.tooManyColumns,
         message:
           `${ctx.where(limit.row)}raden har ${swedishNumber(limit.columns)} fält, men högst ${MAX_SHEET_COLUMNS} kolumner kan läsas. ` +
-          'Kontrollera att filen är semikolon- eller kommaavgränsad och spara den från Excel igen.',
+          'Kontrollera att filen är semikolon-, komma- eller tabbavgränsad och spara den från Excel igen.',
         row: limit.row,
         value: String(limit.columns),
       });
@@ -313,7 +313,7 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
 }
 
 /**
- * Picks the delimiter: an Excel `sep=` line if present; otherwise the one of `;`/`,` whose
+ * Picks the delimiter: an Excel `sep=` line if present; otherwise the one of `;`/`,`/Tab whose
  * parse has a complete header row; otherwise the one that occurs most outside quotes.
  */
 function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParseResult {
@@ -322,7 +322,7 @@ function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParse
   if (declared) return parse(declared);
   // The header is looked for in the first MAX_HEADER_SEARCH_ROWS records only, so those
   // decide; then the whole file is parsed once (not once per candidate: time and memory).
-  const candidates: CsvDelimiter[] = [';', ','];
+  const candidates: CsvDelimiter[] = [';', ',', '\t'];
   const scratch = new SheetContext(new IssueCollector(fileName), sheet, true);
   const withHeader = candidates.find(
     (d) => locateTable(parseCsvHead(text, d, sheet, MAX_HEADER_SEARCH_ROWS, MAX_SHEET_COLUMNS).grid, ACTIVITY_COLUMNS, scratch) !== undefined,
