@@ -49,6 +49,8 @@ export interface SheetGrid extends Grid {
   readonly merges: readonly CellRange[];
   /** Row numbers (1-based) of hidden rows that hold values (also rows hidden by a filter). */
   readonly hiddenRows: readonly number[];
+  /** A sheet view marks the tab selected (`tabSelected`). */
+  readonly selected: boolean;
 }
 
 export interface DefinedName {
@@ -173,7 +175,7 @@ function readPackage(entries: readonly ZipEntry[], parts: Map<string, ZipEntry>)
     const entry = rel ? parts.get(partKey(rel.target)) : undefined;
     const name = sheetName(sheet.name);
     if (!entry) {
-      sheets.push({ sheet: name, rows: [], part: '', merges: [], hiddenRows: [] });
+      sheets.push({ sheet: name, rows: [], part: '', merges: [], hiddenRows: [], selected: false });
       continue;
     }
     sheets.push(readSheet(name, entry, partText(entry), { strings, styles, date1904: workbook.date1904 }));
@@ -433,6 +435,7 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
   const merges: CellRange[] = [];
   let lastRow = 0;
   let lastColumn = 0;
+  let selected = false;
 
   let row = 0;
   let nextColumn = 0;
@@ -527,6 +530,11 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
           case 'sheetData':
             inSheetData = !selfClosing;
             return;
+          case 'sheetView': {
+            const value = attributes(xml, start, end).get('tabSelected');
+            if (value === '1' || value === 'true') selected = true;
+            return;
+          }
           case 'row': {
             if (!inSheetData) return;
             let r: string | undefined;
@@ -643,7 +651,7 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
     name,
   );
 
-  return toGrid(name, entry.name, texts, values, lastRow, lastColumn, merges, hidden);
+  return { ...toGrid(name, entry.name, texts, values, lastRow, lastColumn, merges, hidden), selected };
 }
 
 /**
@@ -660,7 +668,7 @@ function toGrid(
   width: number,
   merges: readonly CellRange[],
   hidden: ReadonlySet<number>,
-): SheetGrid {
+): Omit<SheetGrid, 'selected'> {
   const cells: string[][] = [];
   for (let r = 1; r <= lastRow; r++) {
     const own = texts[r];

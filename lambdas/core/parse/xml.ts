@@ -28,9 +28,12 @@ export const MAX_TAG_CHARS = 65_536;
 export type XmlProblem = 'tag_too_long' | 'doctype' | 'unterminated';
 
 export interface XmlHandler {
-  /** A start tag (or empty-element tag) whose attributes are `xml.slice(attrStart, attrEnd)`. */
-  open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean): void;
-  close(name: string): void;
+  /**
+   * A start tag (or empty-element tag) whose attributes are `xml.slice(attrStart, attrEnd)`;
+   * the whole tag is `xml.slice(tagStart, tagEnd)`.
+   */
+  open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean, tagStart: number, tagEnd: number): void;
+  close(name: string, tagStart: number, tagEnd: number): void;
   /** Text between tags (raw: entities not decoded), or a CDATA section's content (`cdata`). */
   text?(start: number, end: number, cdata: boolean): void;
 }
@@ -77,14 +80,14 @@ export function tokenize(xml: string, handler: XmlHandler): XmlProblem | undefin
     if (next === 0x2f /* / */) {
       let nameEnd = lt + 2;
       while (nameEnd < end && !isSpace(xml.charCodeAt(nameEnd))) nameEnd++;
-      handler.close(localName(xml, lt + 2, nameEnd));
+      handler.close(localName(xml, lt + 2, nameEnd), lt, end + 1);
       continue;
     }
     const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
     const contentEnd = selfClosing ? end - 1 : end;
     let nameEnd = lt + 1;
     while (nameEnd < contentEnd && !isSpace(xml.charCodeAt(nameEnd))) nameEnd++;
-    handler.open(localName(xml, lt + 1, nameEnd), nameEnd, contentEnd, selfClosing);
+    handler.open(localName(xml, lt + 1, nameEnd), nameEnd, contentEnd, selfClosing, lt, end + 1);
   }
   return undefined;
 }
@@ -181,4 +184,9 @@ export function xmlTextContent(raw: string): string {
 export function unescapeXlsxString(text: string): string {
   if (!text.includes('_x')) return text;
   return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Text made safe for an XML attribute value or element content. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
 }
