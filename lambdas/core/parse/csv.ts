@@ -48,11 +48,22 @@ export function decodeCsv(bytes: Uint8Array): string {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // A BOM says UTF-8 even if a few bytes are broken; otherwise it is Windows-1252.
-    text = hasBom
-      ? new TextDecoder('utf-8').decode(bytes)
-      : new TextDecoder(looksLikeMacRoman(bytes) ? 'macintosh' : 'windows-1252').decode(bytes);
+    text = hasBom ? new TextDecoder('utf-8').decode(bytes) : looksLikeMacRoman(bytes) ? new TextDecoder('macintosh').decode(bytes) : decodeWindows1252(bytes);
   }
   return text.replace(/^\uFEFF/, '');
+}
+
+/**
+ * Windows-1252's characters at 0x80–0x9F (€, dashes, curly quotes, Š, Œ …) by byte. Node's
+ * TextDecoder decodes the `windows-1252` label as Latin-1 (0x96 becomes U+0096, not `–`),
+ * so those bytes are mapped here; the five bytes Windows-1252 leaves undefined stay as
+ * Latin-1 reads them, as the WHATWG Encoding Standard has it.
+ */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const text = new TextDecoder('windows-1252').decode(bytes);
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c) : text;
 }
 
 /** How far into the file the encoding is judged: the header and the first rows. */
