@@ -16,8 +16,9 @@
  */
 import ExcelJS from 'exceljs';
 import { parseCommitteeConfig, type CommitteeConfig } from './committee.js';
-import { ACTIVITY_STATUSES, ASSESSMENTS, type ActivityStatus, type Goal, type Period, type UploadContent } from './domain.js';
+import { ACTIVITY_STATUSES, ASSESSMENTS, formatPeriod, type ActivityStatus, type Goal, type Period, type UploadContent } from './domain.js';
 import { uploadKey, uploadReceiptHtmlKey, uploadReceiptKey } from './keys.js';
+import { WORKBOOK_PERIOD_NAME } from './parse/workbook-period.js';
 import { ACTIVITY_COLUMNS, PREVIOUS_COMMENT_HEADER } from './parse/activities.js';
 import { GOAL_COLUMNS } from './parse/goals.js';
 import { MAX_DATA_ROWS } from './parse/table.js';
@@ -415,4 +416,10 @@ function addInstructions(
       if (height !== undefined) sheet.getRow(i + 1).height = height;
     }
   });
+  // The period this workbook is for, in a hidden row the parser finds by its defined name.
+  const periodRow = lines.length + 2;
+  const periodCell = sheet.getCell(periodRow, 1);
+  periodCell.value = formatPeriod(period);
+  periodCell.name = WORKBOOK_PERIOD_NAME;
+  sheet.getRow(periodRow).hidden = true;
 }

@@ -344,3 +344,22 @@ describe('buildWorkbook: LibreOffice Calc', () => {
     }
   });
 });
+
+describe('a workbook uploaded into another period', () => {
+  it('a workbook written for ks 2024-T1 and uploaded into ks 2024-T2 gets a warning naming both periods', async () => {
+    const bytes = await buildWorkbook({ period: T1, config: KS_CONFIG, goals: GOALS });
+    const filled = await fillIn(bytes, { activities: [{ Mål: 'KS1', Aktivitet: 'A', Status: 'Pågående' }] });
+    const into = async (period: Period) => {
+      const result = await parseUpload('t1.xlsx', filled, { period });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return result.warnings;
+    };
+    const warnings = await into(T2);
+    expect(warnings.map((w) => [w.code, w.value])).toEqual([['other_period', 'ks 2024-T1']]);
+    expect(warnings[0]?.message).toContain('skriven för ks 2024-T1');
+    expect(warnings[0]?.message).toContain('laddades upp till ks 2024-T2');
+    // Into its own period, or into the same tertial of another committee's folder by mistake.
+    expect(await into(T1)).toEqual([]);
+    expect((await into({ ...T1, committee: 'bn' })).map((w) => w.value)).toEqual(['ks 2024-T1']);
+  });
+});
