@@ -10,7 +10,7 @@
  * (the new sheet), its relationships and the content types; the comments, their VML
  * drawings and the `Fel` sheet are added. Every other part (images, charts, pivot caches)
  * is copied compressed as it came, never inflated. So it costs about what reading the
- * workbook cost, and it uses the read that refused it (`readWorkbook` keeps it).
+ * workbook cost, and it uses the read that refused it (`parseUpload` keeps it).
  *
  * Safety:
  * - Only a workbook the reader accepted as a package (zip limits, XML bounds, sheet
@@ -33,7 +33,7 @@ import type { InputIssue } from './domain.js';
 import { ownCell, type Grid } from './parse/table.js';
 import { cleanText, columnIndex, columnLetter, looseKey } from './parse/text.js';
 import { attributes, escapeXml, tokenize } from './parse/xml.js';
-import { partText, readWorkbook, relsPathOf, resolveTarget, type SheetGrid, type WorkbookRead } from './parse/xlsx.js';
+import { partText, readWorkbook, relsPathOf, takeKeptRead, type SheetGrid, type WorkbookRead } from './parse/xlsx.js';
 import type { ZipEntry } from './parse/zip.js';
 import { wrappedRowHeight } from './row-height.js';
 
@@ -98,6 +98,8 @@ interface Mark {
  */
 export async function annotateWorkbook(original: Uint8Array, errors: readonly InputIssue[]): Promise<Uint8Array | undefined> {
   try {
+    const kept = takeKeptRead(original);
+    if (kept) return markUp(kept, errors);
     const read = readWorkbook(original);
     if (!read.ok) return undefined;
     return markUp(read, errors);

@@ -14,7 +14,7 @@ import { sniff } from './sniff.js';
 import { isBlankRow, locateTable, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS, type Grid } from './table.js';
 import { columnIndex, columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
 import { parseCellFormula, WORKBOOK_PERIOD_NAME } from './workbook-period.js';
-import { readWorkbook, type WorkbookProblem, type WorkbookRead } from './xlsx.js';
+import { keepRead, readWorkbook, type WorkbookProblem, type WorkbookRead } from './xlsx.js';
 import { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
 
 export { ISSUE_CODES, type IssueCode } from './issues.js';
@@ -252,6 +252,8 @@ function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueC
   const goals =
     goalsGrid && !goalsGrid.rows.every(isBlankRow) ? parseGoals(goalsGrid, new SheetContext(issues, goalsGrid.sheet, false)) : [];
   const caseSections = caseGrid ? parseCaseSheet(caseGrid, new SheetContext(issues, caseGrid.sheet, false)) : [];
+  // A refused workbook gets a marked-up copy, made from this read (annotate.ts).
+  if (issues.errors.length > 0) keepRead(bytes, read);
   return { goals, activities, caseSections };
 }
 

@@ -100,17 +100,26 @@ function fail(problem: WorkbookProblem): WorkbookReadResult {
 }
 
 /**
- * Reads made, by the bytes they were made from: a refused workbook's marked-up copy uses
- * the read that refused it instead of reading the workbook a second time.
+ * Reads of refused workbooks, by the bytes they were made from: the marked-up copy uses
+ * the read that refused the workbook instead of reading it a second time. Weak, and taken
+ * out when used, so nothing outlives the upload's bytes.
  */
-const reads = new WeakMap<Uint8Array, WorkbookReadResult>();
+const keptReads = new WeakMap<Uint8Array, WorkbookRead>();
+
+/** Keeps the read of a refused workbook for {@link takeKeptRead}. */
+export function keepRead(bytes: Uint8Array, read: WorkbookRead): void {
+  keptReads.set(bytes, read);
+}
+
+/** The read kept for these bytes (once), if any. */
+export function takeKeptRead(bytes: Uint8Array): WorkbookRead | undefined {
+  const read = keptReads.get(bytes);
+  keptReads.delete(bytes);
+  return read;
+}
 
 export function readWorkbook(bytes: Uint8Array): WorkbookReadResult {
-  const known = reads.get(bytes);
-  if (known) return known;
-  const result = readOnce(bytes);
-  reads.set(bytes, result);
-  return result;
+  return readOnce(bytes);
 }
 
 class StopRead extends Error {
