@@ -252,6 +252,8 @@ export function makeCase(id: number, seeds: readonly FuzzSeed[]): FuzzCase {
 export async function runCase(c: FuzzCase): Promise<FuzzVerdict> {
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
+  // The process's peak only grows: a case fails when it raised the peak above the limit.
+  const peakBefore = process.resourceUsage().maxRSS / 1024;
   try {
     let outcome: string;
     if (c.kind === 'workbook') {
@@ -275,7 +277,7 @@ export async function runCase(c: FuzzCase): Promise<FuzzVerdict> {
     const ms = elapsed();
     if (ms > FUZZ_TIME_LIMIT_MS) return { ok: false, reason: `took ${Math.round(ms)} ms (${outcome})`, ms };
     const peakMb = process.resourceUsage().maxRSS / 1024;
-    if (peakMb > FUZZ_MAX_RSS_MB) return { ok: false, reason: `peak RSS ${Math.round(peakMb)} MB (${outcome})`, ms };
+    if (peakMb > FUZZ_MAX_RSS_MB && peakMb > peakBefore) return { ok: false, reason: `peak RSS ${Math.round(peakMb)} MB (${outcome})`, ms };
     return { ok: true, outcome, ms };
   } catch (e) {
     return { ok: false, reason: `threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, ms: elapsed() };

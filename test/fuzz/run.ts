@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --seconds N --out DIR --from SEED]`: runs seeded cases of
+ * `npm run fuzz [-- --seconds N --out DIR --from SEED --kind workbook|template]`: runs seeded cases of
  * test/fuzz/fuzz.ts for N seconds (default 60), writing each failing input to DIR (default
  * `fuzz-failures/`) with a `.txt` beside it saying why, to be kept as a test fixture. The
  * case about to run is written to DIR/current.* first, so an input that hangs the process
@@ -11,14 +11,15 @@ import { parseArgs } from 'node:util';
 import { caseFileName, loadSeeds, makeCase, runCase } from './fuzz.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, out: { type: 'string', default: 'fuzz-failures' }, from: { type: 'string', default: String(Date.now() % 1_000_000_000) } },
+  options: { seconds: { type: 'string', default: '60' }, out: { type: 'string', default: 'fuzz-failures' }, from: { type: 'string', default: String(Date.now() % 1_000_000_000) }, kind: { type: 'string' } },
 });
 const seconds = Number(values.seconds);
 const from = Number(values.from);
 if (!(seconds > 0) || !Number.isInteger(from)) throw new Error('usage: npm run fuzz -- [--seconds N] [--out DIR] [--from SEED]');
 const out = values.out;
 await mkdir(out, { recursive: true });
-const seeds = loadSeeds();
+const seeds = loadSeeds().filter((s) => values.kind === undefined || s.kind === values.kind);
+if (seeds.length === 0) throw new Error('--kind: workbook or template');
 const deadline = Date.now() + seconds * 1000;
 let runs = 0;
 let failures = 0;
