@@ -10,7 +10,7 @@
  * replay changes nothing there.
  */
 import { formatPeriod, type Period } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { closureKey, normalizeSequencer, parseUploadKey, uploadsPrefix } from '../core/keys.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome } from '../assemble/assemble.js';
 import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';

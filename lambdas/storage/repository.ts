@@ -26,6 +26,7 @@ import {
 import type { Closure } from '../core/closure.js';
 import type { Activity, CaseSection, Goal, Period, UploadContent } from '../core/domain.js';
 import { ContentionError, UnprocessedItemsError } from './errors.js';
+import { committeePk, periodPk } from './table-keys.js';
 
 export type PeriodState = 'OPEN' | 'CLOSED';
 
@@ -86,14 +87,9 @@ export interface AcceptedTemplate {
   readonly acceptedAt: string;
 }
 
-function committeePk(committee: string): string {
-  return `COMMITTEE#${committee}`;
-}
 const TEMPLATE_SK = 'TEMPLATE';
 
-export function periodPk(p: Period): string {
-  return `PERIOD#${p.committee}#${p.year}#T${p.tertial}`;
-}
+export { periodPk };
 const PERIOD_SK = 'PERIOD';
 
 function chunkSk(generation: string, chunk: number): string {

@@ -17,8 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../../cli/web.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { closureKey, configKey, draftKey, statusPageKey, templateKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
-import { silentLog } from '../../lambdas/core/log.js';
-import { loadDefaultTemplate } from '../../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { ACTIVITY_HEADER, buildWorkbook, simpleWorkbook } from '../helpers/workbook.js';
@@ -199,5 +198,13 @@ describe.skipIf(!hasChromium)(`status page in headless Chromium (skipped only wh
     expect(await rawStatus('/', 'POST')).toBe(405);
     // Only requests addressed to loopback (no DNS rebinding).
     expect(await rawStatus('/', 'GET', `evil.example:${web.port}`)).toBe(421);
+  });
+
+  it('names a missing object as text: quotes, apostrophes and <script> in the path are escaped', async () => {
+    const response = await fetch(`${web.url}/status/${encodeURIComponent(`a'"<script>x`)}.html`);
+    expect(response.status).toBe(404);
+    const body = await response.text();
+    expect(body).toContain('status/a&#39;&quot;&lt;script&gt;x.html');
+    expect(body).not.toMatch(/<script|a'"/);
   });
 });
