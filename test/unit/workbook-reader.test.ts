@@ -162,6 +162,14 @@ describe('valid workbooks are not called damaged', () => {
   });
 });
 
+describe('a sheet beyond the limits', () => {
+  it('is refused naming its farthest value (XFD1 on another sheet), not the first one past the limit', async () => {
+    const errors = refused(await parseUpload('bred.xlsx', corpus('with-aktiviteter-other-sheet-XFD1.xlsx')));
+    expect(errors.map((e) => [e.code, e.sheet])).toEqual([['too_many_columns', 'Sheet1']]);
+    expect(errors[0]?.message).toContain('Fliken "Sheet1" har innehåll ända ut till cell XFD1');
+  });
+});
+
 describe('hidden rows', () => {
   it('rows hidden by hand or by a filter are read, with a warning naming them', async () => {
     const rows = Array.from({ length: 6 }, (_, i) => ['KS1', `A${i + 2}`, 'Pågående', '']);

@@ -11,7 +11,8 @@
  * 3. bounded inflation of the parts read ({@link inflateEntry});
  * 4. the XML tokenizer's bounds ({@link tokenize}: tag length, no DOCTYPE);
  * 5. each sheet's extent while it is read (`MAX_SHEET_ROWS`, `MAX_SHEET_COLUMNS`,
- *    `MAX_SHEET_CELLS`), so that a value far away is refused before a grid is built.
+ *    `MAX_SHEET_CELLS`): values beyond the limits are not kept, and the sheet is refused,
+ *    naming the farthest, before any grid is built.
  *
  * The package is found as the format says (ECMA-376 Part 2): the workbook part through
  * `_rels/.rels`, sheets, shared strings and styles through the workbook's relationships,
@@ -445,6 +446,8 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
   let lastRow = 0;
   let lastColumn = 0;
   let selected = false;
+  let farRow = { row: 0, ref: '' };
+  let farColumn = { column: 0, ref: '' };
 
   let row = 0;
   let nextColumn = 0;
@@ -521,11 +524,17 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
 
   const store = (text: string, value: CellValue | undefined): void => {
     const column = cellColumn0;
-    if (cellRow > MAX_SHEET_ROWS) stop({ limit: 'rows', row: cellRow, ref: cellRef(cellRow, column + 1) });
-    if (column + 1 > MAX_SHEET_COLUMNS) stop({ limit: 'columns', column: column + 1, ref: cellRef(cellRow, column + 1) });
+    // Values beyond the limits are not kept; the farthest is named when the sheet is refused.
+    if (cellRow > MAX_SHEET_ROWS) {
+      if (cellRow > farRow.row) farRow = { row: cellRow, ref: cellRef(cellRow, column + 1) };
+      return;
+    }
+    if (column + 1 > MAX_SHEET_COLUMNS) {
+      if (column + 1 > farColumn.column) farColumn = { column: column + 1, ref: cellRef(cellRow, column + 1) };
+      return;
+    }
     if (cellRow > lastRow) lastRow = cellRow;
     if (column + 1 > lastColumn) lastColumn = column + 1;
-    if (lastRow * lastColumn > MAX_SHEET_CELLS) stop({ limit: 'cells', rows: lastRow, columns: lastColumn });
     const rowTexts = (texts[cellRow] ??= []);
     rowTexts[column] = text;
     if (value) (values[cellRow] ??= [])[column] = value;
@@ -660,6 +669,9 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
     name,
   );
 
+  if (farRow.row > 0) stop({ limit: 'rows', row: farRow.row, ref: farRow.ref });
+  if (farColumn.column > 0) stop({ limit: 'columns', column: farColumn.column, ref: farColumn.ref });
+  if (lastRow * lastColumn > MAX_SHEET_CELLS) stop({ limit: 'cells', rows: lastRow, columns: lastColumn });
   return { ...toGrid(name, entry.name, texts, values, lastRow, lastColumn, merges, hidden), selected };
 }
 
