@@ -24,6 +24,8 @@ import {
   type RequestHead,
 } from './s3-guard.js';
 
+const BROWSER_POST_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedHeader>*</AllowedHeader></CORSRule></CORSConfiguration>`;
+
 export interface LocalS3Options {
   /** s3rver's files. */
   readonly directory: string;
@@ -69,7 +71,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory: options.directory,
     silent: true,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    // CORS so that a page of the local web server can read the answer to its presigned
+    // POST; which origins may send at all is the gate's decision (checkHead).
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [BROWSER_POST_CORS] })),
   });
   await s3rver.configureBuckets();
   const inner = createServer(s3rver.callback());

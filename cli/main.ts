@@ -14,7 +14,9 @@ import {
   closureReceiptKey,
   documentFileName,
   documentKey,
+  isReadableUploadName,
   isUploadName,
+  MAX_UPLOAD_NAME_LENGTH,
   reopeningKey,
   reopeningReceiptKey,
   statusPageKey,
@@ -27,7 +29,8 @@ import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../lambdas
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
 import { formatIssue, renderFiles } from './render.js';
-import { DEFAULT_WEB_PORT, startWebServer, type WebServer } from './web.js';
+import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
+import { DEFAULT_WEB_PORT, readUsersFile, startWebServer, type WebServer } from './web.js';
 import { assembleDeps } from '../lambdas/assemble/handler.js';
 import { ingestDeps } from '../lambdas/ingest/handler.js';
 import { reindexPeriod } from '../lambdas/ingest/reindex.js';
@@ -244,13 +247,24 @@ async function localCommand(args: string[]): Promise<number> {
 
   let web: WebServer | undefined;
   try {
-    web = await startWebServer({ objects: runtime.objects, bucket: config.documentsBucket, port: p.web, log });
+    const usersFile = process.env.TERTIAL_WEB_USERS;
+    web = await startWebServer({
+      objects: runtime.objects,
+      bucket: config.documentsBucket,
+      port: p.web,
+      log,
+      ...(usersFile ? { users: await readUsersFile(usersFile) } : {}),
+      uploads: { bucket: config.uploadsBucket, endpoint: config.s3Endpoint as string, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    });
+    // The pages send uploads straight to the S3 port (presigned POSTs): let their origin in.
+    stack.allowBrowserOrigin(web.url);
+    stack.allowBrowserOrigin(web.url.replace('127.0.0.1', 'localhost'));
     const period: Period = { committee: 'ks', year: 2023, tertial: 3 };
     const before = await runtime.repo.getPeriod(period);
     if (before?.state === 'CLOSED') {
       out(`${formatPeriod(period)} är redan stängd i ${dataDir}; exemplen laddas inte upp igen (ta bort katalogen för att börja om).`);
     } else {
-      const examples = (await readdir(examplesDir)).filter(isUploadName).sort();
+      const examples = (await readdir(examplesDir)).filter(isReadableUploadName).sort();
       if (examples.length === 0) throw new UsageError(`Hittar inga exempelfiler (.xlsx eller .csv) i ${examplesDir}.`);
       for (const name of examples) {
         await runtime.clients.s3.send(
@@ -355,7 +369,8 @@ async function uploadCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError('Ange exakt en fil att ladda upp.');
   const period = periodArg(values.committee, values.period);
   const name = basename(file);
-  if (!isUploadName(name)) throw new UsageError(`"${name}" är inte en .xlsx- eller .csv-fil.`);
+  // Any name the layout takes: the pipeline reads it or answers with a receipt saying why not.
+  if (!isUploadName(name)) throw new UsageError(`"${name}" kan inte vara namnet på en uppladdning (högst ${MAX_UPLOAD_NAME_LENGTH} tecken, ingen inledande punkt, inga styrtecken).`);
   return withLocalStack(async (runtime) => {
     const { size } = await stat(file);
     let shown = '';

@@ -3,7 +3,9 @@
  * report's fixed texts are made of. `ks` (kommunstyrelsen) is built in; any committee may
  * override fields with `config/{committee}.json`. Pure: the caller reads the object.
  */
-import { z } from 'zod';
+// zod's smaller entry: the functions' bundles carry only the checks used here, not the
+// whole chained API with its locales (about 460 KiB of each bundle with the full entry).
+import * as z from 'zod/mini';
 import type { InputIssue } from './domain.js';
 
 export interface CommitteeConfig {
@@ -84,20 +86,20 @@ export function genericCommitteeConfig(committee: string): CommitteeConfig {
 
 const BUILT_IN: Readonly<Record<string, CommitteeConfig>> = { ks: KS_CONFIG };
 
-const text = z.string().trim().min(1);
+const text = z.string().check(z.trim(), z.minLength(1));
 
 /** What `config/{committee}.json` may contain; every field is optional. */
 const ConfigFileSchema = z.object({
-  committee: z.string().optional(),
-  displayName: text.optional(),
-  genitive: text.optional(),
-  municipality: text.optional(),
-  municipalityGenitive: text.optional(),
-  administration: text.optional(),
+  committee: z.optional(z.string()),
+  displayName: z.optional(text),
+  genitive: z.optional(text),
+  municipality: z.optional(text),
+  municipalityGenitive: z.optional(text),
+  administration: z.optional(text),
   // null or "" removes the preparing body from the proposal chain.
-  preparingBody: z.union([z.string().trim(), z.null()]).optional(),
-  vision: text.optional(),
-  focusAreas: z.array(text).min(1).optional(),
+  preparingBody: z.optional(z.union([z.string().check(z.trim()), z.null()])),
+  vision: z.optional(text),
+  focusAreas: z.optional(z.array(text).check(z.minLength(1))),
 });
 
 const KNOWN_FIELDS = new Set(Object.keys(ConfigFileSchema.shape));
