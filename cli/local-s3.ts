@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { PortInUseError } from './port-error.js';
 import {
   checkDeleteBody,
   checkFormPost,
@@ -44,13 +45,6 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** A port that is taken: the error names it, so the command line can say which one. */
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is in use`);
-    this.name = 'PortInUseError';
-  }
-}
 
 /** Listens on 127.0.0.1 (only), turning a taken port into {@link PortInUseError}. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {

@@ -28,10 +28,9 @@ import type { RuntimeConfig } from '../lambdas/storage/config.js';
 import { TABLE_KEY } from '../lambdas/storage/repository.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 
-export const LOCAL_BUCKETS = { uploads: 'tertial-uploads', documents: 'tertial-documents' } as const;
-export const LOCAL_TABLE = 'tertial';
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 4567 } as const;
-export const LOCAL_REGION = 'eu-north-1';
+import { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-config.js';
+
+export { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE };
 
 export interface LocalStackOptions {
   /** Data directory; s3rver's files and dynalite's LevelDB live under it. */

@@ -11,6 +11,7 @@
  * that serves the bucket's keys as paths: the local web server, a static website or a
  * CloudFront distribution in front of the bucket.
  */
+import { stockholmMinute } from '../core/time.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
@@ -413,20 +414,12 @@ ${warnings}
 </section>`;
 }
 
-const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 /** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
 function time(iso: string): Html | string {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  return html`<time datetime="${new Date(ms).toISOString()}">${TIME_FORMAT.format(ms)}</time>`;
+  return html`<time datetime="${new Date(ms).toISOString()}">${stockholmMinute(ms)}</time>`;
 }
 
 function count(n: number, one: string, many: string): string {
