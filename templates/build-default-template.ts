@@ -241,7 +241,9 @@ function documentXml(): string {
     ...section('isDraft', [para(run('{draftNotice}', '<w:b/><w:color w:val="C00000"/>'))]),
 
     heading(1, run('Förslag till beslut')),
-    para(run('{proposalIntro}')),
+    // Not hyphenated: the chain ends "besluta att" (joined by a no-break space), which then
+    // moves to the next line whole rather than as "beslu-" / "ta att".
+    para(run('{proposalIntro}'), { pPr: '<w:suppressAutoHyphens/>' }),
     ...section('proposals', [para([run('{proposalNumber}'), run('. '), run('{proposalText}')], { style: 'Proposal' })]),
 
     heading(1, run('Ärendet i korthet')),
