@@ -137,7 +137,7 @@ export class TertialStack extends Stack {
       uploadsBucket: this.buckets.uploads,
       documentsBucket: this.buckets.documents,
       table: this.reportTable.table,
-      documentTopic: this.documentTopic.topic,
+      topics: [this.documentTopic.topic, this.receiptTopic.topic],
       functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
     });
 
