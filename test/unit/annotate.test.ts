@@ -113,7 +113,7 @@ describe('annotateWorkbook: hostile and odd input', () => {
     });
     const errors = await refused('x.xlsx', original);
     expect(errors.map((e) => e.code)).toEqual(hostile.map(() => 'unknown_status'));
-    const extra: InputIssue = { code: 'test', message: '=1+1 är ett meddelande, ingen formel', file: 'x.xlsx', value: '=cmd|"/c calc"!A1' };
+    const extra: InputIssue = { code: 'missing_value', message: '=1+1 är ett meddelande, ingen formel', file: 'x.xlsx', value: '=cmd|"/c calc"!A1' };
     const bytes = (await annotateWorkbook(original, [...errors, extra]))!;
     expectNoFormulas(bytes);
     const fel = (await readExcelFile(Buffer.from(bytes))).find((s) => s.sheet === ERRORS_SHEET)!.data;
@@ -152,7 +152,7 @@ describe('annotateWorkbook: hostile and odd input', () => {
   });
 
   it('reads a sheet that claims a huge dimension (the parser reads it too) without building it', async () => {
-    const issue: InputIssue = { code: 'test', message: 'Ett fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
+    const issue: InputIssue = { code: 'missing_value', message: 'Ett fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
     const started = Date.now();
     const bytes = await annotateWorkbook(fixture('huge-dimension.xlsx'), [issue]);
     expect(bytes).toBeDefined();

@@ -122,7 +122,7 @@ describe('status page: the model', () => {
   });
 
   it('says why the draft is behind when the settings cannot be used', () => {
-    const errors = [{ code: 'invalid_config', message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' }];
+    const errors = [{ code: 'invalid_config' as const, message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' }];
     const model = statusPageModel(input({ snapshot: snapshot({ settings: { ok: false, errors, warnings: [] } }) }));
     expect(model.draftProblems).toEqual(['config/ks.json är inte giltig JSON.']);
     expect(statusPageHtml(model)).toContain('Utkastet kunde inte uppdateras');

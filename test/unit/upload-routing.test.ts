@@ -107,7 +107,7 @@ describe('10.10: upload keys outside the layout get a receipt, or an ERROR log w
 
 describe('a receipt as a message', () => {
   it('lists at most a screenful of errors, then where to read the rest', () => {
-    const errors = Array.from({ length: 45 }, (_, i) => ({ code: 'missing_value', message: `Fel nummer ${i + 1}.`, file: 'a.xlsx', sheet: 'Aktiviteter', row: i + 2 }));
+    const errors = Array.from({ length: 45 }, (_, i) => ({ code: 'missing_value' as const, message: `Fel nummer ${i + 1}.`, file: 'a.xlsx', sheet: 'Aktiviteter', row: i + 2 }));
     const receipt = rejectedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2023/T3/a.xlsx', receivedAt: new Date(0), errors, warnings: [], hasPreviousVersion: false });
     const message = receiptMessage(
       receipt,

@@ -221,7 +221,7 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
 
   it('the marked-up copy fails soft: a package it cannot edit gives undefined, never an exception', async () => {
     const bytes = plainWorkbook();
-    const issue: InputIssue = { code: 'test', message: 'Fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
+    const issue: InputIssue = { code: 'missing_value', message: 'Fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
     // Without [Content_Types].xml the reader still reads the cells; the copy cannot be made.
     const { entriesOf, writeZip } = await import('../fixtures/containers.js');
     const withoutTypes = writeZip(entriesOf(bytes).filter((e) => e.name !== '[Content_Types].xml'));
