@@ -491,9 +491,19 @@ async function reindexCommand(args: string[]): Promise<number> {
   const run = async (runtime: Runtime) => {
     const log = jsonLineLog('warn');
     const result = await reindexPeriod({ ...ingestDeps(runtime, log), ...assembleDeps(runtime, log) }, period);
-    const outcomes = { accepted: 'godkänd', rejected: 'avvisad', refused_closed: 'avvisad (stängd)', stale: 'redan med', duplicate: 'redan med' } as Record<string, string>;
+    const outcomes = {
+      accepted: 'godkänd',
+      restored: 'återställd',
+      removed: 'borttagen',
+      rejected: 'avvisad',
+      refused_closed: 'avvisad (stängd)',
+      unreadable: 'kan inte läsas längre (se loggen)',
+      stale: 'redan med',
+      duplicate: 'redan med',
+    } as Record<string, string>;
     for (const u of result.uploads) process.stdout.write(`${u.name}: ${outcomes[u.outcome] ?? u.outcome}\n`);
-    if (result.closure) process.stdout.write(`Stängning: ${result.closure === 'closed' || result.closure === 'rewritten' ? 'stängd igen' : result.closure}\n`);
+    const closures = { closed: 'stängd igen', rewritten: 'stängd igen', restored: 'stängd igen, dokumentet orört', already_closed: 'redan stängd' } as Record<string, string>;
+    if (result.closure) process.stdout.write(`Stängning: ${closures[result.closure] ?? result.closure}\n`);
     process.stdout.write(`${formatPeriod(period)}: ${result.uploads.length} filer lästes in på nytt.\n`);
     return 0;
   };

@@ -39,8 +39,9 @@ export class AssembleFunction extends PipelineFunction {
     // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
     // receipts; the committee's accepted template copy (written by the template check).
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates]);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts]);
+    // history/: the record of each close and reopening, written once.
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates, KEY_PREFIXES.history]);
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
     table.grantReadWriteData(this.role);

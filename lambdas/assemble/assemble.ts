@@ -27,6 +27,7 @@ import { renderReport, TemplateError } from '../core/render.js';
 import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import { ContentionError } from '../storage/errors.js';
+import { recordClose } from '../storage/history.js';
 import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
 import { PdfConversionError, type PdfConverter } from './pdf.js';
 
@@ -113,6 +114,8 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
+      // Before the document: a table rebuilt from S3 must find this close (a fault is retried, and the retry records it).
+      await recordClose(deps, { ...record, state: 'CLOSED', closure });
       const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
       await sweep(deps, log, period);
       failIfPdfFailed(period, pdf);
@@ -148,6 +151,7 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
  */
 async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, inputs: Inputs, receivedAt: Date): Promise<AssembleOutcome> {
   const period = record.period;
+  if (record.closure) await recordClose(deps, record);
   const key = record.closure?.documentKey ?? documentKey(period);
   const stored = await deps.objects.get(deps.documentsBucket, key);
   const receiptDone = stored !== undefined && (await readClosureReceipt(deps, period))?.status === 'closed';

@@ -10,6 +10,7 @@ import { parseReopeningKey, reopeningReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { receiptJson, reopeningReceipt } from '../core/receipt.js';
 import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import { recordReopening } from '../storage/history.js';
 import type { PeriodRepository } from '../storage/repository.js';
 
 export interface ReopenDeps {
@@ -30,7 +31,10 @@ export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promi
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const before = await deps.repo.getPeriod(period);
-  const outcome = await deps.repo.reopenPeriod(period, deps.clock().toISOString());
+  const reopenedAt = deps.clock().toISOString();
+  // Recorded first, under the version of the close it undoes: only that close can be undone by it.
+  if (before?.state === 'CLOSED') await recordReopening(deps, period, before.version, reopenedAt);
+  const outcome = await deps.repo.reopenPeriod(period, reopenedAt);
   log.info(outcome === 'reopened' ? 'period reopened' : 'reopening ignored: the period is not closed', { outcome });
   const receipt = reopeningReceipt({
     period,

@@ -1,13 +1,17 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  acceptedCopyKey,
   acceptedTemplateKey,
+  closeRecordKey,
   closureKey,
   closureReceiptKey,
   configKey,
   documentKey,
   NOTIFICATION_RULES,
   OUTPUT_NOTIFICATION_RULES,
+  removalMarkKey,
+  reopenRecordKey,
   templateKey,
   templateReceiptKey,
   uploadKey,
@@ -417,6 +421,9 @@ describe('key layout', () => {
     expect(closureReceiptKey(period).startsWith(KEY_PREFIXES.receipts)).toBe(true);
     expect(acceptedTemplateKey('ks', '0'.repeat(40)).startsWith(KEY_PREFIXES.templates)).toBe(true);
     expect(templateReceiptKey('ks').startsWith(KEY_PREFIXES.templateReceipts)).toBe(true);
+    for (const key of [acceptedCopyKey(period, 'a.xlsx', '1'), removalMarkKey(period, 'a.xlsx', '1'), closeRecordKey(period, 3), reopenRecordKey(period, 3)]) {
+      expect(key.startsWith(KEY_PREFIXES.history)).toBe(true);
+    }
   });
 
   it('every notification prefix is a granted prefix', () => {
