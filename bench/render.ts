@@ -14,7 +14,8 @@
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { KS_CONFIG } from '../lambdas/core/committee.js';
-import { loadDefaultTemplate, renderReport } from '../lambdas/core/render.js';
+import { renderReport } from '../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../lambdas/runtime/default-template.js';
 import { buildReport, type ReportView } from '../lambdas/core/report.js';
 import { reportContent } from './lib/data.js';
 import { interleave, median, medianRatio, type Samples } from './lib/measure.js';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 // The AWS SDK's notice that its 2027 releases need Node.js 22 is not a result.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const COMPONENTS = ['render', 'parse', 'ingest', 'close', 'bundles'] as const;
+const COMPONENTS = ['render', 'parse', 'template', 'ingest', 'close', 'bundles'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 const { values: args } = parseArgs({
@@ -40,6 +40,7 @@ if (profileDir) await mkdir(profileDir, { recursive: true });
 // Loaded after the environment is set.
 const { benchRender } = await import('./render.js');
 const { benchParse } = await import('./parse.js');
+const { benchTemplateCheck } = await import('./template-check.js');
 const { benchIngest } = await import('./ingest.js');
 const { benchClose } = await import('./close.js');
 const { benchBundles } = await import('./bundles.js');
@@ -111,7 +112,8 @@ if (wants('render')) {
   }
   if (args.profile) {
     const { KS_CONFIG } = await import('../lambdas/core/committee.js');
-    const { loadDefaultTemplate, renderReport } = await import('../lambdas/core/render.js');
+    const { renderReport } = await import('../lambdas/core/render.js');
+    const { loadDefaultTemplate } = await import('../lambdas/runtime/default-template.js');
     const { buildReport } = await import('../lambdas/core/report.js');
     const { reportContent } = await import('./lib/data.js');
     const template = loadDefaultTemplate();
@@ -190,6 +192,27 @@ if (wants('parse')) {
     );
     profiles.push(`parse xlsx 20,000 rows (parseUpload, 3 runs)\n${formatSummary(summary, 15)}`);
   }
+}
+
+if (wants('template')) {
+  const rounds = quick ? 3 : 9;
+  log(`template check: the oversized template against the default template's check, ${rounds} rounds`);
+  const r = await benchTemplateCheck(rounds, quick ? 1 : 3);
+  rows.push([
+    `template check: refuse ${n(Math.round(r.file_bytes / 1024))} KB → 640 MiB document.xml`,
+    ms(r.refuse_ms),
+    `default template ${ms(r.default_check_ms)}`,
+    '',
+    `${times(r.refuse_vs_default_check)} default template`,
+    `${mb(r.refuse_peak_rss_mb)} (start ${mb(r.refuse_start_rss_mb)}; default template ${mb(r.default_check_peak_rss_mb)})`,
+  ]);
+  target('template check: refusing the oversized template ≤ 1 × checking the default', times(r.refuse_vs_default_check), r.refuse_vs_default_check <= 1);
+  target(
+    'template check: refusing the oversized template ≤ 10 MB above start RSS',
+    `${mb(r.refuse_peak_rss_mb - r.refuse_start_rss_mb)}`,
+    r.refuse_peak_rss_mb - r.refuse_start_rss_mb <= 10,
+  );
+  out.template_check = r;
 }
 
 if (wants('ingest')) {

@@ -7,13 +7,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import S3rver from 's3rver';
 import dynalite from 'dynalite';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { listenOnLoopback, startLocalS3 } from './local-s3.js';
 import { makeAssembleHandler } from '../lambdas/assemble/handler.js';
 import { installedLibreOffice, type PdfConverter } from '../lambdas/assemble/pdf.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
@@ -62,6 +61,8 @@ export interface LocalStack {
    * events themselves pause it). Events that arrive while paused are dropped.
    */
   setDelivery(enabled: boolean): void;
+  /** Lets pages of this browser origin (the local web server's) send signed requests to the S3 port. */
+  allowBrowserOrigin(origin: string): void;
   /** Events that failed every attempt (AWS would keep them in the failure destination). */
   readonly failedEvents: readonly { event: S3Event; error: unknown }[];
   close(): Promise<void>;
@@ -74,25 +75,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { log } = options;
   await mkdir(join(options.dataDir, 's3'), { recursive: true });
 
-  const s3rver = new S3rver({
-    address: '127.0.0.1',
-    port: options.s3Port,
+  const s3 = await startLocalS3({
     directory: join(options.dataDir, 's3'),
-    silent: true,
-    vhostBuckets: false,
-    configureBuckets: [{ name: LOCAL_BUCKETS.uploads }, { name: LOCAL_BUCKETS.documents }],
+    port: options.s3Port,
+    buckets: [LOCAL_BUCKETS.uploads, LOCAL_BUCKETS.documents],
+    credentials: LOCAL_CREDENTIALS,
   });
-  const s3Address = (await s3rver.run()) as AddressInfo;
+  const s3rver = s3.server;
 
   const kind = options.dynamodb ?? 'dynalite';
-  const dynamo = await startDynamoDbServer(kind, options.dynamodbPort, join(options.dataDir, kind === 'dynalite' ? 'dynamodb' : 'dynamodb-local'));
+  let dynamo: Awaited<ReturnType<typeof startDynamoDbServer>>;
+  try {
+    dynamo = await startDynamoDbServer(kind, options.dynamodbPort, join(options.dataDir, kind === 'dynalite' ? 'dynamodb' : 'dynamodb-local'));
+  } catch (error) {
+    // Nothing stays listening when the stack cannot start.
+    await s3.close();
+    throw error;
+  }
 
   const config: RuntimeConfig = {
     uploadsBucket: LOCAL_BUCKETS.uploads,
     documentsBucket: LOCAL_BUCKETS.documents,
     tableName: LOCAL_TABLE,
     region: LOCAL_REGION,
-    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    s3Endpoint: `http://127.0.0.1:${s3.port}`,
     dynamodbEndpoint: dynamo.endpoint,
   };
   await ensureTable(config);
@@ -149,6 +155,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     setDelivery(enabled) {
       delivering = enabled;
     },
+    allowBrowserOrigin(origin) {
+      s3.allowOrigin(origin);
+    },
     async idle() {
       // Events may arrive while we wait (an upload's handler never causes another, but be safe).
       while (inFlight.size > 0) await Promise.all([...inFlight]);
@@ -157,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       while (inFlight.size > 0) await Promise.all([...inFlight]);
       runtime.clients.s3.destroy();
       runtime.clients.dynamo.destroy();
-      await s3rver.close();
+      await s3.close();
       await dynamo.close();
     },
   };
@@ -176,12 +185,9 @@ export async function startDynamoDbServer(
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
   if (kind === 'dynamodb-local') return startDynamoDbLocal({ port, ...(dataDir ? { dataDir } : {}) });
   const server: Server = dynalite({ ...(dataDir ? { path: dataDir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const actual = await listenOnLoopback(server, port);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: `http://127.0.0.1:${actual}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -22,6 +22,7 @@ import {
   uploadReceiptKey,
 } from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
+import { stderrLog } from '../lambdas/runtime/log.js';
 import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE, startLocalStack } from './local-stack.js';
@@ -489,7 +490,7 @@ async function reindexCommand(args: string[]): Promise<number> {
   const { values, positionals } = usage(() => parseArgs({ args, options: { env: { type: 'boolean' } }, allowPositionals: true, strict: true }));
   const period = periodArg(positionals[0], positionals[1]);
   const run = async (runtime: Runtime) => {
-    const log = jsonLineLog('warn');
+    const log = stderrLog('warn');
     const result = await reindexPeriod({ ...ingestDeps(runtime, log), ...assembleDeps(runtime, log) }, period);
     const outcomes = {
       accepted: 'godkänd',

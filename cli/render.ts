@@ -8,7 +8,8 @@ import { parseClosure } from '../lambdas/core/closure.js';
 import { parseCommitteeConfig } from '../lambdas/core/committee.js';
 import { parseUpload } from '../lambdas/core/parse/index.js';
 import { buildReport } from '../lambdas/core/report.js';
-import { checkTemplate, loadDefaultTemplate, renderReport, TemplateError } from '../lambdas/core/render.js';
+import { checkTemplate, renderReport, TemplateError } from '../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../lambdas/runtime/default-template.js';
 
 export interface RenderInput {
   readonly period: Period;

@@ -2,6 +2,7 @@
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
   import type { EventEmitter } from 'node:events';
+  import type { IncomingMessage, ServerResponse } from 'node:http';
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -16,6 +17,10 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** Creates the configured buckets in the store; `run()` does it before listening. */
+    configureBuckets(): Promise<void>;
+    /** Koa's request listener, for a server of one's own. */
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }
 

@@ -15,17 +15,17 @@
  * reported in the receipt and the log, and the function then fails, so that Lambda retries
  * the event; the retry finds the period closed and the PDF missing, and converts again.
  */
-import { formatPeriod, type InputIssue, type Period, type Tertial } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
-import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
+import { closureReceiptKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { parseClosure, type Closure } from '../core/closure.js';
 import type { CommitteeConfig } from '../core/committee.js';
-import { buildReport, type PreviousTertial } from '../core/report.js';
-import { renderReport, TemplateError } from '../core/render.js';
+import { renderPeriodDocument } from '../core/document.js';
 import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
+import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import { ContentionError } from '../storage/errors.js';
 import { recordClose } from '../storage/history.js';
 import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
@@ -195,19 +195,6 @@ async function readClosureReceipt(deps: AssembleDeps, period: Period): Promise<C
   }
 }
 
-/**
- * The previous tertial of the same year (T1 for T2, T2 for T3), if it is closed: its
- * frozen uploads, for the comparison. An open one is still changing, so it is left out.
- */
-async function loadPrevious(deps: AssembleDeps, period: Period): Promise<PreviousTertial | undefined> {
-  if (period.tertial === 1) return undefined;
-  const previous: Period = { ...period, tertial: (period.tertial - 1) as Tertial };
-  const record = await deps.repo.getPeriod(previous);
-  if (record?.state !== 'CLOSED') return undefined;
-  const uploads = await deps.repo.readActiveUploads(record);
-  return { period: previous, uploads: uploads.map((u) => ({ name: u.name, content: u.content })) };
-}
-
 interface Rendered {
   readonly bytes: Uint8Array;
   readonly uploads: readonly string[];
@@ -217,34 +204,30 @@ interface Rendered {
 }
 
 async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, closure: Closure): Promise<Result<Rendered>> {
-  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPrevious(deps, record.period)]);
-  const { view, warnings } = buildReport({
+  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPreviousTertial(deps.repo, record.period)]);
+  // The draft renders through the same function from the same inputs (lambdas/views/draft.ts).
+  const rendered = renderPeriodDocument({
     period: record.period,
     config: inputs.config,
+    template: inputs.template,
+    ...(inputs.templateId === 'default' ? {} : { templateFile: templateKey(record.period.committee) }),
     uploads: uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure,
     ...(previous ? { previous } : {}),
+    closure,
+    draft: false,
   });
-  try {
-    const bytes = renderReport(inputs.template, view);
-    return {
-      ok: true,
-      value: {
-        bytes,
-        uploads: uploads.map((u) => u.name),
-        counts: {
-          goals: view.goals.length,
-          activities: view.goals.reduce((n, g) => n + g.activities.length, 0),
-        },
-        warnings,
-        ...(previous ? { comparedWith: previous.period } : {}),
-      },
-      warnings,
-    };
-  } catch (err) {
-    if (err instanceof TemplateError) return { ok: false, errors: err.issues, warnings };
-    throw err;
-  }
+  if (!rendered.ok) return { ok: false, errors: rendered.errors, warnings: rendered.warnings };
+  return {
+    ok: true,
+    value: {
+      bytes: rendered.bytes,
+      uploads: uploads.map((u) => u.name),
+      counts: rendered.counts,
+      warnings: rendered.warnings,
+      ...(previous ? { comparedWith: previous.period } : {}),
+    },
+    warnings: rendered.warnings,
+  };
 }
 
 interface PublishOptions {

@@ -1,9 +1,9 @@
 /** Lambda entry point for closure events (ObjectCreated under closures/). */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { S3Event } from 'aws-lambda';
-import { dispatchS3Event } from '../core/dispatch.js';
+import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
-import { powertoolsLog } from '../core/powertools-log.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { viewDeps } from '../views/deps.js';
 import { reopenTertial, type ReopenOutcome } from './reopen.js';

@@ -5,7 +5,7 @@
  * stack deploys it) the previous version stays in S3's version history.
  */
 import { formatPeriod } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { parseReopeningKey, reopeningReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { receiptJson, reopeningReceipt } from '../core/receipt.js';

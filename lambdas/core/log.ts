@@ -12,12 +12,13 @@ export interface Log {
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** One JSON object per line (on stderr unless told otherwise), for the CLI and the local stack. */
-export function jsonLineLog(
-  minLevel: 'debug' | 'info' | 'warn' | 'error' = 'info',
-  base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stderr.write(line),
-): Log {
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * One JSON object per line, for the CLI and the local stack. Where the lines go is the
+ * caller's choice (`stderrLog` in `lambdas/runtime/log.ts` writes them to stderr).
+ */
+export function jsonLineLog(minLevel: LogLevel, base: Record<string, unknown>, write: (line: string) => void): Log {
   const order = { debug: 0, info: 1, warn: 2, error: 3 } as const;
   const emit = (level: keyof typeof order) => (message: string, fields?: Record<string, unknown>) => {
     if (order[level] < order[minLevel]) return;

@@ -1,6 +1,6 @@
 /**
- * Renders a report view into a .docx template with docxtemplater. Pure apart from
- * `loadDefaultTemplate`, which reads the built-in template from disk.
+ * Renders a report view into a .docx template with docxtemplater. Pure: the built-in
+ * template is read from disk by `loadDefaultTemplate` in `lambdas/runtime/`.
  *
  * Options, and why:
  * - `paragraphLoop: true`: a loop or condition tag alone in its paragraph removes that
@@ -11,14 +11,15 @@
  * - `stripInvalidXMLChars: true`: a control character pasted into a cell must not fail
  *   the whole report.
  */
-import { readFileSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { writeDocxFromPizZip } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
+import { inspectTemplatePackage } from './template-package.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
-const DEFAULT_TEMPLATE_NAME = 'default.docx';
+/** The built-in template's file name under `templates/`. */
+export const DEFAULT_TEMPLATE_NAME = 'default.docx';
 
 /** A template that cannot be compiled, uses tags the report does not know, or lacks a value. */
 export class TemplateError extends Error {
@@ -34,11 +35,6 @@ export class TemplateError extends Error {
 
 export type TemplateCheck = { readonly ok: true } | { readonly ok: false; readonly errors: readonly InputIssue[] };
 
-/** Reads `templates/default.docx` (next to this package), or the given file. */
-export function loadDefaultTemplate(path?: string): Uint8Array {
-  return new Uint8Array(readFileSync(path ?? new URL(`../../templates/${DEFAULT_TEMPLATE_NAME}`, import.meta.url)));
-}
-
 /**
  * Compiles a template without rendering it: docxtemplater's errors (unclosed tags,
  * unbalanced loops, …) and any tag the view model does not provide become issues.
@@ -46,6 +42,9 @@ export function loadDefaultTemplate(path?: string): Uint8Array {
  * @param file how messages name the template, e.g. `templates/ks.docx`
  */
 export function checkTemplate(template: Uint8Array, file = DEFAULT_TEMPLATE_NAME): TemplateCheck {
+  // The package first: nothing below may inflate a part the package check has not bounded.
+  const pkg = inspectTemplatePackage(template, file);
+  if (!pkg.ok) return { ok: false, errors: pkg.errors };
   const compiled = compile(template, file);
   return compiled.ok ? { ok: true } : { ok: false, errors: compiled.errors };
 }
@@ -147,7 +146,7 @@ function compile(template: Uint8Array, file: string): Compiled {
   const errors: InputIssue[] = [];
   const seen = new Set<string>();
   for (const [path, parts] of collector.parsed) {
-    for (const problem of checkParts(parts, [REPORT_TAGS])) {
+    for (const problem of checkParts(parts, [REPORT_TAGS], [])) {
       const message = `${path}: ${problem}`;
       if (seen.has(message)) continue;
       seen.add(message);
@@ -157,8 +156,13 @@ function compile(template: Uint8Array, file: string): Compiled {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, doc };
 }
 
-/** Checks tags against the view model, resolving names through enclosing loops as docxtemplater does. */
-function checkParts(parts: readonly Part[], scopes: readonly TagSpecs[]): string[] {
+/**
+ * Checks tags against the view model, resolving names through enclosing loops as docxtemplater does.
+ * A list may only be looped over in its own scope (`goals` at the top, `activities` inside
+ * `goals`): one found in an outer scope would repeat the whole list once per item of every
+ * enclosing loop, and `{#goals}` nested ten times in itself makes a close take hours.
+ */
+function checkParts(parts: readonly Part[], scopes: readonly TagSpecs[], loops: readonly string[]): string[] {
   const problems: string[] = [];
   for (const part of parts) {
     if (part.type !== 'placeholder') continue;
@@ -168,9 +172,19 @@ function checkParts(parts: readonly Part[], scopes: readonly TagSpecs[]): string
         problems.push(`Mallen använder avsnittet {#${part.value}}, men rapporten har inget värde med det namnet.${known(scopes)}`);
         continue;
       }
+      const repeats = spec.type === 'list' && !part.inverted;
+      const enclosing = loops[loops.length - 1];
+      if (repeats && enclosing !== undefined && !Object.hasOwn(scopes[scopes.length - 1] ?? {}, part.value)) {
+        problems.push(
+          `Avsnittet {#${part.value}} står inuti avsnittet {#${enclosing}} och skulle upprepa hela listan ${part.value} ` +
+            `en gång för varje post i {#${enclosing}}. En lista får bara upprepas där den hör hemma: flytta ` +
+            `{#${part.value}} … {/${part.value}} utanför {#${enclosing}} … {/${enclosing}}.`,
+        );
+        continue;
+      }
       // A list opens a scope for its items; a flag or a text is a condition within the same scope.
-      const inner = spec.type === 'list' && !part.inverted ? [...scopes, spec.item] : scopes;
-      problems.push(...checkParts(part.subparsed ?? [], inner));
+      const inner = repeats ? [...scopes, spec.item] : scopes;
+      problems.push(...checkParts(part.subparsed ?? [], inner, repeats ? [...loops, part.value] : loops));
     } else if (part.module === undefined) {
       if (!spec) {
         problems.push(`Mallen använder taggen {${part.value}}, som rapporten inte känner till.${known(scopes)}`);

@@ -3,9 +3,9 @@
  * The period's draft and status page follow from the receipt it writes (lambdas/views).
  */
 import type { S3Event } from 'aws-lambda';
-import { dispatchS3Event } from '../core/dispatch.js';
+import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
-import { powertoolsLog } from '../core/powertools-log.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';
 

@@ -7,7 +7,7 @@
  * retry is safe because a commit is keyed on the event's sequencer.
  */
 import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { annotatedUploadKey, parseUploadKey, uploadReceiptHtmlKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
 import { receiptHtml } from '../core/receipt-html.js';
 import { withFields, type Log } from '../core/log.js';

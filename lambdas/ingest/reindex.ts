@@ -18,7 +18,7 @@
  * closed period only those older than the closure object.
  */
 import { formatPeriod, type Period } from '../core/domain.js';
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedCopyKey, closureKey, documentKey, normalizeSequencer, parseUploadKey, uploadsPrefix } from '../core/keys.js';
 import { parseClosure } from '../core/closure.js';
 import { parseUpload } from '../core/parse/index.js';

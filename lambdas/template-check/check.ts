@@ -5,7 +5,7 @@
  * copied, immutably, to the output bucket and the table points at that copy, so a
  * close renders with exactly one known version even while a new one is uploaded.
  */
-import type { ObjectEvent } from '../core/events.js';
+import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { receiptJson, templateReceipt } from '../core/receipt.js';

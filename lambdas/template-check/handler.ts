@@ -1,8 +1,8 @@
 /** Lambda entry point for committee templates (ObjectCreated under templates/, .docx). */
 import type { S3Event } from 'aws-lambda';
-import { dispatchS3Event } from '../core/dispatch.js';
+import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
-import { powertoolsLog } from '../core/powertools-log.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { checkCommitteeTemplate, type TemplateCheckOutcome } from './check.js';
 

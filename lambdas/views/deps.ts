@@ -4,7 +4,7 @@
  * handlers build these from their runtime with {@link viewDeps}.
  */
 import type { Log } from '../core/log.js';
-import { loadDefaultTemplate } from '../core/render.js';
+import { loadDefaultTemplate } from '../runtime/default-template.js';
 import type { CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import type { Runtime } from '../storage/runtime.js';
 

@@ -6,11 +6,11 @@
  * functions so an upload never waits for (or loads) the document renderer.
  */
 import type { S3Event } from 'aws-lambda';
-import { dispatchS3Event } from '../core/dispatch.js';
+import { dispatchS3Event } from '../runtime/dispatch.js';
 import { formatPeriod } from '../core/domain.js';
 import { closureReceiptKey, parseReceiptKey } from '../core/keys.js';
 import type { Log } from '../core/log.js';
-import { powertoolsLog } from '../core/powertools-log.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { viewDeps } from './deps.js';
 import { writeNextWorkbook } from './next-workbook.js';

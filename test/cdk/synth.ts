@@ -3,7 +3,10 @@
  * (read from cdk.json) but without bundling, so no esbuild run is needed; and read the
  * template by construct, never by hashed logical id.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
@@ -27,8 +30,16 @@ export interface Synthesized {
 
 export const STACK_ID = 'tertial';
 
+// Every App writes its cloud assembly somewhere; without an outdir CDK leaves a `cdk.out*`
+// folder in the temporary directory per synth. One folder per test file, removed after it.
+const assemblies = mkdtempSync(join(tmpdir(), 'tertial-cdk-test-'));
+afterAll(() => rmSync(assemblies, { recursive: true, force: true }));
+
 export function newApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] } });
+  return new App({
+    outdir: mkdtempSync(join(assemblies, 'cdk.out-')),
+    context: { ...cdkJson.context, ...context, 'aws:cdk:bundling-stacks': [] },
+  });
 }
 
 /**

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../../cli/local-stack.js';
-import { jsonLineLog, silentLog, type Log } from '../../lambdas/core/log.js';
+import { silentLog, type Log } from '../../lambdas/core/log.js';
+import { stderrLog } from '../../lambdas/runtime/log.js';
 
 export interface TestStack extends LocalStack {
+  /** The stack's data folder (a temporary one, removed by dispose). */
+  readonly dataDir: string;
   put(key: string, body: Uint8Array | string): Promise<void>;
   remove(key: string): Promise<void>;
   /** Reads an object from the output bucket; undefined when absent. */
@@ -17,10 +20,11 @@ export interface TestStack extends LocalStack {
 
 export async function startTestStack(options: { log?: Log; dynamodb?: 'dynalite' | 'dynamodb-local' } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tertial-test-'));
-  const log = options.log ?? (process.env.TERTIAL_TEST_LOGS ? jsonLineLog('debug') : silentLog);
+  const log = options.log ?? (process.env.TERTIAL_TEST_LOGS ? stderrLog('debug') : silentLog);
   const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 50, ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}) });
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
+    dataDir,
     async put(key: string, body: Uint8Array | string) {
       await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }));
     },

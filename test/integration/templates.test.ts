@@ -6,8 +6,9 @@ import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closureKey, documentKey, templateReceiptKey, uploadKey } from '../../lambdas/core/keys.js';
 import type { TemplateReceipt } from '../../lambdas/core/receipt.js';
-import { loadDefaultTemplate } from '../../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
+import { doctypeTemplate, externalRelationshipTemplate, nestedLoopTemplate, oversizedDocumentTemplate } from '../fixtures/crafted-templates.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
 import { s3Event, sequencers } from '../helpers/events.js';
@@ -115,5 +116,23 @@ describe('committee templates', () => {
     const paragraphs = await closeWithOneActivity('trasig', 1);
     expect(paragraphs).toContain('Förslag till beslut');
     expect(paragraphs).toContain('En aktivitet');
+  });
+
+  it('refuses a template that nests a loop in itself, links an image or has a DOCTYPE, and the accepted one stays in force', async () => {
+    const committee = 'fientlig';
+    expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (godkänd mall)'))).status).toBe('accepted');
+    const hostile: [Uint8Array, string][] = [
+      [nestedLoopTemplate(10), 'står inuti avsnittet {#goals}'],
+      [externalRelationshipTemplate('image', 'file:///etc/passwd'), 'utanför dokumentet'],
+      [doctypeTemplate('word/_rels/document.xml.rels'), 'DOCTYPE'],
+      [oversizedDocumentTemplate(640), '640 MiB'],
+    ];
+    for (const [bytes, expected] of hostile) {
+      const receipt = await uploadTemplate(committee, bytes);
+      expect(receipt.status, expected).toBe('rejected');
+      expect(receipt.errors.map((e) => e.message).join(' '), expected).toContain(expected);
+      expect(receipt.message).toMatch(/tidigare godkända mallen gäller fortfarande/);
+    }
+    expect(await closeWithOneActivity(committee, 1)).toContain('Förslag till beslut (godkänd mall)');
   });
 });

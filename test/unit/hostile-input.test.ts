@@ -25,7 +25,8 @@ import {
   MAX_UPLOAD_BYTES,
   parseUpload,
 } from '../../lambdas/core/parse/index.js';
-import { loadDefaultTemplate, renderReport } from '../../lambdas/core/render.js';
+import { renderReport } from '../../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport } from '../../lambdas/core/report.js';
 import { deflateBomb, editParts, entriesOf, writeZip, type RawZipEntry } from '../fixtures/containers.js';
 

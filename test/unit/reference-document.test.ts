@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
-import { loadDefaultTemplate, renderReport } from '../../lambdas/core/render.js';
+import { renderReport } from '../../lambdas/core/render.js';
+import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport } from '../../lambdas/core/report.js';
 import { EXAMPLE_PERIOD, exampleUploads } from '../../examples/ks-2023-T3.js';
 import { CONSIDERATIONS, FOCUS_AREA_TEXTS, PROPOSALS, SUMMARY } from '../../examples/reference-texts.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 
 /** Structured JSON logs on AWS, through Powertools; the level comes from POWERTOOLS_LOG_LEVEL. */
 export function powertoolsLog(serviceName: string): Log {

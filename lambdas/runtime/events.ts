@@ -3,7 +3,7 @@
  * URL-encoded with `+` for space; this is the only place that undoes it.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { decodeEventKey, normalizeSequencer } from './keys.js';
+import { decodeEventKey, normalizeSequencer } from '../core/keys.js';
 
 export interface ObjectEvent {
   readonly bucket: string;

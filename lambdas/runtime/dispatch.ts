@@ -6,8 +6,8 @@
  */
 import type { S3Event } from 'aws-lambda';
 import { decodeS3Event, type ObjectEvent } from './events.js';
-import { routeInputEvent, routeOutputEvent, type NotificationTarget } from './keys.js';
-import type { Log } from './log.js';
+import { routeInputEvent, routeOutputEvent, type NotificationTarget } from '../core/keys.js';
+import type { Log } from '../core/log.js';
 
 export async function dispatchS3Event<T>(
   event: S3Event,
