@@ -2,6 +2,8 @@
  * The `tertial` command line. Everything it prints for people is Swedish; one clear
  * line per problem, never a stack trace.
  */
+import { parseReceipt, type Receipt } from '../lambdas/core/receipt-schema.js';
+import { periodStatus } from '../lambdas/storage/period-status.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -461,7 +463,7 @@ async function statusCommand(args: string[]): Promise<number> {
   return withLocalStack(async (runtime) => {
     const record = await runtime.repo.getPeriod(period);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify(record ?? { period, state: 'NONE', files: {} }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(periodStatus(period, record), null, 2)}\n`);
       return 0;
     }
     if (!record) {
@@ -526,13 +528,15 @@ async function readObject(runtime: Runtime, key: string): Promise<Uint8Array | u
   return object?.bytes;
 }
 
-async function readJson<T>(runtime: Runtime, key: string): Promise<T | undefined> {
+/** A receipt, read through the receipt format; undefined when absent or not a receipt. */
+async function readJson<T extends Receipt>(runtime: Runtime, key: string): Promise<T | undefined> {
   const bytes = await readObject(runtime, key);
-  return bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as T) : undefined;
+  const read = bytes ? parseReceipt(bytes) : undefined;
+  return read?.ok ? (read.receipt as T) : undefined;
 }
 
 /** Polls for a receipt written for an event at or after `since` (ms). */
-async function waitForReceipt<T extends { receivedAt: string }>(runtime: Runtime, key: string, since: number, timeoutMs = 60_000): Promise<T> {
+async function waitForReceipt<T extends Receipt>(runtime: Runtime, key: string, since: number, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const receipt = await readJson<T>(runtime, key).catch(() => undefined);

@@ -24,6 +24,7 @@ import { parseClosure, type Closure } from '../core/closure.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { renderPeriodDocument } from '../core/document.js';
 import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
+import { receiptOfKind } from '../core/receipt-schema.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import { ContentionError } from '../storage/errors.js';
@@ -187,12 +188,8 @@ function failIfPdfFailed(period: Period, pdf: PdfOutcome | undefined): void {
 
 async function readClosureReceipt(deps: AssembleDeps, period: Period): Promise<ClosureReceipt | undefined> {
   const object = await deps.objects.get(deps.documentsBucket, closureReceiptKey(period));
-  if (!object) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.bytes)) as ClosureReceipt;
-  } catch {
-    return undefined;
-  }
+  // A receipt that is not one (unreadable, another format) counts as not written: the close finishes again.
+  return object ? receiptOfKind(object.bytes, 'closure') : undefined;
 }
 
 interface Rendered {

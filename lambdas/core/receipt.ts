@@ -4,6 +4,7 @@
  * issue's `message` are Swedish (people read them).
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
+import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
 
 export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
@@ -191,8 +192,9 @@ export function rejectedClosureReceipt(args: {
   };
 }
 
+/** The stored form of a receipt, with the version of its format first (see `receipt-schema.ts`, which reads it back). */
 export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt): string {
-  return `${JSON.stringify(receipt, null, 2)}\n`;
+  return `${JSON.stringify({ schemaVersion: RECEIPT_SCHEMA_VERSION, ...receipt }, null, 2)}\n`;
 }
 
 export interface TemplateReceipt {

@@ -190,7 +190,7 @@ function toFileEntry(entry: StoredFileEntry): FileEntry {
 }
 
 /** The period item as read → the domain record. The one place that knows the item's fields. */
-function toPeriodRecord(period: Period, raw: Record<string, unknown>): PeriodRecord {
+export function periodRecordFromItem(period: Period, raw: Record<string, unknown>): PeriodRecord {
   const item = parseStored(periodItem, raw, `period item ${periodPk(period)}`);
   return {
     period,
@@ -226,7 +226,7 @@ export class PeriodRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk: periodPk(period), sk: PERIOD_SK }, ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    return toPeriodRecord(period, out.Item);
+    return periodRecordFromItem(period, out.Item);
   }
 
   /**

@@ -5,7 +5,6 @@
  * succeeded. The next event for the period writes the views again.
  */
 import { formatPeriod, type Period } from '../core/domain.js';
-import { parseStatusPageKey, statusPagesPrefix } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import type { ViewDeps } from './deps.js';
 import { writeDraft, type DraftResult } from './draft.js';
@@ -41,17 +40,13 @@ export async function refreshPeriodViews(deps: ViewDeps, period: Period): Promis
 
 /**
  * After a template check: the committee's open periods' drafts render with the new template.
- * The periods are found from their status pages (each period with an event since views
- * exist has one). Never throws.
+ * The periods come from the committee's index in the table (every period item has an
+ * entry). Never throws.
  */
 export async function refreshCommitteeViews(deps: ViewDeps, committee: string): Promise<ViewsOutcome> {
   let periods: Period[];
   try {
-    const pages = await deps.objects.list(deps.documentsBucket, statusPagesPrefix(committee));
-    periods = pages.flatMap((o) => {
-      const period = parseStatusPageKey(o.key);
-      return period && period.committee === committee ? [period] : [];
-    });
+    periods = await deps.repo.listCommitteePeriods(committee);
   } catch (error) {
     deps.log.warn('could not list the committee periods to refresh their views', { committee, error });
     return 'failed';

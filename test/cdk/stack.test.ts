@@ -132,7 +132,7 @@ describe('buckets', () => {
 });
 
 describe('report table', () => {
-  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, with TTL on expiresAt', () => {
+  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, and has no TTL: garbage rows are deleted by the pipeline, never expired', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({
@@ -143,7 +143,7 @@ describe('report table', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: Match.absent(),
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',

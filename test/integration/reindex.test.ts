@@ -2,7 +2,7 @@
  * The table can be rebuilt from S3: after the table is lost, `tertial reindex` replays
  * the objects under uploads/ (and the closure) and arrives at the same state.
  */
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../cli/local-stack.js';
 import { closureKey, documentKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
@@ -34,6 +34,17 @@ async function snapshot(period: Period) {
 async function loseTheTable(): Promise<void> {
   const client = new DynamoDBClient({ region: stack.config.region, endpoint: stack.config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
   await client.send(new DeleteTableCommand({ TableName: stack.config.tableName }));
+  // dynalite answers DELETING and drops the table a moment later: wait until it is gone.
+  for (let i = 0; ; i++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: stack.config.tableName }));
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') break;
+      throw err;
+    }
+    if (i > 500) throw new Error('the table was not deleted');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   client.destroy();
   await ensureTable(stack.config);
 }
