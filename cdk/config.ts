@@ -5,6 +5,7 @@
  * the context value only sets its default.
  */
 import type { Node } from 'constructs';
+import { COMMITTEE_PATTERN } from '../lambdas/core/domain.js';
 
 export interface TertialConfig {
   /**
@@ -20,9 +21,35 @@ export interface TertialConfig {
    * deleted with the stack. Default false: they are retained.
    */
   readonly destroyOnRemoval: boolean;
+  /**
+   * The committees the stack serves (`-c committees=ks,bun,sn`): each gets a staff and a
+   * secretary group (and role, with `samlProviderArn`). A new committee is a new entry
+   * here and a `cdk deploy`.
+   */
+  readonly committees: readonly string[];
+  /**
+   * ARN of an IAM SAML identity provider (the municipality's Entra ID, set up once by
+   * IT); empty: sign-in with IAM users only. With it, each committee's staff and
+   * secretary, and the administrator, also get a role to sign in to through that provider.
+   */
+  readonly samlProviderArn: string;
 }
 
 export const DEFAULT_NAME_PREFIX = 'tertial';
+/** Kommunstyrelsen: every municipality has one, and its settings are built in. */
+export const DEFAULT_COMMITTEES: readonly string[] = ['ks'];
+/**
+ * Each committee adds six resources (two managed policies, two groups, two SAML roles)
+ * to a stack that CloudFormation caps at 500; a municipality has 10–20 committees.
+ */
+export const MAX_COMMITTEES = 50;
+/**
+ * Slugs a committee cannot have: `receipts/templates/` holds every committee's template
+ * receipts, so a committee named `templates` would read all of them.
+ */
+export const RESERVED_COMMITTEES: readonly string[] = ['templates'];
+
+const SAML_PROVIDER_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w.-]{1,128}$/;
 
 const NAME_PREFIX_PATTERN = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -44,6 +71,22 @@ export function validateConfig(config: TertialConfig): TertialConfig {
   if (config.notificationEmail !== '' && !EMAIL_PATTERN.test(config.notificationEmail)) {
     throw new ConfigError(`notificationEmail is not an e-mail address: ${JSON.stringify(config.notificationEmail)}`);
   }
+  if (config.committees.length === 0) throw new ConfigError('committees must name at least one committee, e.g. -c committees=ks,bun');
+  if (config.committees.length > MAX_COMMITTEES) {
+    throw new ConfigError(`committees: at most ${MAX_COMMITTEES} committees per stack, got ${config.committees.length}`);
+  }
+  const seen = new Set<string>();
+  for (const committee of config.committees) {
+    if (!COMMITTEE_PATTERN.test(committee)) {
+      throw new ConfigError(`committees: ${JSON.stringify(committee)} is not a committee slug (1–32 of a–z, 0–9, '-')`);
+    }
+    if (RESERVED_COMMITTEES.includes(committee)) throw new ConfigError(`committees: ${JSON.stringify(committee)} is reserved by the key layout`);
+    if (seen.has(committee)) throw new ConfigError(`committees: ${JSON.stringify(committee)} is listed twice`);
+    seen.add(committee);
+  }
+  if (config.samlProviderArn !== '' && !SAML_PROVIDER_PATTERN.test(config.samlProviderArn)) {
+    throw new ConfigError(`samlProviderArn is not the ARN of an IAM SAML provider: ${JSON.stringify(config.samlProviderArn)}`);
+  }
   return config;
 }
 
@@ -62,10 +105,21 @@ function stringContext(node: Node, key: string, fallback: string): string {
   return value.trim();
 }
 
+/** `-c committees=ks,bun` arrives as one string; cdk.json and tests may pass an array. */
+function listContext(node: Node, key: string, fallback: readonly string[]): readonly string[] {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => item.trim());
+  throw new ConfigError(`context ${key} must be a comma-separated list: ${JSON.stringify(value)}`);
+}
+
 export function readConfig(node: Node): TertialConfig {
   return validateConfig({
     namePrefix: stringContext(node, 'namePrefix', DEFAULT_NAME_PREFIX),
     notificationEmail: stringContext(node, 'notificationEmail', ''),
     destroyOnRemoval: booleanContext(node, 'destroyOnRemoval'),
+    committees: listContext(node, 'committees', DEFAULT_COMMITTEES),
+    samlProviderArn: stringContext(node, 'samlProviderArn', ''),
   });
 }

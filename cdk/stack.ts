@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { NOTIFICATION_RULES, OUTPUT_NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
-import { DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
+import { DEFAULT_COMMITTEES, DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
 import { DocumentTopic } from './constructs/document-topic.js';
@@ -46,6 +46,8 @@ export class TertialStack extends Stack {
       namePrefix: props.namePrefix ?? DEFAULT_NAME_PREFIX,
       notificationEmail: props.notificationEmail ?? '',
       destroyOnRemoval: props.destroyOnRemoval ?? false,
+      committees: props.committees ?? DEFAULT_COMMITTEES,
+      samlProviderArn: props.samlProviderArn ?? '',
     });
     this.config = config;
     const { namePrefix, destroyOnRemoval } = config;
@@ -113,8 +115,13 @@ export class TertialStack extends Stack {
 
     this.staffAccess = new StaffAccess(this, 'StaffAccess', {
       namePrefix,
+      committees: config.committees,
+      samlProviderArn: config.samlProviderArn,
       uploadsBucket: this.buckets.uploads,
       documentsBucket: this.buckets.documents,
+      table: this.reportTable.table,
+      documentTopic: this.documentTopic.topic,
+      functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
     });
 
     const outputs: Record<string, [string, string]> = {
@@ -129,8 +136,7 @@ export class TertialStack extends Stack {
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
       TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
       ViewsLogGroup: [this.views.logGroup.logGroupName, 'Logs of the views function (drafts and status pages)'],
-      StaffGroupName: [this.staffAccess.staffGroup.groupName, 'IAM group: upload spreadsheets, read documents and receipts'],
-      SecretaryGroupName: [this.staffAccess.secretaryGroup.groupName, 'IAM group: also close tertials, upload templates and settings'],
+      AdminRoleArn: [this.staffAccess.adminRole.roleArn, 'IAM role of the IT administrator (tertial reindex); the admin group may assume it with MFA'],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

@@ -16,7 +16,9 @@ import {
   closureReceiptKey,
   documentFileName,
   documentKey,
+  isReadableUploadName,
   isUploadName,
+  MAX_UPLOAD_NAME_LENGTH,
   reopeningKey,
   reopeningReceiptKey,
   statusPageKey,
@@ -252,7 +254,7 @@ async function localCommand(args: string[]): Promise<number> {
     if (before?.state === 'CLOSED') {
       out(`${formatPeriod(period)} är redan stängd i ${dataDir}; exemplen laddas inte upp igen (ta bort katalogen för att börja om).`);
     } else {
-      const examples = (await readdir(examplesDir)).filter(isUploadName).sort();
+      const examples = (await readdir(examplesDir)).filter(isReadableUploadName).sort();
       if (examples.length === 0) throw new UsageError(`Hittar inga exempelfiler (.xlsx eller .csv) i ${examplesDir}.`);
       for (const name of examples) {
         await runtime.clients.s3.send(
@@ -357,7 +359,8 @@ async function uploadCommand(args: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError('Ange exakt en fil att ladda upp.');
   const period = periodArg(values.committee, values.period);
   const name = basename(file);
-  if (!isUploadName(name)) throw new UsageError(`"${name}" är inte en .xlsx- eller .csv-fil.`);
+  // Any name the layout takes: the pipeline reads it or answers with a receipt saying why not.
+  if (!isUploadName(name)) throw new UsageError(`"${name}" kan inte vara namnet på en uppladdning (högst ${MAX_UPLOAD_NAME_LENGTH} tecken, ingen inledande punkt, inga styrtecken).`);
   return withLocalStack(async (runtime) => {
     const { size } = await stat(file);
     let shown = '';

@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { html, htmlDocument, link, type Html } from '../lambdas/core/html.js';
 import { parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../lambdas/core/keys.js';
 import type { Log } from '../lambdas/core/log.js';
 import { silentLog } from '../lambdas/core/log.js';
@@ -87,7 +88,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('web server could not answer', { url: req.url, error });
-      if (!res.headersSent) send(res, 502, 'text/html; charset=utf-8', page('Fel', '<p>Den lokala S3-servern svarade inte.</p>'));
+      if (!res.headersSent) send(res, 502, 'text/html; charset=utf-8', page('Fel', html`<p>Den lokala S3-servern svarade inte.</p>`));
       else res.destroy();
     });
   });
@@ -109,12 +110,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const key = keyOfPath(pathname);
     if (!key) {
-      send(res, 400, 'text/html; charset=utf-8', page('Ogiltig adress', '<p>Adressen är inte en sökväg i bucketen.</p>'), req.method === 'HEAD');
+      send(res, 400, 'text/html; charset=utf-8', page('Ogiltig adress', html`<p>Adressen är inte en sökväg i bucketen.</p>`), req.method === 'HEAD');
       return;
     }
     const object = await options.objects.get(options.bucket, key);
     if (!object) {
-      send(res, 404, 'text/html; charset=utf-8', page('Finns inte', `<p>Objektet <code>${esc(key)}</code> finns inte (ännu). <a href="/">Alla statussidor</a></p>`), req.method === 'HEAD');
+      send(res, 404, 'text/html; charset=utf-8', page('Finns inte', html`<p>Objektet <code>${key}</code> finns inte (ännu). <a href="/">Alla statussidor</a></p>`), req.method === 'HEAD');
       return;
     }
     const ext = key.slice(key.lastIndexOf('.')).toLowerCase();
@@ -163,26 +164,20 @@ async function indexPage(options: WebServerOptions): Promise<string> {
       return period ? [period] : [];
     })
     .sort((a, b) => b.year - a.year || b.tertial - a.tertial || a.committee.localeCompare(b.committee, 'sv'));
-  const items = pages.map(
-    (p) => `<li><a href="/${statusPageKey(p).split('/').map(encodeURIComponent).join('/')}">${esc(p.committee)}: tertial ${p.tertial} ${p.year}</a></li>`,
-  );
+  const items = pages.map((p) => html`<li>${link(`/${statusPageKey(p).split('/').map(encodeURIComponent).join('/')}`, `${p.committee}: tertial ${p.tertial} ${p.year}`)}</li>`);
   return page(
     'Statussidor',
     items.length > 0
-      ? `<p>En statussida per nämnd och tertial, i utdatabucketen <code>${esc(options.bucket)}</code>.</p><ul>${items.join('')}</ul>`
-      : '<p>Inga statussidor ännu. De skapas när den första filen för en tertial laddas upp.</p>',
+      ? html`<p>En statussida per nämnd och tertial, i utdatabucketen <code>${options.bucket}</code>.</p><ul>${items}</ul>`
+      : html`<p>Inga statussidor ännu. De skapas när den första filen för en tertial laddas upp.</p>`,
   );
 }
 
-function page(title: string, body: string): string {
-  return (
-    '<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-    `<title>${esc(title)}: tertial lokalt</title>\n` +
-    '<style>body{font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;background:#fff;max-width:48rem;margin:0 auto;padding:1rem 1.25rem}a{color:#0b4fa8}a:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}</style>\n' +
-    `</head>\n<body>\n<main>\n<h1>${esc(title)}</h1>\n${body}\n</main>\n</body>\n</html>\n`
-  );
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** The server's own pages (index, errors): the one layout. */
+function page(title: string, body: Html): string {
+  return htmlDocument({
+    title: `${title}: tertial lokalt`,
+    body: html`<main>\n<h1>${title}</h1>\n${body}\n</main>`,
+    contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'",
+  });
 }

@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantTableItems } from './table-grants.js';
+import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
@@ -44,7 +46,9 @@ export class AssembleFunction extends PipelineFunction {
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this.role);
+    // Reads the period and its staged rows and the committee's template in force, closes
+    // or reopens with a conditional UpdateItem, sweeps orphaned rows (BatchWriteItem).
+    grantTableItems(this.role, table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble);
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

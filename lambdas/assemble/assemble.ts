@@ -23,7 +23,7 @@ import { withFields, type Log } from '../core/log.js';
 import { parseClosure, type Closure } from '../core/closure.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { renderPeriodDocument } from '../core/document.js';
-import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
+import { closedReceipt, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
 import { receiptOfKind } from '../core/receipt-schema.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import { loadPreviousTertial } from '../storage/previous-tertial.js';
@@ -31,6 +31,8 @@ import { ContentionError } from '../storage/errors.js';
 import { recordClose } from '../storage/history.js';
 import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
 import { PdfConversionError, type PdfConverter } from './pdf.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
 
 /** What the close reads and writes: the committee's settings and template as a draft reads them, plus its own outputs. */
 export interface AssembleDeps extends CommitteeSettingsDeps {
@@ -38,6 +40,8 @@ export interface AssembleDeps extends CommitteeSettingsDeps {
   readonly clock: () => Date;
   /** Tells the world a document is ready (an SNS topic on AWS); a fault here is retried. */
   readonly announce: (document: DocumentAnnouncement) => Promise<void>;
+  /** The receipts topic: the closure receipt is issued through it (`issueReceipt`). */
+  readonly notify: Notifier;
   /**
    * Makes the PDF beside the document (LibreOffice where it is installed: the local stack,
    * CI, the container image). Without it no PDF is made and receipts do not mention one.
@@ -318,5 +322,5 @@ async function sweep(deps: AssembleDeps, log: Log, period: Period): Promise<void
 }
 
 async function writeReceipt(deps: AssembleDeps, period: Period, receipt: ClosureReceipt): Promise<void> {
-  await deps.objects.put(deps.documentsBucket, closureReceiptKey(period), receiptJson(receipt), CONTENT_TYPES.json);
+  await issueReceipt(deps, { receipt, key: closureReceiptKey(period), about: period });
 }

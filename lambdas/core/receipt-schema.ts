@@ -10,7 +10,7 @@
  * folder under `test/fixtures/stored/`.
  */
 import * as z from 'zod/mini';
-import type { ClosureReceipt, ReopeningReceipt, TemplateReceipt, UploadReceipt } from './receipt.js';
+import type { AnyReceipt } from './receipt.js';
 
 export const RECEIPT_SCHEMA_VERSION = 1;
 
@@ -79,9 +79,20 @@ const reopeningReceipt = z.object({
   previousDocument: z.optional(z.string()),
 });
 
-const receipt = z.discriminatedUnion('kind', [uploadReceipt, closureReceipt, templateReceipt, reopeningReceipt]);
+const misplacedReceipt = z.object({
+  schemaVersion,
+  kind: z.literal('misplaced'),
+  status: z.literal('rejected'),
+  key: z.string(),
+  receivedAt: z.string(),
+  message: z.string(),
+  errors: z.array(issue),
+  warnings: z.array(issue),
+});
 
-export type Receipt = UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt;
+const receipt = z.discriminatedUnion('kind', [uploadReceipt, closureReceipt, templateReceipt, reopeningReceipt, misplacedReceipt]);
+
+export type Receipt = AnyReceipt;
 
 export type ReceiptRead = { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly reason: string };
 

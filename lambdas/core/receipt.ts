@@ -192,8 +192,37 @@ export function rejectedClosureReceipt(args: {
   };
 }
 
+/**
+ * The receipt of an object under `uploads/` outside the layout (a wrong-case committee,
+ * `T4`, a sub-folder, …): nothing of it is read; the receipt says what the layout
+ * expects. Kept under `receipts/_misplaced/`, where no committee's receipts are.
+ */
+export interface MisplacedReceipt {
+  readonly kind: 'misplaced';
+  readonly status: 'rejected';
+  readonly key: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  readonly errors: readonly InputIssue[];
+  readonly warnings: readonly InputIssue[];
+}
+
+export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: InputIssue }): MisplacedReceipt {
+  return {
+    kind: 'misplaced',
+    status: 'rejected',
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
+    errors: [args.issue],
+    warnings: [],
+  };
+}
+
+export type AnyReceipt = UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt | MisplacedReceipt;
+
 /** The stored form of a receipt, with the version of its format first (see `receipt-schema.ts`, which reads it back). */
-export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt): string {
+export function receiptJson(receipt: AnyReceipt): string {
   return `${JSON.stringify({ schemaVersion: RECEIPT_SCHEMA_VERSION, ...receipt }, null, 2)}\n`;
 }
 

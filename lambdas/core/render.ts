@@ -15,6 +15,7 @@ import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { writeDocxFromPizZip } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
+import { finishRenderedPackage, pizZipParts } from './post-render.js';
 import { inspectTemplatePackage } from './template-package.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
@@ -67,6 +68,8 @@ export function renderReport(template: Uint8Array, view: ReportView, file = DEFA
     throw new TemplateError('invalid_template', docxtemplaterIssues(e, file), { cause: e });
   }
   const zip = doc.getZip() as PizZip;
+  // Ids that loops copied made unique, a .dotx made a .docx (lambdas/core/post-render.ts).
+  finishRenderedPackage(pizZipParts(zip));
   setCoreTitle(zip, view.reportTitle);
   return writeDocxFromPizZip(zip);
 }

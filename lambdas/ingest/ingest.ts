@@ -8,15 +8,28 @@
  */
 import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
-import { annotatedUploadKey, parseUploadKey, uploadReceiptHtmlKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
+import {
+  annotatedUploadKey,
+  routeUploadKey,
+  uploadReceiptHtmlKey,
+  uploadFormat,
+  uploadReceiptKey,
+  type RefusedFormat,
+  type UploadKey,
+  type UploadRoute,
+} from '../core/keys.js';
 import { receiptHtml } from '../core/receipt-html.js';
+import { misplacedIssue, unsupportedFormatIssue } from '../core/routing-issues.js';
+import { COMMITTEE_PATTERN } from '../core/domain.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
   failedUploadReceipt,
-  receiptJson,
+  misplacedReceipt,
   rejectedUploadReceipt,
   removedUploadReceipt,
   type UploadReceipt,
@@ -31,6 +44,7 @@ export interface IngestDeps {
   readonly log: Log;
   readonly clock: () => Date;
   readonly documentsBucket: string;
+  readonly notify: Notifier;
 }
 
 export type IngestOutcome =
@@ -41,21 +55,49 @@ export type IngestOutcome =
   | 'stale'
   | 'duplicate'
   | 'missing'
-  | 'ignored';
+  | 'ignored'
+  | 'misplaced';
 
 export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
-  const upload = parseUploadKey(event.key);
-  if (!upload) {
-    deps.log.warn('ignoring object outside the uploads layout', { bucket: event.bucket, key: event.key });
+  const route = routeUploadKey(event.key);
+  if (route.action === 'ignore') {
+    // A folder placeholder or a file the operating system put beside the real ones.
+    deps.log.info('ignoring a folder placeholder or file-system artefact', { bucket: event.bucket, key: event.key, eventName: event.eventName });
     return 'ignored';
   }
+  if (route.action === 'misplaced') return answerMisplaced(deps, event, route);
+  const { upload } = route;
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(upload.period), sequencer: event.sequencer });
-  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload);
+  const refused = route.action === 'refuse' ? route.format : undefined;
+  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload, refused);
   log.info('upload event handled', { outcome, eventName: event.eventName });
   return outcome;
 }
 
-async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
+/**
+ * An upload outside the layout: nothing is read or stored. Its receipt goes under
+ * `receipts/_misplaced/`; where no receipt key can be formed, an ERROR line is all that
+ * is left, and the error-log alarm brings it to an operator.
+ */
+async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extract<UploadRoute, { action: 'misplaced' }>): Promise<IngestOutcome> {
+  const fields = { bucket: event.bucket, key: event.key, eventName: event.eventName, problem: route.problem.code };
+  if (event.kind === 'removed') {
+    deps.log.info('a misplaced upload was removed; nothing of it was stored', fields);
+    return 'ignored';
+  }
+  if (!route.receiptKey) {
+    deps.log.error('upload outside the layout, and no receipt key can be formed for it; nobody has been told', fields);
+    return 'misplaced';
+  }
+  deps.log.warn('upload outside the layout; answered with a receipt', { ...fields, receipt: route.receiptKey });
+  const receipt = misplacedReceipt({ key: event.key, receivedAt: new Date(event.eventTime), issue: misplacedIssue(event.key, route.problem) });
+  // Whose it probably is: the committee segment in lower case, when that is one.
+  const guess = event.key.split('/')[1]?.toLowerCase() ?? '';
+  await issueReceipt(deps, { receipt, key: route.receiptKey, about: { committee: COMMITTEE_PATTERN.test(guess) ? guess : '_misplaced' } });
+  return 'misplaced';
+}
+
+async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey, refused?: RefusedFormat): Promise<IngestOutcome> {
   const { repo, objects } = deps;
   const receivedAt = new Date(event.eventTime);
   const before = await repo.getPeriod(upload.period);
@@ -64,7 +106,10 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
   let parsed: ParseResult;
   let original: Uint8Array | undefined;
-  if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
+  if (refused) {
+    // Refused by its name alone: a format the pipeline does not read is never downloaded.
+    parsed = { ok: false, errors: [unsupportedFormatIssue(upload.name, refused)], warnings: [] };
+  } else if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
     // Refused from the event alone: a file this large is never downloaded.
     parsed = { ok: false, errors: [fileTooLargeIssue(upload.name, event.size)], warnings: [] };
   } else {
@@ -208,24 +253,30 @@ async function reportFault(
 /**
  * Writes the receipt three ways: for a refused workbook, a copy of the staff's own file
  * with the bad cells marked; a page people open from the S3 console; and the JSON,
- * last, because tools wait for it.
+ * last, because tools wait for it. Then the receipts topic tells the subscribers.
  */
 async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt, original?: Uint8Array): Promise<void> {
   const { period, name } = upload;
-  let annotatedCopy: string | undefined;
-  if (receipt.status === 'rejected' && original && name.endsWith('.xlsx')) {
+  let markedUpKey: string | undefined;
+  const format = uploadFormat(name);
+  if (receipt.status === 'rejected' && original && 'read' in format && format.read === 'xlsx') {
     // Loaded only for a refused workbook: exceljs is most of this function's code and
     // would otherwise be evaluated on every cold start.
     const { annotateWorkbook } = await import('../core/annotate.js');
     const marked = await annotateWorkbook(original, receipt.errors);
     if (marked) {
-      const key = annotatedUploadKey(period, name);
-      await deps.objects.put(deps.documentsBucket, key, marked, CONTENT_TYPES.xlsx);
-      annotatedCopy = key.slice(key.lastIndexOf('/') + 1);
+      markedUpKey = annotatedUploadKey(period, name);
+      await deps.objects.put(deps.documentsBucket, markedUpKey, marked, CONTENT_TYPES.xlsx);
     }
   }
-  await deps.objects.put(deps.documentsBucket, uploadReceiptHtmlKey(period, name), receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}), CONTENT_TYPES.html);
-  await deps.objects.put(deps.documentsBucket, uploadReceiptKey(period, name), receiptJson(receipt), CONTENT_TYPES.json);
+  const annotatedCopy = markedUpKey?.slice(markedUpKey.lastIndexOf('/') + 1);
+  await issueReceipt(deps, {
+    receipt,
+    key: uploadReceiptKey(period, name),
+    about: period,
+    html: { key: uploadReceiptHtmlKey(period, name), body: receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}) },
+    ...(markedUpKey ? { markedUpKey } : {}),
+  });
 }
 
 /** Garbage collection of rows no period item points at; a failure here loses nothing visible. */

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,70 @@ describe('a running local stack', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain(`(${size} byte)`);
     expect(result.stdout).toMatch(/är mottagen och gäller för tertial 1 2025: .*2[ \u00a0]?500 aktiviteter/);
+  });
+
+  it.skipIf(!hasAws)('answers every upload name with a receipt within 10 s, in the outbox too, with one request id per event', async () => {
+    const folder = 'uploads/ks/2025/T2';
+    const names = ['EKONOMI.XLSX', 'plan.xls', 'mål.ods', 'rapport.xlsm', 'noter.txt'];
+    const junk = join(work, 'junk.bin');
+    await writeFile(junk, 'inte ett kalkylblad\n');
+    for (const name of names) {
+      const source = name === 'EKONOMI.XLSX' ? 'examples/ks-2023-T3-aktiviteter.xlsx' : junk;
+      const started = Date.now();
+      const up = await aws(['s3', 'cp', source, `s3://tertial-uploads/${folder}/${name}`]);
+      expect(up.code, up.stderr).toBe(0);
+      let receipt: { status?: string; message?: string; errors?: { message: string }[] } = {};
+      while (!receipt.status && Date.now() - started < 10_000) {
+        const got = await aws(['s3', 'cp', `s3://tertial-documents/receipts/ks/2025/T2/${name}.json`, '-']);
+        if (got.code === 0) receipt = JSON.parse(got.stdout);
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(receipt.status, `receipt of ${name} within 10 s`).toBe(name === 'EKONOMI.XLSX' ? 'accepted' : 'rejected');
+      if (name === 'EKONOMI.XLSX') {
+        expect(receipt.message).toMatch(/"EKONOMI\.XLSX" är mottagen och gäller för tertial 2 2025: 0 mål, 16 aktiviteter/);
+      } else {
+        expect(receipt.message).toContain('Inget från filen har sparats.');
+        expect(receipt.errors?.[0]?.message).toContain(`(.${name.slice(name.lastIndexOf('.') + 1)})`);
+        expect(receipt.errors?.[0]?.message).toContain('Arkiv → Spara som');
+      }
+    }
+    // A folder created in the S3 console gets no receipt and no error.
+    expect((await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', `${folder}/ny mapp/`])).code).toBe(0);
+
+    const status = JSON.parse((await tertial(['status', 'ks', '2025-T2', '--json'])).stdout) as { files: Record<string, { lastOutcome: string }> };
+    expect(Object.fromEntries(Object.entries(status.files).map(([n, f]) => [n, f.lastOutcome]))).toEqual({
+      'EKONOMI.XLSX': 'accepted',
+      'plan.xls': 'rejected',
+      'mål.ods': 'rejected',
+      'rapport.xlsm': 'rejected',
+      'noter.txt': 'rejected',
+    });
+
+    // Each receipt is also a message in the outbox, with the attributes a subscription filters on.
+    const outbox = join(work, 'data', 'outbox');
+    const messages = await Promise.all((await readdir(outbox)).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8'))));
+    for (const name of names) {
+      const message = messages.find((m) => m.topic === 'receipts' && m.message.includes(`receipts/ks/2025/T2/${name}.json`));
+      expect(message, name).toBeDefined();
+      expect(message.attributes).toEqual({ committee: 'ks', period: '2025-T2' });
+      expect(message.subject).toBe(name === 'EKONOMI.XLSX' ? `Kvitto: ${name}` : `Kvitto: ${name} (inte mottagen)`);
+    }
+
+    // The log lines of one event share a request id, and name the function.
+    const lines = (await readFile(join(work, 'data', 'logs', 'tertial.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const name of names) {
+      const ofUpload = lines.filter((l) => l.key === `${folder}/${name}` && l.function_name === 'tertial-ingest');
+      expect(ofUpload.length, name).toBeGreaterThan(0);
+      const ids = new Set(ofUpload.map((l) => l.function_request_id));
+      expect(ids.size, name).toBe(1);
+      expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ofUpload.every((l) => typeof l.cold_start === 'boolean')).toBe(true);
+    }
+    const placeholder = lines.filter((l) => l.key === `${folder}/ny mapp/`);
+    expect(placeholder.map((l) => l.level)).toEqual(['INFO']);
   });
 
   it.skipIf(!hasAws)('works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)', async () => {

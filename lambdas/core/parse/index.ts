@@ -4,6 +4,8 @@
  * and bad input never throws.
  */
 import type { InputIssue, ParseResult, UploadContent } from '../domain.js';
+import { uploadFormat } from '../keys.js';
+import { unsupportedFormatIssue } from '../routing-issues.js';
 import { ACTIVITY_COLUMNS, parseActivities } from './activities.js';
 import { parseCaseSheet } from './caseSheet.js';
 import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvHead, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
@@ -35,8 +37,9 @@ export type UploadFileType = 'xlsx' | 'csv';
 
 /** The file type implied by the name's extension (case-insensitive), or undefined. */
 export function uploadFileType(fileName: string): UploadFileType | undefined {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase();
-  return ext === 'xlsx' || ext === 'csv' ? ext : undefined;
+  // The one table of formats is the routing's (keys.ts), so ingest and parser agree.
+  const format = uploadFormat(fileName);
+  return 'read' in format ? format.read : undefined;
 }
 
 /**
@@ -100,15 +103,8 @@ function capIssues(fileName: string, list: readonly InputIssue[], noun: 'fel' | 
 }
 
 function reportUnsupported(fileName: string, issues: IssueCollector): void {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1];
-  const legacyExcel = ext !== undefined && ['xls', 'xlsm', 'xlsb', 'ods', 'numbers'].includes(ext.toLowerCase());
-  issues.error({
-    code: ISSUE_CODES.unsupportedFileType,
-    message: legacyExcel
-      ? `Filen "${fileName}" är en .${ext}-fil, som inte kan läsas. Öppna den i Excel och välj Spara som → Excel-arbetsbok (.xlsx), och ladda sedan upp den nya filen.`
-      : `Filen "${fileName}" har ett filformat som inte stöds${ext ? ` (.${ext})` : ''}. Ladda upp en Excel-arbetsbok (.xlsx) eller en CSV-fil (.csv), gärna utifrån mallen.`,
-    ...(ext === undefined ? {} : { value: ext }),
-  });
+  const format = uploadFormat(fileName);
+  if ('refuse' in format) issues.errors.push(unsupportedFormatIssue(fileName, format.refuse));
 }
 
 function reportEmpty(fileName: string, issues: IssueCollector): void {
