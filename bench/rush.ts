@@ -37,6 +37,9 @@ export interface RushBackendResult {
 
 export interface RushResult extends RushBackendResult {
   readonly backend: 'dynalite';
+  /** The same uploads, each into a period of its own, in the same run: what the shared period item costs. */
+  readonly spread_p50_ms: number;
+  readonly spread_p99_ms: number;
   readonly dynamodb_local?: RushBackendResult;
 }
 
@@ -51,7 +54,7 @@ function csvFor(i: number): string {
   return `Mål;Aktivitet;Ansvarig;Status;Kommentar\r\n${rows.join('\r\n')}\r\n`;
 }
 
-async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number): Promise<RushBackendResult> {
+async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number, spread = false): Promise<RushBackendResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tertial-rush-'));
   const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log: silentLog, retryDelayMs: 50, dynamodb: backend, convertToPdf: false });
   try {
@@ -73,19 +76,21 @@ async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number): 
       { step: 'initialize', name: 'countPeriodConditionFailures' },
     );
     const period = { committee: 'rush', year: 2024, tertial: 1 } as const;
+    // The baseline: the same uploads, each into a period of its own (no shared item).
+    const periodOf = (i: number) => (spread ? { ...period, year: 2000 + (i % 100), tertial: ((Math.floor(i / 100) % 3) + 1) as 1 | 2 | 3 } : period);
     const names = Array.from({ length: uploads }, (_, i) => `fil-${String(i + 1).padStart(3, '0')}.csv`);
     const bodies = names.map((_, i) => csvFor(i + 1));
     await Promise.all(
       names.map((name, i) =>
         stack.runtime.clients.s3.send(
-          new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: uploadKey(period, name), Body: bodies[i], ContentLength: Buffer.byteLength(bodies[i] as string) }),
+          new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: uploadKey(periodOf(i), name), Body: bodies[i], ContentLength: Buffer.byteLength(bodies[i] as string) }),
         ),
       ),
     );
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     const sequencer = sequencers();
     const events: S3Event[] = names.map((name, i) =>
-      s3Event(stack.config.uploadsBucket, uploadKey(period, name), sequencer(), 'ObjectCreated:Put', Buffer.byteLength(bodies[i] as string)),
+      s3Event(stack.config.uploadsBucket, uploadKey(periodOf(i), name), sequencer(), 'ObjectCreated:Put', Buffer.byteLength(bodies[i] as string)),
     );
     const started = performance.now();
     const results = await Promise.all(
@@ -100,10 +105,13 @@ async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number): 
       }),
     );
     const wall = performance.now() - started;
-    const record = await stack.runtime.repo.getPeriod(period);
-    const inForce = new Set(Object.entries(record?.files ?? {}).flatMap(([name, f]) => (f.generation ? [name] : [])));
+    const inForce = new Set<string>();
+    for (const p of new Set(names.map((_, i) => JSON.stringify(periodOf(i))))) {
+      const record = await stack.runtime.repo.getPeriod(JSON.parse(p));
+      for (const [name, f] of Object.entries(record?.files ?? {})) if (f.generation) inForce.add(`${p}/${name}`);
+    }
     const accepted = results.filter((r) => r.outcome === 'accepted').length;
-    const lost = names.filter((name, i) => results[i]?.outcome !== 'accepted' || !inForce.has(name)).length;
+    const lost = names.filter((name, i) => results[i]?.outcome !== 'accepted' || !inForce.has(`${JSON.stringify(periodOf(i))}/${name}`)).length;
     const raw = await db.send(new GetCommand({ TableName: stack.config.tableName, Key: { pk: periodPk(period), sk: 'PERIOD' }, ConsistentRead: true }));
     const ms = results.map((r) => r.ms).sort((a, b) => a - b);
     return {
@@ -125,6 +133,13 @@ async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number): 
 /** Dynalite always; DynamoDB Local where Java is installed (as CI installs it). */
 export async function benchRush(uploads: number, withDynamoDbLocal: boolean): Promise<RushResult> {
   const dynalite = await rushOn('dynalite', uploads);
+  const spread = await rushOn('dynalite', uploads, true);
   const local = withDynamoDbLocal ? await rushOn('dynamodb-local', uploads) : undefined;
-  return { backend: 'dynalite', ...dynalite, ...(local ? { dynamodb_local: local } : {}) };
+  return {
+    backend: 'dynalite',
+    ...dynalite,
+    spread_p50_ms: spread.p50_ms,
+    spread_p99_ms: spread.p99_ms,
+    ...(local ? { dynamodb_local: local } : {}),
+  };
 }

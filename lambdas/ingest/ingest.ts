@@ -100,7 +100,7 @@ async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extr
 async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey, refused?: RefusedFormat): Promise<IngestOutcome> {
   const { repo, objects } = deps;
   const receivedAt = new Date(event.eventTime);
-  const before = await repo.getPeriod(upload.period);
+  const before = await repo.getFileState(upload.period, upload.name);
   const known = before?.files[upload.name];
   if (known && known.sequencer > event.sequencer) return 'stale';
 

@@ -471,20 +471,20 @@ describe('least privilege', () => {
   ];
   const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
 
-  it('ingest reads uploads/, reads and writes receipts/', () => {
+  it('ingest reads uploads/, reads and writes receipts/ and history/', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
-      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
+      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/', 'history/'), ...write(documents, 'receipts/', 'history/')].sort(),
     );
   });
 
-  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/, receipts/ and history/, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
         ...read(uploads, 'closures/', 'reopenings/', 'config/'),
-        ...read(documents, 'documents/', 'receipts/', 'templates/'),
-        ...write(documents, 'documents/', 'receipts/'),
+        ...read(documents, 'documents/', 'receipts/', 'templates/', 'history/'),
+        ...write(documents, 'documents/', 'receipts/', 'history/'),
       ].sort(),
     );
   });

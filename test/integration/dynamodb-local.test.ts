@@ -344,6 +344,13 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
     expect((await repo.getPeriod(period))?.files['a.xlsx']).toEqual({ sequencer: seq(3), lastOutcome: 'deleted', lastEventAt: at });
     expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe('stale');
 
+    // A commit reads one file's entry, not the whole period item.
+    await accept(period, 'Mål ks.v2.xlsx', seq(4), sampleContent('Mål ks.v2.xlsx'));
+    const state = await repo.getFileState(period, 'Mål ks.v2.xlsx');
+    expect(Object.keys(state?.files ?? {})).toEqual(['Mål ks.v2.xlsx']);
+    expect(state?.version).toBe((await repo.getPeriod(period))?.version);
+    expect(Object.keys((await repo.getFileState(period, 'other.xlsx'))?.files ?? {})).toEqual([]);
+
     await repo.ensurePeriod(other, T0);
     expect(await repo.listCommitteePeriods(period.committee)).toEqual([other, period]);
     expect(await repo.listCommitteePeriods(`${period.committee}-x`)).toEqual([]);
