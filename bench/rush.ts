@@ -50,13 +50,28 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function csvFor(i: number): string {
-  const rows = Array.from({ length: 5 }, (_, r) => `M${i};Aktivitet ${r + 1} i fil ${i};Ansvarig ${i};Pågående;Kommentar till rad ${r + 1}`);
+  const rows = Array.from(
+    { length: 5 },
+    (_, r) => `M${i};Aktivitet ${r + 1} i fil ${i};Ansvarig ${i};Pågående;Kommentar till rad ${r + 1}`,
+  );
   return `Mål;Aktivitet;Ansvarig;Status;Kommentar\r\n${rows.join('\r\n')}\r\n`;
 }
 
-async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number, spread = false): Promise<RushBackendResult> {
+async function rushOn(
+  backend: 'dynalite' | 'dynamodb-local',
+  uploads: number,
+  spread = false,
+): Promise<RushBackendResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tertial-rush-'));
-  const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log: silentLog, retryDelayMs: 50, dynamodb: backend, convertToPdf: false });
+  const stack = await startLocalStack({
+    dataDir,
+    s3Port: 0,
+    dynamodbPort: 0,
+    log: silentLog,
+    retryDelayMs: 50,
+    dynamodb: backend,
+    convertToPdf: false,
+  });
   try {
     // Only the ingest runs: on AWS the views the receipts trigger are other Lambdas.
     stack.setDelivery(false);
@@ -77,20 +92,32 @@ async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number, s
     );
     const period = { committee: 'rush', year: 2024, tertial: 1 } as const;
     // The baseline: the same uploads, each into a period of its own (no shared item).
-    const periodOf = (i: number) => (spread ? { ...period, year: 2000 + (i % 100), tertial: ((Math.floor(i / 100) % 3) + 1) as 1 | 2 | 3 } : period);
+    const periodOf = (i: number) =>
+      spread ? { ...period, year: 2000 + (i % 100), tertial: ((Math.floor(i / 100) % 3) + 1) as 1 | 2 | 3 } : period;
     const names = Array.from({ length: uploads }, (_, i) => `fil-${String(i + 1).padStart(3, '0')}.csv`);
     const bodies = names.map((_, i) => csvFor(i + 1));
     await Promise.all(
       names.map((name, i) =>
         stack.runtime.clients.s3.send(
-          new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: uploadKey(periodOf(i), name), Body: bodies[i], ContentLength: Buffer.byteLength(bodies[i] as string) }),
+          new PutObjectCommand({
+            Bucket: stack.config.uploadsBucket,
+            Key: uploadKey(periodOf(i), name),
+            Body: bodies[i],
+            ContentLength: Buffer.byteLength(bodies[i] as string),
+          }),
         ),
       ),
     );
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     const sequencer = sequencers();
     const events: S3Event[] = names.map((name, i) =>
-      s3Event(stack.config.uploadsBucket, uploadKey(periodOf(i), name), sequencer(), 'ObjectCreated:Put', Buffer.byteLength(bodies[i] as string)),
+      s3Event(
+        stack.config.uploadsBucket,
+        uploadKey(periodOf(i), name),
+        sequencer(),
+        'ObjectCreated:Put',
+        Buffer.byteLength(bodies[i] as string),
+      ),
     );
     const started = performance.now();
     const results = await Promise.all(
@@ -111,8 +138,16 @@ async function rushOn(backend: 'dynalite' | 'dynamodb-local', uploads: number, s
       for (const [name, f] of Object.entries(record?.files ?? {})) if (f.generation) inForce.add(`${p}/${name}`);
     }
     const accepted = results.filter((r) => r.outcome === 'accepted').length;
-    const lost = names.filter((name, i) => results[i]?.outcome !== 'accepted' || !inForce.has(`${JSON.stringify(periodOf(i))}/${name}`)).length;
-    const raw = await db.send(new GetCommand({ TableName: stack.config.tableName, Key: { pk: periodPk(period), sk: 'PERIOD' }, ConsistentRead: true }));
+    const lost = names.filter(
+      (name, i) => results[i]?.outcome !== 'accepted' || !inForce.has(`${JSON.stringify(periodOf(i))}/${name}`),
+    ).length;
+    const raw = await db.send(
+      new GetCommand({
+        TableName: stack.config.tableName,
+        Key: { pk: periodPk(period), sk: 'PERIOD' },
+        ConsistentRead: true,
+      }),
+    );
     const ms = results.map((r) => r.ms).sort((a, b) => a - b);
     return {
       uploads,

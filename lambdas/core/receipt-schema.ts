@@ -49,7 +49,10 @@ const closureReceipt = z.object({
   message: z.string(),
   document: z.optional(z.string()),
   pdf: z.optional(
-    z.union([z.object({ status: z.literal('written'), key: z.string() }), z.object({ status: z.literal('failed'), message: z.string() })]),
+    z.union([
+      z.object({ status: z.literal('written'), key: z.string() }),
+      z.object({ status: z.literal('failed'), message: z.string() }),
+    ]),
   ),
   comparedWith: z.optional(z.string()),
   uploads: z.optional(z.array(z.string())),
@@ -90,11 +93,18 @@ const misplacedReceipt = z.object({
   warnings: z.array(issue),
 });
 
-const receipt = z.discriminatedUnion('kind', [uploadReceipt, closureReceipt, templateReceipt, reopeningReceipt, misplacedReceipt]);
+const receipt = z.discriminatedUnion('kind', [
+  uploadReceipt,
+  closureReceipt,
+  templateReceipt,
+  reopeningReceipt,
+  misplacedReceipt,
+]);
 
 export type Receipt = AnyReceipt;
 
-export type ReceiptRead = { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly reason: string };
+export type ReceiptRead =
+  { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly reason: string };
 
 /** A receipt's JSON bytes → the receipt, or why it is not one. */
 export function parseReceipt(bytes: Uint8Array | string): ReceiptRead {
@@ -118,7 +128,10 @@ export function parseReceipt(bytes: Uint8Array | string): ReceiptRead {
 }
 
 /** The receipt if it is one of `kind`; undefined for anything else (another kind, or not a receipt). */
-export function receiptOfKind<K extends Receipt['kind']>(bytes: Uint8Array | string, kind: K): Extract<Receipt, { kind: K }> | undefined {
+export function receiptOfKind<K extends Receipt['kind']>(
+  bytes: Uint8Array | string,
+  kind: K,
+): Extract<Receipt, { kind: K }> | undefined {
   const read = parseReceipt(bytes);
   return read.ok && read.receipt.kind === kind ? (read.receipt as Extract<Receipt, { kind: K }>) : undefined;
 }

@@ -19,7 +19,14 @@
  */
 import { formatPeriod, type Period } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
-import { acceptedCopyKey, closureKey, documentKey, normalizeSequencer, parseUploadKey, uploadsPrefix } from '../core/keys.js';
+import {
+  acceptedCopyKey,
+  closureKey,
+  documentKey,
+  normalizeSequencer,
+  parseUploadKey,
+  uploadsPrefix,
+} from '../core/keys.js';
 import { parseClosure } from '../core/closure.js';
 import { parseUpload } from '../core/parse/index.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome } from '../assemble/assemble.js';
@@ -60,7 +67,14 @@ export async function reindexPeriod(deps: Deps, period: Period): Promise<Reindex
 }
 
 /** Restores one accepted copy as the file's version in force, committed under its own event's sequencer. */
-async function restoreCopy(deps: Deps, period: Period, name: string, sequencer: string, copyKey: string, acceptedAt: Date): Promise<ReindexUploadOutcome> {
+async function restoreCopy(
+  deps: Deps,
+  period: Period,
+  name: string,
+  sequencer: string,
+  copyKey: string,
+  acceptedAt: Date,
+): Promise<ReindexUploadOutcome> {
   const known = (await deps.repo.getPeriod(period))?.files[name];
   if (known && known.sequencer >= sequencer) return 'stale';
   const object = await deps.objects.get(deps.documentsBucket, copyKey);
@@ -88,7 +102,8 @@ async function restoreCopy(deps: Deps, period: Period, name: string, sequencer: 
     await deps.repo.deleteGeneration(period, generation, chunks);
     return result.outcome === 'stale' ? 'stale' : 'refused_closed';
   }
-  if (result.previous?.generation) await deps.repo.deleteGeneration(period, result.previous.generation, result.previous.chunks ?? 1);
+  if (result.previous?.generation)
+    await deps.repo.deleteGeneration(period, result.previous.generation, result.previous.chunks ?? 1);
   return 'restored';
 }
 
@@ -96,13 +111,24 @@ async function reindexOpen(deps: Deps, period: Period, history: PeriodHistory): 
   const uploads: { name: string; outcome: ReindexUploadOutcome }[] = [];
   for (const [name, file] of [...history.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (file.kind === 'accepted') {
-      uploads.push({ name, outcome: await restoreCopy(deps, period, name, file.sequencer, file.key, file.lastModified) });
+      uploads.push({
+        name,
+        outcome: await restoreCopy(deps, period, name, file.sequencer, file.key, file.lastModified),
+      });
     } else {
-      const result = await deps.repo.removeUpload(period, name, { sequencer: file.sequencer, eventTime: file.lastModified.toISOString() }, deps.clock());
+      const result = await deps.repo.removeUpload(
+        period,
+        name,
+        { sequencer: file.sequencer, eventTime: file.lastModified.toISOString() },
+        deps.clock(),
+      );
       if (result.outcome === 'committed' && result.previous?.generation) {
         await deps.repo.deleteGeneration(period, result.previous.generation, result.previous.chunks ?? 1);
       }
-      uploads.push({ name, outcome: result.outcome === 'committed' ? 'removed' : result.outcome === 'stale' ? 'stale' : 'refused_closed' });
+      uploads.push({
+        name,
+        outcome: result.outcome === 'committed' ? 'removed' : result.outcome === 'stale' ? 'stale' : 'refused_closed',
+      });
     }
   }
   uploads.push(...(await replayWithoutHistory(deps, period, history)));
@@ -122,7 +148,17 @@ async function reindexClosed(deps: Deps, period: Period, history: PeriodHistory)
     const copy = history.files.get(name);
     const key = copy && copy.kind === 'accepted' && copy.sequencer === file.sequencer ? copy.key : undefined;
     const copyKey = key ?? acceptedCopyKey(period, name, file.sequencer);
-    uploads.push({ name, outcome: await restoreCopy(deps, period, name, file.sequencer, copyKey, new Date(file.acceptedAt ?? close.closure.closedAt)) });
+    uploads.push({
+      name,
+      outcome: await restoreCopy(
+        deps,
+        period,
+        name,
+        file.sequencer,
+        copyKey,
+        new Date(file.acceptedAt ?? close.closure.closedAt),
+      ),
+    });
   }
   return { uploads, closure: await restoreClose(deps, period, close.closure) };
 }
@@ -133,7 +169,8 @@ async function reindexClosed(deps: Deps, period: Period, history: PeriodHistory)
  */
 async function restoreClose(deps: Deps, period: Period, closure: ClosureRecord): Promise<AssembleOutcome | 'restored'> {
   const record = await deps.repo.ensurePeriod(period, deps.clock());
-  const outcome = record.state === 'CLOSED' ? 'already_closed' : await deps.repo.closePeriod(period, record.version, closure);
+  const outcome =
+    record.state === 'CLOSED' ? 'already_closed' : await deps.repo.closePeriod(period, record.version, closure);
   if (outcome === 'changed') throw new Error(`period ${formatPeriod(period)} changed while its close was restored`);
   if (await deps.objects.exists(deps.documentsBucket, closure.documentKey)) return 'restored';
   const [object] = await deps.objects.list(deps.uploadsBucket, closureKey(period));
@@ -142,7 +179,11 @@ async function restoreClose(deps: Deps, period: Period, closure: ClosureRecord):
 }
 
 /** The current objects of files the history does not know, replayed through the ingest as S3 events. */
-async function replayWithoutHistory(deps: Deps, period: Period, history: PeriodHistory): Promise<{ name: string; outcome: ReindexUploadOutcome }[]> {
+async function replayWithoutHistory(
+  deps: Deps,
+  period: Period,
+  history: PeriodHistory,
+): Promise<{ name: string; outcome: ReindexUploadOutcome }[]> {
   const [closure] = await deps.objects.list(deps.uploadsBucket, closureKey(period));
   const closedAt = closure?.key === closureKey(period) && history.empty ? closure.lastModified : undefined;
   const uploads: { name: string; outcome: ReindexUploadOutcome }[] = [];
@@ -151,7 +192,10 @@ async function replayWithoutHistory(deps: Deps, period: Period, history: PeriodH
     if (!upload || history.files.has(upload.name)) continue;
     // Without a history, an object newer than the closure came after the close and was refused.
     if (closedAt && object.lastModified > closedAt) continue;
-    uploads.push({ name: upload.name, outcome: await ingestUpload(deps, replayEvent(deps.uploadsBucket, object.key, object.lastModified)) });
+    uploads.push({
+      name: upload.name,
+      outcome: await ingestUpload(deps, replayEvent(deps.uploadsBucket, object.key, object.lastModified)),
+    });
   }
   return uploads;
 }
@@ -160,7 +204,11 @@ async function replayWithoutHistory(deps: Deps, period: Period, history: PeriodH
  * A period closed before the history was kept: locked again with the closure object's
  * body, its document written only if it is missing.
  */
-async function replayLegacyClosure(deps: Deps, period: Period, history: PeriodHistory): Promise<AssembleOutcome | 'restored' | undefined> {
+async function replayLegacyClosure(
+  deps: Deps,
+  period: Period,
+  history: PeriodHistory,
+): Promise<AssembleOutcome | 'restored' | undefined> {
   if (!history.empty) return undefined;
   const [object] = await deps.objects.list(deps.uploadsBucket, closureKey(period));
   if (!object || object.key !== closureKey(period)) return undefined;
@@ -171,5 +219,9 @@ async function replayLegacyClosure(deps: Deps, period: Period, history: PeriodHi
   if (!parsed?.ok || !(await deps.objects.exists(deps.documentsBucket, documentKey(period)))) {
     return closeTertial(deps, replayEvent(deps.uploadsBucket, object.key, object.lastModified));
   }
-  return restoreClose(deps, period, { closedAt: object.lastModified.toISOString(), documentKey: documentKey(period), closure: parsed.closure });
+  return restoreClose(deps, period, {
+    closedAt: object.lastModified.toISOString(),
+    documentKey: documentKey(period),
+    closure: parsed.closure,
+  });
 }

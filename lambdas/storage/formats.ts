@@ -14,7 +14,14 @@
  * the same schemas with the classic entry).
  */
 import * as z from 'zod/mini';
-import { ACTIVITY_STATUSES, ASSESSMENTS, type Activity, type CaseSection, type Goal, type UploadContent } from '../core/domain.js';
+import {
+  ACTIVITY_STATUSES,
+  ASSESSMENTS,
+  type Activity,
+  type CaseSection,
+  type Goal,
+  type UploadContent,
+} from '../core/domain.js';
 import { TertialError } from './errors.js';
 
 export const SCHEMA_VERSION = 1;
@@ -52,7 +59,12 @@ const activityEntry = z.object({
 });
 
 const caseEntry = z.union([
-  z.object({ t: z.literal('c'), kind: z.enum(['summary', 'considerations', 'proposal']), text: z.string(), source: sourceRef }),
+  z.object({
+    t: z.literal('c'),
+    kind: z.enum(['summary', 'considerations', 'proposal']),
+    text: z.string(),
+    source: sourceRef,
+  }),
   z.object({ t: z.literal('c'), kind: z.literal('focusArea'), name: z.string(), text: z.string(), source: sourceRef }),
 ]);
 
@@ -139,7 +151,10 @@ export const closeRecord = z.object({
   period: z.string(),
   version: z.number(),
   closure: closureRecord,
-  files: z.record(z.string(), z.object({ sequencer: z.string(), counts: z.optional(counts), acceptedAt: z.optional(z.string()) })),
+  files: z.record(
+    z.string(),
+    z.object({ sequencer: z.string(), counts: z.optional(counts), acceptedAt: z.optional(z.string()) }),
+  ),
 });
 
 export const reopenRecord = z.object({

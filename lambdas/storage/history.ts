@@ -23,7 +23,14 @@ import {
   removalMarkKey,
   reopenRecordKey,
 } from '../core/keys.js';
-import { closeRecord, parseStoredJson, reopenRecord, SCHEMA_VERSION, type CloseRecord, type ReopenRecord } from './formats.js';
+import {
+  closeRecord,
+  parseStoredJson,
+  reopenRecord,
+  SCHEMA_VERSION,
+  type CloseRecord,
+  type ReopenRecord,
+} from './formats.js';
 import { CONTENT_TYPES, type ObjectStore } from './objects.js';
 import type { PeriodRecord } from './repository.js';
 
@@ -35,12 +42,23 @@ export interface HistoryDeps {
 }
 
 /** Writes `key` unless it exists: history objects are never replaced. */
-async function writeOnce(deps: HistoryDeps, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+async function writeOnce(
+  deps: HistoryDeps,
+  key: string,
+  body: Uint8Array | string,
+  contentType: string,
+): Promise<void> {
   if (await deps.objects.exists(deps.documentsBucket, key)) return;
   await deps.objects.put(deps.documentsBucket, key, body, contentType);
 }
 
-export async function recordAcceptedUpload(deps: HistoryDeps, period: Period, name: string, sequencer: string, bytes: Uint8Array): Promise<void> {
+export async function recordAcceptedUpload(
+  deps: HistoryDeps,
+  period: Period,
+  name: string,
+  sequencer: string,
+  bytes: Uint8Array,
+): Promise<void> {
   await writeOnce(deps, acceptedCopyKey(period, name, sequencer), bytes, BINARY);
 }
 
@@ -50,7 +68,8 @@ export async function recordRemoval(deps: HistoryDeps, period: Period, name: str
 
 /** The record of a close, from the period as it was closed. */
 export function closeRecordOf(record: PeriodRecord): CloseRecord {
-  if (record.state !== 'CLOSED' || !record.closure) throw new Error(`period ${formatPeriod(record.period)} is not closed`);
+  if (record.state !== 'CLOSED' || !record.closure)
+    throw new Error(`period ${formatPeriod(record.period)} is not closed`);
   const files: CloseRecord['files'] = {};
   for (const [name, entry] of Object.entries(record.files)) {
     if (entry.generation === undefined || entry.acceptedSequencer === undefined) continue;
@@ -60,18 +79,46 @@ export function closeRecordOf(record: PeriodRecord): CloseRecord {
       ...(entry.acceptedAt ? { acceptedAt: entry.acceptedAt } : {}),
     };
   }
-  return { schemaVersion: SCHEMA_VERSION, kind: 'close', period: formatPeriod(record.period), version: record.version, closure: record.closure, files };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'close',
+    period: formatPeriod(record.period),
+    version: record.version,
+    closure: record.closure,
+    files,
+  };
 }
 
 export async function recordClose(deps: HistoryDeps, record: PeriodRecord): Promise<void> {
   const value = closeRecordOf(record);
-  await writeOnce(deps, closeRecordKey(record.period, value.version), `${JSON.stringify(value, null, 2)}\n`, CONTENT_TYPES.json);
+  await writeOnce(
+    deps,
+    closeRecordKey(record.period, value.version),
+    `${JSON.stringify(value, null, 2)}\n`,
+    CONTENT_TYPES.json,
+  );
 }
 
 /** Written before the reopening's conditional update, keyed by the version of the close it undoes. */
-export async function recordReopening(deps: HistoryDeps, period: Period, closedVersion: number, reopenedAt: string): Promise<void> {
-  const value: ReopenRecord = { schemaVersion: SCHEMA_VERSION, kind: 'reopening', period: formatPeriod(period), version: closedVersion, reopenedAt };
-  await writeOnce(deps, reopenRecordKey(period, closedVersion), `${JSON.stringify(value, null, 2)}\n`, CONTENT_TYPES.json);
+export async function recordReopening(
+  deps: HistoryDeps,
+  period: Period,
+  closedVersion: number,
+  reopenedAt: string,
+): Promise<void> {
+  const value: ReopenRecord = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'reopening',
+    period: formatPeriod(period),
+    version: closedVersion,
+    reopenedAt,
+  };
+  await writeOnce(
+    deps,
+    reopenRecordKey(period, closedVersion),
+    `${JSON.stringify(value, null, 2)}\n`,
+    CONTENT_TYPES.json,
+  );
 }
 
 export interface FileHistory {
@@ -105,7 +152,12 @@ export async function readHistory(deps: HistoryDeps, period: Period): Promise<Pe
     else if (parsed.kind === 'accepted' || parsed.kind === 'removed') {
       const known = files.get(parsed.name);
       if (!known || known.sequencer < parsed.sequencer) {
-        files.set(parsed.name, { kind: parsed.kind, sequencer: parsed.sequencer, key: object.key, lastModified: object.lastModified });
+        files.set(parsed.name, {
+          kind: parsed.kind,
+          sequencer: parsed.sequencer,
+          key: object.key,
+          lastModified: object.lastModified,
+        });
       }
     }
   }

@@ -9,7 +9,6 @@ import type { PeriodRecord, UploadCounts } from './repository.js';
 export const PERIOD_STATUS_SCHEMA_VERSION = 1;
 
 export interface PeriodStatusFile {
-  readonly name: string;
   /** Whether a version of the file is in force (its rows are in the period). */
   readonly inForce: boolean;
   /** The newest event for the file: accepted, rejected (refused) or deleted. */
@@ -35,21 +34,23 @@ export interface PeriodStatus {
     readonly diarienummer?: string;
     readonly documentDate?: string;
   } | null;
-  /** Sorted by name. */
-  readonly files: readonly PeriodStatusFile[];
+  /** By upload name, in name order. */
+  readonly files: Readonly<Record<string, PeriodStatusFile>>;
 }
 
 export function periodStatus(period: Period, record: PeriodRecord | undefined): PeriodStatus {
   const files = Object.entries(record?.files ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, f]) => ({
+    .map(([name, f]): [string, PeriodStatusFile] => [
       name,
-      inForce: f.generation !== undefined,
-      lastOutcome: f.lastOutcome,
-      lastEventAt: f.lastEventAt,
-      ...(f.generation !== undefined && f.acceptedAt ? { acceptedAt: f.acceptedAt } : {}),
-      ...(f.generation !== undefined && f.counts ? { counts: f.counts } : {}),
-    }));
+      {
+        inForce: f.generation !== undefined,
+        lastOutcome: f.lastOutcome,
+        lastEventAt: f.lastEventAt,
+        ...(f.generation !== undefined && f.acceptedAt ? { acceptedAt: f.acceptedAt } : {}),
+        ...(f.generation !== undefined && f.counts ? { counts: f.counts } : {}),
+      },
+    ]);
   const closure = record?.state === 'CLOSED' && record.closure ? record.closure : undefined;
   return {
     schemaVersion: PERIOD_STATUS_SCHEMA_VERSION,
@@ -59,6 +60,6 @@ export function periodStatus(period: Period, record: PeriodRecord | undefined): 
     tertial: period.tertial,
     state: record?.state ?? 'NONE',
     closure: closure ? { closedAt: closure.closedAt, document: closure.documentKey, ...closure.closure } : null,
-    files,
+    files: Object.fromEntries(files),
   };
 }

@@ -31,7 +31,16 @@ import {
 import type { Closure } from '../core/closure.js';
 import type { Activity, CaseSection, Goal, Period, Tertial, UploadContent } from '../core/domain.js';
 import { ContentionError, UnprocessedItemsError } from './errors.js';
-import { chunkItem, parseChunkEntries, parseStored, periodIndexItem, periodItem, SCHEMA_VERSION, templateItem, type StoredFileEntry } from './formats.js';
+import {
+  chunkItem,
+  parseChunkEntries,
+  parseStored,
+  periodIndexItem,
+  periodItem,
+  SCHEMA_VERSION,
+  templateItem,
+  type StoredFileEntry,
+} from './formats.js';
 import { committeePk, periodPk } from './table-keys.js';
 
 export type PeriodState = 'OPEN' | 'CLOSED';
@@ -117,7 +126,11 @@ export function generationTime(generation: string): number | undefined {
 }
 
 export function countsOf(content: UploadContent): UploadCounts {
-  return { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length };
+  return {
+    goals: content.goals.length,
+    activities: content.activities.length,
+    caseSections: content.caseSections.length,
+  };
 }
 
 /** Splits an upload's entries into JSON chunks that each fit one item. */
@@ -185,7 +198,8 @@ function periodIndexSk(p: Period): string {
  * newest event was the accepted one, it is that event.
  */
 function toFileEntry(entry: StoredFileEntry): FileEntry {
-  if (entry.acceptedSequencer !== undefined || entry.generation === undefined || entry.lastOutcome !== 'accepted') return entry as FileEntry;
+  if (entry.acceptedSequencer !== undefined || entry.generation === undefined || entry.lastOutcome !== 'accepted')
+    return entry as FileEntry;
   return { ...entry, acceptedSequencer: entry.sequencer } as FileEntry;
 }
 
@@ -269,8 +283,20 @@ export class PeriodRepository {
         // A version-0 item has the same fields as version 1: it is tagged, not converted.
         UpdateExpression:
           'SET #sv = :sv, #state = if_not_exists(#state, :open), #version = if_not_exists(#version, :zero), #files = if_not_exists(#files, :empty), #createdAt = if_not_exists(#createdAt, :now)',
-        ExpressionAttributeNames: { '#sv': 'schemaVersion', '#state': 'state', '#version': 'version', '#files': 'files', '#createdAt': 'createdAt' },
-        ExpressionAttributeValues: { ':sv': SCHEMA_VERSION, ':open': 'OPEN', ':zero': 0, ':empty': {}, ':now': now.toISOString() },
+        ExpressionAttributeNames: {
+          '#sv': 'schemaVersion',
+          '#state': 'state',
+          '#version': 'version',
+          '#files': 'files',
+          '#createdAt': 'createdAt',
+        },
+        ExpressionAttributeValues: {
+          ':sv': SCHEMA_VERSION,
+          ':open': 'OPEN',
+          ':zero': 0,
+          ':empty': {},
+          ':now': now.toISOString(),
+        },
       }),
     );
     const record = await this.getPeriod(period);
@@ -311,7 +337,8 @@ export class PeriodRepository {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) chunks.push(parseStored(chunkItem, item, `staged rows ${periodPk(period)} ${String(item.sk)}`).entries);
+      for (const item of out.Items ?? [])
+        chunks.push(parseStored(chunkItem, item, `staged rows ${periodPk(period)} ${String(item.sk)}`).entries);
       start = out.LastEvaluatedKey;
     } while (start);
     return unchunkContent(chunks, `staged rows of generation ${generation} in ${periodPk(period)}`);
@@ -329,12 +356,24 @@ export class PeriodRepository {
    * An accepted upload, its rows already staged under `accepted.generation`: that
    * generation becomes the file's version in force.
    */
-  async acceptUpload(period: Period, uploadName: string, event: UploadEvent, accepted: AcceptedVersion, now: Date): Promise<CommitResult> {
+  async acceptUpload(
+    period: Period,
+    uploadName: string,
+    event: UploadEvent,
+    accepted: AcceptedVersion,
+    now: Date,
+  ): Promise<CommitResult> {
     return this.commitFile(
       period,
       uploadName,
       event.sequencer,
-      () => ({ sequencer: event.sequencer, ...accepted, acceptedSequencer: event.sequencer, lastOutcome: 'accepted', lastEventAt: event.eventTime }),
+      () => ({
+        sequencer: event.sequencer,
+        ...accepted,
+        acceptedSequencer: event.sequencer,
+        lastOutcome: 'accepted',
+        lastEventAt: event.eventTime,
+      }),
       now,
     );
   }
@@ -365,7 +404,13 @@ export class PeriodRepository {
 
   /** A deleted upload: the file has no version in force any more. */
   async removeUpload(period: Period, uploadName: string, event: UploadEvent, now: Date): Promise<CommitResult> {
-    return this.commitFile(period, uploadName, event.sequencer, () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }), now);
+    return this.commitFile(
+      period,
+      uploadName,
+      event.sequencer,
+      () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
+      now,
+    );
   }
 
   /** The committee's periods that have a period item, oldest first. */
@@ -442,7 +487,9 @@ export class PeriodRepository {
         // Someone else wrote this key or closed the period: read again and decide anew.
       }
     }
-    throw new ContentionError(`gave up committing ${uploadName} in ${periodPk(period)} after ${MAX_OPTIMISTIC_ATTEMPTS} attempts`);
+    throw new ContentionError(
+      `gave up committing ${uploadName} in ${periodPk(period)} after ${MAX_OPTIMISTIC_ATTEMPTS} attempts`,
+    );
   }
 
   /**
@@ -459,7 +506,12 @@ export class PeriodRepository {
           UpdateExpression: 'SET #state = :closed, #closure = :closure',
           ConditionExpression: '#state = :open AND #version = :v',
           ExpressionAttributeNames: { '#state': 'state', '#closure': 'closure', '#version': 'version' },
-          ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':v': expectedVersion, ':closure': closure },
+          ExpressionAttributeValues: {
+            ':closed': 'CLOSED',
+            ':open': 'OPEN',
+            ':v': expectedVersion,
+            ':closure': closure,
+          },
         }),
       );
       return 'closed';
@@ -584,7 +636,11 @@ export class PeriodRepository {
   /** The committee's accepted template (the last valid `templates/{committee}.docx`), if any. */
   async getAcceptedTemplate(committee: string): Promise<AcceptedTemplate | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: committeePk(committee), sk: TEMPLATE_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: committeePk(committee), sk: TEMPLATE_SK },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) return undefined;
     const item = parseStored(templateItem, out.Item, `template item ${committeePk(committee)}`);
@@ -600,8 +656,18 @@ export class PeriodRepository {
           Key: { pk: committeePk(committee), sk: TEMPLATE_SK },
           UpdateExpression: 'SET #sv = :sv, #seq = :seq, #key = :key, #acceptedAt = :at',
           ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq',
-          ExpressionAttributeNames: { '#sv': 'schemaVersion', '#seq': 'sequencer', '#key': 'key', '#acceptedAt': 'acceptedAt' },
-          ExpressionAttributeValues: { ':sv': SCHEMA_VERSION, ':seq': template.sequencer, ':key': template.key, ':at': template.acceptedAt },
+          ExpressionAttributeNames: {
+            '#sv': 'schemaVersion',
+            '#seq': 'sequencer',
+            '#key': 'key',
+            '#acceptedAt': 'acceptedAt',
+          },
+          ExpressionAttributeValues: {
+            ':sv': SCHEMA_VERSION,
+            ':seq': template.sequencer,
+            ':key': template.key,
+            ':at': template.acceptedAt,
+          },
         }),
       );
       return 'accepted';

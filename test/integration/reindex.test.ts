@@ -32,7 +32,11 @@ async function snapshot(period: Period) {
 }
 
 async function loseTheTable(): Promise<void> {
-  const client = new DynamoDBClient({ region: stack.config.region, endpoint: stack.config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    region: stack.config.region,
+    endpoint: stack.config.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   await client.send(new DeleteTableCommand({ TableName: stack.config.tableName }));
   // dynalite answers DELETING and drops the table a moment later: wait until it is gone.
   for (let i = 0; ; i++) {
@@ -54,12 +58,29 @@ describe('reindex', () => {
     const open: Period = { committee: 'ri', year: 2024, tertial: 1 };
     const closed: Period = { committee: 'ri', year: 2023, tertial: 3 };
     for (const period of [open, closed]) {
-      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Gammal', status: 'Pågående' }]));
-      await stack.put(uploadKey(period, 'b.xlsx'), await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'B-aktivitet', status: 'Genomförd', comment: 'Rad ett\nRad två' }]));
-      await stack.put(uploadKey(period, 'c.xlsx'), await simpleWorkbook({ id: 'C1', title: 'Tas bort' }, [{ title: 'Borta', status: 'Pågående' }]));
+      await stack.put(
+        uploadKey(period, 'a.xlsx'),
+        await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Gammal', status: 'Pågående' }]),
+      );
+      await stack.put(
+        uploadKey(period, 'b.xlsx'),
+        await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [
+          { title: 'B-aktivitet', status: 'Genomförd', comment: 'Rad ett\nRad två' },
+        ]),
+      );
+      await stack.put(
+        uploadKey(period, 'c.xlsx'),
+        await simpleWorkbook({ id: 'C1', title: 'Tas bort' }, [{ title: 'Borta', status: 'Pågående' }]),
+      );
       await stack.idle();
-      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Ny', status: 'Genomförd' }]));
-      await stack.put(uploadKey(period, 'd.xlsx'), await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }));
+      await stack.put(
+        uploadKey(period, 'a.xlsx'),
+        await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Ny', status: 'Genomförd' }]),
+      );
+      await stack.put(
+        uploadKey(period, 'd.xlsx'),
+        await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }),
+      );
       await stack.remove(uploadKey(period, 'c.xlsx'));
       await stack.idle();
     }
@@ -95,8 +116,14 @@ describe('reindex', () => {
 
   it('a table restore of a closed tertial rebuilds it as it was at the close: an upload refused after the close is left out, a file whose deletion was refused stays, and the document is neither rewritten nor announced again', async () => {
     const period: Period = { committee: 'rc', year: 2024, tertial: 2 };
-    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Vid stängningen', status: 'Pågående' }]));
-    await stack.put(uploadKey(period, 'b.xlsx'), await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'Ska finnas kvar', status: 'Genomförd' }]));
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Vid stängningen', status: 'Pågående' }]),
+    );
+    await stack.put(
+      uploadKey(period, 'b.xlsx'),
+      await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'Ska finnas kvar', status: 'Genomförd' }]),
+    );
     await stack.idle();
     await stack.put(closureKey(period), JSON.stringify({ diarienummer: 'RC 2024/7' }));
     await stack.idle();
@@ -104,11 +131,21 @@ describe('reindex', () => {
     const issued = await stack.runtime.objects.get(stack.config.documentsBucket, document);
     expect(issued).toBeDefined();
     // After the close: a new version of a.xlsx, a new file and the deletion of b.xlsx, all refused (period_closed).
-    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'För sent', status: 'Genomförd' }]));
-    await stack.put(uploadKey(period, 'c.xlsx'), await simpleWorkbook({ id: 'C1', title: 'För sent' }, [{ title: 'Kom efter stängningen', status: 'Pågående' }]));
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'För sent', status: 'Genomförd' }]),
+    );
+    await stack.put(
+      uploadKey(period, 'c.xlsx'),
+      await simpleWorkbook({ id: 'C1', title: 'För sent' }, [{ title: 'Kom efter stängningen', status: 'Pågående' }]),
+    );
     await stack.remove(uploadKey(period, 'b.xlsx'));
     await stack.idle();
-    expect((await stack.outputJson<{ errors: { code: string }[] }>(uploadReceiptKey(period, 'c.xlsx')))?.errors.map((e) => e.code)).toEqual(['period_closed']);
+    expect(
+      (await stack.outputJson<{ errors: { code: string }[] }>(uploadReceiptKey(period, 'c.xlsx')))?.errors.map(
+        (e) => e.code,
+      ),
+    ).toEqual(['period_closed']);
     const before = await snapshot(period);
     expect(before.uploads.map((u) => u.name)).toEqual(['a.xlsx', 'b.xlsx']);
 
@@ -124,7 +161,10 @@ describe('reindex', () => {
     const result = await reindexPeriod(deps, period);
     const after = await snapshot(period);
     expect(after).toEqual(before);
-    expect(after.uploads.flatMap((u) => u.content.activities.map((a) => a.title))).toEqual(['Vid stängningen', 'Ska finnas kvar']);
+    expect(after.uploads.flatMap((u) => u.content.activities.map((a) => a.title))).toEqual([
+      'Vid stängningen',
+      'Ska finnas kvar',
+    ]);
     expect((await stack.runtime.repo.getPeriod(period))?.closure?.closure).toEqual({ diarienummer: 'RC 2024/7' });
 
     const now = await stack.runtime.objects.get(stack.config.documentsBucket, document);
@@ -136,9 +176,15 @@ describe('reindex', () => {
 
   it('a table restore keeps the accepted version of a file whose newest object is a refused upload', async () => {
     const period: Period = { committee: 'rv', year: 2024, tertial: 1 };
-    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Målet' }, [{ title: 'Godkänd version', status: 'Pågående' }]));
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Målet' }, [{ title: 'Godkänd version', status: 'Pågående' }]),
+    );
     await stack.idle();
-    await stack.put(uploadKey(period, 'a.xlsx'), await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }));
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }),
+    );
     await stack.idle();
     expect((await stack.outputJson<{ status: string }>(uploadReceiptKey(period, 'a.xlsx')))?.status).toBe('rejected');
     const before = await snapshot(period);

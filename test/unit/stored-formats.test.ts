@@ -10,11 +10,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Period, Tertial } from '../../lambdas/core/domain.js';
 import { parseReceipt } from '../../lambdas/core/receipt-schema.js';
-import { chunkItem, closeRecord, parseStored, parseStoredJson, periodIndexItem, StoredFormatError, templateItem } from '../../lambdas/storage/formats.js';
+import {
+  chunkItem,
+  closeRecord,
+  parseStored,
+  parseStoredJson,
+  periodIndexItem,
+  StoredFormatError,
+  templateItem,
+} from '../../lambdas/storage/formats.js';
 import { periodRecordFromItem, unchunkContent } from '../../lambdas/storage/repository.js';
 
 const ROOT = 'test/fixtures/stored';
-const VERSIONS = readdirSync(ROOT).filter((d) => /^v\d+$/.test(d)).sort();
+const VERSIONS = readdirSync(ROOT)
+  .filter((d) => /^v\d+$/.test(d))
+  .sort();
 
 function readJsonFiles(dir: string): { name: string; value: Record<string, unknown> }[] {
   return readdirSync(dir)
@@ -46,10 +56,13 @@ describe('stored formats', () => {
         for (const entry of Object.values(record.files)) {
           expect(entry.sequencer).toMatch(/^[0-9A-F]{40}$/);
           // The event that brought the version in force: recorded since v1; for v0 known only when it was the newest event.
-          if (entry.generation !== undefined && (version !== 'v0' || entry.lastOutcome === 'accepted')) expect(entry.acceptedSequencer).toMatch(/^[0-9A-F]{40}$/);
+          if (entry.generation !== undefined && (version !== 'v0' || entry.lastOutcome === 'accepted'))
+            expect(entry.acceptedSequencer).toMatch(/^[0-9A-F]{40}$/);
         }
       }
-      const closed = periods.map(({ value }) => periodRecordFromItem(periodOf(String(value.pk)), value)).filter((r) => r.state === 'CLOSED');
+      const closed = periods
+        .map(({ value }) => periodRecordFromItem(periodOf(String(value.pk)), value))
+        .filter((r) => r.state === 'CLOSED');
       expect(closed.map((r) => r.closure?.closure.diarienummer).sort()).toEqual(['KS 2023/40', 'KS 2024/12']);
     });
 
@@ -63,8 +76,16 @@ describe('stored formats', () => {
             .map((i) => parseStored(chunkItem, i.value, i.name));
           expect(chunks.length, name).toBe(entry.chunks);
           const content = unchunkContent(chunks.map((c) => c.entries));
-          expect({ goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length }, name).toEqual(entry.counts);
-          for (const activity of content.activities) expect(['Ej påbörjad', 'Pågående', 'Genomförd', 'Avbruten']).toContain(activity.status);
+          expect(
+            {
+              goals: content.goals.length,
+              activities: content.activities.length,
+              caseSections: content.caseSections.length,
+            },
+            name,
+          ).toEqual(entry.counts);
+          for (const activity of content.activities)
+            expect(['Ej påbörjad', 'Pågående', 'Genomförd', 'Avbruten']).toContain(activity.status);
         }
       }
     });
@@ -72,7 +93,9 @@ describe('stored formats', () => {
     it('reads the template item and the period index', () => {
       const template = items.find((i) => i.value.sk === 'TEMPLATE');
       expect(parseStored(templateItem, template?.value, 'template').key).toMatch(/^templates\/ks\/[0-9A-F]{40}\.docx$/);
-      for (const index of items.filter((i) => String(i.value.pk).startsWith('COMMITTEE#') && String(i.value.sk).startsWith('PERIOD#'))) {
+      for (const index of items.filter(
+        (i) => String(i.value.pk).startsWith('COMMITTEE#') && String(i.value.sk).startsWith('PERIOD#'),
+      )) {
         expect(parseStored(periodIndexItem, index.value, index.name).year).toBe(2023);
       }
     });
@@ -110,13 +133,20 @@ describe('stored formats', () => {
   });
 
   it('refuses an item that does not fit its format, naming the item, instead of passing undefined on', () => {
-    const item = readJsonFiles(join(ROOT, 'v0', 'table')).find((i) => i.value.sk === 'PERIOD')?.value as Record<string, unknown>;
+    const item = readJsonFiles(join(ROOT, 'v0', 'table')).find((i) => i.value.sk === 'PERIOD')?.value as Record<
+      string,
+      unknown
+    >;
     const broken = { ...item, files: { 'a.xlsx': { lastOutcome: 'accepted', lastEventAt: '2024-01-01T00:00:00Z' } } };
     expect(() => periodRecordFromItem(periodOf(String(item.pk)), broken)).toThrow(StoredFormatError);
-    expect(() => periodRecordFromItem(periodOf(String(item.pk)), { ...item, schemaVersion: 99 })).toThrow(/period item PERIOD#ks#2023/);
-    expect(() => unchunkContent(['[{"t":"a","goalRef":"KS1","title":"x","status":"Klar","comment":"","source":{"file":"a","sheet":"s","row":2}}]'])).toThrow(
-      StoredFormatError,
+    expect(() => periodRecordFromItem(periodOf(String(item.pk)), { ...item, schemaVersion: 99 })).toThrow(
+      /period item PERIOD#ks#2023/,
     );
+    expect(() =>
+      unchunkContent([
+        '[{"t":"a","goalRef":"KS1","title":"x","status":"Klar","comment":"","source":{"file":"a","sheet":"s","row":2}}]',
+      ]),
+    ).toThrow(StoredFormatError);
     expect(parseReceipt('{"kind":"upload","status":"accepted"}').ok).toBe(false);
     expect(parseReceipt('not json').ok).toBe(false);
   });
