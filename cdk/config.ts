@@ -33,7 +33,23 @@ export interface TertialConfig {
    * secretary, and the administrator, also get a role to sign in to through that provider.
    */
   readonly samlProviderArn: string;
+  /**
+   * The assemble function as a container image with LibreOffice, which makes the PDF
+   * beside each document (default). `false` (`-c pdf=false`): a zip function like the
+   * others, for a deployer without Docker or Finch; Word documents only.
+   */
+  readonly pdf: boolean;
+  /**
+   * E-mail addresses subscribed to each committee's receipts (a filter policy on the
+   * `committee` attribute): `-c receiptSubscribers='{"ks":["namn@kommun.se"]}'`.
+   */
+  readonly receiptSubscribers: Subscribers;
+  /** The same for each committee's finished documents (the document topic). */
+  readonly documentSubscribers: Subscribers;
 }
+
+/** Committee → e-mail addresses. */
+export type Subscribers = Readonly<Record<string, readonly string[]>>;
 
 export const DEFAULT_NAME_PREFIX = 'tertial';
 /** Kommunstyrelsen: every municipality has one, and its settings are built in. */
@@ -87,13 +103,26 @@ export function validateConfig(config: TertialConfig): TertialConfig {
   if (config.samlProviderArn !== '' && !SAML_PROVIDER_PATTERN.test(config.samlProviderArn)) {
     throw new ConfigError(`samlProviderArn is not the ARN of an IAM SAML provider: ${JSON.stringify(config.samlProviderArn)}`);
   }
+  for (const [key, subscribers] of [
+    ['receiptSubscribers', config.receiptSubscribers],
+    ['documentSubscribers', config.documentSubscribers],
+  ] as const) {
+    for (const [committee, addresses] of Object.entries(subscribers)) {
+      if (!COMMITTEE_PATTERN.test(committee)) throw new ConfigError(`${key}: ${JSON.stringify(committee)} is not a committee slug (1–32 of a–z, 0–9, '-')`);
+      if (!Array.isArray(addresses)) throw new ConfigError(`${key}.${committee} must be a list of e-mail addresses`);
+      for (const address of addresses as unknown[]) {
+        if (typeof address !== 'string' || !EMAIL_PATTERN.test(address)) throw new ConfigError(`${key}.${committee}: not an e-mail address: ${JSON.stringify(address)}`);
+      }
+    }
+  }
   return config;
 }
 
 /** `-c flag=true` arrives as the string "true"; cdk.json and tests may pass a boolean. */
-function booleanContext(node: Node, key: string): boolean {
+function booleanContext(node: Node, key: string, fallback = false): boolean {
   const value: unknown = node.tryGetContext(key);
-  if (value === undefined || value === false || value === 'false') return false;
+  if (value === undefined) return fallback;
+  if (value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
   throw new ConfigError(`context ${key} must be true or false: ${JSON.stringify(value)}`);
 }
@@ -121,5 +150,23 @@ export function readConfig(node: Node): TertialConfig {
     destroyOnRemoval: booleanContext(node, 'destroyOnRemoval'),
     committees: listContext(node, 'committees', DEFAULT_COMMITTEES),
     samlProviderArn: stringContext(node, 'samlProviderArn', ''),
+    pdf: booleanContext(node, 'pdf', true),
+    receiptSubscribers: subscribersContext(node, 'receiptSubscribers'),
+    documentSubscribers: subscribersContext(node, 'documentSubscribers'),
   });
+}
+
+/** `-c receiptSubscribers='{"ks":["a@b.se"]}'` arrives as a string; cdk.json and tests may give the object. */
+function subscribersContext(node: Node, key: string): Subscribers {
+  let value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === '') return {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new ConfigError(`context ${key} must be JSON such as {"ks":["namn@kommun.se"]}: ${value}`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`context ${key} must be an object of committee → addresses`);
+  return value as Subscribers;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_COMMITTEES, DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, valid
 import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
 import { DocumentTopic } from './constructs/document-topic.js';
+import { ReceiptTopic, subscribeByCommittee } from './constructs/receipt-topic.js';
 import { FailurePath } from './constructs/failure-path.js';
 import { IngestFunction } from './constructs/ingest-function.js';
 import { ReportBuckets } from './constructs/report-buckets.js';
@@ -19,9 +20,9 @@ import { ViewsFunction } from './constructs/views-function.js';
 export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 
 /**
- *  staff ──▶ uploads bucket ──uploads/*.xlsx|.csv──▶ ingest ─────────▶ table, receipts/
- *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document topic
- *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/
+ *  staff ──▶ uploads bucket ──uploads/…──────────▶ ingest ─────────▶ table, receipts/ ──▶ receipt topic
+ *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document and receipt topics
+ *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/ ──▶ receipt topic
  *  every function ──(retries used up)──▶ failure queue ──▶ alarm ──▶ alarm topic ──▶ e-mail
  *
  * All output goes to the documents bucket, which has no notifications: no function can
@@ -33,6 +34,7 @@ export class TertialStack extends Stack {
   readonly reportTable: ReportTable;
   readonly failurePath: FailurePath;
   readonly documentTopic: DocumentTopic;
+  readonly receiptTopic: ReceiptTopic;
   readonly ingest: IngestFunction;
   readonly assemble: AssembleFunction;
   readonly templateCheck: TemplateCheckFunction;
@@ -48,6 +50,9 @@ export class TertialStack extends Stack {
       destroyOnRemoval: props.destroyOnRemoval ?? false,
       committees: props.committees ?? DEFAULT_COMMITTEES,
       samlProviderArn: props.samlProviderArn ?? '',
+      pdf: props.pdf ?? true,
+      receiptSubscribers: props.receiptSubscribers ?? {},
+      documentSubscribers: props.documentSubscribers ?? {},
     });
     this.config = config;
     const { namePrefix, destroyOnRemoval } = config;
@@ -66,6 +71,8 @@ export class TertialStack extends Stack {
     this.reportTable = new ReportTable(this, 'ReportTable', { destroyOnRemoval });
     this.failurePath = new FailurePath(this, 'FailurePath', { namePrefix });
     this.documentTopic = new DocumentTopic(this, 'DocumentTopic', { namePrefix });
+    subscribeByCommittee(this.documentTopic.topic, config.documentSubscribers);
+    this.receiptTopic = new ReceiptTopic(this, 'ReceiptTopic', { namePrefix, subscribers: config.receiptSubscribers });
 
     const wiring = {
       namePrefix,
@@ -76,9 +83,11 @@ export class TertialStack extends Stack {
       failureQueue: this.failurePath.queue,
     };
     this.ingest = new IngestFunction(this, 'Ingest', wiring);
-    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic });
+    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic, pdf: config.pdf });
     this.templateCheck = new TemplateCheckFunction(this, 'TemplateCheck', wiring);
     this.views = new ViewsFunction(this, 'Views', wiring);
+    // Every function that issues receipts publishes them (the views function issues none).
+    for (const fn of [this.ingest, this.assemble, this.templateCheck]) this.receiptTopic.allowPublishFrom(fn);
 
     // Event routing comes from the table the handlers and the local stack also use
     // (NOTIFICATION_RULES in lambdas/core/keys.ts), so deployed and local routing cannot drift.
@@ -111,6 +120,12 @@ export class TertialStack extends Stack {
         'template-check': this.templateCheck.lambdaFunction,
         views: this.views.lambdaFunction,
       },
+      logGroups: {
+        ingest: this.ingest.logGroup,
+        assemble: this.assemble.logGroup,
+        'template-check': this.templateCheck.logGroup,
+        views: this.views.logGroup,
+      },
     });
 
     this.staffAccess = new StaffAccess(this, 'StaffAccess', {
@@ -131,6 +146,7 @@ export class TertialStack extends Stack {
       TableName: [this.reportTable.table.tableName, 'Report entries table'],
       FailedEventsQueueUrl: [this.failurePath.queue.queueUrl, 'Events that failed after their retries'],
       DocumentTopicArn: [this.documentTopic.topic.topicArn, 'Announces each finished document (subscribe a meeting system here)'],
+      ReceiptTopicArn: [this.receiptTopic.topic.topicArn, 'One message per receipt, with committee and period attributes (subscribe staff here)'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Alarm notifications'],
       IngestLogGroup: [this.ingest.logGroup.logGroupName, 'Logs of the ingest function'],
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],

@@ -28,10 +28,9 @@ import type { RuntimeConfig } from '../lambdas/storage/config.js';
 import { TABLE_KEY } from '../lambdas/storage/repository.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 
-export const LOCAL_BUCKETS = { uploads: 'tertial-uploads', documents: 'tertial-documents' } as const;
-export const LOCAL_TABLE = 'tertial';
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 4567 } as const;
-export const LOCAL_REGION = 'eu-north-1';
+import { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-config.js';
+
+export { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE };
 
 export interface LocalStackOptions {
   /** Data directory; s3rver's files and dynalite's LevelDB live under it. */
@@ -118,9 +117,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await ensureTable(config);
   // What SNS would deliver to subscribers is written to {data}/outbox/, one file per message.
   const runtime = createRuntime(config, { notify: outboxNotifier(join(options.dataDir, OUTBOX_DIR)) });
+  // The stack's own LibreOffice (when none is given): one warm instance, stopped with the stack.
+  const ownPdf = options.convertToPdf === undefined ? installedLibreOffice() : undefined;
+  const pdf = ownPdf ?? (options.convertToPdf || undefined);
   const handlers: Record<NotificationTarget, (event: S3Event, context?: InvocationContext) => Promise<unknown>> = {
     ingest: makeIngestHandler(runtime, log),
-    assemble: makeAssembleHandler(runtime, log, undefined, pdfOption(options.convertToPdf)),
+    assemble: makeAssembleHandler(runtime, log, undefined, pdf ? { convertToPdf: pdf } : {}),
     templateCheck: makeTemplateCheckHandler(runtime, log),
     views: makeViewsHandler(runtime, log),
   };
@@ -188,13 +190,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runtime.clients.dynamo.destroy();
       await s3.close();
       await dynamo.close();
+      await ownPdf?.close();
     },
   };
-}
-
-function pdfOption(option: PdfConverter | false | undefined): { convertToPdf?: PdfConverter } {
-  const converter = option === undefined ? installedLibreOffice() : option || undefined;
-  return converter ? { convertToPdf: converter } : {};
 }
 
 /** A DynamoDB API server on loopback: dynalite, or Amazon's DynamoDB Local. In memory without `dataDir`. */

@@ -22,8 +22,10 @@ function addStatement(target: GrantTarget, statement: iam.PolicyStatement): void
 const acknowledged = new WeakMap<GrantTarget, Set<string>>();
 
 /**
- * Object ARNs for key patterns: a pattern ending in `*` is every key under that prefix
- * (acknowledged to cdk-nag once per target), any other is one exact key.
+ * Object ARNs for key patterns: `uploads/ks/*` every key under a prefix, a pattern with
+ * a wildcard inside (the close receipts, `receipts/` + `*` + `/stangning.json`) every
+ * key of that shape (each wildcard acknowledged to cdk-nag once per target),
+ * `templates/ks.docx` one exact key.
  */
 function keyArns(target: GrantTarget, bucket: s3.IBucket, patterns: readonly string[]): string[] {
   const done = acknowledged.get(target) ?? new Set<string>();
@@ -31,15 +33,17 @@ function keyArns(target: GrantTarget, bucket: s3.IBucket, patterns: readonly str
   return patterns.map((pattern) => {
     const arn = bucket.arnForObjects(pattern);
     const name = `${bucket.node.path}/${pattern}`;
-    if (pattern.endsWith('*') && !done.has(name)) {
+    if (pattern.includes('*') && !done.has(name)) {
       done.add(name);
       const prefix = pattern.slice(0, -1);
       acknowledgeWildcardResource(
         target,
         arn,
-        prefix === ''
+        pattern === '*'
           ? 'Every object of one bucket: the administrator role repairs and re-indexes any committee and period.'
-          : `Only the objects under the ${prefix} key prefix of one bucket: the keys name a committee, period or file known only at run time.`,
+          : pattern.indexOf('*') === pattern.length - 1
+            ? `Only the objects under the ${prefix} key prefix of one bucket: the keys name a committee, period or file known only at run time.`
+            : `Only the keys of one bucket matching ${pattern}: one kind of object, for a committee and period known only at run time.`,
       );
     }
     return arn;

@@ -5,6 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { grantKeyActions, grantListKeys } from './object-grants.js';
+import { MISPLACED_RECEIPTS_PREFIX } from '../../lambdas/core/keys.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
 export interface StaffAccessProps {
@@ -48,8 +49,15 @@ export function staffKeys(committee: string) {
       `${KEY_PREFIXES.status}${committee}/*`,
       `${KEY_PREFIXES.documents}${committee}/*`,
       `${KEY_PREFIXES.workbooks}${committee}/*`,
+      // The receipt of an upload outside the layout (`uploads/ks/2024/T4/…`, a sub-folder).
+      `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.uploads}${committee}/*`,
     ],
   };
+}
+
+/** Documents-bucket key patterns a committee's secretary may also read: receipts of a misplaced close or reopening. */
+export function secretaryReceiptKeys(committee: string): string[] {
+  return [`${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}${committee}/*`, `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}${committee}/*`];
 }
 
 /** Uploads-bucket key patterns a committee's secretary may also put and read. */
@@ -124,6 +132,7 @@ export class StaffAccess extends Construct {
       });
       grantKeyActions(secretaryPolicy, uploadsBucket, ['s3:PutObject', 's3:GetObject'], secretaryKeys(committee));
       grantListKeys(secretaryPolicy, uploadsBucket, secretaryKeys(committee));
+      grantKeyActions(secretaryPolicy, documentsBucket, ['s3:GetObject'], secretaryReceiptKeys(committee));
 
       const staffName = `${namePrefix}-${committee}-staff`;
       const secretaryName = `${namePrefix}-${committee}-secretary`;

@@ -20,7 +20,8 @@ import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import { closureReceiptKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { parseClosure, type Closure } from '../core/closure.js';
+import { emptyPeriodIssue, parseClosure, type Closure } from '../core/closure.js';
+import { stockholmDate } from '../core/time.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { renderPeriodDocument } from '../core/document.js';
 import { closedReceipt, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
@@ -104,17 +105,26 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const record = await deps.repo.ensurePeriod(period, deps.clock());
     if (record.state === 'CLOSED') return finishClosed(deps, log, record, inputs.value, receivedAt);
 
-    const rendered = await render(deps, record, inputs.value, inputs.value.closure);
+    // Without a documentDate the document is dated with the day of the close, in Stockholm;
+    // the closure record keeps that date, so a later render of the closed tertial agrees.
+    const dated: Closure = { ...inputs.value.closure, documentDate: inputs.value.closure.documentDate ?? stockholmDate(deps.clock()) };
+    const rendered = await render(deps, record, inputs.value, dated);
     if (!rendered.ok) {
       log.warn('close refused: the template could not be filled; the period stays open', { codes: rendered.errors.map((e) => e.code) });
       await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }));
+      return 'rejected';
+    }
+    if (rendered.value.uploads.length === 0 && !inputs.value.closure.allowEmpty) {
+      // Nearly always a mistyped period: a document of "0 mål, 0 aktiviteter" that proposes approving the report.
+      log.warn('close refused: no accepted upload and allowEmpty not set; the period stays open');
+      await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: [emptyPeriodIssue(period)], warnings: inputs.value.warnings }));
       return 'rejected';
     }
     const closure: ClosureRecord = {
       closedAt: deps.clock().toISOString(),
       documentKey: documentKey(period),
       template: inputs.value.templateId,
-      closure: inputs.value.closure,
+      closure: dated,
     };
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {

@@ -63,6 +63,9 @@ export const handler = (event: S3Event, context: Context): Promise<(AssembleOutc
     // The container image has LibreOffice at /usr/bin/soffice; a zip-deployed function has
     // none, and then makes the Word document only (README: "The committee document and its PDF").
     const pdf = installedLibreOffice();
+    // LibreOffice starts while the first close reads its inputs and renders; it then stays
+    // running, frozen with the execution environment between invocations, for later closes.
+    pdf?.warm();
     cached = makeAssembleHandler(createRuntime(), powertoolsLog('tertial-assemble'), undefined, pdf ? { convertToPdf: pdf } : {});
   }
   return cached(event, context);

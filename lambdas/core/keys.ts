@@ -107,6 +107,31 @@ function parsePeriodSegments(committee: string | undefined, year: string | undef
   return { committee, year: y, tertial: Number(t[1]) as Tertial };
 }
 
+/** A period from its three parts as a page or a request names them; undefined when any is not valid. */
+export function parsePeriod(committee: string, year: string | number, tertial: string | number): Period | undefined {
+  return parsePeriodSegments(committee, String(year), `T${tertial}`);
+}
+
+/** The folders of the documents bucket that belong to one committee: `{folder}/{committee}/…`. */
+export const COMMITTEE_OUTPUT_FOLDERS = ['documents', 'receipts', 'drafts', 'status', 'workbooks'] as const;
+
+/**
+ * The committee a documents-bucket key belongs to, for deciding who may read it:
+ * `status/ks/2024/T1/index.html` → `ks`, `receipts/templates/ks.docx.json` → `ks`.
+ * Undefined for any other key (accepted templates, unknown folders, bad segments).
+ */
+export function committeeOfOutputKey(key: string): string | undefined {
+  const parts = key.split('/');
+  const folder = parts[0] as (typeof COMMITTEE_OUTPUT_FOLDERS)[number];
+  if (!COMMITTEE_OUTPUT_FOLDERS.includes(folder) || parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+  if (folder === 'receipts' && parts.length === 3 && parts[1] === 'templates') {
+    const parsed = parseReceiptKey(key);
+    return parsed && 'committee' in parsed ? parsed.committee : undefined;
+  }
+  if (parts.length < 5) return undefined;
+  return parsePeriodSegments(parts[1], parts[2], parts[3])?.committee;
+}
+
 function periodPath(p: Period): string {
   return `${p.committee}/${p.year}/T${p.tertial}`;
 }

@@ -7,6 +7,7 @@
  * value from a receipt is escaped by the `html` template: file names, cell values and
  * messages come from staff files.
  */
+import { stockholmLong } from './time.js';
 import type { InputIssue } from './domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from './html.js';
 import type { ClosureReceipt, TemplateReceipt, UploadReceipt } from './receipt.js';
@@ -55,11 +56,7 @@ function subject(receipt: AnyReceipt): string {
 
 /** `2024-02-06T09:05:00.000Z` → `6 februari 2024 kl. 10:05` (Swedish time). */
 function swedishTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const day = new Intl.DateTimeFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Stockholm' }).format(date);
-  const time = new Intl.DateTimeFormat('sv-SE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Stockholm' }).format(date);
-  return `${day} kl. ${time}`;
+  return stockholmLong(iso);
 }
 
 function facts(receipt: AnyReceipt): [string, string][] {

@@ -276,7 +276,7 @@ export function reopeningReceipt(args: { period: Period; receivedAt: Date; reope
     period: formatPeriod(period),
     receivedAt: args.receivedAt.toISOString(),
     message: args.reopened
-      ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet; den tidigare versionen finns kvar i versionshistoriken.`
+      ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet under samma namn. Den tidigare versionen finns kvar bara där bucketen har versionshantering (som i AWS-driftsättningen); den lokala stacken har ingen och skriver över den.`
       : `Tertial ${period.tertial} ${period.year} var inte stängd, så det fanns inget att öppna igen.`,
     ...(args.previousDocument ? { previousDocument: args.previousDocument } : {}),
   };

@@ -11,6 +11,7 @@
  * that serves the bucket's keys as paths: the local web server, a static website or a
  * CloudFront distribution in front of the bucket.
  */
+import { stockholmMinute } from '../core/time.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
@@ -233,8 +234,18 @@ const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok
   failed: { label: 'Tekniskt fel, försöker igen', symbol: '!', tone: 'bad' },
 };
 
-/** No fetches but the page's own, nothing from elsewhere: the page is inert wherever it is opened from. */
-export const STATUS_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/**
+ * Nothing from elsewhere and no inline script: the one script is the web server's own
+ * static file (`/assets/tertial.js`, same origin), which offers the upload to a signed-in
+ * person; it may send a file to the uploads bucket (`connect-src`). Opened anywhere
+ * else, the script is simply not found and the page stays inert. The server sends a
+ * stricter policy beside this one (both apply), naming the one bucket address.
+ */
+export const STATUS_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** The page script, relative to the page (four levels deep), so it is the serving host's own. */
+const PAGE_SCRIPT_FROM_STATUS_PAGE = '../../../../assets/tertial.js';
 
 /** The page for a model. Pure: the same model gives the same bytes. */
 export function statusPageHtml(model: StatusPageModel): string {
@@ -245,6 +256,7 @@ export function statusPageHtml(model: StatusPageModel): string {
 <h1>${model.committeeName}: måluppföljning ${periodText}</h1>
 <p class="lead">${model.municipality}. Sidan visar läget för tertialen, uppdaterades ${time(model.generatedAt)} och skrivs om efter varje uppladdning och stängning.</p>
 ${stateSection(model)}
+${actionsPlaceholder(model)}
 ${documentsSection(model)}
 ${uploadsSection(model)}
 ${contentSection(model)}
@@ -252,7 +264,16 @@ ${contentSection(model)}
 <footer><div class="wrap">
 <p>Perioden ${formatPeriod(period)}. Sidan, kvittona och dokumenten ligger i utdatabucketen; länkarna går till dem.</p>
 </div></footer>`;
-  return htmlDocument({ title: `Status: ${title}`, body, contentSecurityPolicy: STATUS_PAGE_CSP, noindex: true });
+  return htmlDocument({ title: `Status: ${title}`, body, contentSecurityPolicy: STATUS_PAGE_CSP, noindex: true, scripts: [PAGE_SCRIPT_FROM_STATUS_PAGE] });
+}
+
+/**
+ * Where the page script puts the upload, the close and the template upload for a
+ * signed-in person; hidden (and empty) until the server says what the person may do.
+ */
+function actionsPlaceholder(model: StatusPageModel): Html {
+  const { period } = model;
+  return html`<section id="tertial-actions" class="actions" aria-labelledby="atgarder" data-committee="${period.committee}" data-year="${period.year}" data-tertial="${period.tertial}" data-state="${model.state}" hidden></section>`;
 }
 
 function stateSection(model: StatusPageModel): Html {
@@ -394,20 +415,12 @@ ${warnings}
 </section>`;
 }
 
-const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 /** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
 function time(iso: string): Html | string {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  return html`<time datetime="${new Date(ms).toISOString()}">${TIME_FORMAT.format(ms)}</time>`;
+  return html`<time datetime="${new Date(ms).toISOString()}">${stockholmMinute(ms)}</time>`;
 }
 
 function count(n: number, one: string, many: string): string {

@@ -10,6 +10,27 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, IamModel, type PolicyDocument } from './iam-model.js';
 import { logicalId, synth, type Json } from './synth.js';
 import type { TertialStack } from '../../cdk/stack.js';
+import type { Period } from '../../lambdas/core/domain.js';
+import {
+  acceptedTemplateKey,
+  annotatedUploadKey,
+  closureKey,
+  closureReceiptKey,
+  configKey,
+  documentKey,
+  draftKey,
+  misplacedReceiptKey,
+  pdfKey,
+  reopeningKey,
+  reopeningReceiptKey,
+  statusPageKey,
+  templateKey,
+  templateReceiptKey,
+  uploadKey,
+  uploadReceiptHtmlKey,
+  uploadReceiptKey,
+  workbookKey,
+} from '../../lambdas/core/keys.js';
 
 const SAML_PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/ange-entra`;
 const CASES_FILE = new URL('../fixtures/access/cases.md', import.meta.url);
@@ -171,4 +192,93 @@ describe('access table (IAM evaluation of the synthesized policies)', () => {
       expect(matches, `cases.md line ${c.line}: ${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`).toBe(true);
     },
   );
+});
+
+/**
+ * The same evaluation over every key the layout (lambdas/core/keys.ts) formats, so a key
+ * added to the layout or moved in it cannot fall outside the policies unnoticed.
+ */
+describe('every key of the layout: its committee may, another may not; only its function writes it', () => {
+  const period = (committee: string): Period => ({ committee, year: 2024, tertial: 1 });
+  const outputs = (c: string): Record<string, string> => ({
+    document: documentKey(period(c)),
+    pdf: pdfKey(period(c)),
+    'upload receipt': uploadReceiptKey(period(c), 'a.xlsx'),
+    'upload receipt page': uploadReceiptHtmlKey(period(c), 'a.xlsx'),
+    'marked-up workbook': annotatedUploadKey(period(c), 'a.xlsx'),
+    'close receipt': closureReceiptKey(period(c)),
+    'reopening receipt': reopeningReceiptKey(period(c)),
+    draft: draftKey(period(c)),
+    'status page': statusPageKey(period(c)),
+    'next workbook': workbookKey({ committee: c, year: 2024, tertial: 2 }),
+    'template receipt': templateReceiptKey(c),
+    'misplaced upload receipt': misplacedReceiptKey(`uploads/${c}/2024/T4/a.xlsx`) as string,
+  });
+  const writer: Record<string, string> = {
+    document: 'assemble',
+    pdf: 'assemble',
+    'upload receipt': 'ingest',
+    'upload receipt page': 'ingest',
+    'marked-up workbook': 'ingest',
+    'close receipt': 'assemble',
+    'reopening receipt': 'assemble',
+    draft: 'views',
+    'status page': 'views',
+    'next workbook': 'views',
+    'template receipt': 'template-check',
+  };
+  // Ingest answers any key under uploads/, misplaced ones included, with a receipt under
+  // receipts/ whose name follows the upload's; a Deny of the close receipt's name would
+  // also refuse the receipt of a misplaced upload named like it. So of receipts/, ingest
+  // may write every key (README "Access").
+  const mayAlsoWrite: Record<string, string[]> = {
+    'close receipt': ['ingest'],
+    'reopening receipt': ['ingest'],
+    'template receipt': ['ingest'],
+  };
+  const row = (principal: string, action: string, resource: string, expected: Case['expected']): Case => ({
+    principal,
+    action,
+    resource,
+    context: '',
+    expected,
+    line: 0,
+  });
+  const cases: [string, Case][] = [];
+  for (const [what, key] of Object.entries(outputs('ks'))) {
+    cases.push([`ks staff read the ${what} of ks`, row('ks-staff', 's3:GetObject', `documents:${key}`, 'Allowed')]);
+    cases.push([`bun staff do not read the ${what} of ks`, row('bun-staff', 's3:GetObject', `documents:${key}`, 'Denied')]);
+    cases.push([`ks secretary cannot write the ${what}`, row('ks-secretary', 's3:PutObject', `documents:${key}`, 'ExplicitlyDenied')]);
+    const fn = writer[what];
+    if (fn) {
+      cases.push([`${fn} writes the ${what}`, row(fn, 's3:PutObject', `documents:${key}`, 'Allowed')]);
+      for (const other of ['ingest', 'assemble', 'template-check', 'views'].filter((f) => f !== fn && !(mayAlsoWrite[what] ?? []).includes(f))) {
+        cases.push([`${other} does not write the ${what}`, row(other, 's3:PutObject', `documents:${key}`, 'Denied')]);
+      }
+    }
+  }
+  cases.push([`template-check writes the accepted copy`, row('template-check', 's3:PutObject', `documents:${acceptedTemplateKey('ks', '00000000000000000001')}`, 'Allowed')]);
+  cases.push([`ks staff put an upload of ks`, row('ks-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'Aktiviteter KS.xlsx')}`, 'Allowed')]);
+  cases.push([`bun staff do not put an upload of ks`, row('bun-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'a.xlsx')}`, 'Denied')]);
+  const secretaryInputs: Record<string, string> = {
+    closure: closureKey(period('ks')),
+    reopening: reopeningKey(period('ks')),
+    template: templateKey('ks'),
+    settings: configKey('ks'),
+  };
+  for (const [what, key] of Object.entries(secretaryInputs)) {
+    cases.push([`ks secretary puts the ${what} of ks`, row('ks-secretary', 's3:PutObject', `uploads:${key}`, 'Allowed')]);
+    cases.push([`ks staff do not put the ${what} of ks`, row('ks-staff', 's3:PutObject', `uploads:${key}`, 'Denied')]);
+    cases.push([`bun secretary does not put the ${what} of ks`, row('bun-secretary', 's3:PutObject', `uploads:${key}`, 'Denied')]);
+  }
+  const misplacedClose = misplacedReceiptKey('closures/ks/2024/T4') as string;
+  cases.push([`ks secretary reads the receipt of a misplaced close of ks`, row('ks-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Allowed')]);
+  cases.push([`ks staff do not read the receipt of a misplaced close`, row('ks-staff', 's3:GetObject', `documents:${misplacedClose}`, 'Denied')]);
+  cases.push([`bun secretary does not read the receipt of a misplaced close of ks`, row('bun-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Denied')]);
+
+  it.each(cases)('%s', async (_name, c) => {
+    const outcome = await evaluate(c);
+    const matches = c.expected === 'Denied' ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied' : outcome === c.expected;
+    expect(matches, `${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`).toBe(true);
+  });
 });

@@ -5,7 +5,16 @@ import { newApp } from './synth.js';
 
 describe('readConfig', () => {
   it('defaults to the "tertial" prefix, no e-mail, retained data, kommunstyrelsen only and no SAML sign-in', () => {
-    expect(readConfig(newApp().node)).toEqual({ namePrefix: 'tertial', notificationEmail: '', destroyOnRemoval: false, committees: ['ks'], samlProviderArn: '' });
+    expect(readConfig(newApp().node)).toEqual({
+      namePrefix: 'tertial',
+      notificationEmail: '',
+      destroyOnRemoval: false,
+      committees: ['ks'],
+      samlProviderArn: '',
+      pdf: true,
+      receiptSubscribers: {},
+      documentSubscribers: {},
+    });
   });
 
   it('reads the context as `cdk -c key=value` passes it (strings)', () => {
@@ -16,6 +25,9 @@ describe('readConfig', () => {
       destroyOnRemoval: 'true',
       committees: 'ks, bun,sn',
       samlProviderArn: saml,
+      pdf: 'false',
+      receiptSubscribers: '{"ks":["a@ange.se","b@ange.se"]}',
+      documentSubscribers: '{"bun":["c@ange.se"]}',
     });
     expect(readConfig(app.node)).toEqual({
       namePrefix: 'ange-tertial',
@@ -23,7 +35,19 @@ describe('readConfig', () => {
       destroyOnRemoval: true,
       committees: ['ks', 'bun', 'sn'],
       samlProviderArn: saml,
+      pdf: false,
+      receiptSubscribers: { ks: ['a@ange.se', 'b@ange.se'] },
+      documentSubscribers: { bun: ['c@ange.se'] },
     });
+  });
+
+  it.each([
+    ['not JSON', '{ks:a@b.se}', /must be JSON/],
+    ['a committee that is none', '{"KS":["a@b.se"]}', /not a committee/],
+    ['an address that is none', '{"ks":["nobody"]}', /not an e-mail address/],
+    ['addresses not in a list', '{"ks":"a@b.se"}', /list of e-mail addresses/],
+  ])('throws for receiptSubscribers with %s', (_case, value, message) => {
+    expect(() => readConfig(newApp({ receiptSubscribers: value }).node)).toThrow(message);
   });
 
   it.each(['Tertial', 't', 'tertial-', 'tertial_1', 'a'.repeat(25), ''])('throws when namePrefix is %j', (namePrefix) => {
@@ -62,7 +86,16 @@ describe('TertialStack props', () => {
   });
 
   it('validateConfig accepts a valid configuration unchanged', () => {
-    const config = { namePrefix: 'tertial', notificationEmail: 'a@b.se', destroyOnRemoval: false, committees: ['ks', 'bun'], samlProviderArn: '' };
+    const config = {
+      namePrefix: 'tertial',
+      notificationEmail: 'a@b.se',
+      destroyOnRemoval: false,
+      committees: ['ks', 'bun'],
+      samlProviderArn: '',
+      pdf: true,
+      receiptSubscribers: { ks: ['a@b.se'] },
+      documentSubscribers: {},
+    };
     expect(validateConfig(config)).toBe(config);
   });
 });

@@ -23,12 +23,19 @@ function functionTable(): Map<string, { reads: string; writes: string; table: st
   return rows;
 }
 
-/** `templates/{c}/…` → `templates/`: the prefix a cell names, per bucket in parentheses (`(input)`, `(output)`). */
+/** The folder a key pattern is in: `templates/{c}/…` → `templates/`, `receipts/*` + `/stangning.json` → `receipts/`. */
+function folderOf(pattern: string): string {
+  const cut = pattern.search(/[*{…]/);
+  const head = cut < 0 ? pattern : pattern.slice(0, cut);
+  return head.slice(0, head.lastIndexOf('/') + 1);
+}
+
+/** The folders a cell names, per bucket in parentheses (`(input)`, `(output)`). */
 function prefixesOf(cell: string, defaultBucket: 'input' | 'output'): string[] {
   const out: string[] = [];
   for (const part of cell.split(';')) {
     const bucket = /\(input\)/.test(part) ? 'input' : /\(output\)/.test(part) ? 'output' : defaultBucket;
-    for (const match of part.matchAll(/`([a-z]+\/(?:templates\/)?)[^`]*`/g)) out.push(`${bucket}:${match[1]}`);
+    for (const match of part.matchAll(/`([a-z_]+\/[^`]*)`/g)) out.push(`${bucket}:${folderOf(match[1] as string)}`);
   }
   return [...new Set(out)].sort();
 }
@@ -52,8 +59,8 @@ describe('README "Access": what each function role reads and writes', () => {
           .filter((g) => g.actions.includes(action))
           .flatMap((g) => g.resources)
           .flatMap((resource) => {
-            const m = /^([A-Za-z0-9]+):arn\/(.*)\*$/.exec(resource);
-            return m && buckets[m[1] as string] ? [`${buckets[m[1] as string]}:${m[2]}`] : [];
+            const m = /^([A-Za-z0-9]+):arn\/(.*)$/.exec(resource);
+            return m && buckets[m[1] as string] ? [`${buckets[m[1] as string]}:${folderOf(m[2] as string)}`] : [];
           }),
       ),
     ].sort();

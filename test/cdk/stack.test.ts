@@ -22,6 +22,7 @@ import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnResource } from 'aws-cdk-lib';
 import { TertialStack } from '../../cdk/stack.js';
+import { ASSEMBLE_RECEIPT_KEYS } from '../../cdk/constructs/assemble-function.js';
 import type { CommitteeAccess } from '../../cdk/constructs/staff-access.js';
 import { TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
 import {
@@ -62,6 +63,7 @@ const ids = () => ({
   table: logicalId(stack.reportTable.table),
   queue: logicalId(stack.failurePath.queue),
   documentTopic: logicalId(stack.documentTopic.topic),
+  receiptTopic: logicalId(stack.receiptTopic.topic),
   alarmTopic: logicalId(stack.alarms.topic),
   ingest: logicalId(stack.ingest.lambdaFunction),
   assemble: logicalId(stack.assemble.lambdaFunction),
@@ -163,7 +165,6 @@ describe('functions', () => {
 
   it.each([
     ['ingest', 'tertial-ingest', 1024, 120],
-    ['assemble', 'tertial-assemble', 1024, 300],
     ['templateCheck', 'tertial-template-check', 1024, 120],
     ['views', 'tertial-views', 1024, 300],
   ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
@@ -177,6 +178,16 @@ describe('functions', () => {
     expect(props.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it('assemble is tertial-assemble, a container image (LibreOffice) on x86_64, 2048 MB, 300 s, no reserved concurrency', () => {
+    const props = resources[ids().assemble].Properties;
+    expect(props.FunctionName).toBe('tertial-assemble');
+    expect(props.PackageType).toBe('Image');
+    expect(props.Architectures).toEqual(['x86_64']);
+    expect(props.MemorySize).toBe(2048);
+    expect(props.Timeout).toBe(300);
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   it.each(FUNCTIONS)('%s reads its configuration from the environment', (name) => {
     const { uploads, documents, table } = ids();
     expect(resources[ids()[name]].Properties.Environment.Variables).toMatchObject({
@@ -185,8 +196,9 @@ describe('functions', () => {
       TABLE_NAME: { Ref: table },
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // No source-map reading at import: it was the largest share of a cold start.
+    expect(resources[ids()[name]].Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it('assemble and views render documents: they get the bundled default template; assemble also the document topic', () => {
@@ -279,8 +291,17 @@ describe('alarms', () => {
     });
   });
 
+  it.each(['ingest', 'assemble', 'template-check', 'views'])('alarms on any ERROR line in the %s log group', (name) => {
+    const alarm = Object.values(resources).find((r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`) as Json;
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', MetricName: `${name}-error-log-lines` });
+    const filter = Object.values(resources).find(
+      (r: Json) => r.Type === 'AWS::Logs::MetricFilter' && r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
+    ) as Json;
+    expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
+  });
+
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
@@ -315,7 +336,7 @@ describe('alarms', () => {
 });
 
 describe('document topic', () => {
-  it('is encrypted, TLS-only, and published to by assemble alone', () => {
+  it('is encrypted, TLS-only, and published to by assemble alone (receipts go to the receipt topic)', () => {
     const { documentTopic } = ids();
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-documents', KmsMasterKeyId: 'alias/aws/sns' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -328,7 +349,8 @@ describe('document topic', () => {
     });
     for (const name of FUNCTIONS) {
       const grants = grantsOfRole(resources, logicalId(fn(name).role));
-      expect(resourcesFor(grants, 'sns:Publish')).toEqual(name === 'assemble' ? [`ref:${documentTopic}`] : []);
+      const receipts = name === 'views' ? [] : [`ref:${ids().receiptTopic}`];
+      expect(resourcesFor(grants, 'sns:Publish')).toEqual([...(name === 'assemble' ? [`ref:${documentTopic}`] : []), ...receipts].sort());
       // The AWS managed key needs no KMS grant, and none is given.
       expect(actionsOf(grants, 'kms')).toEqual([]);
     }
@@ -478,13 +500,14 @@ describe('least privilege', () => {
     );
   });
 
-  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/, receipts/ and history/, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and history/, writes only close and reopening receipts, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
         ...read(uploads, 'closures/', 'reopenings/', 'config/'),
         ...read(documents, 'documents/', 'receipts/', 'templates/', 'history/'),
-        ...write(documents, 'documents/', 'receipts/', 'history/'),
+        ...write(documents, 'documents/', 'history/'),
+        ...ASSEMBLE_RECEIPT_KEYS.map((key) => `s3:PutObject ${documents}:arn/${key}`),
       ].sort(),
     );
   });
@@ -559,6 +582,7 @@ describe('staff access', () => {
         `${documents}:arn/status/ks/*`,
         `${documents}:arn/documents/ks/*`,
         `${documents}:arn/workbooks/ks/*`,
+        `${documents}:arn/receipts/_misplaced/uploads/ks/*`,
       ].sort(),
     );
     // Listing only under its own prefixes: no unconditioned ListBucket.
@@ -571,7 +595,9 @@ describe('staff access', () => {
     const grants = grantsOfManagedPolicy(resources, logicalId(access().secretaryPolicy));
     const keys = [`${uploads}:arn/closures/ks/*`, `${uploads}:arn/config/ks.json`, `${uploads}:arn/reopenings/ks/*`, `${uploads}:arn/templates/ks.docx`];
     expect(resourcesFor(grants, 's3:PutObject')).toEqual(keys);
-    expect(resourcesFor(grants, 's3:GetObject')).toEqual(keys);
+    expect(resourcesFor(grants, 's3:GetObject')).toEqual(
+      [...keys, `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`, `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`].sort(),
+    );
     expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 

@@ -164,7 +164,9 @@ describe('status page: the HTML', () => {
     expect(html).toMatch(/^<!DOCTYPE html>\n/i);
     expect(html).toContain('<html lang="sv">');
     expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|\son[a-z]+=/i);
+    // One script, the server's own static file by a relative path; nothing inline.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="../../../../assets/tertial.js" defer>']);
+    expect(html).not.toMatch(/<script[^>]*>[^<]|<link|<img|<iframe|\son[a-z]+=/i);
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
     expect(html).toMatch(/<style>[\s\S]*<\/style>/);
   });
