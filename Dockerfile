@@ -24,11 +24,13 @@ WORKDIR /function
 RUN npm install --no-audit --no-fund --no-save aws-lambda-ric@4.0.2
 
 FROM public.ecr.aws/docker/library/node:24-bookworm-slim
-# The packages .ci/run installs for the PDF: LibreOffice Writer, Liberation (Times New
-# Roman's and Arial's metrics), DejaVu (the status symbols) and Swedish hyphenation.
+# The packages .ci/run installs for the PDF: LibreOffice Writer, python3-uno (the warm
+# converter hands each conversion to one running LibreOffice over UNO, from Debian's
+# /usr/bin/python3), Liberation (Times New Roman's and Arial's metrics), DejaVu (the
+# status symbols) and Swedish hyphenation.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core hyphen-sv \
+      libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core hyphen-sv \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /function /var/task
 WORKDIR /var/task

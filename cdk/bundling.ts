@@ -11,6 +11,7 @@ export const HANDLER_ENTRIES = {
   assemble: 'lambdas/assemble/handler.ts',
   templateCheck: 'lambdas/template-check/handler.ts',
   views: 'lambdas/views/handler.ts',
+  web: 'lambdas/web/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -16,6 +16,7 @@ import { ReportTable } from './constructs/report-table.js';
 import { StaffAccess } from './constructs/staff-access.js';
 import { TemplateCheckFunction } from './constructs/template-check-function.js';
 import { ViewsFunction } from './constructs/views-function.js';
+import { WebAccess } from './constructs/web-access.js';
 
 export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 
@@ -41,6 +42,7 @@ export class TertialStack extends Stack {
   readonly views: ViewsFunction;
   readonly alarms: Alarms;
   readonly staffAccess: StaffAccess;
+  readonly webAccess: WebAccess;
 
   constructor(scope: Construct, id: string, props: TertialStackProps = {}) {
     super(scope, id, props);
@@ -138,6 +140,9 @@ export class TertialStack extends Stack {
       documentTopic: this.documentTopic.topic,
       functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
     });
+
+    // The pages in a browser, signed in through Cognito (the municipality's sign-in federated).
+    this.webAccess = new WebAccess(this, 'WebAccess', { ...wiring, committees: config.committees });
 
     const outputs: Record<string, [string, string]> = {
       UploadsBucketName: [this.buckets.uploads.bucketName, 'Input bucket: uploads/, closures/, templates/, config/'],

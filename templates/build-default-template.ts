@@ -454,6 +454,9 @@ function settingsXml(): string {
     `<w:settings xmlns:w="${W_NS}">` +
     '<w:zoom w:percent="100"/>' +
     '<w:defaultTabStop w:val="1304"/>' +
+    // Hyphenate as LibreOffice does with hyphen-sv (sv-SE is the default language), so a long
+    // Swedish title in a narrow column breaks at a syllable with a hyphen, never mid-letter.
+    '<w:autoHyphenation/>' +
     '<w:hyphenationZone w:val="425"/>' +
     '<w:characterSpacingControl w:val="doNotCompress"/>' +
     '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>' +

@@ -12,7 +12,7 @@
  * is nobody's but the administrator's.
  */
 import { COMMITTEE_PATTERN, type Tertial } from './domain.js';
-import { closureKey, committeeOfOutputKey, isUploadName, parsePeriod, templateKey, uploadKey } from './keys.js';
+import { closureKey, committeeOfOutputKey, isReadableUploadName, parsePeriod, templateKey, uploadKey } from './keys.js';
 
 export type CommitteeRole = 'staff' | 'secretary';
 
@@ -138,7 +138,7 @@ export function decideUpload(viewer: Viewer, request: UploadRequest, limits: Upl
   switch (request.kind) {
     case 'upload': {
       const name = request.name ?? '';
-      if (!isUploadName(name) || name.includes('/') || name.includes('\\')) {
+      if (!isReadableUploadName(name) || name.includes('/') || name.includes('\\')) {
         return { ok: false, status: 400, code: 'bad_name', message: 'Filen ska vara en arbetsbok (.xlsx) eller en CSV-fil (.csv) med ett vanligt filnamn.' };
       }
       const suffix = name.slice(name.lastIndexOf('.')).toLowerCase();

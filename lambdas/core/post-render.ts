@@ -15,6 +15,10 @@
  *   value of its own, below 0x80000000 as the schema requires.
  * - **A Word template** (.dotx): the main part gets the document content type, which Word
  *   requires of a .docx.
+ * - **Column widths from the content**: in a table with fixed column widths, a column
+ *   narrower than its longest word is widened to fit it, and the last column (the comment)
+ *   gives up the room, so a title such as "Upphandlingssamordnare" is never cut mid-word
+ *   (hyphenation, where it is on, then only breaks the running text of the comment).
  *
  * Pure string work on the parts; a part without any of these is left untouched.
  */
@@ -34,6 +38,7 @@ export function finishRenderedPackage(parts: RenderedParts): void {
     const xml = parts.read(main) as string;
     let fixed = dropCopiedCommentAnchors(xml);
     fixed = uniqueBookmarks(fixed);
+    fixed = fitColumnsToWords(fixed, tableFontHalfPoints(parts.read('word/styles.xml') ?? ''));
     if (fixed !== xml) parts.write(main, fixed);
   }
   uniqueDrawingIds(parts);
@@ -207,6 +212,112 @@ function mainPartName(parts: RenderedParts): string | undefined {
   const m = /<Relationship\b[^>]*Type="[^"]*\/officeDocument"[^>]*>/.exec(rels);
   const target = m ? attr(m[0], 'Target') : undefined;
   return target === undefined ? undefined : target.replace(/^\//, '');
+}
+
+// ---------------------------------------------------------------------------------------
+// Column widths
+
+/**
+ * Width of a character as a share of the font size: a deliberately generous estimate for
+ * the proportional fonts a template uses (Times New Roman, Arial, Calibri, Liberation),
+ * so that a word measured to fit does fit. Capitals and m/w are wide, i/l/t narrow.
+ */
+function charEm(ch: string): number {
+  if (/[mwMW]/.test(ch)) return 0.8;
+  if (/[ijlt.,:;'!|]/.test(ch)) return 0.3;
+  if (/[A-ZÅÄÖ]/.test(ch)) return 0.72;
+  return 0.5;
+}
+
+/** A word's width in twips at the given size (half-points). */
+function wordTwips(word: string, halfPoints: number): number {
+  let em = 0;
+  for (const ch of word) em += charEm(ch);
+  return Math.ceil(em * halfPoints * 10);
+}
+
+/** Twips of cell margin left and right, when the template does not say. */
+const CELL_MARGINS = 2 * 115;
+/**
+ * A column of running text (an activity's title, the comment), which hyphenates, keeps at
+ * least this much, in twips: 3 cm, about 15 characters of table text.
+ */
+const MIN_TEXT_COLUMN = 1701;
+/** The last column keeps this much (4 cm) before any other column's longest word is given room. */
+const LAST_COLUMN_KEEP = 2268;
+/** A column with at most this many words a cell on average holds short values, which must not break. */
+const SHORT_VALUE_WORDS = 2.5;
+
+/** The font size of table text: the TableText style's, else the document default, else 12 pt. */
+function tableFontHalfPoints(styles: string): number {
+  const style = /<w:style\b[^>]*w:styleId="TableText"[^>]*>([\s\S]*?)<\/w:style>/.exec(styles)?.[1];
+  const size = (xml: string | undefined): number | undefined => {
+    const m = xml ? /<w:sz w:val="(\d+)"/.exec(xml) : null;
+    return m ? Number(m[1]) : undefined;
+  };
+  return size(style) ?? size(/<w:rPrDefault>([\s\S]*?)<\/w:rPrDefault>/.exec(styles)?.[1]) ?? 24;
+}
+
+function fitColumnsToWords(xml: string, defaultHalfPoints: number): string {
+  if (!xml.includes('<w:tblLayout w:type="fixed"/>')) return xml;
+  return xml.replace(/<w:tbl>(?:(?!<w:tbl>)[\s\S])*?<\/w:tbl>/g, (table) => fitTable(table, defaultHalfPoints));
+}
+
+function fitTable(table: string, halfPoints: number): string {
+  if (!table.includes('<w:tblLayout w:type="fixed"/>') || /<w:gridSpan\b|<w:vMerge\b|<w:hMerge\b/.test(table)) return table;
+  const grid = /<w:tblGrid>([\s\S]*?)<\/w:tblGrid>/.exec(table);
+  if (!grid) return table;
+  const widths = [...(grid[1] ?? '').matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+  if (widths.length < 2) return table;
+  const needed = widths.map(() => 0);
+  const words = widths.map(() => 0);
+  let rows = 0;
+  for (const row of table.matchAll(/<w:tr\b[\s\S]*?<\/w:tr>/g)) {
+    const cells = [...row[0].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)];
+    if (cells.length !== widths.length) return table;
+    rows++;
+    cells.forEach((cell, i) => {
+      const text = [...(cell[1] ?? '').matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1] ?? '').join('');
+      const size = Number(/<w:sz w:val="(\d+)"/.exec(cell[1] ?? '')?.[1] ?? halfPoints);
+      for (const word of text.split(/[\s\u00a0]+/)) {
+        if (!word) continue;
+        words[i] = (words[i] ?? 0) + 1;
+        needed[i] = Math.max(needed[i] ?? 0, wordTwips(word, size) + CELL_MARGINS);
+      }
+    });
+  }
+  const last = widths.length - 1;
+  const total = widths.reduce((a, b) => a + b, 0);
+  // Short values (a title, a status: about one or two words a cell) get the width of their
+  // longest word; running text (an activity, the comment) hyphenates, so it gives up room
+  // down to MIN_TEXT_COLUMN; the last column takes what is left.
+  const isText = widths.map((_, i) => (words[i] ?? 0) / Math.max(1, rows) > SHORT_VALUE_WORDS);
+  const fitted = widths.map((w, i) => (i === last ? 0 : Math.max(w, needed[i] ?? 0)));
+  const textColumns = [...Array(last).keys()].filter((k) => isText[k]).sort((a, b) => (fitted[b] ?? 0) - (fitted[a] ?? 0));
+  // The last column keeps LAST_COLUMN_KEEP (or its template width, if less) while the other
+  // text columns give up what they grew; only then does it go down to MIN_TEXT_COLUMN.
+  let deficit = 0;
+  for (const keep of [Math.min(widths[last] ?? 0, LAST_COLUMN_KEEP), MIN_TEXT_COLUMN]) {
+    deficit = fitted.reduce((a, b) => a + b, 0) + keep - total;
+    for (const i of textColumns) {
+      if (deficit <= 0) break;
+      const give = Math.min(deficit, Math.max(0, (fitted[i] ?? 0) - MIN_TEXT_COLUMN));
+      fitted[i] = (fitted[i] ?? 0) - give;
+      deficit -= give;
+    }
+    if (deficit <= 0) break;
+  }
+  if (deficit > 0) return table; // the short values alone do not fit: the template's widths stand
+  fitted[last] = total - fitted.reduce((a, b) => a + b, 0);
+  if (rows === 0 || fitted.every((w, i) => w === widths[i])) return table;
+  let cellIndex = 0;
+  const grid2 = `<w:tblGrid>${fitted.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
+  return table
+    .replace(/<w:tblGrid>[\s\S]*?<\/w:tblGrid>/, grid2)
+    .replace(/<w:tr\b[\s\S]*?<\/w:tr>/g, (row) => {
+      cellIndex = 0;
+      return row.replace(/<w:tcW w:w="\d+" w:type="dxa"\/>/g, () => `<w:tcW w:w="${fitted[cellIndex++] ?? 0}" w:type="dxa"/>`);
+    });
 }
 
 // ---------------------------------------------------------------------------------------

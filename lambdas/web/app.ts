@@ -13,8 +13,7 @@
 import { canRead, decideUpload, readableCommittees, sessionView, type UploadRequest, type UploadTarget, type Viewer } from '../core/access.js';
 import { html, htmlDocument, link, STYLESHEET, type Html } from '../core/html.js';
 import { parsePeriod, parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../core/keys.js';
-import { MAX_UPLOAD_BYTES } from '../core/parse/index.js';
-import { MAX_TEMPLATE_BYTES } from '../core/template-package.js';
+import { MAX_TEMPLATE_BYTES, MAX_UPLOAD_BYTES } from '../core/upload-limits.js';
 import type { ObjectStore } from '../storage/objects.js';
 import { PAGE_SCRIPT, PAGE_SCRIPT_PATH } from './page-script.js';
 import type { PresignedPost } from './presign.js';

@@ -15,8 +15,8 @@ import { grantsOfRole, logicalId, newApp, STACK_ID, synth, type Json } from './s
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** What `.ci/run` installs for the local PDF path (LibreOffice Writer, the fonts, Swedish hyphenation). */
-const PDF_PACKAGES = ['libreoffice-writer-nogui', 'fonts-liberation2', 'fonts-dejavu-core', 'hyphen-sv'];
+/** What `.ci/run` installs for the local PDF path (LibreOffice Writer, its UNO bridge for the warm converter, the fonts, Swedish hyphenation). */
+const PDF_PACKAGES = ['libreoffice-writer-nogui', 'python3-uno', 'fonts-liberation2', 'fonts-dejavu-core', 'hyphen-sv'];
 
 function assembleOf(variant: ReturnType<typeof synth>) {
   const id = logicalId(variant.stack.assemble.lambdaFunction);

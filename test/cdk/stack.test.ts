@@ -159,8 +159,8 @@ describe('report table', () => {
 });
 
 describe('functions', () => {
-  it('are the four handlers (and CDK’s notifications handler)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are the four handlers, the web function of the pages (and CDK’s notifications handler)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it.each([

@@ -9,6 +9,7 @@ import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { describe, expect, it } from 'vitest';
 import { cleanUp } from '../../lambdas/core/compiled-loops.js';
+import { finishRenderedPackage, pizZipParts } from '../../lambdas/core/post-render.js';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import { renderReport } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
@@ -20,6 +21,8 @@ import { reportContent } from '../../bench/lib/data.js';
 function docxtemplaterParts(template: Uint8Array, view: ReportView): Map<string, string> {
   const doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: false, stripInvalidXMLChars: true, errorLogging: false });
   doc.render(view);
+  // The project's post-render fixes (unique ids, column widths) come after the loops, on both sides.
+  finishRenderedPackage(pizZipParts(doc.getZip() as PizZip));
   return templatedParts(doc.getZip() as PizZip);
 }
 

@@ -23,12 +23,9 @@ export { MAX_CELL_LENGTH, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS } from './table.
 export { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
 export { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from './zip.js';
 
-/**
- * Largest upload accepted: 20 MiB. The template filled in for a whole committee is well
- * under 1 MiB; anything near this limit is images or stray formatting. The ingest checks
- * the S3 event's size against it before downloading; `parseUpload` checks it again.
- */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** Largest upload accepted (its reason is with the constant). */
+export { MAX_UPLOAD_BYTES } from '../upload-limits.js';
+import { MAX_UPLOAD_BYTES } from '../upload-limits.js';
 
 /** Sheet names as the template writes them (matched case/whitespace-insensitively). */
 export const SHEET_NAMES = { activities: 'Aktiviteter', goals: 'Mål', case: 'Ärende' } as const;
