@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 // The AWS SDK's notice that its 2027 releases need Node.js 22 is not a result.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const COMPONENTS = ['render', 'parse', 'template', 'ingest', 'rush', 'close', 'bundles'] as const;
+const COMPONENTS = ['render', 'parse', 'template', 'ingest', 'rush', 'close', 'bundles', 'cli'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 const { values: args } = parseArgs({
@@ -46,6 +46,7 @@ const { benchIngest } = await import('./ingest.js');
 const { benchClose } = await import('./close.js');
 const { benchRush } = await import('./rush.js');
 const { benchBundles } = await import('./bundles.js');
+const { benchCli } = await import('./cli.js');
 const { profileWork } = await import('./lib/inspect.js');
 const { formatSummary } = await import('./lib/profile.js');
 const { round } = await import('./lib/measure.js');
@@ -298,6 +299,17 @@ if (wants('close')) {
   }
   out.close_to_document_ms = r.first_ms;
   out.close_to_document = r;
+}
+
+if (wants('cli')) {
+  const rounds = quick ? 3 : 9;
+  log(`cli: tertial --help and tertial render of the examples against node -e 0, ${rounds} rounds`);
+  const r = await benchCli(rounds);
+  rows.push(['tertial --help', ms(r.help_ms), `node -e 0 ${ms(r.bare_ms)}`, '', `${times(r.help_vs_bare)} node -e 0`, '']);
+  rows.push(['tertial render (examples)', ms(r.render_ms), `node -e 0 ${ms(r.bare_ms)}`, '', `${times(r.render_vs_bare)} node -e 0`, '']);
+  target('tertial --help ≤ 4 × node -e 0', times(r.help_vs_bare), r.help_vs_bare <= 4);
+  target('tertial render of the examples in about a second (≤ 1.2 s)', ms(r.render_ms), r.render_ms <= 1200);
+  out.cli = strip(r, 'samples');
 }
 
 if (wants('bundles')) {

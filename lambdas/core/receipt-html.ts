@@ -79,12 +79,13 @@ function facts(receipt: AnyReceipt): [string, string][] {
   return rows;
 }
 
-function issueTable(caption: string, issues: readonly InputIssue[]): Html {
+/** `kind` heads the message column: "Fel" for errors, "Varning" for warnings. */
+function issueTable(caption: string, issues: readonly InputIssue[], kind: 'Fel' | 'Varning'): Html {
   const cell = (value: string | number | undefined, long = false): Html =>
     value === undefined || value === '' ? html`<td class="none">–</td>` : long ? html`<td class="long">${value}</td>` : html`<td>${value}</td>`;
   return html`<table>
 <caption>${caption}</caption>
-<thead><tr><th scope="col">Blad</th><th scope="col">Rad</th><th scope="col">Kolumn</th><th scope="col">Värde</th><th scope="col">Fel</th></tr></thead>
+<thead><tr><th scope="col">Blad</th><th scope="col">Rad</th><th scope="col">Kolumn</th><th scope="col">Värde</th><th scope="col">${kind}</th></tr></thead>
 <tbody>
 ${joinHtml(
   issues.map(
@@ -112,13 +113,13 @@ export function receiptHtml(receipt: AnyReceipt, options: ReceiptHtmlOptions = {
   const errors =
     receipt.errors.length > 0
       ? html`<h2>${receipt.status === 'failed' ? 'Vad som hände' : `Fel som måste rättas (${receipt.errors.length})`}</h2>
-${issueTable(`Fel, ${receipt.errors.length} st.`, receipt.errors)}\n`
+${issueTable(`Fel, ${receipt.errors.length} st.`, receipt.errors, 'Fel')}\n`
       : receipt.status !== 'removed' && html`<h2>Fel</h2>\n<p>Inga fel.</p>\n`;
   const warningPart =
     warnings.length > 0 &&
     html`<h2>Varningar (${warnings.length})</h2>
 <p>Varningar stoppar inget, men kontrollera att det blev som du menade.</p>
-${issueTable(`Varningar, ${warnings.length} st.`, warnings)}\n`;
+${issueTable(`Varningar, ${warnings.length} st.`, warnings, 'Varning')}\n`;
   const body = html`<main>
 <h1>${heading}</h1>
 <p><span class="status ${tone}"><span aria-hidden="true">${symbol}</span> ${label}</span></p>

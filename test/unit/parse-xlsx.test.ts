@@ -223,7 +223,7 @@ describe('parseUpload – workbook with several errors (bad.xlsx)', () => {
   it('writes plain Swedish messages that say what is wrong and what to use instead', async () => {
     const errors = expectErrors(await parseUpload('bad.xlsx', fixture('bad.xlsx')));
     expect(errors[0]?.message).toBe(
-      'Fliken "Aktiviteter", rad 3, kolumn "Status": "Klar" är inte en giltig status. Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
+      'Fliken "Aktiviteter", rad 3, kolumn "Status": "Klar" är inte en giltig status. Menade du "Genomförd"? Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
     );
     expect(errors[0]?.value).toBe('Klar');
     expect(errors[5]?.message).toBe(

@@ -182,6 +182,11 @@ describe('buildWorkbook: the parser accepts what it writes', () => {
     // Once one field has text, the empty ones are reported (they get the standard wording):
     // Förvaltningens övervägande and the five focus areas.
     expect(warnings.map((w) => (w as { code: string }).code)).toEqual(Array(6).fill('empty_case_field'));
+    // Each says what the document prints instead, never that the field is "skipped".
+    const messages = warnings.map((w) => (w as { message: string }).message);
+    expect(messages.filter((m) => /dokumentet visar "Ärendet har ingen bärighet på hållbar vardag\."/.test(m))).toHaveLength(1);
+    expect(messages.some((m) => /ingen text under Förvaltningens övervägande/.test(m))).toBe(true);
+    expect(messages.some((m) => /hoppas över/.test(m))).toBe(false);
   });
 });
 
