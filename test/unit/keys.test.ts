@@ -214,7 +214,7 @@ describe('keys: the period history', () => {
     expect(parseHistoryKey(period, closeRecordKey(period, 12))).toEqual({ kind: 'closed', version: 12 });
     expect(parseHistoryKey(period, reopenRecordKey(period, 12))).toEqual({ kind: 'reopened', version: 12 });
     expect(closeRecordKey(period, 12)).toBe('history/ks/2023/T3/closes/0000000012.json');
-    for (const bad of [`history/ks/2023/T3/files/${seq}/a.txt`, `history/ks/2023/T3/files/xyz/a.xlsx`, 'history/ks/2023/T3/closes/12.json', 'history/ks/2023/T2/closes/0000000012.json']) {
+    for (const bad of [`history/ks/2023/T3/files/${seq}/.dold.xlsx`, `history/ks/2023/T3/files/xyz/a.xlsx`, 'history/ks/2023/T3/closes/12.json', 'history/ks/2023/T2/closes/0000000012.json']) {
       expect(parseHistoryKey(period, bad)).toBeUndefined();
     }
     expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();
