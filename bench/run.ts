@@ -40,7 +40,7 @@ if (profileDir) await mkdir(profileDir, { recursive: true });
 
 // Loaded after the environment is set.
 const { benchRender } = await import('./render.js');
-const { benchParse } = await import('./parse.js');
+const { benchParse, benchHostile } = await import('./parse.js');
 const { benchTemplateCheck } = await import('./template-check.js');
 const { benchIngest } = await import('./ingest.js');
 const { benchClose } = await import('./close.js');
@@ -156,6 +156,11 @@ if (wants('parse')) {
       `${mb(c.peak_rss_mb)} (start ${mb(c.start_rss_mb)}; ${c.format === 'xlsx' ? 'floor' : 'papaparse'} ${mb(c.floor_peak_rss_mb)})`,
     ]);
   }
+  log('parse: refusing the small hostile workbooks');
+  const hostile = await benchHostile(quick ? { rounds: 2, processes: 1 } : { rounds: 5, processes: 3 });
+  for (const h of hostile) {
+    rows.push([`refuse hostile xlsx, ${h.name}, ${n(h.file_bytes)} bytes: ${h.outcome}`, ms(h.ms), '', '', `cold ${ms(h.cold_ms)}`, `${mb(h.peak_rss_mb)} (start ${mb(h.start_rss_mb)})`]);
+  }
   const xlsx = result.cases.filter((c) => c.format === 'xlsx');
   const csv = result.cases.filter((c) => c.format === 'csv');
   const headline = xlsx.find((c) => c.rows === 20_000) ?? xlsx[0];
@@ -188,6 +193,7 @@ if (wants('parse')) {
     csv_peak_rss_mb: csvHeadline?.peak_rss_mb,
     csv_100k_peak_rss_mb: csv.find((c) => c.rows === 100_000)?.peak_rss_mb,
     cases: result.cases,
+    hostile,
   };
   if (args.profile) {
     const { parseUpload } = await import('../lambdas/core/parse/index.js');

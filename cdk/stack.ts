@@ -108,7 +108,7 @@ export class TertialStack extends Stack {
     };
     notify(this.buckets.uploads, NOTIFICATION_RULES);
     // The documents bucket notifies only on receipts/*.json; the views function writes
-    // drafts/ and status/, so no function can trigger on its own output.
+    // drafts/, status/ and workbooks/, so no function can trigger on its own output.
     notify(this.buckets.documents, OUTPUT_NOTIFICATION_RULES);
     this.acknowledgeNotificationsHandler();
 
@@ -137,7 +137,7 @@ export class TertialStack extends Stack {
       uploadsBucket: this.buckets.uploads,
       documentsBucket: this.buckets.documents,
       table: this.reportTable.table,
-      documentTopic: this.documentTopic.topic,
+      topics: [this.documentTopic.topic, this.receiptTopic.topic],
       functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
     });
 

@@ -17,7 +17,8 @@ export interface StaffAccessProps {
   readonly uploadsBucket: s3.IBucket;
   readonly documentsBucket: s3.IBucket;
   readonly table: dynamodb.ITable;
-  readonly documentTopic: sns.ITopic;
+  /** The topics the pipeline announces on: a re-indexed close or upload is announced as the functions would. */
+  readonly topics: readonly sns.ITopic[];
   /** The pipeline's function roles: with the administrator role, the only writers of the documents bucket. */
   readonly functionRoles: readonly iam.IRole[];
 }
@@ -80,7 +81,7 @@ export function secretaryKeys(committee: string): string[] {
  * - the secretary (`{prefix}-{c}-secretary`): the same, plus `closures/{c}/`,
  *   `reopenings/{c}/`, `templates/{c}.docx` and `config/{c}.json`.
  * - the administrator (`{prefix}-admin`, a role): every object of both buckets, every
- *   item of the table, publish on the document topic: what `tertial reindex --env`
+ *   item of the table, publish on the document and receipt topics: what `tertial reindex --env`
  *   and repairs take. Members of the `{prefix}-admin` group may assume it with MFA.
  *
  * A person acting for several committees is in several groups (or, signed in through
@@ -176,8 +177,8 @@ export class StaffAccess extends Construct {
         ],
         resources: [props.table.tableArn],
       }),
-      // A re-indexed close announces its document as the assemble function would.
-      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.documentTopic.topicArn] }),
+      // A re-indexed close or upload is announced as the functions would announce it.
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: props.topics.map((topic) => topic.topicArn) }),
     );
 
     // A role, not a group policy: the documents bucket's policy can name a role

@@ -12,7 +12,9 @@ export type ViewsFunctionProps = PipelineWiring;
  * Regenerates a period's draft document and status page whenever a receipt lands in
  * the documents bucket (`receipts/…json`): after every upload, close and template
  * check, and, when a tertial closes, the next tertial's workbook. It writes only under
- * `drafts/`, `status/` and `workbooks/`, none of which triggers anything.
+ * `drafts/`, `status/` and `workbooks/`, none of which triggers anything. The views are
+ * its only work, so a failure is thrown: Lambda retries the receipt's event and, in
+ * the end, the failure queue keeps it.
  */
 export class ViewsFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: ViewsFunctionProps) {

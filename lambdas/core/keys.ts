@@ -54,7 +54,7 @@ export const NOTIFICATION_RULES = [
 /**
  * The output bucket's one notification: every receipt (the JSON, written last) makes
  * the views function regenerate its period's draft and status page. The views function
- * writes only under drafts/ and status/, so nothing can trigger on its own output.
+ * writes only under drafts/, status/ and workbooks/, so nothing can trigger on its own output.
  */
 export const OUTPUT_NOTIFICATION_RULES = [{ target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] }] as const;
 

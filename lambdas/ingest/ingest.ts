@@ -120,7 +120,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
       return 'missing';
     }
     original = object.bytes;
-    parsed = await parseUpload(upload.name, original);
+    parsed = await parseUpload(upload.name, original, { period: upload.period });
   }
   const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
 

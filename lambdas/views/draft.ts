@@ -7,6 +7,7 @@
  * inputs (settings, accepted template, uploads in force, the previous closed tertial),
  * with `draft: true`, which adds only the draft marks.
  */
+import { stockholmDate } from '../core/time.js';
 import { renderPeriodDocument } from '../core/document.js';
 import type { InputIssue, Period } from '../core/domain.js';
 import { draftKey, templateKey } from '../core/keys.js';
@@ -23,8 +24,11 @@ export type DraftResult =
 
 export { DRAFT_TITLE_PREFIX } from '../core/document.js';
 
-/** Renders the draft's bytes from a snapshot. Pure. */
-export function renderDraft(snapshot: PeriodSnapshot): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
+/**
+ * Renders the draft's bytes from a snapshot. Pure. `today` (Stockholm, `yyyy-mm-dd`) is
+ * the date a close today would give the document, so the draft shows it as well.
+ */
+export function renderDraft(snapshot: PeriodSnapshot, today?: string): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
   const { settings } = snapshot;
   if (!settings.ok) return { ok: false, errors: settings.errors };
   const rendered = renderPeriodDocument({
@@ -34,7 +38,7 @@ export function renderDraft(snapshot: PeriodSnapshot): { ok: true; bytes: Uint8A
     ...(settings.templateId === 'default' ? {} : { templateFile: templateKey(snapshot.period.committee) }),
     uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
     ...(snapshot.previous ? { previous: snapshot.previous } : {}),
-    closure: {},
+    closure: today ? { documentDate: today } : {},
     draft: true,
   });
   if (!rendered.ok) return { ok: false, errors: rendered.errors };
@@ -46,7 +50,7 @@ export async function writeDraft(deps: ViewDeps, snapshot: PeriodSnapshot): Prom
   const { record, period } = snapshot;
   if (!record) return { status: 'skipped', reason: 'no_period' };
   if (record.state === 'CLOSED') return { status: 'skipped', reason: 'closed' };
-  const rendered = renderDraft(snapshot);
+  const rendered = renderDraft(snapshot, stockholmDate(deps.clock()));
   if (!rendered.ok) {
     deps.log.warn('draft not written: the settings or template cannot be used', { codes: rendered.errors.map((e) => e.code) });
     return { status: 'failed', errors: rendered.errors };

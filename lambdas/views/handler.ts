@@ -38,13 +38,19 @@ function handleViews(event: S3Event, views: ViewDeps): Promise<ViewsHandlerOutco
       log.warn('ignoring an object outside the receipts layout', { bucket: e.bucket, key: e.key });
       return 'ignored';
     }
-    const outcome = 'period' in about ? await refreshPeriodViews(views, about.period) : await refreshCommitteeViews(views, about.committee);
-    // A closing receipt: the next tertial's workbook, ready to send out.
+    let failure: { readonly error: unknown } | undefined;
+    try {
+      await ('period' in about ? refreshPeriodViews(views, about.period) : refreshCommitteeViews(views, about.committee));
+    } catch (error) {
+      failure = { error };
+    }
+    // A closing receipt: the next tertial's workbook, ready to send out, even when the
+    // views failed (the retry writes it again, which is harmless).
     if ('period' in about && e.key === closureReceiptKey(about.period)) await writeNextWorkbook(views, about.period);
     // The views are this function's only work: a failure is thrown so Lambda retries
-    // the event and, in the end, the failure queue keeps it.
-    if (outcome === 'failed') throw new Error(`views not refreshed for ${'period' in about ? formatPeriod(about.period) : about.committee}`);
-    return outcome;
+    // the event and, in the end, the failure queue keeps it, with the fault as cause.
+    if (failure) throw new Error(`views not refreshed for ${'period' in about ? formatPeriod(about.period) : about.committee}`, { cause: failure.error });
+    return 'refreshed';
   });
 }
 

@@ -656,6 +656,11 @@ describe('staff access', () => {
     ]);
   });
 
+  it('the administrator may publish on the document and receipt topics (reindex announces as the functions do)', () => {
+    const grants = grantsOfManagedPolicy(resources, logicalId(stack.staffAccess.adminPolicy));
+    expect(resourcesFor(grants, 'sns:Publish')).toEqual([`ref:${logicalId(stack.documentTopic.topic)}`, `ref:${logicalId(stack.receiptTopic.topic)}`].sort());
+  });
+
   it('the documents bucket denies PutObject to everyone but the four function roles and the administrator role', () => {
     const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ids().documents);
     const deny = (policy.Properties.PolicyDocument.Statement as Json[]).find((s) => s.Sid === 'OnlyThePipelineWrites');

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docxParagraphs } from '../helpers/docx-text.js';
+import { inflatingEntryWorkbook, longAttributeWorkbook } from '../fixtures/hostile-workbooks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'tertial.mjs');
@@ -245,6 +246,42 @@ describe('a running local stack', () => {
     const paragraphs = docxParagraphs(await readFile(target));
     expect(paragraphs).toContain('Kommunstyrelsens måluppföljning tertialrapport 3 2024');
   });
+
+  it.skipIf(!hasAws)(
+    'each crafted hostile workbook gets its receipt within 10 s, the stack answers other requests meanwhile, and stays under 600 MB RSS',
+    { timeout: 180_000 },
+    async () => {
+      const hostile: [string, Uint8Array][] = [
+        ['lang-attribut.xlsx', longAttributeWorkbook()],
+        ['uppblasande-bild.xlsx', inflatingEntryWorkbook()],
+        ['ljugande-bild.xlsx', inflatingEntryWorkbook({ declareSize: false })],
+        ['xml-bomb.xlsx', new Uint8Array(await readFile(join(ROOT, 'test/fixtures/corpus/real-poi-xmlbomb.xlsx')))],
+        ['langt-bort.xlsx', new Uint8Array(await readFile(join(ROOT, 'test/fixtures/far-cell.xlsx')))],
+      ];
+      for (const [name, bytes] of hostile) {
+        const file = join(work, name);
+        await writeFile(file, bytes);
+        const started = Date.now();
+        const up = await aws(['s3', 'cp', file, `s3://tertial-uploads/uploads/ks/2026/T1/${name}`]);
+        expect(up.code, up.stderr).toBe(0);
+        let receipt = '';
+        while (!receipt.includes('"status"') && Date.now() - started < 10_000) {
+          // Meanwhile the stack answers other requests.
+          const listing = await aws(['s3', 'ls', 's3://tertial-uploads/uploads/ks/2026/T1/']);
+          expect(listing.code, listing.stderr).toBe(0);
+          receipt = (await aws(['s3', 'cp', `s3://tertial-documents/receipts/ks/2026/T1/${name}.json`, '-'])).stdout;
+        }
+        const elapsed = Date.now() - started;
+        expect(receipt, `${name}: no receipt within 10 s`).toContain('"status"');
+        expect(JSON.parse(receipt).status, name).toBe('rejected');
+        expect(elapsed, name).toBeLessThan(10_000);
+      }
+      // The stack's own peak resident set (VmHWM) over all of it.
+      const status = await readFile(`/proc/${stack.pid}/status`, 'utf8');
+      const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+      expect(peakKb / 1024).toBeLessThan(600);
+    },
+  );
 
   it('tertial close of a tertial that is already closed answers at once, naming the document', async () => {
     const again = await tertial(['close', 'ks', '2024-T1']);

@@ -322,14 +322,14 @@ describe('parseUpload – cell values', () => {
     ]);
   });
 
-  it('turns numbers, booleans and dates into sensible text', async () => {
+  it('turns numbers, booleans and dates into the text Swedish Excel shows', async () => {
     const bytes = await workbook({
       Aktiviteter: [ACTIVITY_HEADER.concat('Ansvarig'), [1.5, 2024, 'Pågående', new Date(Date.UTC(2024, 0, 15)), true], [0.1 + 0.2, 'B', 'Pågående', 42, false]],
     });
     const { content } = expectOk(await parseUpload('x.xlsx', bytes));
     expect(content.activities.map((a) => [a.goalRef, a.title, a.comment, a.responsible])).toEqual([
-      ['1.5', '2024', '2024-01-15', 'SANT'],
-      ['0.3', 'B', '42', 'FALSKT'],
+      ['1,5', '2024', '2024-01-15', 'SANT'],
+      ['0,3', 'B', '42', 'FALSKT'],
     ]);
   });
 

@@ -19,7 +19,7 @@ export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
   { key: 'status', header: 'Status', required: true },
   { key: 'comment', header: 'Kommentar', required: true },
   { key: 'responsible', header: 'Ansvarig', required: false },
-  { key: 'previousComment', header: PREVIOUS_COMMENT_HEADER, required: false },
+  { key: 'previousComment', header: PREVIOUS_COMMENT_HEADER, required: false, unread: true },
 ];
 
 export function parseActivities(grid: Grid, ctx: SheetContext): Activity[] {
