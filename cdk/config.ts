@@ -4,6 +4,7 @@
  * The e-mail address is also a stack parameter (`--parameters NotificationEmail=…`);
  * the context value only sets its default.
  */
+import { ConfigError } from '../lambdas/core/errors.js';
 import type { Node } from 'constructs';
 import { COMMITTEE_PATTERN } from '../lambdas/core/domain.js';
 
@@ -73,9 +74,7 @@ const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** CloudFormation `AllowedPattern` of the e-mail parameter: empty or an address. */
 export const EMAIL_PARAMETER_PATTERN = '^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Checks a configuration; throws a {@link ConfigError} that names the bad value. */
 export function validateConfig(config: TertialConfig): TertialConfig {

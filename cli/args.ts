@@ -4,17 +4,19 @@
  * Anything unknown or extra is refused with one Swedish line and the command's usage
  * line, never Node's English parseArgs message.
  */
+import { TertialError } from '../lambdas/core/errors.js';
 import { parseArgs } from 'node:util';
 import { COMMITTEE_PATTERN, type Period, type Tertial } from '../lambdas/core/domain.js';
 import { COMMANDS, type CommandSpec } from './usage.mjs';
 
 /** A problem the person running the command can fix: one line, then the usage line; exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends TertialError {
   constructor(
     message: string,
     readonly usage?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super('usage', message, options);
     this.name = 'UsageError';
   }
 }

@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { TertialError } from '../core/errors.js';
 
 /** Turns a .docx into a PDF; rejects with {@link PdfConversionError}. */
 export type PdfConverter = (docx: Uint8Array) => Promise<Uint8Array>;
@@ -58,9 +59,9 @@ export const PDF_TIMEOUT_MS = 120_000;
 /** How long a new instance may take to accept conversions (a cold LibreOffice: 2–5 s, more when the machine is busy). */
 export const OFFICE_START_TIMEOUT_MS = 60_000;
 
-export class PdfConversionError extends Error {
+export class PdfConversionError extends TertialError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('pdf_conversion', message, options);
     this.name = 'PdfConversionError';
   }
 }

@@ -158,7 +158,7 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
   if (json === undefined || json.trim() === '') {
     if (!builtIn) {
       warnings.push({
-        code: 'config_missing',
+        code: 'committee_config_missing',
         file,
         message:
           `Det finns inga inställningar för nämnden "${committee}" (${file}). ` +

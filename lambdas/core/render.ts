@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
+import { TertialError } from './errors.js';
 import { cleanUp, CompiledLoopsModule, staticXml, type ContainRule } from './compiled-loops.js';
 import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
@@ -25,13 +26,13 @@ import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './rep
 export const DEFAULT_TEMPLATE_NAME = 'default.docx';
 
 /** A template that cannot be compiled, uses tags the report does not know, or lacks a value. */
-export class TemplateError extends Error {
+export class TemplateError extends TertialError {
   constructor(
-    readonly code: 'invalid_template' | 'missing_value',
+    override readonly code: 'invalid_template' | 'missing_value',
     readonly issues: readonly InputIssue[],
     options?: { cause?: unknown },
   ) {
-    super(issues.map((i) => i.message).join(' ') || code, options);
+    super(code, issues.map((i) => i.message).join(' ') || code, options);
     this.name = 'TemplateError';
   }
 }
