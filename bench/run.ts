@@ -12,13 +12,14 @@
  * "Benchmarks" says what each component measures and against what.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 
 // The AWS SDK's notice that its 2027 releases need Node.js 22 is not a result.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const COMPONENTS = ['render', 'parse', 'template', 'ingest', 'close', 'bundles', 'cli'] as const;
+const COMPONENTS = ['render', 'parse', 'template', 'ingest', 'rush', 'close', 'bundles', 'cli'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 const { values: args } = parseArgs({
@@ -43,6 +44,7 @@ const { benchParse, benchHostile } = await import('./parse.js');
 const { benchTemplateCheck } = await import('./template-check.js');
 const { benchIngest } = await import('./ingest.js');
 const { benchClose } = await import('./close.js');
+const { benchRush } = await import('./rush.js');
 const { benchBundles } = await import('./bundles.js');
 const { benchCli } = await import('./cli.js');
 const { profileWork } = await import('./lib/inspect.js');
@@ -259,6 +261,27 @@ if (wants('ingest')) {
   ]);
   target(`ingest ${n(r.rows)} rows: tertial ≤ 1.5 × BatchWriteItem`, times(r.tertial_vs_batchwrite), r.tertial_vs_batchwrite <= 1.5);
   out.ingest = r;
+}
+
+if (wants('rush')) {
+  const uploads = quick ? 50 : 200;
+  // DynamoDB Local is a Java process: measured where Java is installed (CI installs it).
+  const java = existsSync('/usr/bin/java') || (process.env.JAVA_HOME !== undefined && existsSync(`${process.env.JAVA_HOME}/bin/java`));
+  log(`rush: ${uploads} uploads at once into one period, dynalite${java ? ' and DynamoDB Local' : ''}`);
+  const r = await benchRush(uploads, java);
+  for (const [name, b] of [['dynalite', r], ...(r.dynamodb_local ? [['DynamoDB Local', r.dynamodb_local] as const] : [])] as const) {
+    rows.push([
+      `rush ${b.uploads} uploads at once (${name})`,
+      `p50 ${ms(b.p50_ms)}, p99 ${ms(b.p99_ms)}`,
+      `${b.accepted} accepted, ${b.lost} lost`,
+      `${b.retries} retries on the period item`,
+      `period item ${b.period_item_kb} KB`,
+      '',
+    ]);
+    target(`rush (${name}): all ${b.uploads} accepted, none lost`, `${b.accepted} accepted, ${b.lost} lost`, b.accepted === b.uploads && b.lost === 0);
+    target(`rush (${name}): p99 ingest ≤ 10 s`, ms(b.p99_ms), b.p99_ms <= 10_000);
+  }
+  out.rush = r;
 }
 
 if (wants('close')) {

@@ -3,6 +3,8 @@
  * line per problem, never a stack trace. Each command loads only the modules it uses
  * (imported where the command runs), so a quick command starts quickly.
  */
+import { parseReceipt, type Receipt } from '../lambdas/core/receipt-schema.js';
+import { periodStatus } from '../lambdas/storage/period-status.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -245,7 +247,7 @@ async function statusCommand(cmd: ParsedCommand): Promise<number> {
   return withLocalStack(async (runtime) => {
     const record = await runtime.repo.getPeriod(period);
     if (cmd.values.json) {
-      process.stdout.write(`${JSON.stringify(record ?? { period, state: 'NONE', files: {} }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(periodStatus(period, record), null, 2)}\n`);
       return 0;
     }
     if (!record) {
@@ -281,9 +283,19 @@ async function reindexCommand(cmd: ParsedCommand): Promise<number> {
     ]);
     const log = stderrLog('warn');
     const result = await reindexPeriod({ ...ingestDeps(runtime, log), ...assembleDeps(runtime, log) }, period);
-    const outcomes = { accepted: 'godkänd', rejected: 'avvisad', refused_closed: 'avvisad (stängd)', stale: 'redan med', duplicate: 'redan med' } as Record<string, string>;
+    const outcomes = {
+      accepted: 'godkänd',
+      restored: 'återställd',
+      removed: 'borttagen',
+      rejected: 'avvisad',
+      refused_closed: 'avvisad (stängd)',
+      unreadable: 'kan inte läsas längre (se loggen)',
+      stale: 'redan med',
+      duplicate: 'redan med',
+    } as Record<string, string>;
     for (const u of result.uploads) process.stdout.write(`${u.name}: ${outcomes[u.outcome] ?? u.outcome}\n`);
-    if (result.closure) process.stdout.write(`Stängning: ${result.closure === 'closed' || result.closure === 'rewritten' ? 'stängd igen' : result.closure}\n`);
+    const closures = { closed: 'stängd igen', rewritten: 'stängd igen', restored: 'stängd igen, dokumentet orört', already_closed: 'redan stängd' } as Record<string, string>;
+    if (result.closure) process.stdout.write(`Stängning: ${closures[result.closure] ?? result.closure}\n`);
     process.stdout.write(`${formatPeriod(period)}: ${result.uploads.length} filer lästes in på nytt.\n`);
     return 0;
   };
@@ -302,13 +314,15 @@ function printTable(header: string[], rows: string[][]): void {
   process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 }
 
-async function readJson<T>(runtime: Runtime, key: string): Promise<T | undefined> {
+/** A receipt, read through the receipt format; undefined when absent or not a receipt. */
+async function readJson<T extends Receipt>(runtime: Runtime, key: string): Promise<T | undefined> {
   const object = await runtime.objects.get(LOCAL_BUCKETS.documents, key);
-  return object ? (JSON.parse(new TextDecoder().decode(object.bytes)) as T) : undefined;
+  const read = object ? parseReceipt(object.bytes) : undefined;
+  return read?.ok ? (read.receipt as T) : undefined;
 }
 
 /** Polls for a receipt written for an event at or after `since` (ms). */
-async function waitForReceipt<T extends { receivedAt: string }>(runtime: Runtime, key: string, since: number, timeoutMs = 60_000): Promise<T> {
+async function waitForReceipt<T extends Receipt>(runtime: Runtime, key: string, since: number, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const receipt = await readJson<T>(runtime, key).catch(() => undefined);

@@ -92,8 +92,9 @@ export class AssembleFunction extends PipelineFunction {
     // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
     // receipts; the committee's accepted template copy (written by the template check).
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates]);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents]);
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates, KEY_PREFIXES.history]);
+    // history/: the record of each close and reopening, written once.
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.history]);
     // Of receipts/, only the receipts of a close and of a reopening (and of a misplaced
     // one): the names the layout reserves for them, which no upload's receipt can have.
     grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);

@@ -35,8 +35,9 @@ export class IngestFunction extends PipelineFunction {
     grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.uploads]);
 
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts]);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts]);
+    // history/: the immutable copy of each accepted upload and each removal's mark (written once, so read first).
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
     // Reads the period, stages the rows of an upload and deletes a superseded version's

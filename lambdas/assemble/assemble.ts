@@ -25,9 +25,11 @@ import { stockholmDate } from '../core/time.js';
 import type { CommitteeConfig } from '../core/committee.js';
 import { renderPeriodDocument } from '../core/document.js';
 import { closedReceipt, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
+import { receiptOfKind } from '../core/receipt-schema.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import { ContentionError } from '../storage/errors.js';
+import { recordClose } from '../storage/history.js';
 import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
 import { PdfConversionError, type PdfConverter } from './pdf.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
@@ -127,6 +129,8 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
+      // Before the document: a table rebuilt from S3 must find this close (a fault is retried, and the retry records it).
+      await recordClose(deps, { ...record, state: 'CLOSED', closure });
       const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
       await sweep(deps, log, period);
       failIfPdfFailed(period, pdf);
@@ -162,6 +166,7 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
  */
 async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, inputs: Inputs, receivedAt: Date): Promise<AssembleOutcome> {
   const period = record.period;
+  if (record.closure) await recordClose(deps, record);
   const key = record.closure?.documentKey ?? documentKey(period);
   const stored = await deps.objects.get(deps.documentsBucket, key);
   const receiptDone = stored !== undefined && (await readClosureReceipt(deps, period))?.status === 'closed';
@@ -197,12 +202,8 @@ function failIfPdfFailed(period: Period, pdf: PdfOutcome | undefined): void {
 
 async function readClosureReceipt(deps: AssembleDeps, period: Period): Promise<ClosureReceipt | undefined> {
   const object = await deps.objects.get(deps.documentsBucket, closureReceiptKey(period));
-  if (!object) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.bytes)) as ClosureReceipt;
-  } catch {
-    return undefined;
-  }
+  // A receipt that is not one (unreadable, another format) counts as not written: the close finishes again.
+  return object ? receiptOfKind(object.bytes, 'closure') : undefined;
 }
 
 interface Rendered {

@@ -12,6 +12,7 @@ import { reopeningReceipt } from '../core/receipt.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
 import type { Notifier } from '../runtime/notify.js';
 import type { ObjectStore } from '../storage/objects.js';
+import { recordReopening } from '../storage/history.js';
 import type { PeriodRepository } from '../storage/repository.js';
 
 export interface ReopenDeps {
@@ -33,7 +34,10 @@ export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promi
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const before = await deps.repo.getPeriod(period);
-  const outcome = await deps.repo.reopenPeriod(period, deps.clock().toISOString());
+  const reopenedAt = deps.clock().toISOString();
+  // Recorded first, under the version of the close it undoes: only that close can be undone by it.
+  if (before?.state === 'CLOSED') await recordReopening(deps, period, before.version, reopenedAt);
+  const outcome = await deps.repo.reopenPeriod(period, reopenedAt);
   log.info(outcome === 'reopened' ? 'period reopened' : 'reopening ignored: the period is not closed', { outcome });
   const receipt = reopeningReceipt({
     period,

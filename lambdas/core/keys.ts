@@ -25,6 +25,14 @@
  *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
  *   workbooks/{committee}/{year}/T{n}/{committee}-uppfoljning-{year}-T{n}.xlsx
  *                                                        the workbook for a tertial, written when the one before it closes
+ *   history/{committee}/{year}/T{n}/files/{sequencer}/{upload name}
+ *                                                        an accepted upload, an immutable copy of its bytes
+ *   history/{committee}/{year}/T{n}/files/{sequencer}/{upload name}.removed
+ *                                                        a removal that took effect (empty)
+ *   history/{committee}/{year}/T{n}/closes/{version}.json
+ *                                                        a close: what was in force, and the closure (immutable)
+ *   history/{committee}/{year}/T{n}/reopenings/{version}.json
+ *                                                        the close at that version undone
  */
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 
@@ -472,4 +480,66 @@ export function normalizeSequencer(sequencer: string): string {
   const hex = sequencer.trim().toUpperCase();
   if (!/^[0-9A-F]{1,40}$/.test(hex)) throw new Error(`not an S3 sequencer: ${sequencer}`);
   return hex.padStart(40, '0');
+}
+
+/**
+ * The period's history in the output bucket: what the table records, as immutable
+ * objects, so that a lost table can be rebuilt from S3 alone (s3rver keeps no object
+ * versions, and a refused upload replaces the accepted one's object). Nothing in it is
+ * ever overwritten with other content: each key names the event (an upload key's S3
+ * sequencer, or the period item's version at a close) that wrote it.
+ */
+export function historyPrefix(period: Period): string {
+  return `history/${periodPath(period)}/`;
+}
+
+const REMOVED_SUFFIX = '.removed';
+const VERSION_DIGITS = 10;
+
+/** The immutable copy of an accepted upload. */
+export function acceptedCopyKey(period: Period, uploadName: string, sequencer: string): string {
+  if (!isUploadName(uploadName) || uploadName.includes('/')) throw new Error(`not an upload file name: ${uploadName}`);
+  return `${historyPrefix(period)}files/${normalizeSequencer(sequencer)}/${uploadName}`;
+}
+
+/** The mark of a removal that took effect. An upload name never ends in `.removed`. */
+export function removalMarkKey(period: Period, uploadName: string, sequencer: string): string {
+  return `${acceptedCopyKey(period, uploadName, sequencer)}${REMOVED_SUFFIX}`;
+}
+
+/** The record of the close that locked the period at `version` of its period item. */
+export function closeRecordKey(period: Period, version: number): string {
+  return `${historyPrefix(period)}closes/${String(version).padStart(VERSION_DIGITS, '0')}.json`;
+}
+
+/** The mark that the close at `version` was undone by a reopening. */
+export function reopenRecordKey(period: Period, version: number): string {
+  return `${historyPrefix(period)}reopenings/${String(version).padStart(VERSION_DIGITS, '0')}.json`;
+}
+
+export type HistoryKey =
+  | { readonly kind: 'accepted' | 'removed'; readonly name: string; readonly sequencer: string }
+  | { readonly kind: 'closed' | 'reopened'; readonly version: number };
+
+/** A key under {@link historyPrefix} → what it records; undefined for anything else. */
+export function parseHistoryKey(period: Period, key: string): HistoryKey | undefined {
+  const prefix = historyPrefix(period);
+  if (!key.startsWith(prefix)) return undefined;
+  const parts = key.slice(prefix.length).split('/');
+  if (parts[0] === 'files' && parts.length === 3) {
+    const sequencer = parts[1] as string;
+    const file = parts[2] as string;
+    if (!/^[0-9A-F]{40}$/.test(sequencer)) return undefined;
+    if (file.endsWith(REMOVED_SUFFIX)) {
+      const name = file.slice(0, -REMOVED_SUFFIX.length);
+      return isUploadName(name) ? { kind: 'removed', name, sequencer } : undefined;
+    }
+    return isUploadName(file) ? { kind: 'accepted', name: file, sequencer } : undefined;
+  }
+  if ((parts[0] === 'closes' || parts[0] === 'reopenings') && parts.length === 2) {
+    const m = new RegExp(`^(\\d{${VERSION_DIGITS}})\\.json$`).exec(parts[1] as string);
+    if (!m) return undefined;
+    return { kind: parts[0] === 'closes' ? 'closed' : 'reopened', version: Number(m[1]) };
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
  * issue's `message` are Swedish (people read them).
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
+import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
 
 export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
@@ -220,8 +221,9 @@ export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: I
 
 export type AnyReceipt = UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt | MisplacedReceipt;
 
+/** The stored form of a receipt, with the version of its format first (see `receipt-schema.ts`, which reads it back). */
 export function receiptJson(receipt: AnyReceipt): string {
-  return `${JSON.stringify(receipt, null, 2)}\n`;
+  return `${JSON.stringify({ schemaVersion: RECEIPT_SCHEMA_VERSION, ...receipt }, null, 2)}\n`;
 }
 
 export interface TemplateReceipt {

@@ -35,7 +35,8 @@ import {
   type UploadReceipt,
 } from '../core/receipt.js';
 import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
-import { countsOf, newGeneration, type FileEntry, type PeriodRepository } from '../storage/repository.js';
+import { recordAcceptedUpload, recordRemoval } from '../storage/history.js';
+import { countsOf, newGeneration, type CommitResult, type PeriodRepository } from '../storage/repository.js';
 
 export interface IngestDeps {
   readonly objects: ObjectStore;
@@ -99,7 +100,7 @@ async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extr
 async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey, refused?: RefusedFormat): Promise<IngestOutcome> {
   const { repo, objects } = deps;
   const receivedAt = new Date(event.eventTime);
-  const before = await repo.getPeriod(upload.period);
+  const before = await repo.getFileState(upload.period, upload.name);
   const known = before?.files[upload.name];
   if (known && known.sequencer > event.sequencer) return 'stale';
 
@@ -127,6 +128,8 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     // The same event again (S3 delivers at least once): its effect is in force; make
     // sure its receipt exists, byte for byte the same as the first time.
     if (known.lastOutcome === 'accepted' && parsed.ok) {
+      // The attempt that committed may have died before its copy was kept.
+      if (original) await recordAcceptedUpload(deps, upload.period, upload.name, event.sequencer, original);
       await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }));
     } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
       await writeReceipt(
@@ -143,7 +146,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
   const now = deps.clock();
   if (!parsed.ok) {
-    const result = await repo.commitFile(upload.period, upload.name, event.sequencer, (current) => rejectedEntry(current, event), now);
+    const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
     log.info('upload rejected', { errors: parsed.errors.length, codes: [...new Set(parsed.errors.map((e) => e.code))] });
@@ -159,7 +162,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   const counts = countsOf(parsed.content);
   const generation = newGeneration(now);
   let chunks: number;
-  let result: Awaited<ReturnType<PeriodRepository['commitFile']>>;
+  let result: CommitResult;
   try {
     chunks = await repo.stageUpload(upload.period, generation, upload.name, parsed.content);
   } catch (err) {
@@ -167,21 +170,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     throw err;
   }
   try {
-    result = await repo.commitFile(
-      upload.period,
-      upload.name,
-      event.sequencer,
-      () => ({
-        sequencer: event.sequencer,
-        generation,
-        chunks,
-        counts,
-        acceptedAt: now.toISOString(),
-        lastOutcome: 'accepted',
-        lastEventAt: event.eventTime,
-      }),
-      now,
-    );
+    result = await repo.acceptUpload(upload.period, upload.name, event, { generation, chunks, counts, acceptedAt: now.toISOString() }, now);
   } catch (err) {
     await discardGeneration(repo, log, upload, generation, chunks);
     await reportFault(deps, log, upload, receiptBase, known?.generation !== undefined, err);
@@ -195,6 +184,8 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   if (result.previous?.generation) {
     await discardGeneration(repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
+  // Kept for a rebuild of the table from S3; a fault here is retried as a duplicate, which writes it.
+  if (original) await recordAcceptedUpload(deps, upload.period, upload.name, event.sequencer, original);
   log.info('upload accepted', { generation, ...counts, warnings: parsed.warnings.length });
   await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts, warnings: parsed.warnings }));
   return 'accepted';
@@ -202,15 +193,10 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
 async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
   const receivedAt = new Date(event.eventTime);
-  const result = await deps.repo.commitFile(
-    upload.period,
-    upload.name,
-    event.sequencer,
-    () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
-    deps.clock(),
-  );
+  const result = await deps.repo.removeUpload(upload.period, upload.name, event, deps.clock());
   if (result.outcome === 'stale') {
-    if (result.previous?.sequencer === event.sequencer) {
+    if (result.previous?.sequencer === event.sequencer && result.previous.lastOutcome === 'deleted') {
+      await recordRemoval(deps, upload.period, upload.name, event.sequencer);
       await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
       return 'duplicate';
     }
@@ -220,23 +206,12 @@ async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uplo
     log.warn('upload removed after the period closed; the closed document keeps its rows');
     return refuseClosed(deps, log, upload, { period: upload.period, file: upload.name, key: event.key, receivedAt }, []);
   }
+  await recordRemoval(deps, upload.period, upload.name, event.sequencer);
   if (result.previous?.generation) {
     await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
   await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
   return 'removed';
-}
-
-function rejectedEntry(current: FileEntry | undefined, event: ObjectEvent): FileEntry {
-  // The accepted version in force (if any) stays in force.
-  return {
-    ...(current?.generation
-      ? { generation: current.generation, chunks: current.chunks, counts: current.counts, acceptedAt: current.acceptedAt }
-      : {}),
-    sequencer: event.sequencer,
-    lastOutcome: 'rejected',
-    lastEventAt: event.eventTime,
-  } as FileEntry;
 }
 
 async function refuseClosed(

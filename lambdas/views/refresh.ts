@@ -5,7 +5,6 @@
  * template check itself is already committed by its own function).
  */
 import { formatPeriod, type Period } from '../core/domain.js';
-import { parseStatusPageKey, statusPagesPrefix } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import type { ViewDeps } from './deps.js';
 import { writeDraft, type DraftResult } from './draft.js';
@@ -36,16 +35,12 @@ export async function refreshPeriodViews(deps: ViewDeps, period: Period): Promis
 
 /**
  * After a template check: the committee's open periods' drafts render with the new template.
- * The periods are found from their status pages (each period with an event since views
- * exist has one). Every period is tried; then the first failure is thrown (the others
- * are logged), so a retry redoes them all.
+ * The periods come from the committee's index in the table (every period item has an
+ * entry). Every period is tried; then the first failure is thrown (the others are
+ * logged), so a retry redoes them all.
  */
 export async function refreshCommitteeViews(deps: ViewDeps, committee: string): Promise<ViewsOutcome> {
-  const pages = await deps.objects.list(deps.documentsBucket, statusPagesPrefix(committee));
-  const periods = pages.flatMap((o) => {
-    const period = parseStatusPageKey(o.key);
-    return period && period.committee === committee ? [period] : [];
-  });
+  const periods = await deps.repo.listCommitteePeriods(committee);
   let failure: { readonly error: unknown } | undefined;
   // One at a time: a committee has a few periods a year, and a Lambda has time.
   // (A closed period's draft is left alone; only its page is rewritten.)

@@ -28,6 +28,7 @@ import {
   uploadReceiptKey,
 } from '../core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
+import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
 import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
@@ -456,7 +457,7 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
       const isClose = o.key === closureReceiptKey(period);
       const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
       if (!isClose && !isUploadName(uploadName)) return;
-      const receipt = await readJson<UploadReceipt | ClosureReceipt>(deps, o.key);
+      const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
       else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
@@ -482,13 +483,10 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
   deps.log.debug('status page written', { page: key, uploads: model.uploads.length, state: model.state });
 }
 
-async function readJson<T>(deps: ViewDeps, key: string): Promise<T | undefined> {
+async function readReceipt(deps: ViewDeps, key: string): Promise<Receipt | undefined> {
   const object = await deps.objects.get(deps.documentsBucket, key);
   if (!object) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.bytes)) as T;
-  } catch {
-    deps.log.warn('a receipt is not valid JSON; the status page leaves it out', { receipt: key });
-    return undefined;
-  }
+  const read = parseReceipt(object.bytes);
+  if (!read.ok) deps.log.warn('a receipt does not match the receipt format; the status page leaves it out', { receipt: key, reason: read.reason });
+  return read.ok ? read.receipt : undefined;
 }

@@ -1,13 +1,17 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  acceptedCopyKey,
   acceptedTemplateKey,
+  closeRecordKey,
   closureKey,
   closureReceiptKey,
   configKey,
   documentKey,
   NOTIFICATION_RULES,
   OUTPUT_NOTIFICATION_RULES,
+  removalMarkKey,
+  reopenRecordKey,
   templateKey,
   templateReceiptKey,
   uploadKey,
@@ -135,7 +139,7 @@ describe('buckets', () => {
 });
 
 describe('report table', () => {
-  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, with TTL on expiresAt', () => {
+  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, and has no TTL: garbage rows are deleted by the pipeline, never expired', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({
@@ -146,7 +150,7 @@ describe('report table', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: Match.absent(),
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -442,6 +446,9 @@ describe('key layout', () => {
     expect(closureReceiptKey(period).startsWith(KEY_PREFIXES.receipts)).toBe(true);
     expect(acceptedTemplateKey('ks', '0'.repeat(40)).startsWith(KEY_PREFIXES.templates)).toBe(true);
     expect(templateReceiptKey('ks').startsWith(KEY_PREFIXES.templateReceipts)).toBe(true);
+    for (const key of [acceptedCopyKey(period, 'a.xlsx', '1'), removalMarkKey(period, 'a.xlsx', '1'), closeRecordKey(period, 3), reopenRecordKey(period, 3)]) {
+      expect(key.startsWith(KEY_PREFIXES.history)).toBe(true);
+    }
   });
 
   it('every notification prefix is a granted prefix', () => {
@@ -486,20 +493,20 @@ describe('least privilege', () => {
   ];
   const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
 
-  it('ingest reads uploads/, reads and writes receipts/', () => {
+  it('ingest reads uploads/, reads and writes receipts/ and history/', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
-      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
+      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/', 'history/'), ...write(documents, 'receipts/', 'history/')].sort(),
     );
   });
 
-  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/, writes only close and reopening receipts, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and history/, writes only close and reopening receipts, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
         ...read(uploads, 'closures/', 'reopenings/', 'config/'),
-        ...read(documents, 'documents/', 'receipts/', 'templates/'),
-        ...write(documents, 'documents/'),
+        ...read(documents, 'documents/', 'receipts/', 'templates/', 'history/'),
+        ...write(documents, 'documents/', 'history/'),
         ...ASSEMBLE_RECEIPT_KEYS.map((key) => `s3:PutObject ${documents}:arn/${key}`),
       ].sort(),
     );

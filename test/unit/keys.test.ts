@@ -203,3 +203,20 @@ describe('keys: the output bucket’s notifications', () => {
     expect(parseReceiptKey('receipts/ks/2023/T3/a.xlsx.html')).toBeUndefined();
   });
 });
+
+describe('keys: the period history', () => {
+  it('formats and parses every kind of history key, and refuses the rest', async () => {
+    const { acceptedCopyKey, closeRecordKey, parseHistoryKey, removalMarkKey, reopenRecordKey } = await import('../../lambdas/core/keys.js');
+    const seq = 'A'.repeat(40);
+    expect(acceptedCopyKey(period, 'Mål 1.xlsx', seq)).toBe(`history/ks/2023/T3/files/${seq}/Mål 1.xlsx`);
+    expect(parseHistoryKey(period, acceptedCopyKey(period, 'Mål 1.xlsx', seq))).toEqual({ kind: 'accepted', name: 'Mål 1.xlsx', sequencer: seq });
+    expect(parseHistoryKey(period, removalMarkKey(period, 'a.csv', seq))).toEqual({ kind: 'removed', name: 'a.csv', sequencer: seq });
+    expect(parseHistoryKey(period, closeRecordKey(period, 12))).toEqual({ kind: 'closed', version: 12 });
+    expect(parseHistoryKey(period, reopenRecordKey(period, 12))).toEqual({ kind: 'reopened', version: 12 });
+    expect(closeRecordKey(period, 12)).toBe('history/ks/2023/T3/closes/0000000012.json');
+    for (const bad of [`history/ks/2023/T3/files/${seq}/.dold.xlsx`, `history/ks/2023/T3/files/xyz/a.xlsx`, 'history/ks/2023/T3/closes/12.json', 'history/ks/2023/T2/closes/0000000012.json']) {
+      expect(parseHistoryKey(period, bad)).toBeUndefined();
+    }
+    expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();
+  });
+});
