@@ -20,7 +20,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { annotateWorkbook } from '../lambdas/core/annotate.js';
 import { parseUpload } from '../lambdas/core/parse/index.js';
+import { inflatingEntryWorkbook, longAttributeWorkbook } from '../test/fixtures/hostile-workbooks.js';
 import { bundleChild, runChild } from './lib/child.js';
 import { csvBytes, workbookBytes } from './lib/data.js';
 import { interleave, median, medianRatio } from './lib/measure.js';
@@ -99,6 +101,59 @@ export async function benchParse(options: ParseOptions): Promise<ParseResult> {
       });
     }
     return { cases };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface HostileCase {
+  readonly name: string;
+  readonly file_bytes: number;
+  readonly outcome: string;
+  /** Warm, in-process median of parse + marked-up copy, as the ingest does it. */
+  readonly ms: number;
+  /** Fresh processes: peak RSS, and the RSS after start-up. */
+  readonly peak_rss_mb: number;
+  readonly start_rss_mb: number;
+  readonly cold_ms: number;
+}
+
+/**
+ * Refusing the two small hostile workbooks of the availability cases: the 2.7 KB one with
+ * a 1,000,000-character attribute, and the 400 KB one with an entry inflating to 400 MiB.
+ * What the ingest does with them: parse, then (for a refused workbook) the marked-up copy.
+ */
+export async function benchHostile(options: { rounds: number; processes: number }): Promise<HostileCase[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'tertial-bench-hostile-'));
+  try {
+    const child = await bundleChild('bench/parse-child.ts', dir);
+    const cases: HostileCase[] = [];
+    for (const [name, bytes] of [
+      ['long attribute (1,000,000 characters)', longAttributeWorkbook()],
+      ['entry inflating to 400 MiB', inflatingEntryWorkbook()],
+    ] as const) {
+      const file = join(dir, 'hostile.xlsx');
+      await writeFile(file, bytes);
+      const refuse = async (): Promise<string> => {
+        const result = await parseUpload('hostile.xlsx', bytes);
+        const copy = result.ok ? undefined : await annotateWorkbook(bytes, result.errors);
+        return result.ok ? 'accepted' : `refused: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}${copy ? ', marked up' : ''}`;
+      };
+      const outcome = await refuse();
+      const samples = await interleave({ tertial: refuse }, { rounds: options.rounds, warmup: 1 });
+      const fresh: ChildReport[] = [];
+      for (let i = 0; i < options.processes; i++) fresh.push(await runChild<ChildReport>(child, ['refuse', file]));
+      cases.push({
+        name,
+        file_bytes: bytes.length,
+        outcome,
+        ms: median(samples.tertial ?? []),
+        peak_rss_mb: median(fresh.map((r) => r.peakRssMb)),
+        start_rss_mb: median(fresh.map((r) => r.startRssMb)),
+        cold_ms: median(fresh.map((r) => r.ms)),
+      });
+    }
+    return cases;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,6 +10,11 @@
  *   (pako), as docxtemplater's documentation writes it;
  * - floor: bench/render-floor.ts (the same content, the template's decorations left out;
  *   the output sizes are reported next to the times).
+ *
+ * Before timing, two checks: all three write every activity in a table row of its own,
+ * and the project's document is the document docxtemplater itself writes with the
+ * project's options (the rendering before loops were compiled): the same paragraphs with
+ * the same text, and the same tables with the same rows and cells, in every templated part.
  */
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
@@ -49,6 +54,45 @@ function documentXml(docx: Uint8Array): string {
   return new PizZip(docx).file('word/document.xml')?.asText() ?? '';
 }
 
+/** docxtemplater with the options renderReport gives it, rendering the view as renderReport did before its loops were compiled. */
+function docxtemplaterAsBefore(template: Uint8Array, view: ReportView): Uint8Array {
+  const doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: false, stripInvalidXMLChars: true, errorLogging: false });
+  doc.render(view);
+  return doc.getZip().generate({ type: 'uint8array', compression: 'DEFLATE' });
+}
+
+/**
+ * A templated part's document structure: each paragraph's text, and each table as rows
+ * of cells (a cell's paragraphs' text), in document order.
+ */
+export function documentStructure(xml: string): string[] {
+  const out: string[] = [];
+  const token = /<w:tbl>|<\/w:tbl>|<w:tr[ >]|<\/w:tr>|<w:tc[ >]|<\/w:tc>|<w:p(?:\s[^>]*)?\/>|<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g;
+  for (const m of xml.matchAll(token)) {
+    const t = m[0];
+    if (!t.startsWith('<w:p')) {
+      out.push(t.replace(/[ >]$/, '>'));
+      continue;
+    }
+    const inner = (m[1] ?? '').replace(/<w:pPr>[\s\S]*?<\/w:pPr>|<w:rPr>[\s\S]*?<\/w:rPr>/g, '');
+    out.push(`¶${[...inner.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((x) => x[1]).join('')}`);
+  }
+  return out;
+}
+
+function sameDocument(a: Uint8Array, b: Uint8Array): string | undefined {
+  const za = new PizZip(a);
+  const zb = new PizZip(b);
+  const parts = Object.keys(za.files).filter((n) => /^word\/(document|header\d*|footer\d*)\.xml$/.test(n));
+  for (const name of parts) {
+    const sa = documentStructure(za.file(name)?.asText() ?? '');
+    const sb = documentStructure(zb.file(name)?.asText() ?? '');
+    const at = sa.findIndex((x, i) => x !== sb[i]);
+    if (at !== -1 || sa.length !== sb.length) return `${name}: differs at item ${at === -1 ? Math.min(sa.length, sb.length) : at} (${sa[at] ?? '(end)'} vs ${sb[at] ?? '(end)'})`;
+  }
+  return parts.length === 0 ? 'no templated parts' : undefined;
+}
+
 export async function benchRender(rows: number, rounds: number): Promise<RenderCase> {
   const template = loadDefaultTemplate();
   const content = reportContent(rows);
@@ -73,6 +117,10 @@ export async function benchRender(rows: number, rounds: number): Promise<RenderC
       throw new Error(`render ${name}: ${tableRows} table rows for ${activities.length} activities, or an activity is missing`);
     }
   }
+
+  const before = docxtemplaterAsBefore(template, view);
+  const difference = sameDocument(outputs.tertial, before);
+  if (difference) throw new Error(`render tertial: not the document docxtemplater writes with the project's options: ${difference}`);
 
   const samples = await interleave({ tertial, docxtemplater, floor: floorRender }, { rounds, warmup: 1 });
   const t = samples.tertial ?? [];

@@ -11,6 +11,7 @@ export const HANDLER_ENTRIES = {
   assemble: 'lambdas/assemble/handler.ts',
   templateCheck: 'lambdas/template-check/handler.ts',
   views: 'lambdas/views/handler.ts',
+  web: 'lambdas/web/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -44,10 +45,16 @@ export const ESM_REQUIRE_BANNER =
 export const BUNDLE_AWS_SDK = true;
 
 /**
- * Stack traces in the logs point at the TypeScript sources (the bundles carry a source
- * map, without the sources' content).
+ * The functions' NODE_OPTIONS: none. `--enable-source-maps` made Node.js read and decode
+ * each bundle's source map at import, the largest share of a cold start (about a third of
+ * the assemble bundle's import, `npm run bench`, bundles). Stack traces stay readable
+ * without it: `keepNames` keeps every function's and class's TypeScript name in the
+ * minified bundle, so each frame names the function it is in, and the bundle still
+ * carries its source map (`index.mjs.map`, without the sources' content) for mapping a
+ * frame's `index.mjs:LINE:COLUMN` back to the TypeScript file and line when needed
+ * (README, "Deploy to AWS").
  */
-export const NODE_OPTIONS = '--enable-source-maps';
+export const NODE_OPTIONS: string = '';
 
 /** What `NodejsFunction` marks external when {@link BUNDLE_AWS_SDK} is false (with the `sdkV3ExcludeSmithyPackages` flag). */
 export const RUNTIME_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];

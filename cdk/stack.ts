@@ -4,10 +4,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { NOTIFICATION_RULES, OUTPUT_NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
-import { DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
+import { DEFAULT_COMMITTEES, DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
 import { DocumentTopic } from './constructs/document-topic.js';
+import { ReceiptTopic, subscribeByCommittee } from './constructs/receipt-topic.js';
 import { FailurePath } from './constructs/failure-path.js';
 import { IngestFunction } from './constructs/ingest-function.js';
 import { ReportBuckets } from './constructs/report-buckets.js';
@@ -15,13 +16,14 @@ import { ReportTable } from './constructs/report-table.js';
 import { StaffAccess } from './constructs/staff-access.js';
 import { TemplateCheckFunction } from './constructs/template-check-function.js';
 import { ViewsFunction } from './constructs/views-function.js';
+import { WebAccess } from './constructs/web-access.js';
 
 export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 
 /**
- *  staff ──▶ uploads bucket ──uploads/*.xlsx|.csv──▶ ingest ─────────▶ table, receipts/
- *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document topic
- *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/
+ *  staff ──▶ uploads bucket ──uploads/…──────────▶ ingest ─────────▶ table, receipts/ ──▶ receipt topic
+ *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document and receipt topics
+ *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/ ──▶ receipt topic
  *  every function ──(retries used up)──▶ failure queue ──▶ alarm ──▶ alarm topic ──▶ e-mail
  *
  * All output goes to the documents bucket, which has no notifications: no function can
@@ -33,12 +35,14 @@ export class TertialStack extends Stack {
   readonly reportTable: ReportTable;
   readonly failurePath: FailurePath;
   readonly documentTopic: DocumentTopic;
+  readonly receiptTopic: ReceiptTopic;
   readonly ingest: IngestFunction;
   readonly assemble: AssembleFunction;
   readonly templateCheck: TemplateCheckFunction;
   readonly views: ViewsFunction;
   readonly alarms: Alarms;
   readonly staffAccess: StaffAccess;
+  readonly webAccess: WebAccess;
 
   constructor(scope: Construct, id: string, props: TertialStackProps = {}) {
     super(scope, id, props);
@@ -46,6 +50,11 @@ export class TertialStack extends Stack {
       namePrefix: props.namePrefix ?? DEFAULT_NAME_PREFIX,
       notificationEmail: props.notificationEmail ?? '',
       destroyOnRemoval: props.destroyOnRemoval ?? false,
+      committees: props.committees ?? DEFAULT_COMMITTEES,
+      samlProviderArn: props.samlProviderArn ?? '',
+      pdf: props.pdf ?? true,
+      receiptSubscribers: props.receiptSubscribers ?? {},
+      documentSubscribers: props.documentSubscribers ?? {},
     });
     this.config = config;
     const { namePrefix, destroyOnRemoval } = config;
@@ -64,6 +73,8 @@ export class TertialStack extends Stack {
     this.reportTable = new ReportTable(this, 'ReportTable', { destroyOnRemoval });
     this.failurePath = new FailurePath(this, 'FailurePath', { namePrefix });
     this.documentTopic = new DocumentTopic(this, 'DocumentTopic', { namePrefix });
+    subscribeByCommittee(this.documentTopic.topic, config.documentSubscribers);
+    this.receiptTopic = new ReceiptTopic(this, 'ReceiptTopic', { namePrefix, subscribers: config.receiptSubscribers });
 
     const wiring = {
       namePrefix,
@@ -74,9 +85,11 @@ export class TertialStack extends Stack {
       failureQueue: this.failurePath.queue,
     };
     this.ingest = new IngestFunction(this, 'Ingest', wiring);
-    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic });
+    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic, pdf: config.pdf });
     this.templateCheck = new TemplateCheckFunction(this, 'TemplateCheck', wiring);
     this.views = new ViewsFunction(this, 'Views', wiring);
+    // Every function that issues receipts publishes them (the views function issues none).
+    for (const fn of [this.ingest, this.assemble, this.templateCheck]) this.receiptTopic.allowPublishFrom(fn);
 
     // Event routing comes from the table the handlers and the local stack also use
     // (NOTIFICATION_RULES in lambdas/core/keys.ts), so deployed and local routing cannot drift.
@@ -95,7 +108,7 @@ export class TertialStack extends Stack {
     };
     notify(this.buckets.uploads, NOTIFICATION_RULES);
     // The documents bucket notifies only on receipts/*.json; the views function writes
-    // drafts/ and status/, so no function can trigger on its own output.
+    // drafts/, status/ and workbooks/, so no function can trigger on its own output.
     notify(this.buckets.documents, OUTPUT_NOTIFICATION_RULES);
     this.acknowledgeNotificationsHandler();
 
@@ -109,13 +122,27 @@ export class TertialStack extends Stack {
         'template-check': this.templateCheck.lambdaFunction,
         views: this.views.lambdaFunction,
       },
+      logGroups: {
+        ingest: this.ingest.logGroup,
+        assemble: this.assemble.logGroup,
+        'template-check': this.templateCheck.logGroup,
+        views: this.views.logGroup,
+      },
     });
 
     this.staffAccess = new StaffAccess(this, 'StaffAccess', {
       namePrefix,
+      committees: config.committees,
+      samlProviderArn: config.samlProviderArn,
       uploadsBucket: this.buckets.uploads,
       documentsBucket: this.buckets.documents,
+      table: this.reportTable.table,
+      topics: [this.documentTopic.topic, this.receiptTopic.topic],
+      functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
     });
+
+    // The pages in a browser, signed in through Cognito (the municipality's sign-in federated).
+    this.webAccess = new WebAccess(this, 'WebAccess', { ...wiring, committees: config.committees });
 
     const outputs: Record<string, [string, string]> = {
       UploadsBucketName: [this.buckets.uploads.bucketName, 'Input bucket: uploads/, closures/, templates/, config/'],
@@ -124,13 +151,13 @@ export class TertialStack extends Stack {
       TableName: [this.reportTable.table.tableName, 'Report entries table'],
       FailedEventsQueueUrl: [this.failurePath.queue.queueUrl, 'Events that failed after their retries'],
       DocumentTopicArn: [this.documentTopic.topic.topicArn, 'Announces each finished document (subscribe a meeting system here)'],
+      ReceiptTopicArn: [this.receiptTopic.topic.topicArn, 'One message per receipt, with committee and period attributes (subscribe staff here)'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Alarm notifications'],
       IngestLogGroup: [this.ingest.logGroup.logGroupName, 'Logs of the ingest function'],
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
       TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
       ViewsLogGroup: [this.views.logGroup.logGroupName, 'Logs of the views function (drafts and status pages)'],
-      StaffGroupName: [this.staffAccess.staffGroup.groupName, 'IAM group: upload spreadsheets, read documents and receipts'],
-      SecretaryGroupName: [this.staffAccess.secretaryGroup.groupName, 'IAM group: also close tertials, upload templates and settings'],
+      AdminRoleArn: [this.staffAccess.adminRole.roleArn, 'IAM role of the IT administrator (tertial reindex); the admin group may assume it with MFA'],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

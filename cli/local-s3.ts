@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { PortInUseError } from './port-error.js';
 import {
   checkDeleteBody,
   checkFormPost,
@@ -23,6 +24,8 @@ import {
   type LocalCredentials,
   type RequestHead,
 } from './s3-guard.js';
+
+const BROWSER_POST_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedHeader>*</AllowedHeader></CORSRule></CORSConfiguration>`;
 
 export interface LocalS3Options {
   /** s3rver's files. */
@@ -42,13 +45,6 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** A port that is taken: the error names it, so the command line can say which one. */
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is in use`);
-    this.name = 'PortInUseError';
-  }
-}
 
 /** Listens on 127.0.0.1 (only), turning a taken port into {@link PortInUseError}. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {
@@ -69,7 +65,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     directory: options.directory,
     silent: true,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    // CORS so that a page of the local web server can read the answer to its presigned
+    // POST; which origins may send at all is the gate's decision (checkHead).
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [BROWSER_POST_CORS] })),
   });
   await s3rver.configureBuckets();
   const inner = createServer(s3rver.callback());

@@ -5,6 +5,7 @@
  * routing by the bucket's notification rules, URL-encoding the key, a sequencer that
  * orders events on one key, and asynchronous retries.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -19,16 +20,17 @@ import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import { makeTemplateCheckHandler } from '../lambdas/template-check/handler.js';
 import { makeViewsHandler } from '../lambdas/views/handler.js';
 import { encodeEventKey, routeInputEvent, routeOutputEvent, type NotificationTarget } from '../lambdas/core/keys.js';
-import type { Log } from '../lambdas/core/log.js';
+import { withFields, type Log } from '../lambdas/core/log.js';
+import type { InvocationContext } from '../lambdas/runtime/invocation.js';
+import { outboxNotifier } from '../lambdas/runtime/outbox.js';
 import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
 import type { RuntimeConfig } from '../lambdas/storage/config.js';
 import { TABLE_KEY } from '../lambdas/storage/repository.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 
-export const LOCAL_BUCKETS = { uploads: 'tertial-uploads', documents: 'tertial-documents' } as const;
-export const LOCAL_TABLE = 'tertial';
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 4567 } as const;
-export const LOCAL_REGION = 'eu-north-1';
+import { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-config.js';
+
+export { LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE };
 
 export interface LocalStackOptions {
   /** Data directory; s3rver's files and dynalite's LevelDB live under it. */
@@ -68,6 +70,17 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** The functions' names as the stack deploys them (`{namePrefix}-…` with the default prefix). */
+export const LOCAL_FUNCTION_NAMES: Record<NotificationTarget, string> = {
+  ingest: 'tertial-ingest',
+  assemble: 'tertial-assemble',
+  templateCheck: 'tertial-template-check',
+  views: 'tertial-views',
+};
+
+/** Where the local topics' messages go, under the data directory (README: "Receipts by e-mail"). */
+export const OUTBOX_DIR = 'outbox';
+
 /** Lambda retries a failed asynchronous invocation twice. */
 const ASYNC_ATTEMPTS = 3;
 
@@ -102,10 +115,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamodbEndpoint: dynamo.endpoint,
   };
   await ensureTable(config);
-  const runtime = createRuntime(config);
-  const handlers: Record<NotificationTarget, (event: S3Event) => Promise<unknown>> = {
+  // What SNS would deliver to subscribers is written to {data}/outbox/, one file per message.
+  const runtime = createRuntime(config, { notify: outboxNotifier(join(options.dataDir, OUTBOX_DIR)) });
+  // The stack's own LibreOffice (when none is given): one warm instance, stopped with the stack.
+  const ownPdf = options.convertToPdf === undefined ? installedLibreOffice() : undefined;
+  const pdf = ownPdf ?? (options.convertToPdf || undefined);
+  const handlers: Record<NotificationTarget, (event: S3Event, context?: InvocationContext) => Promise<unknown>> = {
     ingest: makeIngestHandler(runtime, log),
-    assemble: makeAssembleHandler(runtime, log, undefined, pdfOption(options.convertToPdf)),
+    assemble: makeAssembleHandler(runtime, log, undefined, pdf ? { convertToPdf: pdf } : {}),
     templateCheck: makeTemplateCheckHandler(runtime, log),
     views: makeViewsHandler(runtime, log),
   };
@@ -117,13 +134,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const invoke = async (target: NotificationTarget, event: S3Event): Promise<void> => {
     const fn = handlers[target];
+    // One request id per event, kept across its retries, as Lambda does for an asynchronous invocation.
+    const context: InvocationContext = { awsRequestId: randomUUID(), functionName: LOCAL_FUNCTION_NAMES[target] };
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       try {
-        await fn(event);
+        await fn(event, context);
         return;
       } catch (error) {
         if (attempt === ASYNC_ATTEMPTS) {
-          log.error('event failed every attempt; kept as failed', { target, attempts: attempt, error });
+          withFields(log, { function_request_id: context.awsRequestId, function_name: context.functionName }).error(
+            'event failed every attempt; kept as failed',
+            { target, attempts: attempt, error },
+          );
           failedEvents.push({ event, error });
           return;
         }
@@ -168,13 +190,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runtime.clients.dynamo.destroy();
       await s3.close();
       await dynamo.close();
+      await ownPdf?.close();
     },
   };
-}
-
-function pdfOption(option: PdfConverter | false | undefined): { convertToPdf?: PdfConverter } {
-  const converter = option === undefined ? installedLibreOffice() : option || undefined;
-  return converter ? { convertToPdf: converter } : {};
 }
 
 /** A DynamoDB API server on loopback: dynalite, or Amazon's DynamoDB Local. In memory without `dataDir`. */

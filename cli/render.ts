@@ -64,7 +64,3 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
   }
 }
 
-/** One line for a person: the file, then the message (which names sheet, row and column). */
-export function formatIssue(issue: InputIssue): string {
-  return issue.file ? `${issue.file}: ${issue.message}` : issue.message;
-}

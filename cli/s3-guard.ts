@@ -157,7 +157,7 @@ function safeDecode(s: string): string | undefined {
  * store may touch, in Swedish; undefined when it is fine. s3rver turns keys into file
  * paths, so what a file system would read as a step up or a separator is refused.
  */
-export function checkPath(path: string): string | undefined {
+function checkPath(path: string): string | undefined {
   if (!path.startsWith('/')) return 'Adressen i begäran är ingen sökväg.';
   if (/%(2f|5c)/i.test(path)) return 'Objektnamnet innehåller ett kodat snedstreck (%2F eller %5C); det tas inte emot.';
   const segments = path.slice(1).split('/');
@@ -171,7 +171,7 @@ export function checkPath(path: string): string | undefined {
 }
 
 /** Why a decoded object key is refused; undefined when it is fine. For a form's `key` field and a delete's `<Key>`. */
-export function checkKey(key: string): string | undefined {
+function checkKey(key: string): string | undefined {
   if (key === '') return 'Objektnamnet är tomt.';
   const segments = key.split('/');
   for (let i = 0; i < segments.length; i++) {
@@ -186,7 +186,6 @@ function keySegmentProblem(segment: string, last: boolean): string | undefined {
   // A trailing slash is a folder marker (the S3 console's "Create folder"); inside a key an empty part would alias another.
   if (segment === '' && !last) return 'Objektnamnet innehåller två snedstreck i rad; det tas inte emot.';
   if (segment.includes('\\')) return 'Objektnamnet innehåller ett omvänt snedstreck (\\); det tas inte emot.';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(segment)) return 'Objektnamnet innehåller ett styrtecken; det tas inte emot.';
   return undefined;
 }
@@ -484,12 +483,6 @@ export function errorXml(code: string, message: string): string {
 
 /** A value from a request, safe to quote in a message: printable and short. */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
   return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
-}
-
-/** The SigV4 payload hash of a body (exported for tests that sign requests by hand). */
-export function payloadHash(body: string | Buffer): string {
-  return sha256Hex(body);
 }

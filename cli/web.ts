@@ -1,20 +1,56 @@
 /**
  * Serves the output bucket's pages on loopback for `tertial local`: `GET /{key}` is the
  * object `{key}` of the documents bucket, so the status page's relative links to
- * receipts, the draft and the document work as they would from any static host in
- * front of the bucket. `/` lists the periods' status pages.
+ * receipts, the draft and the document work as they do behind CloudFront. The pages
+ * themselves, the rule of who sees what and the presigned uploads are the web
+ * function's code (`lambdas/web/app.ts`); only the sign-in differs.
  *
- * Read-only (GET and HEAD), bound to 127.0.0.1, and only for requests addressed to
- * loopback (a Host check, so a web page elsewhere cannot reach it by DNS rebinding).
+ * Sign-in: with a users file (`TERTIAL_WEB_USERS`, the same group names as Cognito's:
+ * `ks-staff`, `ks-secretary`, `admin`), a person picks their name on `/auth/sign-in`
+ * and gets a cookie signed with a key made at start; every page then follows the
+ * per-committee rule. Without one, the machine's user is the local administrator (reads
+ * every page, uploads nothing from the page).
+ *
+ * Bound to 127.0.0.1, and only for requests addressed to loopback (a Host check, so a
+ * web page elsewhere cannot reach it by DNS rebinding); the sign-in form is accepted
+ * only from this server's own origin.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../lambdas/core/keys.js';
+import { z } from 'zod';
+import { viewerFromGroups, type UploadTarget, type Viewer } from '../lambdas/core/access.js';
+import { html, htmlDocument, type Html } from '../lambdas/core/html.js';
 import type { Log } from '../lambdas/core/log.js';
 import { silentLog } from '../lambdas/core/log.js';
 import type { ObjectStore } from '../lambdas/storage/objects.js';
+import { handleWebRequest, securityHeaders, type WebApp, type WebResponse } from '../lambdas/web/app.js';
+import { presignPost, type PresignedPost, type SigningCredentials } from '../lambdas/web/presign.js';
+
+export { contentTypeOf, keyOfPath } from '../lambdas/web/app.js';
 
 export const DEFAULT_WEB_PORT = 4570;
+
+/** The local users file: who may sign in, with their groups. */
+const UsersFile = z.object({
+  users: z.array(z.object({ name: z.string().min(1).max(100), groups: z.array(z.string().max(100)).max(100) })).max(1000),
+});
+export type LocalUsers = z.infer<typeof UsersFile>['users'];
+
+export async function readUsersFile(path: string): Promise<LocalUsers> {
+  const parsed = UsersFile.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path}: not a users file ({"users": [{"name": "anna", "groups": ["ks-staff"]}]}): ${parsed.error.message}`);
+  return parsed.data.users;
+}
+
+export interface LocalUploads {
+  readonly bucket: string;
+  /** The local S3 port's address, `http://127.0.0.1:{port}`. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: SigningCredentials;
+}
 
 export interface WebServerOptions {
   readonly objects: ObjectStore;
@@ -23,6 +59,10 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly log?: Log;
+  /** Who may sign in; without it, every request is the local administrator's. */
+  readonly users?: LocalUsers;
+  /** Where presigned POSTs go; without it, the page offers no upload. */
+  readonly uploads?: LocalUploads;
 }
 
 export interface WebServer {
@@ -32,97 +72,103 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.pdf': 'application/pdf',
-  '.png': 'image/png',
-};
-
-/** Office files are saved, not shown; a PDF or a page opens in the browser. */
-const DOWNLOADS = new Set(['.docx', '.xlsx']);
-
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-} as const;
-
-export function contentTypeOf(key: string): string {
-  const dot = key.lastIndexOf('.');
-  return (dot > key.lastIndexOf('/') ? CONTENT_TYPES[key.slice(dot).toLowerCase()] : undefined) ?? 'application/octet-stream';
-}
-
-/**
- * The object key a request path names, or undefined when the path is not one: `..` or
- * `.` segments, empty segments, an encoded `/` or `\`, control characters or a bad
- * percent-encoding. A path ending in `/` names its `index.html`.
- */
-export function keyOfPath(pathname: string): string | undefined {
-  if (!pathname.startsWith('/')) return undefined;
-  const raw = pathname.slice(1);
-  const segments = (raw.endsWith('/') || raw === '' ? `${raw}index.html` : raw).split('/');
-  const decoded: string[] = [];
-  for (const segment of segments) {
-    let s: string;
-    try {
-      s = decodeURIComponent(segment);
-    } catch {
-      return undefined;
-    }
-    if (s === '' || s === '.' || s === '..' || /[/\\\u0000-\u001f\u007f]/.test(s)) return undefined;
-    decoded.push(s);
-  }
-  return decoded.join('/');
-}
+const SESSION_COOKIE = 'tertial_session';
+const LOCAL_ADMIN: Viewer = viewerFromGroups('lokal administratör', ['admin']);
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const log = options.log ?? silentLog;
   let port = options.port;
+  const cookieKey = randomBytes(32);
+  const users = options.users ? new Map(options.users.map((u) => [u.name, u])) : undefined;
+  const uploadOrigin = options.uploads ? new URL(options.uploads.endpoint).origin : '';
+
+  const app: WebApp = {
+    objects: options.objects,
+    documentsBucket: options.bucket,
+    signOutPath: '/auth/sign-out',
+    presign: async (target: UploadTarget): Promise<PresignedPost> => {
+      const uploads = options.uploads;
+      if (!uploads) throw new Error('the local web server has no uploads bucket');
+      return presignPost({ ...uploads, url: `${uploads.endpoint}/${uploads.bucket}`, target, now: new Date() });
+    },
+  };
+
+  const sign = (name: string) => createHmac('sha256', cookieKey).update(name, 'utf8').digest('base64url');
+  function viewerOf(req: IncomingMessage): Viewer | undefined {
+    if (!users) return LOCAL_ADMIN;
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (!cookie) return undefined;
+    const dot = cookie.lastIndexOf('.');
+    const name = Buffer.from(cookie.slice(0, dot), 'base64url').toString('utf8');
+    const mac = Buffer.from(cookie.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(sign(name), 'utf8');
+    if (dot < 0 || mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
+    const user = users.get(name);
+    return user ? viewerFromGroups(user.name, user.groups) : undefined;
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('web server could not answer', { url: req.url, error });
-      if (!res.headersSent) send(res, 502, 'text/html; charset=utf-8', page('Fel', '<p>Den lokala S3-servern svarade inte.</p>'));
+      if (!res.headersSent) send(res, { status: 502, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page('Fel', html`<p>Den lokala S3-servern svarade inte.</p>`) });
       else res.destroy();
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) {
-      send(res, 421, 'text/plain; charset=utf-8', 'Only http://127.0.0.1 or http://localhost is served.\n');
+      send(res, { status: 421, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Only http://127.0.0.1 or http://localhost is served.\n' });
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed.\n');
-      return;
-    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-    if (pathname === '/' || pathname === '/index.html') {
-      send(res, 200, CONTENT_TYPES['.html'] as string, await indexPage(options), req.method === 'HEAD');
-      return;
+    if (pathname === '/auth/sign-in' && users) return signIn(req, res, url);
+    if (pathname === '/auth/sign-out') {
+      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      return redirect(res, users ? '/auth/sign-in' : '/');
     }
-    const key = keyOfPath(pathname);
-    if (!key) {
-      send(res, 400, 'text/html; charset=utf-8', page('Ogiltig adress', '<p>Adressen är inte en sökväg i bucketen.</p>'), req.method === 'HEAD');
-      return;
+    const viewer = viewerOf(req);
+    if (!viewer) {
+      if (pathname.startsWith('/api/')) {
+        send(res, { status: 401, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"code":"signed_out","message":"Logga in först."}\n' });
+        return;
+      }
+      return redirect(res, `/auth/sign-in?next=${encodeURIComponent(pathname)}`);
     }
-    const object = await options.objects.get(options.bucket, key);
-    if (!object) {
-      send(res, 404, 'text/html; charset=utf-8', page('Finns inte', `<p>Objektet <code>${esc(key)}</code> finns inte (ännu). <a href="/">Alla statussidor</a></p>`), req.method === 'HEAD');
-      return;
+    const answer = await handleWebRequest(app, viewer, { method: req.method ?? 'GET', path: pathname, query: url.searchParams });
+    send(res, answer, req.method === 'HEAD');
+  }
+
+  async function signIn(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const next = safeNext(url.searchParams.get('next'));
+    if (req.method === 'POST') {
+      // Only this server's own form: a page elsewhere cannot sign the browser in as someone else.
+      // With `Referrer-Policy: no-referrer` a browser sends `Origin: null`; its Fetch Metadata says the rest.
+      if (!isOwnOrigin(req.headers.origin, port) && req.headers['sec-fetch-site'] !== 'same-origin') {
+        send(res, { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Forbidden.\n' });
+        return;
+      }
+      const form = new URLSearchParams((await readBody(req, 4096)) ?? '');
+      const name = form.get('user') ?? '';
+      if (!users?.has(name)) {
+        send(res, { status: 403, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: signInPage(users, next, 'Okänd användare.') });
+        return;
+      }
+      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${Buffer.from(name, 'utf8').toString('base64url')}.${sign(name)}; Path=/; HttpOnly; SameSite=Strict`);
+      return redirect(res, safeNext(form.get('next')));
     }
-    const ext = key.slice(key.lastIndexOf('.')).toLowerCase();
-    if (DOWNLOADS.has(ext)) {
-      const name = key.slice(key.lastIndexOf('/') + 1);
-      res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    }
-    send(res, 200, contentTypeOf(key), object.bytes, req.method === 'HEAD');
+    send(res, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: signInPage(users, next) }, req.method === 'HEAD');
+  }
+
+  function send(res: ServerResponse, answer: WebResponse, headOnly = false): void {
+    const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
+    res.writeHead(answer.status, { ...securityHeaders(uploadOrigin), ...answer.headers, 'Content-Length': String(bytes.length) });
+    res.end(headOnly ? undefined : bytes);
+  }
+
+  function redirect(res: ServerResponse, location: string): void {
+    res.writeHead(303, { ...securityHeaders(uploadOrigin), Location: location, 'Content-Length': '0' });
+    res.end();
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -149,40 +195,60 @@ function isLoopbackHost(host: string | undefined, port: number): boolean {
   return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array, headOnly = false): void {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
-  res.end(headOnly ? undefined : bytes);
+function isOwnOrigin(origin: string | undefined, port: number): boolean {
+  return origin !== undefined && [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin.toLowerCase());
 }
 
-/** `/`: a link to each period's status page, newest first. */
-async function indexPage(options: WebServerOptions): Promise<string> {
-  const pages = (await options.objects.list(options.bucket, statusPagesPrefix()))
-    .flatMap((o) => {
-      const period = parseStatusPageKey(o.key);
-      return period ? [period] : [];
-    })
-    .sort((a, b) => b.year - a.year || b.tertial - a.tertial || a.committee.localeCompare(b.committee, 'sv'));
-  const items = pages.map(
-    (p) => `<li><a href="/${statusPageKey(p).split('/').map(encodeURIComponent).join('/')}">${esc(p.committee)}: tertial ${p.tertial} ${p.year}</a></li>`,
-  );
+/** A path of this server to go back to after signing in; anything else goes to the index. */
+function safeNext(next: string | null): string {
+  return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function signInPage(users: ReadonlyMap<string, { name: string; groups: readonly string[] }> | undefined, next: string, problem?: string): string {
+  const options = [...(users?.values() ?? [])].map((u) => html`<option value="${u.name}">${u.name} (${u.groups.join(', ')})</option>`);
   return page(
-    'Statussidor',
-    items.length > 0
-      ? `<p>En statussida per nämnd och tertial, i utdatabucketen <code>${esc(options.bucket)}</code>.</p><ul>${items.join('')}</ul>`
-      : '<p>Inga statussidor ännu. De skapas när den första filen för en tertial laddas upp.</p>',
+    'Logga in',
+    html`${problem && html`<p class="notice" role="alert">${problem}</p>`}
+<p>Den lokala stacken har användarna i användarfilen. På AWS loggar du in med kommunens konto.</p>
+<form method="post" action="/auth/sign-in" class="actions">
+<input type="hidden" name="next" value="${next}">
+<label for="user">Användare</label>
+<select id="user" name="user">${options}</select>
+<br><button type="submit">Logga in</button>
+</form>`,
   );
 }
 
-function page(title: string, body: string): string {
-  return (
-    '<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-    `<title>${esc(title)}: tertial lokalt</title>\n` +
-    '<style>body{font-family:system-ui,sans-serif;line-height:1.5;color:#1b1b1b;background:#fff;max-width:48rem;margin:0 auto;padding:1rem 1.25rem}a{color:#0b4fa8}a:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}</style>\n' +
-    `</head>\n<body>\n<main>\n<h1>${esc(title)}</h1>\n${body}\n</main>\n</body>\n</html>\n`
-  );
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** The server's own pages (sign-in, errors): the one layout. */
+function page(title: string, body: Html): string {
+  return htmlDocument({
+    title: `${title}: tertial lokalt`,
+    body: html`<main>\n<h1>${title}</h1>\n${body}\n</main>`,
+    contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  });
 }

@@ -5,33 +5,23 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseCommitteeConfig, type CommitteeConfig } from '../lambdas/core/committee.js';
-import { formatPeriod, parsePeriodLabel, type InputIssue, type Period, type Tertial, type UploadContent } from '../lambdas/core/domain.js';
+import { formatPeriod, type InputIssue, type Period, type Tertial, type UploadContent } from '../lambdas/core/domain.js';
 import { configKey } from '../lambdas/core/keys.js';
 import { parseUpload } from '../lambdas/core/parse/index.js';
 import { buildWorkbook, carryOver, type WorkbookGoal } from '../lambdas/core/workbook.js';
 import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
-import { DEFAULT_PORTS, LOCAL_BUCKETS, LOCAL_REGION, LOCAL_TABLE } from './local-stack.js';
-import { formatIssue } from './render.js';
-
-export const WORKBOOK_HELP = `  tertial workbook --committee ks --period 2023-T3 --out uppfoljning.xlsx
-                   [--previous FIL...] [--from-local] [--goals FIL] [--config ks.json]
-      Skriver arbetsboken som personalen fyller i: flikarna Ärende, Mål, Aktiviteter och
-      Instruktioner, med rullistor för Status och Bedömning. Med --previous (förra
-      tertialens filer) eller --from-local (förra tertialens godkända filer i den lokala
-      stacken) är målen och alla aktiviteter som inte är genomförda eller avbrutna redan
-      ifyllda, med förra kommentaren bredvid. --goals tar målen från en fil (fliken Mål).
-      Exempel: tertial workbook --committee ks --period 2023-T3 --out uppfoljning.xlsx --from-local
-`;
+import type { ParsedCommand } from './args.js';
+import { formatIssue } from './issue-text.js';
+import { assertStackRunning, LOCAL_BUCKETS, localPorts, localRuntimeConfig } from './local-config.js';
 
 /** A problem the person running the command can fix; printed as one line, exit code 2. */
 class WorkbookUsageError extends Error {}
 
 /** Writes the workbook; returns the exit code. Faults (a stack that does not answer) throw. */
-export async function workbookCommand(args: string[]): Promise<number> {
+export async function workbookCommand(cmd: ParsedCommand): Promise<number> {
   try {
-    return await run(args);
+    return await run(cmd);
   } catch (err) {
     if (!(err instanceof WorkbookUsageError)) throw err;
     process.stderr.write(`tertial: ${err.message}\n`);
@@ -39,44 +29,12 @@ export async function workbookCommand(args: string[]): Promise<number> {
   }
 }
 
-async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        committee: { type: 'string' },
-        period: { type: 'string' },
-        out: { type: 'string' },
-        previous: { type: 'string', multiple: true },
-        'from-local': { type: 'boolean' },
-        goals: { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      // `--previous a.xlsx b.xlsx` (a shell glob): the files after the first are positionals.
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    throw new WorkbookUsageError(`${(err as Error).message}. Se tertial workbook --help.`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(WORKBOOK_HELP);
-    return 0;
-  }
-  const previousFiles = [...(values.previous ?? []), ...positionals];
-  if (positionals.length > 0 && !values.previous) {
-    throw new WorkbookUsageError(`Okänt argument "${positionals[0]}". Förra tertialens filer anges efter --previous.`);
-  }
+async function run(cmd: ParsedCommand): Promise<number> {
+  const values = cmd.values as { out?: string; previous?: string[]; 'from-local'?: boolean; goals?: string; config?: string };
+  const period = cmd.period as Period;
+  const previousFiles = values.previous ?? [];
   if (!values.out) throw new WorkbookUsageError('Ange var arbetsboken ska sparas med --out, till exempel --out uppfoljning.xlsx.');
   if (!values.out.toLowerCase().endsWith('.xlsx')) throw new WorkbookUsageError(`--out ska vara en .xlsx-fil, inte "${values.out}".`);
-  if (!values.committee || !values.period) throw new WorkbookUsageError('Ange --committee och --period, till exempel --committee ks --period 2023-T3.');
-  const period = parsePeriodLabel(values.committee, values.period);
-  if (!period) {
-    throw new WorkbookUsageError(`"${values.committee} ${values.period}" är ingen giltig nämnd och period. Exempel: --committee ks --period 2023-T3.`);
-  }
   if (values['from-local'] && previousFiles.length > 0) throw new WorkbookUsageError('Använd antingen --previous eller --from-local, inte båda.');
 
   const problems: InputIssue[] = [];
@@ -163,21 +121,9 @@ async function readLocal(
  * (cli/main.ts keeps its helper private; the ports come from the same variables).
  */
 async function withLocalRuntime<T>(use: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const port = (name: string, fallback: number): number => {
-    const raw = process.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new WorkbookUsageError(`${name}="${raw}" är inte ett portnummer.`);
-    return n;
-  };
-  const runtime = createRuntime({
-    uploadsBucket: LOCAL_BUCKETS.uploads,
-    documentsBucket: LOCAL_BUCKETS.documents,
-    tableName: LOCAL_TABLE,
-    region: LOCAL_REGION,
-    s3Endpoint: `http://127.0.0.1:${port('TERTIAL_S3_PORT', DEFAULT_PORTS.s3)}`,
-    dynamodbEndpoint: `http://127.0.0.1:${port('TERTIAL_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb)}`,
-  });
+  const ports = localPorts();
+  await assertStackRunning(ports);
+  const runtime = createRuntime(localRuntimeConfig(ports));
   try {
     return await use(runtime);
   } finally {

@@ -3,9 +3,10 @@
  *
  *   npx tsx templates/build-default-template.ts
  *
- * Handwritten rather than saved from Word so that every tag sits in a single run (Word
- * splits text into runs at will, which breaks `{tags}`), the XML stays readable in a diff,
- * and the output is byte-for-byte reproducible. The tags are listed in templates/README.md
+ * Generated rather than saved from Word so that the XML stays readable in a diff, every
+ * style and table property is stated once in code, and the output is byte-for-byte
+ * reproducible. (A template saved from Word works as well: docxtemplater joins a tag that
+ * Word split over several runs.) The tags are listed in templates/README.md
  * and defined by lambdas/core/report.ts (REPORT_TAGS).
  *
  * The layout is a municipal tjänsteskrivelse: a letterhead on the first page, the case
@@ -240,7 +241,9 @@ function documentXml(): string {
     ...section('isDraft', [para(run('{draftNotice}', '<w:b/><w:color w:val="C00000"/>'))]),
 
     heading(1, run('Förslag till beslut')),
-    para(run('{proposalIntro}')),
+    // Not hyphenated: the chain ends "besluta att" (joined by a no-break space), which then
+    // moves to the next line whole rather than as "beslu-" / "ta att".
+    para(run('{proposalIntro}'), { pPr: '<w:suppressAutoHyphens/>' }),
     ...section('proposals', [para([run('{proposalNumber}'), run('. '), run('{proposalText}')], { style: 'Proposal' })]),
 
     heading(1, run('Ärendet i korthet')),
@@ -260,7 +263,9 @@ function documentXml(): string {
 
     ...section('focusAreas', [heading(1, [run('Fokusområde '), run('{focusAreaName}')]), ...paragraphs('focusAreaText')]),
 
-    heading(1, run('Måluppföljning'), '<w:pageBreakBefore/>'),
+    // No hard page break: headings keep with what follows (keepNext in their styles), and a
+    // table's header row with its first row, so nothing is left half a page from its text.
+    heading(1, run('Måluppföljning')),
     // {^hasGoals} … {/hasGoals}: shown only when nothing was reported.
     ...section('hasGoals', [para(run('Inga mål eller aktiviteter har redovisats för perioden.'))], true),
     // What changed since the previous tertial, when that tertial is closed.
@@ -454,6 +459,9 @@ function settingsXml(): string {
     `<w:settings xmlns:w="${W_NS}">` +
     '<w:zoom w:percent="100"/>' +
     '<w:defaultTabStop w:val="1304"/>' +
+    // Hyphenate as LibreOffice does with hyphen-sv (sv-SE is the default language), so a long
+    // Swedish title in a narrow column breaks at a syllable with a hyphen, never mid-letter.
+    '<w:autoHyphenation/>' +
     '<w:hyphenationZone w:val="425"/>' +
     '<w:characterSpacingControl w:val="doNotCompress"/>' +
     '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>' +

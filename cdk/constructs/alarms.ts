@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -14,6 +15,12 @@ export interface AlarmsProps {
   readonly failureQueue: sqs.IQueue;
   /** Functions whose errors raise an alarm, by the short name used in alarm names. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * Log groups whose ERROR lines raise an alarm, by the same short names: what the
+   * pipeline cannot tell anyone through a receipt (a malformed S3 record, an upload no
+   * receipt key can be formed for) is logged at ERROR without the invocation failing.
+   */
+  readonly logGroups?: Readonly<Record<string, logs.ILogGroup>>;
 }
 
 /**
@@ -26,6 +33,7 @@ export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly failedEvents: cloudwatch.Alarm;
   readonly functionErrors: Readonly<Record<string, cloudwatch.Alarm>>;
+  readonly errorLogs: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -95,5 +103,29 @@ export class Alarms extends Construct {
       functionErrors[name] = alarm;
     }
     this.functionErrors = functionErrors;
+
+    const errorLogs: Record<string, cloudwatch.Alarm> = {};
+    for (const [name, logGroup] of Object.entries(props.logGroups ?? {})) {
+      // Powertools writes one JSON object per line with the level in `level`.
+      const filter = new logs.MetricFilter(this, `${name}ErrorLogFilter`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+        metricNamespace: `tertial/${props.namePrefix}`,
+        metricName: `${name}-error-log-lines`,
+        metricValue: '1',
+      });
+      const alarm = new cloudwatch.Alarm(this, `${name}ErrorLogs`, {
+        alarmName: `${props.namePrefix}-${name}-error-logs`,
+        alarmDescription: `The ${name} function logged an ERROR line: something nobody was told through a receipt. Its log group has the line, with the key.`,
+        metric: filter.metric({ period, statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(notify);
+      errorLogs[name] = alarm;
+    }
+    this.errorLogs = errorLogs;
   }
 }

@@ -1,14 +1,51 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { repoPath } from '../paths.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { closureReceiptKey, MISPLACED_RECEIPTS_PREFIX, reopeningReceiptKey } from '../../lambdas/core/keys.js';
+import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantTableItems } from './table-grants.js';
+import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
+
+const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
+
+/** The receipt keys the assemble function writes, as IAM key patterns. */
+export const ASSEMBLE_RECEIPT_KEYS = [
+  `${KEY_PREFIXES.receipts}*/${fileName(closureReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${fileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
+  `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}*`,
+  `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}*`,
+] as const;
 
 export interface AssembleFunctionProps extends PipelineWiring {
   /** Announces each finished document. */
   readonly documentTopic: sns.ITopic;
+  /** The container image with LibreOffice (the PDF beside each document); false: the zip function, Word only. */
+  readonly pdf: boolean;
 }
+
+/** The image's Dockerfile, at the repository root; its build context is the root, filtered by `.dockerignore`. */
+export const ASSEMBLE_DOCKERFILE = 'Dockerfile';
+
+/**
+ * x86_64 for the image: it is built on the deployer's machine, which is usually x86_64,
+ * and building an arm64 LibreOffice image there means emulating a whole Debian install.
+ * (The zip functions are arm64: their bundle is plain JavaScript.)
+ */
+export const ASSEMBLE_IMAGE_ARCHITECTURE = lambda.Architecture.X86_64;
+
+/**
+ * Memory of the assemble function, zip or image. Measured (README, "Deploy to AWS"):
+ * LibreOffice's soffice.bin peaks at about 210 MiB converting the example report or a
+ * 2,000-activity one, and the render itself stays under 200 MiB; conversion is CPU-bound,
+ * and Lambda gives a full vCPU from 1,769 MB, so 2,048 MB buys speed, not headroom.
+ */
+export const ASSEMBLE_MEMORY_MB = 2048;
 
 /**
  * When `closures/{committee}/{year}/T{n}` appears, renders the period's entries into
@@ -25,11 +62,27 @@ export class AssembleFunction extends PipelineFunction {
       description: 'Assembles the period report (documents/) when a closure marker (closures/) is written',
       // Reads a whole period's entries, renders the .docx (CPU-bound: zip and XML) and
       // uploads it: seconds, once per period, so a generous ceiling costs nothing.
-      memorySize: 1024,
+      memorySize: ASSEMBLE_MEMORY_MB,
+      // The PDF conversion is bounded at 120 s (lambdas/assemble/pdf.ts), the render at
+      // seconds; five minutes leaves room for both and for S3 and DynamoDB retries.
       timeout: Duration.minutes(5),
       failureQueue: props.failureQueue,
       destroyOnRemoval: props.destroyOnRemoval,
       bundleDefaultTemplate: true,
+      ...(props.pdf
+        ? {
+            containerImage: {
+              // Staged into cdk.out at synth (no Docker needed); built by `cdk deploy`.
+              code: lambda.DockerImageCode.fromImageAsset(repoPath(), {
+                file: ASSEMBLE_DOCKERFILE,
+                platform: ecrAssets.Platform.LINUX_AMD64,
+              }),
+              architecture: ASSEMBLE_IMAGE_ARCHITECTURE,
+              // The default 512 MiB holds a conversion's profile (under 1 MiB), the .docx and the PDF many times over.
+              ephemeralStorageSize: Size.mebibytes(512),
+            },
+          }
+        : {}),
     });
     const { uploadsBucket, documentsBucket, table, documentTopic } = props;
 
@@ -39,11 +92,17 @@ export class AssembleFunction extends PipelineFunction {
     // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
     // receipts; the committee's accepted template copy (written by the template check).
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates]);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts]);
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates, KEY_PREFIXES.history]);
+    // history/: the record of each close and reopening, written once.
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.history]);
+    // Of receipts/, only the receipts of a close and of a reopening (and of a misplaced
+    // one): the names the layout reserves for them, which no upload's receipt can have.
+    grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this.role);
+    // Reads the period and its staged rows and the committee's template in force, closes
+    // or reopens with a conditional UpdateItem, sweeps orphaned rows (BatchWriteItem).
+    grantTableItems(this.role, table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble);
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantTableItems } from './table-grants.js';
+import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
@@ -33,10 +35,14 @@ export class IngestFunction extends PipelineFunction {
     grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.uploads]);
 
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts]);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts]);
+    // history/: the immutable copy of each accepted upload and each removal's mark (written once, so read first).
+    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
+    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this.role);
+    // Reads the period, stages the rows of an upload and deletes a superseded version's
+    // rows (BatchWriteItem), commits with a conditional UpdateItem. No PutItem, DeleteItem
+    // or Scan: none of its code sends them.
+    grantTableItems(this.role, table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.ingest);
   }
 }

@@ -21,27 +21,62 @@ function addStatement(target: GrantTarget, statement: iam.PolicyStatement): void
 
 const acknowledged = new WeakMap<GrantTarget, Set<string>>();
 
-function objectArns(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): string[] {
+/**
+ * Object ARNs for key patterns: `uploads/ks/*` every key under a prefix, a pattern with
+ * a wildcard inside (the close receipts, `receipts/` + `*` + `/stangning.json`) every
+ * key of that shape (each wildcard acknowledged to cdk-nag once per target),
+ * `templates/ks.docx` one exact key.
+ */
+function keyArns(target: GrantTarget, bucket: s3.IBucket, patterns: readonly string[]): string[] {
   const done = acknowledged.get(target) ?? new Set<string>();
   acknowledged.set(target, done);
-  return prefixes.map((prefix) => {
-    const arn = bucket.arnForObjects(`${prefix}*`);
-    const name = `${bucket.node.path}/${prefix}`;
-    if (!done.has(name)) {
+  return patterns.map((pattern) => {
+    const arn = bucket.arnForObjects(pattern);
+    const name = `${bucket.node.path}/${pattern}`;
+    if (pattern.includes('*') && !done.has(name)) {
       done.add(name);
+      const prefix = pattern.slice(0, -1);
       acknowledgeWildcardResource(
         target,
         arn,
-        `Only the objects under the ${prefix} key prefix of one bucket: the keys name a committee, period or file known only at run time.`,
+        pattern === '*'
+          ? 'Every object of one bucket: the administrator role repairs and re-indexes any committee and period.'
+          : pattern.indexOf('*') === pattern.length - 1
+            ? `Only the objects under the ${prefix} key prefix of one bucket: the keys name a committee, period or file known only at run time.`
+            : `Only the keys of one bucket matching ${pattern}: one kind of object, for a committee and period known only at run time.`,
       );
     }
     return arn;
   });
 }
 
+function objectArns(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): string[] {
+  return keyArns(target, bucket, prefixes.map((prefix) => `${prefix}*`));
+}
+
 /** Object actions on the objects under each prefix. */
 export function grantObjectActions(target: GrantTarget, bucket: s3.IBucket, actions: string[], prefixes: readonly string[]): void {
   addStatement(target, new iam.PolicyStatement({ actions, resources: objectArns(target, bucket, prefixes) }));
+}
+
+/** Object actions on keys given as patterns: `uploads/ks/*` (a prefix) or `templates/ks.docx` (one key). */
+export function grantKeyActions(target: GrantTarget, bucket: s3.IBucket, actions: string[], patterns: readonly string[]): void {
+  addStatement(target, new iam.PolicyStatement({ actions, resources: keyArns(target, bucket, patterns) }));
+}
+
+/**
+ * ListBucket limited to listings whose `s3:prefix` matches one of the patterns, so a
+ * person lists their own committee's folders and no other's (nor the whole bucket).
+ */
+export function grantListKeys(target: GrantTarget, bucket: s3.IBucket, patterns: readonly string[]): void {
+  addStatement(
+    target,
+    new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [...patterns] } },
+    }),
+  );
 }
 
 /**

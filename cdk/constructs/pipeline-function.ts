@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, type Size, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -51,6 +51,19 @@ export interface PipelineFunctionProps {
   readonly destroyOnRemoval: boolean;
   /** Ships templates/default.docx in the bundle: every function that renders a document or draft. */
   readonly bundleDefaultTemplate?: boolean;
+  /**
+   * Runs as this container image instead of an esbuild bundle in a zip (the assemble
+   * function with LibreOffice). Everything else (role, log group, environment, retries,
+   * failure queue) is the same either way.
+   */
+  readonly containerImage?: ContainerImage;
+}
+
+export interface ContainerImage {
+  readonly code: lambda.DockerImageCode;
+  /** The architecture the image is built for. */
+  readonly architecture: lambda.Architecture;
+  readonly ephemeralStorageSize?: Size;
 }
 
 /** Where the default template ends up inside the deployed function (`/var/task` is the bundle root). */
@@ -66,7 +79,7 @@ export const DEFAULT_TEMPLATE_PATH = '/var/task/default.docx';
  * to the table (an older event loses), not from serialising invocations.
  */
 export class PipelineFunction extends Construct {
-  readonly lambdaFunction: nodejs.NodejsFunction;
+  readonly lambdaFunction: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -91,22 +104,17 @@ export class PipelineFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.lambdaFunction = new nodejs.NodejsFunction(this, 'Function', {
+    // What the zip and the image variants share, so that they cannot differ in anything
+    // but how the code is packaged.
+    const common = {
       functionName: props.functionName,
-      entry: repoPath(HANDLER_ENTRIES[props.handler]),
-      handler: 'handler',
-      projectRoot: repoPath(),
-      depsLockFilePath: repoPath('package-lock.json'),
       description: props.description,
-      runtime: RUNTIME,
-      // Graviton: cheaper per GB-second, and the bundle is pure JavaScript (no native modules).
-      architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        NODE_OPTIONS,
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...(props.bundleDefaultTemplate ? { DEFAULT_TEMPLATE_PATH } : {}),
@@ -117,28 +125,46 @@ export class PipelineFunction extends Construct {
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
       maxEventAge: MAX_EVENT_AGE,
       onFailure: new destinations.SqsDestination(props.failureQueue),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        mainFields: MAIN_FIELDS,
-        banner: ESM_REQUIRE_BANNER,
-        sourceMap: true,
-        sourcesContent: false,
-        minify: true,
-        keepNames: true,
-        bundleAwsSDK: BUNDLE_AWS_SDK,
-        // esbuild's per-file size summary is noise in `cdk synth`; warnings still show.
-        logLevel: nodejs.LogLevel.WARNING,
-        ...(props.bundleDefaultTemplate
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`],
-              },
-            }
-          : {}),
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    const image = props.containerImage;
+    this.lambdaFunction = image
+      ? new lambda.DockerImageFunction(this, 'Function', {
+          ...common,
+          code: image.code,
+          architecture: image.architecture,
+          ...(image.ephemeralStorageSize ? { ephemeralStorageSize: image.ephemeralStorageSize } : {}),
+        })
+      : new nodejs.NodejsFunction(this, 'Function', {
+          ...common,
+          entry: repoPath(HANDLER_ENTRIES[props.handler]),
+          handler: 'handler',
+          projectRoot: repoPath(),
+          depsLockFilePath: repoPath('package-lock.json'),
+          runtime: RUNTIME,
+          // Graviton: cheaper per GB-second, and the bundle is pure JavaScript (no native modules).
+          architecture: lambda.Architecture.ARM_64,
+          bundling: {
+            format: nodejs.OutputFormat.ESM,
+            mainFields: MAIN_FIELDS,
+            banner: ESM_REQUIRE_BANNER,
+            sourceMap: true,
+            sourcesContent: false,
+            minify: true,
+            keepNames: true,
+            bundleAwsSDK: BUNDLE_AWS_SDK,
+            // esbuild's per-file size summary is noise in `cdk synth`; warnings still show.
+            logLevel: nodejs.LogLevel.WARNING,
+            ...(props.bundleDefaultTemplate
+              ? {
+                  commandHooks: {
+                    beforeBundling: () => [],
+                    beforeInstall: () => [],
+                    afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`],
+                  },
+                }
+              : {}),
+          },
+        });
   }
 
   /** Sets an environment variable of the function (call it next to the grant it goes with). */

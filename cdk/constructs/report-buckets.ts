@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
  *   receipts/...json                              processing receipts (all three)
  *   templates/{committee}/{sequencer}.docx        accepted templates  (template check; read by assemble)
  *   receipts/templates/{committee}.docx.json      template receipts   (template check)
+ *   history/{committee}/{year}/T{n}/...           period history      (ingest, assemble; read by reindex)
  */
 export const KEY_PREFIXES = {
   uploads: 'uploads/',
@@ -31,6 +32,7 @@ export const KEY_PREFIXES = {
   drafts: 'drafts/',
   status: 'status/',
   workbooks: 'workbooks/',
+  history: 'history/',
 } as const;
 
 /**

@@ -2,9 +2,6 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** The attribute DynamoDB's TTL reads: epoch seconds after which a garbage row may be deleted. */
-export const TTL_ATTRIBUTE = 'expiresAt';
-
 export interface ReportTableProps {
   /** Test deployments only: no deletion protection, and the table is deleted with the stack. */
   readonly destroyOnRemoval: boolean;
@@ -22,9 +19,12 @@ export class ReportTable extends Construct {
       // A few uploads three times a year: on-demand costs nothing when idle.
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Garbage rows (e.g. staged under a generation that was superseded or never
-      // committed) carry an expiry, and DynamoDB deletes them free of charge.
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      // No TTL. Staged rows become the version in force where they lie (the commit only
+      // points the period item at their generation), so an expiry written when they are
+      // staged would have to be removed from every chunk at the commit, or in-force rows
+      // would expire: an irreversible, silent loss. Garbage is deleted by the pipeline
+      // instead: a superseded or removed version at its commit, a failed attempt's rows
+      // by that attempt, a crashed one's by the sweep at the close.
       deletionProtection: !props.destroyOnRemoval,
       removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });

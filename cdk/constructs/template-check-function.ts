@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
+import { grantTableItems } from './table-grants.js';
+import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from './report-buckets.js';
 
@@ -36,6 +38,7 @@ export class TemplateCheckFunction extends PipelineFunction {
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.templateReceipts]);
 
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this.role);
+    // Reads and moves the committee's template pointer; nothing of a period.
+    grantTableItems(this.role, table, ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck);
   }
 }

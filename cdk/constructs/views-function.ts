@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantPeriodViews, grantWriteObjects } from './object-grants.js';
 import { KEY_PREFIXES } from './report-buckets.js';
+import { grantTableItems } from './table-grants.js';
+import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
 
 export type ViewsFunctionProps = PipelineWiring;
@@ -9,7 +11,10 @@ export type ViewsFunctionProps = PipelineWiring;
 /**
  * Regenerates a period's draft document and status page whenever a receipt lands in
  * the documents bucket (`receipts/…json`): after every upload, close and template
- * check. It writes only under `drafts/` and `status/`, which trigger nothing.
+ * check, and, when a tertial closes, the next tertial's workbook. It writes only under
+ * `drafts/`, `status/` and `workbooks/`, none of which triggers anything. The views are
+ * its only work, so a failure is thrown: Lambda retries the receipt's event and, in
+ * the end, the failure queue keeps it.
  */
 export class ViewsFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: ViewsFunctionProps) {
@@ -36,6 +41,6 @@ export class ViewsFunction extends PipelineFunction {
 
     // Reads the period and the committee's accepted template; writes nothing there.
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadData(this.role);
+    grantTableItems(this.role, table, ['GetItem', 'Query'], TABLE_ITEM_KINDS.views);
   }
 }

@@ -15,20 +15,25 @@
  * reported in the receipt and the log, and the function then fails, so that Lambda retries
  * the event; the retry finds the period closed and the PDF missing, and converts again.
  */
-import { formatPeriod, type InputIssue, type Period, type Tertial } from '../core/domain.js';
+import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
-import { closureReceiptKey, documentKey, parseClosureKey, pdfKey } from '../core/keys.js';
+import { closureReceiptKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { parseClosure, type Closure } from '../core/closure.js';
+import { emptyPeriodIssue, parseClosure, type Closure } from '../core/closure.js';
+import { stockholmDate } from '../core/time.js';
 import type { CommitteeConfig } from '../core/committee.js';
-import { buildReport, type PreviousTertial } from '../core/report.js';
-import { renderReport, TemplateError } from '../core/render.js';
-import { closedReceipt, receiptJson, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
+import { renderPeriodDocument } from '../core/document.js';
+import { closedReceipt, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
+import { receiptOfKind } from '../core/receipt-schema.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
+import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import { ContentionError } from '../storage/errors.js';
+import { recordClose } from '../storage/history.js';
 import type { ClosureRecord, PeriodRecord } from '../storage/repository.js';
 import { PdfConversionError, type PdfConverter } from './pdf.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
 
 /** What the close reads and writes: the committee's settings and template as a draft reads them, plus its own outputs. */
 export interface AssembleDeps extends CommitteeSettingsDeps {
@@ -36,6 +41,8 @@ export interface AssembleDeps extends CommitteeSettingsDeps {
   readonly clock: () => Date;
   /** Tells the world a document is ready (an SNS topic on AWS); a fault here is retried. */
   readonly announce: (document: DocumentAnnouncement) => Promise<void>;
+  /** The receipts topic: the closure receipt is issued through it (`issueReceipt`). */
+  readonly notify: Notifier;
   /**
    * Makes the PDF beside the document (LibreOffice where it is installed: the local stack,
    * CI, the container image). Without it no PDF is made and receipts do not mention one.
@@ -98,21 +105,32 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
     const record = await deps.repo.ensurePeriod(period, deps.clock());
     if (record.state === 'CLOSED') return finishClosed(deps, log, record, inputs.value, receivedAt);
 
-    const rendered = await render(deps, record, inputs.value, inputs.value.closure);
+    // Without a documentDate the document is dated with the day of the close, in Stockholm;
+    // the closure record keeps that date, so a later render of the closed tertial agrees.
+    const dated: Closure = { ...inputs.value.closure, documentDate: inputs.value.closure.documentDate ?? stockholmDate(deps.clock()) };
+    const rendered = await render(deps, record, inputs.value, dated);
     if (!rendered.ok) {
       log.warn('close refused: the template could not be filled; the period stays open', { codes: rendered.errors.map((e) => e.code) });
       await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }));
+      return 'rejected';
+    }
+    if (rendered.value.uploads.length === 0 && !inputs.value.closure.allowEmpty) {
+      // Nearly always a mistyped period: a document of "0 mål, 0 aktiviteter" that proposes approving the report.
+      log.warn('close refused: no accepted upload and allowEmpty not set; the period stays open');
+      await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: [emptyPeriodIssue(period)], warnings: inputs.value.warnings }));
       return 'rejected';
     }
     const closure: ClosureRecord = {
       closedAt: deps.clock().toISOString(),
       documentKey: documentKey(period),
       template: inputs.value.templateId,
-      closure: inputs.value.closure,
+      closure: dated,
     };
     const outcome = await deps.repo.closePeriod(period, record.version, closure);
     if (outcome === 'closed') {
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
+      // Before the document: a table rebuilt from S3 must find this close (a fault is retried, and the retry records it).
+      await recordClose(deps, { ...record, state: 'CLOSED', closure });
       const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
       await sweep(deps, log, period);
       failIfPdfFailed(period, pdf);
@@ -148,6 +166,7 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
  */
 async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, inputs: Inputs, receivedAt: Date): Promise<AssembleOutcome> {
   const period = record.period;
+  if (record.closure) await recordClose(deps, record);
   const key = record.closure?.documentKey ?? documentKey(period);
   const stored = await deps.objects.get(deps.documentsBucket, key);
   const receiptDone = stored !== undefined && (await readClosureReceipt(deps, period))?.status === 'closed';
@@ -183,25 +202,8 @@ function failIfPdfFailed(period: Period, pdf: PdfOutcome | undefined): void {
 
 async function readClosureReceipt(deps: AssembleDeps, period: Period): Promise<ClosureReceipt | undefined> {
   const object = await deps.objects.get(deps.documentsBucket, closureReceiptKey(period));
-  if (!object) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.bytes)) as ClosureReceipt;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The previous tertial of the same year (T1 for T2, T2 for T3), if it is closed: its
- * frozen uploads, for the comparison. An open one is still changing, so it is left out.
- */
-async function loadPrevious(deps: AssembleDeps, period: Period): Promise<PreviousTertial | undefined> {
-  if (period.tertial === 1) return undefined;
-  const previous: Period = { ...period, tertial: (period.tertial - 1) as Tertial };
-  const record = await deps.repo.getPeriod(previous);
-  if (record?.state !== 'CLOSED') return undefined;
-  const uploads = await deps.repo.readActiveUploads(record);
-  return { period: previous, uploads: uploads.map((u) => ({ name: u.name, content: u.content })) };
+  // A receipt that is not one (unreadable, another format) counts as not written: the close finishes again.
+  return object ? receiptOfKind(object.bytes, 'closure') : undefined;
 }
 
 interface Rendered {
@@ -213,34 +215,30 @@ interface Rendered {
 }
 
 async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, closure: Closure): Promise<Result<Rendered>> {
-  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPrevious(deps, record.period)]);
-  const { view, warnings } = buildReport({
+  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPreviousTertial(deps.repo, record.period)]);
+  // The draft renders through the same function from the same inputs (lambdas/views/draft.ts).
+  const rendered = renderPeriodDocument({
     period: record.period,
     config: inputs.config,
+    template: inputs.template,
+    ...(inputs.templateId === 'default' ? {} : { templateFile: templateKey(record.period.committee) }),
     uploads: uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure,
     ...(previous ? { previous } : {}),
+    closure,
+    draft: false,
   });
-  try {
-    const bytes = renderReport(inputs.template, view);
-    return {
-      ok: true,
-      value: {
-        bytes,
-        uploads: uploads.map((u) => u.name),
-        counts: {
-          goals: view.goals.length,
-          activities: view.goals.reduce((n, g) => n + g.activities.length, 0),
-        },
-        warnings,
-        ...(previous ? { comparedWith: previous.period } : {}),
-      },
-      warnings,
-    };
-  } catch (err) {
-    if (err instanceof TemplateError) return { ok: false, errors: err.issues, warnings };
-    throw err;
-  }
+  if (!rendered.ok) return { ok: false, errors: rendered.errors, warnings: rendered.warnings };
+  return {
+    ok: true,
+    value: {
+      bytes: rendered.bytes,
+      uploads: uploads.map((u) => u.name),
+      counts: rendered.counts,
+      warnings: rendered.warnings,
+      ...(previous ? { comparedWith: previous.period } : {}),
+    },
+    warnings: rendered.warnings,
+  };
 }
 
 interface PublishOptions {
@@ -334,5 +332,5 @@ async function sweep(deps: AssembleDeps, log: Log, period: Period): Promise<void
 }
 
 async function writeReceipt(deps: AssembleDeps, period: Period, receipt: ClosureReceipt): Promise<void> {
-  await deps.objects.put(deps.documentsBucket, closureReceiptKey(period), receiptJson(receipt), CONTENT_TYPES.json);
+  await issueReceipt(deps, { receipt, key: closureReceiptKey(period), about: period });
 }

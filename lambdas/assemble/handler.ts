@@ -1,6 +1,6 @@
 /** Lambda entry point for closure events (ObjectCreated under closures/). */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { S3Event } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
+import { invocationLogger, type InvocationContext } from '../runtime/invocation.js';
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
@@ -10,24 +10,22 @@ import { reopenTertial, type ReopenOutcome } from './reopen.js';
 import { parseReopeningKey } from '../core/keys.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
 import { installedLibreOffice, type PdfConverter } from './pdf.js';
+import type { Tertial } from '../core/domain.js';
+import { periodAttributes } from '../core/receipt-message.js';
+import type { Notifier } from '../runtime/notify.js';
 
-/** Publishes each finished document to the topic a meeting system can subscribe to. */
-function snsAnnouncer(region: string, topicArn: string | undefined): (doc: DocumentAnnouncement) => Promise<void> {
-  if (!topicArn) return async () => {};
-  const sns = new SNSClient({ region });
-  return async (doc) => {
-    await sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: `Måluppföljning ${doc.committee} ${doc.year}-T${doc.tertial} klar`,
-        Message: JSON.stringify(doc),
-        MessageAttributes: {
-          committee: { DataType: 'String', StringValue: doc.committee },
-          period: { DataType: 'String', StringValue: `${doc.year}-T${doc.tertial}` },
-        },
-      }),
-    );
-  };
+/**
+ * Each finished document to the document topic a meeting system (or a secretary)
+ * subscribes to: the JSON announcement, with the same `committee` and `period`
+ * attributes as the receipts.
+ */
+function documentAnnouncer(notify: Notifier): (doc: DocumentAnnouncement) => Promise<void> {
+  return (doc) =>
+    notify.publish('documents', {
+      subject: `Måluppföljning ${doc.committee} ${doc.year}-T${doc.tertial} klar`,
+      text: JSON.stringify(doc),
+      attributes: periodAttributes({ committee: doc.committee, year: doc.year, tertial: doc.tertial as Tertial }),
+    });
 }
 
 export interface AssembleOptions {
@@ -40,25 +38,35 @@ export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () 
     // The close renders like a draft does, with the same settings and template loading.
     ...viewDeps(runtime, log, clock),
     ...(options.convertToPdf ? { convertToPdf: options.convertToPdf } : {}),
-    announce: snsAnnouncer(runtime.config.region, runtime.config.documentTopicArn),
+    announce: documentAnnouncer(runtime.notify),
+    notify: runtime.notify,
   };
 }
 
 export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}) {
   const deps = assembleDeps(runtime, log, clock, options);
+  const logFor = invocationLogger(log);
   // One function for both ends of a tertial's life: closures/ closes it, reopenings/ opens it again.
-  return (event: S3Event): Promise<(AssembleOutcome | ReopenOutcome)[]> =>
-    dispatchS3Event(event, 'assemble', log, (e) => (parseReopeningKey(e.key) ? reopenTertial(deps, e) : closeTertial(deps, e)));
+  return (event: S3Event, context?: InvocationContext): Promise<(AssembleOutcome | ReopenOutcome)[]> => {
+    const invocationLog = logFor(context);
+    const invocationDeps = { ...deps, log: invocationLog };
+    return dispatchS3Event(event, 'assemble', invocationLog, (e) =>
+      parseReopeningKey(e.key) ? reopenTertial(invocationDeps, e) : closeTertial(invocationDeps, e),
+    );
+  };
 }
 
 let cached: ReturnType<typeof makeAssembleHandler> | undefined;
 
-export const handler = (event: S3Event): Promise<(AssembleOutcome | ReopenOutcome)[]> => {
+export const handler = (event: S3Event, context: Context): Promise<(AssembleOutcome | ReopenOutcome)[]> => {
   if (!cached) {
     // The container image has LibreOffice at /usr/bin/soffice; a zip-deployed function has
     // none, and then makes the Word document only (README: "The committee document and its PDF").
     const pdf = installedLibreOffice();
+    // LibreOffice starts while the first close reads its inputs and renders; it then stays
+    // running, frozen with the execution environment between invocations, for later closes.
+    pdf?.warm();
     cached = makeAssembleHandler(createRuntime(), powertoolsLog('tertial-assemble'), undefined, pdf ? { convertToPdf: pdf } : {});
   }
-  return cached(event);
+  return cached(event, context);
 };

@@ -8,8 +8,11 @@ import { formatPeriod } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
 import { parseReopeningKey, reopeningReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { receiptJson, reopeningReceipt } from '../core/receipt.js';
-import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import { reopeningReceipt } from '../core/receipt.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
+import type { ObjectStore } from '../storage/objects.js';
+import { recordReopening } from '../storage/history.js';
 import type { PeriodRepository } from '../storage/repository.js';
 
 export interface ReopenDeps {
@@ -18,6 +21,7 @@ export interface ReopenDeps {
   readonly log: Log;
   readonly clock: () => Date;
   readonly documentsBucket: string;
+  readonly notify: Notifier;
 }
 
 export type ReopenOutcome = 'reopened' | 'not_closed' | 'ignored';
@@ -30,7 +34,10 @@ export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promi
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const before = await deps.repo.getPeriod(period);
-  const outcome = await deps.repo.reopenPeriod(period, deps.clock().toISOString());
+  const reopenedAt = deps.clock().toISOString();
+  // Recorded first, under the version of the close it undoes: only that close can be undone by it.
+  if (before?.state === 'CLOSED') await recordReopening(deps, period, before.version, reopenedAt);
+  const outcome = await deps.repo.reopenPeriod(period, reopenedAt);
   log.info(outcome === 'reopened' ? 'period reopened' : 'reopening ignored: the period is not closed', { outcome });
   const receipt = reopeningReceipt({
     period,
@@ -38,6 +45,6 @@ export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promi
     reopened: outcome === 'reopened',
     ...(outcome === 'reopened' && before?.closure ? { previousDocument: before.closure.documentKey } : {}),
   });
-  await deps.objects.put(deps.documentsBucket, reopeningReceiptKey(period), receiptJson(receipt), CONTENT_TYPES.json);
+  await issueReceipt(deps, { receipt, key: reopeningReceiptKey(period), about: period });
   return outcome;
 }

@@ -3,8 +3,11 @@
  * report's fixed texts are made of. `ks` (kommunstyrelsen) is built in; any committee may
  * override fields with `config/{committee}.json`. Pure: the caller reads the object.
  */
-import { z } from 'zod';
+// zod's smaller entry: the functions' bundles carry only the checks used here, not the
+// whole chained API with its locales (about 460 KiB of each bundle with the full entry).
+import * as z from 'zod/mini';
 import type { InputIssue } from './domain.js';
+import { printableLineProblem, quotedValue } from './text-line.js';
 
 export interface CommitteeConfig {
   /** Committee slug, e.g. `ks`. */
@@ -84,20 +87,59 @@ export function genericCommitteeConfig(committee: string): CommitteeConfig {
 
 const BUILT_IN: Readonly<Record<string, CommitteeConfig>> = { ks: KS_CONFIG };
 
-const text = z.string().trim().min(1);
+/**
+ * The longest name in the settings (committee, municipality, administration, preparing
+ * body, and their genitives). Names are printed in the title, the letterhead and the
+ * proposal sentence; 100 characters is two lines of the title, and the longest real
+ * names ("Kommunstyrelsens koncern- och finansutskott") are under 50.
+ */
+export const MAX_CONFIG_NAME = 100;
+
+/** The longest vision: it is printed as a short section of its own; 2,000 characters is about a third of a page. */
+export const MAX_CONFIG_VISION = 2000;
+
+/** The longest focus area: a heading in the document and an entry in the workbook's drop-down list. */
+export const MAX_FOCUS_AREA = 60;
+
+/**
+ * The most focus areas: each gets a section in the document and a row in the Ärende
+ * sheet; municipalities have three to seven.
+ */
+export const MAX_FOCUS_AREAS = 20;
+
+/** One printable line of at most `max` characters (or paragraphs separated by `\n`). */
+function line(max: number, paragraphs = false) {
+  // Checked before trimming: U+2028 counts as white space to trim() and must not slip through at an end.
+  return z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = printableLineProblem(value, { paragraphs });
+      const length = [...value.trim()].length;
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      else if (length > max) ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms`, input: value });
+    }),
+    z.trim(),
+  );
+}
+
+/** A name: one printable line, not empty. */
+function nonEmptyLine(max: number, paragraphs = false) {
+  return line(max, paragraphs).check(z.minLength(1));
+}
+
+const text = nonEmptyLine(MAX_CONFIG_NAME);
 
 /** What `config/{committee}.json` may contain; every field is optional. */
 const ConfigFileSchema = z.object({
-  committee: z.string().optional(),
-  displayName: text.optional(),
-  genitive: text.optional(),
-  municipality: text.optional(),
-  municipalityGenitive: text.optional(),
-  administration: text.optional(),
+  committee: z.optional(z.string()),
+  displayName: z.optional(text),
+  genitive: z.optional(text),
+  municipality: z.optional(text),
+  municipalityGenitive: z.optional(text),
+  administration: z.optional(text),
   // null or "" removes the preparing body from the proposal chain.
-  preparingBody: z.union([z.string().trim(), z.null()]).optional(),
-  vision: text.optional(),
-  focusAreas: z.array(text).min(1).optional(),
+  preparingBody: z.optional(z.nullable(line(MAX_CONFIG_NAME))),
+  vision: z.optional(nonEmptyLine(MAX_CONFIG_VISION, true)),
+  focusAreas: z.optional(z.array(nonEmptyLine(MAX_FOCUS_AREA)).check(z.minLength(1), z.maxLength(MAX_FOCUS_AREAS))),
 });
 
 const KNOWN_FIELDS = new Set(Object.keys(ConfigFileSchema.shape));
@@ -116,7 +158,7 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
   if (json === undefined || json.trim() === '') {
     if (!builtIn) {
       warnings.push({
-        code: 'config_missing',
+        code: 'committee_config_missing',
         file,
         message:
           `Det finns inga inställningar för nämnden "${committee}" (${file}). ` +
@@ -166,8 +208,8 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
       warnings.push({
         code: 'unknown_config_field',
         file,
-        column: key,
-        message: `${file}: fältet "${key}" är okänt och används inte. Kända fält: ${[...KNOWN_FIELDS].join(', ')}.`,
+        column: quotedValue(key),
+        message: `${file}: fältet "${quotedValue(key)}" är okänt och används inte. Kända fält: ${[...KNOWN_FIELDS].join(', ')}.`,
       });
     }
   }
@@ -177,8 +219,8 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
       code: 'config_committee_mismatch',
       file,
       column: 'committee',
-      value: o.committee,
-      message: `${file}: fältet "committee" säger "${o.committee}" men filen gäller nämnden "${committee}". Värdet används inte.`,
+      value: quotedValue(o.committee),
+      message: `${file}: fältet "committee" säger "${quotedValue(o.committee)}" men filen gäller nämnden "${committee}". Värdet används inte.`,
     });
   }
 
@@ -212,6 +254,10 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
       return `${field} måste vara ${swedishType(issue.expected)}.`;
     case 'too_small':
       return issue.origin === 'array' ? `${field} får inte vara en tom lista.` : `${field} får inte vara tomt.`;
+    case 'too_big':
+      return `${field} får ha högst ${String(issue.maximum)} poster.`;
+    case 'custom':
+      return `${field} ${issue.message}.`;
     case 'invalid_union':
       return `${field} måste vara en text eller null.`;
     default:

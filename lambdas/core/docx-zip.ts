@@ -26,6 +26,23 @@ export interface DocxPart {
   readonly date?: Date;
 }
 
+/**
+ * A part copied from another archive as it was compressed there (method, CRC and sizes
+ * from that archive's checked central directory): the marked-up copy of a workbook keeps
+ * the parts it does not change without inflating them.
+ */
+export interface CopiedPart {
+  readonly name: string;
+  readonly copied: {
+    readonly method: number;
+    readonly crc32: number;
+    readonly uncompressedSize: number;
+    readonly compressed: Uint8Array;
+    readonly dosTime: number;
+    readonly dosDate: number;
+  };
+}
+
 export interface DocxZipOptions {
   /** zlib level; 6 is zlib's default and what pizzip was given. */
   readonly level?: number;
@@ -52,8 +69,8 @@ export function writeDocxFromPizZip(zip: PizZip, options?: DocxZipOptions): Uint
   );
 }
 
-/** Writes the parts, in the given order, as a zip archive; each entry DEFLATEd (empty ones stored). */
-export function writeDocxZip(parts: readonly DocxPart[], options: DocxZipOptions = {}): Uint8Array {
+/** Writes the parts, in the given order, as a zip archive; each entry DEFLATEd (empty ones stored), copied parts as they were. */
+export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options: DocxZipOptions = {}): Uint8Array {
   if (parts.length > 0xffff) throw new RangeError(`a zip without ZIP64 holds at most 65535 entries, not ${parts.length}`);
   const level = options.level ?? 6;
   const now = new Date();
@@ -73,6 +90,23 @@ export function writeDocxZip(parts: readonly DocxPart[], options: DocxZipOptions
   let offset = 0;
   for (const part of parts) {
     const name = Buffer.from(part.name, 'utf8');
+    if ('copied' in part) {
+      const c = part.copied;
+      entries.push({
+        name,
+        flags: name.length === part.name.length ? 0 : FLAG_UTF8,
+        method: c.method,
+        crc: c.crc32,
+        size: c.uncompressedSize,
+        compressed: c.compressed,
+        time: c.dosTime,
+        date: c.dosDate,
+        offset,
+      });
+      offset += LOCAL_SIZE + name.length + c.compressed.byteLength;
+      if (offset > 0xffffffff) throw new RangeError('a zip without ZIP64 holds at most 4 GiB');
+      continue;
+    }
     const data = typeof part.data === 'string' ? Buffer.from(part.data, 'utf8') : part.data;
     const method = data.byteLength === 0 ? METHOD_STORE : METHOD_DEFLATE;
     const compressed = method === METHOD_STORE ? data : zlib.deflateRawSync(data, { level });

@@ -2,6 +2,7 @@
  * The domain vocabulary shared by every layer: periods, goals, activities and the
  * issues found in staff input. Pure types and small helpers, no I/O.
  */
+import type { IssueCode } from './issue-codes.js';
 
 export type Tertial = 1 | 2 | 3;
 
@@ -68,7 +69,7 @@ export interface UploadContent {
  * `message` is Swedish for the person who uploaded the file.
  */
 export interface InputIssue {
-  readonly code: string;
+  readonly code: IssueCode;
   readonly message: string;
   readonly file: string;
   readonly sheet?: string;

@@ -3,7 +3,9 @@
  * reads or writes. Anything it does not recognise is refused.
  *
  * Input bucket:
- *   uploads/{committee}/{year}/T{n}/{name}.xlsx|.csv   an upload of staff data
+ *   uploads/{committee}/{year}/T{n}/{name}             an upload of staff data: .xlsx and .csv
+ *                                                       are read, any other name gets a receipt
+ *                                                       that says how to save it as .xlsx
  *   closures/{committee}/{year}/T{n}                    closes the tertial
  *   reopenings/{committee}/{year}/T{n}                  opens a closed tertial again
  *   templates/{committee}.docx                          optional template override
@@ -17,23 +19,33 @@
  *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
+ *   receipts/_misplaced/{input key}.json                 the receipt of an upload outside the layout
  *   drafts/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}-UTKAST.docx
  *                                                        the open period's draft, rewritten after every event
  *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
  *   workbooks/{committee}/{year}/T{n}/{committee}-uppfoljning-{year}-T{n}.xlsx
  *                                                        the workbook for a tertial, written when the one before it closes
+ *   history/{committee}/{year}/T{n}/files/{sequencer}/{upload name}
+ *                                                        an accepted upload, an immutable copy of its bytes
+ *   history/{committee}/{year}/T{n}/files/{sequencer}/{upload name}.removed
+ *                                                        a removal that took effect (empty)
+ *   history/{committee}/{year}/T{n}/closes/{version}.json
+ *                                                        a close: what was in force, and the closure (immutable)
+ *   history/{committee}/{year}/T{n}/reopenings/{version}.json
+ *                                                        the close at that version undone
  */
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
-
-export const UPLOAD_SUFFIXES = ['.xlsx', '.csv'] as const;
 
 /**
  * The S3 notifications the pipeline relies on, per bucket. The CDK stack and the local
  * stack both derive their event routing from these tables, so they cannot drift apart.
+ *
+ * Every key under `uploads/` goes to ingest, whatever its name: S3's suffix filters are
+ * case-sensitive and cannot say "anything else", and a file that triggers nothing gets
+ * no receipt. Ingest decides with {@link routeUploadKey}.
  */
 export const NOTIFICATION_RULES = [
-  { target: 'ingest', prefix: 'uploads/', suffix: '.xlsx', events: ['created', 'removed'] },
-  { target: 'ingest', prefix: 'uploads/', suffix: '.csv', events: ['created', 'removed'] },
+  { target: 'ingest', prefix: 'uploads/', suffix: '', events: ['created', 'removed'] },
   { target: 'assemble', prefix: 'closures/', suffix: '', events: ['created'] },
   { target: 'assemble', prefix: 'reopenings/', suffix: '', events: ['created'] },
   { target: 'templateCheck', prefix: 'templates/', suffix: '.docx', events: ['created'] },
@@ -42,7 +54,7 @@ export const NOTIFICATION_RULES = [
 /**
  * The output bucket's one notification: every receipt (the JSON, written last) makes
  * the views function regenerate its period's draft and status page. The views function
- * writes only under drafts/ and status/, so nothing can trigger on its own output.
+ * writes only under drafts/, status/ and workbooks/, so nothing can trigger on its own output.
  */
 export const OUTPUT_NOTIFICATION_RULES = [{ target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] }] as const;
 
@@ -95,11 +107,39 @@ function parsePeriodSegments(committee: string | undefined, year: string | undef
   return { committee, year: y, tertial: Number(t[1]) as Tertial };
 }
 
+/** A period from its three parts as a page or a request names them; undefined when any is not valid. */
+export function parsePeriod(committee: string, year: string | number, tertial: string | number): Period | undefined {
+  return parsePeriodSegments(committee, String(year), `T${tertial}`);
+}
+
+/** The folders of the documents bucket that belong to one committee: `{folder}/{committee}/…`. */
+export const COMMITTEE_OUTPUT_FOLDERS = ['documents', 'receipts', 'drafts', 'status', 'workbooks'] as const;
+
+/**
+ * The committee a documents-bucket key belongs to, for deciding who may read it:
+ * `status/ks/2024/T1/index.html` → `ks`, `receipts/templates/ks.docx.json` → `ks`.
+ * Undefined for any other key (accepted templates, unknown folders, bad segments).
+ */
+export function committeeOfOutputKey(key: string): string | undefined {
+  const parts = key.split('/');
+  const folder = parts[0] as (typeof COMMITTEE_OUTPUT_FOLDERS)[number];
+  if (!COMMITTEE_OUTPUT_FOLDERS.includes(folder) || parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+  if (folder === 'receipts' && parts.length === 3 && parts[1] === 'templates') {
+    const parsed = parseReceiptKey(key);
+    return parsed && 'committee' in parsed ? parsed.committee : undefined;
+  }
+  if (parts.length < 5) return undefined;
+  return parsePeriodSegments(parts[1], parts[2], parts[3])?.committee;
+}
+
 function periodPath(p: Period): string {
   return `${p.committee}/${p.year}/T${p.tertial}`;
 }
 
-/** `uploads/ks/2023/T3/Aktiviteter KS.xlsx` → its period and name; undefined for any other key. */
+/**
+ * `uploads/ks/2023/T3/Aktiviteter KS.xlsx` → its period and name; undefined for a key
+ * outside the layout. The name may be of any format ({@link uploadFormat} says which).
+ */
 export function parseUploadKey(key: string): UploadKey | undefined {
   const parts = key.split('/');
   if (parts.length !== 5 || parts[0] !== 'uploads') return undefined;
@@ -109,9 +149,162 @@ export function parseUploadKey(key: string): UploadKey | undefined {
   return { period, name };
 }
 
+/**
+ * Longest upload file name, in characters: its receipt keys (`{name}.json`, `.html`)
+ * and the marked-up copy stay far inside S3's 1,024-byte key limit, and a document's
+ * list of files stays readable.
+ */
+export const MAX_UPLOAD_NAME_LENGTH = 200;
+
+/**
+ * Names that cannot be uploads because their receipt key is another receipt's: the
+ * close's (`stangning.json`) and the reopening's (`oppning.json`).
+ */
+const RESERVED_UPLOAD_NAMES = new Set(['stangning', 'oppning']);
+
+/** Why a name cannot be an upload's, or undefined when it can. */
+export type UploadNameProblem = 'empty' | 'too_long' | 'leading_dot' | 'control_character' | 'reserved';
+
+export function uploadNameProblem(name: string): UploadNameProblem | undefined {
+  if (name.length === 0) return 'empty';
+  if (name.length > MAX_UPLOAD_NAME_LENGTH) return 'too_long';
+  // A leading dot hides the file in Finder and `ls`, and is how editors name lock and backup files.
+  if (name.startsWith('.')) return 'leading_dot';
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'control_character';
+  if (RESERVED_UPLOAD_NAMES.has(name)) return 'reserved';
+  return undefined;
+}
+
+/** A name the upload layout accepts, of any format (the pipeline then reads it or refuses it with a receipt). */
 export function isUploadName(name: string): boolean {
-  if (name.length === 0 || name.length > 200 || name.startsWith('.') || /[\u0000-\u001f]/.test(name)) return false;
-  return UPLOAD_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length);
+  return !name.includes('/') && uploadNameProblem(name) === undefined;
+}
+
+/** The formats the pipeline reads. */
+export type ReadableFormat = 'xlsx' | 'csv';
+
+/** A format the pipeline refuses, with how staff would recognise it (Swedish, for the receipt). */
+export interface RefusedFormat {
+  /** The name's extension, lower-case and without the dot; empty when the name has none. */
+  readonly extension: string;
+  /** e.g. "en Excel 97–2003-arbetsbok"; undefined for a format the table does not know. */
+  readonly description?: string;
+  /** The program that saves it, when that is not Excel or LibreOffice (Numbers). */
+  readonly program?: 'numbers';
+}
+
+export type UploadFormat = { readonly read: ReadableFormat } | { readonly refuse: RefusedFormat };
+
+/**
+ * What an upload is, by its extension in any letter case: the one table the ingest
+ * handler, the local stack and `tertial upload` go by. Formats a person is likely to
+ * upload by mistake are named on the receipt; anything else is refused as unknown.
+ */
+export const UPLOAD_FORMATS: Readonly<Record<string, { readonly read: ReadableFormat } | { readonly description: string; readonly program?: 'numbers' }>> = {
+  xlsx: { read: 'xlsx' },
+  csv: { read: 'csv' },
+  xls: { description: 'en Excel 97–2003-arbetsbok' },
+  xlsm: { description: 'en Excel-arbetsbok med makron' },
+  xlsb: { description: 'en binär Excel-arbetsbok' },
+  ods: { description: 'ett OpenDocument-kalkylblad (LibreOffice)' },
+  numbers: { description: 'ett Numbers-kalkylblad', program: 'numbers' },
+  txt: { description: 'en textfil' },
+  tsv: { description: 'en tabbavgränsad textfil' },
+  pdf: { description: 'ett PDF-dokument' },
+  docx: { description: 'ett Word-dokument' },
+  doc: { description: 'ett Word 97–2003-dokument' },
+};
+
+/** `EKONOMI.XLSX` → read as xlsx; `plan.xls` → refused as an Excel 97–2003 workbook. */
+export function uploadFormat(name: string): UploadFormat {
+  const extension = /\.([^./\\]+)$/.exec(name.trim())?.[1]?.toLowerCase() ?? '';
+  const known = Object.hasOwn(UPLOAD_FORMATS, extension) ? UPLOAD_FORMATS[extension] : undefined;
+  if (known && 'read' in known) return { read: known.read };
+  return { refuse: { extension, ...(known ? { description: known.description, ...(known.program ? { program: known.program } : {}) } : {}) } };
+}
+
+/** A name the pipeline reads (rather than refuses): the examples, the demo. */
+export function isReadableUploadName(name: string): boolean {
+  return isUploadName(name) && 'read' in uploadFormat(name);
+}
+
+/**
+ * Objects under `uploads/` that are nobody's upload and get no receipt: the folder
+ * placeholder the S3 console's "Create folder" writes (a key ending in `/`), older
+ * tools' `_$folder$` markers, and the operating system's files that come along when a
+ * whole folder is dragged into the console (Finder's `.DS_Store` and `._` resource
+ * forks, Windows' `Thumbs.db` and `desktop.ini`, Office's `~$` owner files).
+ */
+export function isUploadArtefact(key: string): boolean {
+  if (key.endsWith('/') || key.endsWith('_$folder$')) return true;
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return name === '.DS_Store' || name.startsWith('._') || name === 'Thumbs.db' || name === 'desktop.ini' || name.startsWith('~$');
+}
+
+/** Why a key under `uploads/` is outside the layout, for the receipt to explain. */
+export type MisplacedProblem =
+  | { readonly code: 'depth'; readonly segments: number }
+  | { readonly code: 'committee'; readonly committee: string; readonly suggestion?: string }
+  | { readonly code: 'year'; readonly year: string }
+  | { readonly code: 'tertial'; readonly tertial: string; readonly suggestion?: string }
+  | { readonly code: 'name'; readonly name: string; readonly problem: UploadNameProblem };
+
+/** Where each upload event goes: read, refused by format, ignored, or answered as misplaced. */
+export type UploadRoute =
+  | { readonly action: 'read'; readonly upload: UploadKey; readonly format: ReadableFormat }
+  | { readonly action: 'refuse'; readonly upload: UploadKey; readonly format: RefusedFormat }
+  | { readonly action: 'ignore' }
+  | { readonly action: 'misplaced'; readonly problem: MisplacedProblem; readonly receiptKey?: string };
+
+export function routeUploadKey(key: string): UploadRoute {
+  if (!key.startsWith('uploads/') || isUploadArtefact(key)) return { action: 'ignore' };
+  const upload = parseUploadKey(key);
+  if (upload) {
+    const format = uploadFormat(upload.name);
+    return 'read' in format ? { action: 'read', upload, format: format.read } : { action: 'refuse', upload, format: format.refuse };
+  }
+  const receiptKey = misplacedReceiptKey(key);
+  return { action: 'misplaced', problem: misplacedProblem(key), ...(receiptKey ? { receiptKey } : {}) };
+}
+
+/** The first thing wrong with a key under `uploads/` that {@link parseUploadKey} refuses. */
+function misplacedProblem(key: string): MisplacedProblem {
+  const parts = key.split('/');
+  if (parts.length !== 5) return { code: 'depth', segments: parts.length - 1 };
+  const [, committee = '', year = '', tertial = '', name = ''] = parts;
+  if (!COMMITTEE_PATTERN.test(committee)) {
+    const lower = committee.toLowerCase();
+    return { code: 'committee', committee, ...(lower !== committee && COMMITTEE_PATTERN.test(lower) ? { suggestion: lower } : {}) };
+  }
+  if (!/^\d{4}$/.test(year) || Number(year) < YEAR_MIN || Number(year) > YEAR_MAX) return { code: 'year', year };
+  if (!/^T[123]$/.test(tertial)) {
+    const upper = tertial.toUpperCase();
+    return { code: 'tertial', tertial, ...(/^T[123]$/.test(upper) ? { suggestion: upper } : {}) };
+  }
+  return { code: 'name', name, problem: uploadNameProblem(name) ?? 'empty' };
+}
+
+export const MISPLACED_RECEIPTS_PREFIX = 'receipts/_misplaced/';
+
+/** S3's limit on a key, in UTF-8 bytes. */
+const MAX_S3_KEY_BYTES = 1024;
+
+/**
+ * `uploads/KS/2023/T3/a.xlsx` → `receipts/_misplaced/uploads/KS/2023/T3/a.xlsx.json`.
+ * Undefined when no such key can be written: too long for S3, or with empty, `.` or
+ * `..` segments or control characters, which a file-backed store (the local stack)
+ * would resolve as paths. The underscore keeps it apart from every committee's
+ * receipts (a committee is lower-case letters, digits and `-`).
+ */
+export function misplacedReceiptKey(key: string): string | undefined {
+  const receiptKey = `${MISPLACED_RECEIPTS_PREFIX}${key}.json`;
+  if (new TextEncoder().encode(receiptKey).byteLength > MAX_S3_KEY_BYTES) return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(key) || key.split('/').some((s) => s === '' || s === '.' || s === '..')) return undefined;
+  return receiptKey;
+}
+
+export function isMisplacedReceiptKey(key: string): boolean {
+  return key.startsWith(MISPLACED_RECEIPTS_PREFIX);
 }
 
 export function uploadKey(period: Period, name: string): string {
@@ -221,22 +414,25 @@ export function parseStatusPageKey(key: string): Period | undefined {
 
 /** The upload receipt as a page people read: `receipts/…/{upload name}.html`, beside the JSON. */
 export function uploadReceiptHtmlKey(period: Period, uploadName: string): string {
-  if (!isUploadName(uploadName) || uploadName.includes('/')) throw new Error(`not an upload file name: ${uploadName}`);
+  if (!isUploadName(uploadName)) throw new Error(`not an upload file name: ${uploadName}`);
   return `receipts/${periodPath(period)}/${uploadName}.html`;
 }
 
 /**
  * A copy of a refused workbook with its errors marked: `a.xlsx` → `receipts/…/a-fel.xlsx`.
  * Only workbooks get one. It cannot collide with a receipt (those end in `.json` or
- * `.html`), nor with another upload's copy (dropping `.xlsx` and adding `-fel.xlsx` is
+ * `.html`), nor with another upload's copy (inserting `-fel` before the extension is
  * one-to-one: `a-fel.xlsx` becomes `a-fel-fel.xlsx`).
  */
 export function annotatedUploadKey(period: Period, uploadName: string): string {
-  if (!isUploadName(uploadName) || uploadName.includes('/') || !uploadName.endsWith('.xlsx')) throw new Error(`not a workbook upload name: ${uploadName}`);
-  return `receipts/${periodPath(period)}/${uploadName.slice(0, -'.xlsx'.length)}-fel.xlsx`;
+  const format = uploadFormat(uploadName);
+  if (!isUploadName(uploadName) || !('read' in format) || format.read !== 'xlsx') throw new Error(`not a workbook upload name: ${uploadName}`);
+  // The extension keeps its letter case (`A.XLSX` → `A-fel.XLSX`), so `a.xlsx` and `a.XLSX` get copies of their own.
+  const extension = uploadName.slice(-'.xlsx'.length);
+  return `receipts/${periodPath(period)}/${uploadName.slice(0, -extension.length)}-fel${extension}`;
 }
 
-/** Upload receipts end in `.xlsx.json` or `.csv.json`, so this name can never collide with one. */
+/** No upload may be named `stangning` (a reserved name), so this key is never an upload's receipt. */
 export function closureReceiptKey(period: Period): string {
   return `receipts/${periodPath(period)}/stangning.json`;
 }
@@ -284,4 +480,66 @@ export function normalizeSequencer(sequencer: string): string {
   const hex = sequencer.trim().toUpperCase();
   if (!/^[0-9A-F]{1,40}$/.test(hex)) throw new Error(`not an S3 sequencer: ${sequencer}`);
   return hex.padStart(40, '0');
+}
+
+/**
+ * The period's history in the output bucket: what the table records, as immutable
+ * objects, so that a lost table can be rebuilt from S3 alone (s3rver keeps no object
+ * versions, and a refused upload replaces the accepted one's object). Nothing in it is
+ * ever overwritten with other content: each key names the event (an upload key's S3
+ * sequencer, or the period item's version at a close) that wrote it.
+ */
+export function historyPrefix(period: Period): string {
+  return `history/${periodPath(period)}/`;
+}
+
+const REMOVED_SUFFIX = '.removed';
+const VERSION_DIGITS = 10;
+
+/** The immutable copy of an accepted upload. */
+export function acceptedCopyKey(period: Period, uploadName: string, sequencer: string): string {
+  if (!isUploadName(uploadName) || uploadName.includes('/')) throw new Error(`not an upload file name: ${uploadName}`);
+  return `${historyPrefix(period)}files/${normalizeSequencer(sequencer)}/${uploadName}`;
+}
+
+/** The mark of a removal that took effect. An upload name never ends in `.removed`. */
+export function removalMarkKey(period: Period, uploadName: string, sequencer: string): string {
+  return `${acceptedCopyKey(period, uploadName, sequencer)}${REMOVED_SUFFIX}`;
+}
+
+/** The record of the close that locked the period at `version` of its period item. */
+export function closeRecordKey(period: Period, version: number): string {
+  return `${historyPrefix(period)}closes/${String(version).padStart(VERSION_DIGITS, '0')}.json`;
+}
+
+/** The mark that the close at `version` was undone by a reopening. */
+export function reopenRecordKey(period: Period, version: number): string {
+  return `${historyPrefix(period)}reopenings/${String(version).padStart(VERSION_DIGITS, '0')}.json`;
+}
+
+export type HistoryKey =
+  | { readonly kind: 'accepted' | 'removed'; readonly name: string; readonly sequencer: string }
+  | { readonly kind: 'closed' | 'reopened'; readonly version: number };
+
+/** A key under {@link historyPrefix} → what it records; undefined for anything else. */
+export function parseHistoryKey(period: Period, key: string): HistoryKey | undefined {
+  const prefix = historyPrefix(period);
+  if (!key.startsWith(prefix)) return undefined;
+  const parts = key.slice(prefix.length).split('/');
+  if (parts[0] === 'files' && parts.length === 3) {
+    const sequencer = parts[1] as string;
+    const file = parts[2] as string;
+    if (!/^[0-9A-F]{40}$/.test(sequencer)) return undefined;
+    if (file.endsWith(REMOVED_SUFFIX)) {
+      const name = file.slice(0, -REMOVED_SUFFIX.length);
+      return isUploadName(name) ? { kind: 'removed', name, sequencer } : undefined;
+    }
+    return isUploadName(file) ? { kind: 'accepted', name: file, sequencer } : undefined;
+  }
+  if ((parts[0] === 'closes' || parts[0] === 'reopenings') && parts.length === 2) {
+    const m = new RegExp(`^(\\d{${VERSION_DIGITS}})\\.json$`).exec(parts[1] as string);
+    if (!m) return undefined;
+    return { kind: parts[0] === 'closes' ? 'closed' : 'reopened', version: Number(m[1]) };
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
  * issue's `message` are Swedish (people read them).
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
+import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
 
 export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
@@ -191,8 +192,38 @@ export function rejectedClosureReceipt(args: {
   };
 }
 
-export function receiptJson(receipt: UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt): string {
-  return `${JSON.stringify(receipt, null, 2)}\n`;
+/**
+ * The receipt of an object under `uploads/` outside the layout (a wrong-case committee,
+ * `T4`, a sub-folder, …): nothing of it is read; the receipt says what the layout
+ * expects. Kept under `receipts/_misplaced/`, where no committee's receipts are.
+ */
+export interface MisplacedReceipt {
+  readonly kind: 'misplaced';
+  readonly status: 'rejected';
+  readonly key: string;
+  readonly receivedAt: string;
+  readonly message: string;
+  readonly errors: readonly InputIssue[];
+  readonly warnings: readonly InputIssue[];
+}
+
+export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: InputIssue }): MisplacedReceipt {
+  return {
+    kind: 'misplaced',
+    status: 'rejected',
+    key: args.key,
+    receivedAt: args.receivedAt.toISOString(),
+    message: `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
+    errors: [args.issue],
+    warnings: [],
+  };
+}
+
+export type AnyReceipt = UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt | MisplacedReceipt;
+
+/** The stored form of a receipt, with the version of its format first (see `receipt-schema.ts`, which reads it back). */
+export function receiptJson(receipt: AnyReceipt): string {
+  return `${JSON.stringify({ schemaVersion: RECEIPT_SCHEMA_VERSION, ...receipt }, null, 2)}\n`;
 }
 
 export interface TemplateReceipt {
@@ -245,7 +276,7 @@ export function reopeningReceipt(args: { period: Period; receivedAt: Date; reope
     period: formatPeriod(period),
     receivedAt: args.receivedAt.toISOString(),
     message: args.reopened
-      ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet; den tidigare versionen finns kvar i versionshistoriken.`
+      ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet under samma namn. Den tidigare versionen finns kvar bara där bucketen har versionshantering (som i AWS-driftsättningen); den lokala stacken har ingen och skriver över den.`
       : `Tertial ${period.tertial} ${period.year} var inte stängd, så det fanns inget att öppna igen.`,
     ...(args.previousDocument ? { previousDocument: args.previousDocument } : {}),
   };

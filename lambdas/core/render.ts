@@ -11,10 +11,14 @@
  * - `stripInvalidXMLChars: true`: a control character pasted into a cell must not fail
  *   the whole report.
  */
+import { createHash } from 'node:crypto';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
-import { writeDocxFromPizZip } from './docx-zip.js';
+import { TertialError } from './errors.js';
+import { cleanUp, CompiledLoopsModule, staticXml, type ContainRule } from './compiled-loops.js';
+import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
+import { finishRenderedPackage, type RenderedParts } from './post-render.js';
 import { inspectTemplatePackage } from './template-package.js';
 import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
 
@@ -22,13 +26,13 @@ import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './rep
 export const DEFAULT_TEMPLATE_NAME = 'default.docx';
 
 /** A template that cannot be compiled, uses tags the report does not know, or lacks a value. */
-export class TemplateError extends Error {
+export class TemplateError extends TertialError {
   constructor(
-    readonly code: 'invalid_template' | 'missing_value',
+    override readonly code: 'invalid_template' | 'missing_value',
     readonly issues: readonly InputIssue[],
     options?: { cause?: unknown },
   ) {
-    super(issues.map((i) => i.message).join(' ') || code, options);
+    super(code, issues.map((i) => i.message).join(' ') || code, options);
     this.name = 'TemplateError';
   }
 }
@@ -42,10 +46,7 @@ export type TemplateCheck = { readonly ok: true } | { readonly ok: false; readon
  * @param file how messages name the template, e.g. `templates/ks.docx`
  */
 export function checkTemplate(template: Uint8Array, file = DEFAULT_TEMPLATE_NAME): TemplateCheck {
-  // The package first: nothing below may inflate a part the package check has not bounded.
-  const pkg = inspectTemplatePackage(template, file);
-  if (!pkg.ok) return { ok: false, errors: pkg.errors };
-  const compiled = compile(template, file);
+  const compiled = compiledTemplate(template, file);
   return compiled.ok ? { ok: true } : { ok: false, errors: compiled.errors };
 }
 
@@ -53,27 +54,24 @@ export function checkTemplate(template: Uint8Array, file = DEFAULT_TEMPLATE_NAME
  * Renders the view into the template and returns the .docx bytes (DEFLATE). The output's
  * title property is set to the report title.
  *
+ * A template is compiled once per process, not once per call: the check before a render
+ * and the render itself (and the next close or draft with the same template) share it.
+ *
  * @throws TemplateError when the template is broken or uses unknown tags
  *   (`invalid_template`) or a value is missing from the view (`missing_value`)
  */
 export function renderReport(template: Uint8Array, view: ReportView, file = DEFAULT_TEMPLATE_NAME): Uint8Array {
-  const compiled = compile(template, file);
+  const compiled = compiledTemplate(template, file);
   if (!compiled.ok) throw new TemplateError('invalid_template', compiled.errors);
-  const { doc } = compiled;
-  try {
-    doc.render(view);
-  } catch (e) {
-    if (e instanceof TemplateError) throw e;
-    throw new TemplateError('invalid_template', docxtemplaterIssues(e, file), { cause: e });
-  }
-  const zip = doc.getZip() as PizZip;
-  setCoreTitle(zip, view.reportTitle);
-  return writeDocxFromPizZip(zip);
+  const parts = packageParts(compiled.template.render(view, file));
+  // Ids that loops copied made unique, a .dotx made a .docx (lambdas/core/post-render.ts).
+  finishRenderedPackage(parts);
+  const core = parts.read('docProps/core.xml');
+  if (core !== undefined) parts.write('docProps/core.xml', withCoreTitle(core, view.reportTitle));
+  return writeDocxZip(parts.parts);
 }
 
 // ---------------------------------------------------------------------------------------
-
-type Compiled = { ok: true; doc: Docxtemplater<PizZip> } | { ok: false; errors: InputIssue[] };
 
 interface Part {
   readonly type: string;
@@ -101,6 +99,155 @@ function listTagNames(specs: TagSpecs): string[] {
   return Object.entries(specs).flatMap(([name, spec]) => (spec.type === 'list' ? [name, ...listTagNames(spec.item)] : []));
 }
 
+/**
+ * How many compiled templates a process keeps. A committee has one template in force;
+ * a function instance serves the committees that write to it, and each compiled
+ * template holds its parsed XML (a few MB for a large one). Past the limit the oldest
+ * is compiled again when it is next used.
+ */
+export const MAX_COMPILED_TEMPLATES = 8;
+
+type Compiled = { ok: true; template: CompiledTemplate } | { ok: false; errors: readonly InputIssue[] };
+
+/** Compiled templates by content (SHA-256) and the name messages give them; oldest first. */
+const compiledCache = new Map<string, Compiled & { ok: true }>();
+
+function compiledTemplate(template: Uint8Array, file: string): Compiled {
+  const key = `${createHash('sha256').update(template).digest('hex')} ${file}`;
+  const cached = compiledCache.get(key);
+  if (cached) {
+    compiledCache.delete(key);
+    compiledCache.set(key, cached);
+    return cached;
+  }
+  // The package first: nothing below may inflate a part the package check has not bounded.
+  const pkg = inspectTemplatePackage(template, file);
+  if (!pkg.ok) return { ok: false, errors: pkg.errors };
+  const compiled = compile(template, file);
+  if (compiled.ok) {
+    compiledCache.set(key, compiled);
+    for (const oldest of compiledCache.keys()) {
+      if (compiledCache.size <= MAX_COMPILED_TEMPLATES) break;
+      compiledCache.delete(oldest);
+    }
+  }
+  return compiled;
+}
+
+/** docxtemplater's per-file templater, as far as rendering a compiled file again needs it. */
+interface XmlTemplater {
+  scopeManager: unknown;
+  content?: Uint8Array;
+  allErrors?: unknown[];
+  readonly postparsed: readonly Part[];
+  render(to: string): unknown;
+  getOptions(): {
+    readonly baseNullGetter: (part: Part, scopeManager: unknown) => unknown;
+    readonly fileTypeConfig: { readonly tagShouldContain?: readonly ContainRule[] };
+    readonly stripInvalidXMLChars?: boolean;
+    readonly [option: string]: unknown;
+  };
+}
+
+interface DocxtemplaterModule {
+  getRenderedMap(map: Record<string, { from: string; data?: unknown }>): Record<string, { from: string; data?: unknown }>;
+  postrender(parts: string[], options: unknown): string[];
+}
+
+/** The parts of a compiled Docxtemplater that rendering it more than once uses. */
+interface CompiledDocxtemplater {
+  readonly modules: readonly DocxtemplaterModule[];
+  readonly compiled: Record<string, XmlTemplater>;
+  readonly fileType: string;
+  scopeManagers: Record<string, unknown>;
+  getScopeManager(to: string, file: XmlTemplater, data: unknown): unknown;
+  setModules(options: Record<string, unknown>): void;
+}
+
+/** A templated file as a function of the view, or docxtemplater's own rendering of it. */
+interface RenderedFile {
+  readonly to: string;
+  readonly xml: XmlTemplater;
+  readonly compiled: ReturnType<CompiledLoopsModule['compileFile']>;
+  /**
+   * The template's own XML of the file. A tag in the output comes from it (values are
+   * escaped), so a clean-up rule for a tag it lacks has nothing to do.
+   */
+  readonly xmlText: string;
+}
+
+/**
+ * A template compiled by docxtemplater, rendered any number of times.
+ *
+ * `Docxtemplater.render()` may run once per instance, so a fresh instance (a fresh
+ * compile) per document was the price. This renders the instance's compiled files
+ * directly. A file whose every loop compiles into a function of the view
+ * (lambdas/core/compiled-loops.ts) is rendered by that function, then passed through the
+ * modules' postrender and docxtemplater's clean-up rules, and written as one string; any
+ * other file is rendered by docxtemplater itself with a fresh scope manager, as
+ * `render()` does. The package's other parts are kept from the template as they are.
+ */
+class CompiledTemplate {
+  private readonly doc: CompiledDocxtemplater;
+  private readonly files: readonly RenderedFile[];
+  /** Every part of the package in its order, with the template's bytes for the parts not rendered. */
+  private readonly parts: readonly { name: string; data?: Buffer; date: Date }[];
+
+  constructor(doc: Docxtemplater<PizZip>, zip: PizZip, loops: CompiledLoopsModule) {
+    this.doc = doc as unknown as CompiledDocxtemplater;
+    const mapper = this.doc.modules.reduce((map, m) => m.getRenderedMap(map), {} as Record<string, { from: string }>);
+    this.files = Object.entries(mapper).map(([to, { from }]) => {
+      const xml = this.doc.compiled[from];
+      if (!xml) throw new Error(`docxtemplater has no compiled file ${from} for ${to}`);
+      return { to, xml, compiled: this.doc.fileType === 'docx' ? loops.compileFile(xml.postparsed) : null, xmlText: staticXml(xml.postparsed) };
+    });
+    const names = Object.keys(zip.files).filter((n) => !zip.files[n]?.dir);
+    const ordered = [...names.filter((n) => n === CONTENT_TYPES), ...names.filter((n) => n !== CONTENT_TYPES)];
+    this.parts = ordered.map((name) => {
+      const entry = zip.files[name] as PizZip.ZipObject;
+      return name in mapper ? { name, date: entry.date } : { name, data: entry.asNodeBuffer(), date: entry.date };
+    });
+  }
+
+  /** The package's parts with the view rendered into the templated ones. */
+  render(view: ReportView, file: string): DocxPart[] {
+    const rendered = new Map<string, Uint8Array | string>();
+    this.doc.scopeManagers = {};
+    this.doc.setModules({ data: view });
+    for (const f of this.files) {
+      try {
+        rendered.set(f.to, this.renderFile(f, view, file));
+      } catch (e) {
+        if (e instanceof TemplateError) throw e;
+        throw new TemplateError('invalid_template', docxtemplaterIssues(e, file), { cause: e });
+      }
+    }
+    return this.parts.map((p) => {
+      const data = rendered.get(p.name);
+      // A rendered part is new (dated now), as docxtemplater's rewrite of it was.
+      return data !== undefined ? { name: p.name, data } : { name: p.name, data: p.data as Buffer, date: p.date };
+    });
+  }
+
+  private renderFile({ to, xml, compiled, xmlText }: RenderedFile, view: ReportView, file: string): Uint8Array | string {
+    if (compiled) {
+      const options = { ...xml.getOptions(), filePath: to };
+      let parts = compiled(view, options.baseNullGetter, options.stripInvalidXMLChars === true);
+      for (const m of this.doc.modules) parts = m.postrender(parts, options);
+      const rules = (options.fileTypeConfig.tagShouldContain ?? []).filter((r) => xmlText.includes(`<${r.tag}`));
+      if (cleanUp(parts, rules, xmlText.includes('</w:tbl>'))) return parts.join('');
+    }
+    xml.scopeManager = this.doc.getScopeManager(to, xml, view);
+    xml.render(to);
+    const content = xml.content;
+    if (!content) throw new TemplateError('invalid_template', docxtemplaterIssues({ properties: { errors: xml.allErrors } }, file));
+    delete xml.content;
+    return content;
+  }
+}
+
+const CONTENT_TYPES = '[Content_Types].xml';
+
 function compile(template: Uint8Array, file: string): Compiled {
   let zip: PizZip;
   try {
@@ -112,6 +259,7 @@ function compile(template: Uint8Array, file: string): Compiled {
     };
   }
   const collector = new TagCollector();
+  const loops = new CompiledLoopsModule();
   let doc: Docxtemplater<PizZip>;
   try {
     doc = new Docxtemplater(zip, {
@@ -119,7 +267,7 @@ function compile(template: Uint8Array, file: string): Compiled {
       linebreaks: false,
       stripInvalidXMLChars: true,
       errorLogging: false,
-      modules: [collector],
+      modules: [collector, loops.asModule()],
       nullGetter: (part, scopeManager) => {
         // Only a code fault can get here (the view's type and checkTemplate rule out the
         // rest), so the path is for developers: goals[1] › activities[0] › activityStatus.
@@ -153,7 +301,7 @@ function compile(template: Uint8Array, file: string): Compiled {
       errors.push(issue(file, message));
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, doc };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, template: new CompiledTemplate(doc, zip, loops) };
 }
 
 /**
@@ -297,19 +445,42 @@ function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Sets `dc:title` in docProps/core.xml so that Word's title bar and file properties show the report's title. */
-function setCoreTitle(zip: PizZip, title: string): void {
-  const core = zip.file('docProps/core.xml');
-  if (!core) return;
-  const xml = core.asText();
+/** The rendered package's parts for the post-render fixes: each read as text at most once, a rewrite replacing the part. */
+function packageParts(list: readonly DocxPart[]): RenderedParts & { readonly parts: DocxPart[] } {
+  const parts = [...list];
+  const index = new Map(parts.map((p, i) => [p.name, i]));
+  const text = new Map<string, string>();
+  return {
+    parts,
+    names: parts.map((p) => p.name),
+    read(name) {
+      const i = index.get(name);
+      if (i === undefined) return undefined;
+      let t = text.get(name);
+      if (t === undefined) {
+        const data = (parts[i] as DocxPart).data;
+        t = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+        text.set(name, t);
+      }
+      return t;
+    },
+    write(name, value) {
+      const i = index.get(name);
+      text.set(name, value);
+      if (i !== undefined) parts[i] = { name, data: value };
+      else index.set(name, parts.push({ name, data: value }) - 1);
+    },
+  };
+}
+
+/** `dc:title` set in docProps/core.xml, so that Word's title bar and file properties show the report's title. */
+function withCoreTitle(xml: string, title: string): string {
   const element = `<dc:title>${xmlEscape(title)}</dc:title>`;
-  let updated: string;
   if (/<dc:title\s*\/>|<dc:title>[\s\S]*?<\/dc:title>/.test(xml)) {
-    updated = xml.replace(/<dc:title\s*\/>|<dc:title>[\s\S]*?<\/dc:title>/, () => element);
-  } else if (xml.includes('xmlns:dc=') && xml.includes('</cp:coreProperties>')) {
-    updated = xml.replace('</cp:coreProperties>', () => `${element}</cp:coreProperties>`);
-  } else {
-    return;
+    return xml.replace(/<dc:title\s*\/>|<dc:title>[\s\S]*?<\/dc:title>/, () => element);
   }
-  zip.file('docProps/core.xml', updated);
+  if (xml.includes('xmlns:dc=') && xml.includes('</cp:coreProperties>')) {
+    return xml.replace('</cp:coreProperties>', () => `${element}</cp:coreProperties>`);
+  }
+  return xml;
 }

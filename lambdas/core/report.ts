@@ -406,9 +406,10 @@ export function buildReport(input: ReportInput): ReportResult {
       caseText.focusAreaTexts.get(normalizeKey(name)) ?? paragraphs(`Ärendet har ingen bärighet på ${lowerFirst(name)}.`),
   }));
 
+  // "besluta att" joined by a no-break space: the chain must never end with "att" alone on a line.
   const chain = config.preparingBody
-    ? `${config.administration} föreslår ${config.preparingBody} föreslå ${lowerFirst(config.displayName)} besluta att`
-    : `${config.administration} föreslår ${lowerFirst(config.displayName)} besluta att`;
+    ? `${config.administration} föreslår ${config.preparingBody} föreslå ${lowerFirst(config.displayName)} besluta\u00a0att`
+    : `${config.administration} föreslår ${lowerFirst(config.displayName)} besluta\u00a0att`;
 
   const facts = goals.map((entry) => goalFacts(entry, config));
   // The previous tertial's own warnings were in its own receipt; they are not repeated here.

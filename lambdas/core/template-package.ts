@@ -23,11 +23,9 @@
 import type { InputIssue } from './domain.js';
 import { inflateEntry, readZip, type ZipEntry, type ZipProblem } from './parse/zip.js';
 
-/**
- * Largest uploaded template: 20 MiB. The default template is about 15 KB; a committee's
- * with a logo or two stays well under 1 MB. Beyond this nothing is read.
- */
-export const MAX_TEMPLATE_BYTES = 20 * 1024 * 1024;
+/** Largest uploaded template (its reason is with the constant). */
+export { MAX_TEMPLATE_BYTES } from './upload-limits.js';
+import { MAX_TEMPLATE_BYTES } from './upload-limits.js';
 /**
  * Largest inflated part: 16 MiB. The default template's document.xml is about 60 KB, and
  * docxtemplater holds a part as a string plus its parsed tags (several times its size).

@@ -12,16 +12,20 @@
  * merging goal cells and sorting. Nothing is at stake if it is edited anyway: the
  * parser ignores it (`PREVIOUS_COMMENT_HEADER`).
  *
- * Pure: bytes out, no I/O. exceljs writes; the parser (read-excel-file) reads.
+ * Pure: bytes out, no I/O. exceljs writes; the parser (parse/xlsx.ts) reads.
  */
 import ExcelJS from 'exceljs';
 import { parseCommitteeConfig, type CommitteeConfig } from './committee.js';
-import { ACTIVITY_STATUSES, ASSESSMENTS, type ActivityStatus, type Goal, type Period, type UploadContent } from './domain.js';
+import { ACTIVITY_STATUSES, ASSESSMENTS, formatPeriod, type ActivityStatus, type Goal, type Period, type UploadContent } from './domain.js';
 import { uploadKey, uploadReceiptHtmlKey, uploadReceiptKey } from './keys.js';
+import { WORKBOOK_PERIOD_NAME } from './parse/workbook-period.js';
 import { ACTIVITY_COLUMNS, PREVIOUS_COMMENT_HEADER } from './parse/activities.js';
 import { GOAL_COLUMNS } from './parse/goals.js';
 import { MAX_DATA_ROWS } from './parse/table.js';
 import { columnLetter, looseKey } from './parse/text.js';
+import { wrappedRowHeight } from './row-height.js';
+
+export { wrappedRowHeight } from './row-height.js';
 
 /**
  * The sheet names, as `SHEET_NAMES` in parse/index.ts has them (not imported from there:
@@ -149,26 +153,6 @@ function addTableSheet(workbook: ExcelJS.Workbook, name: string, columns: readon
   });
   headerRow.height = 22;
   return sheet;
-}
-
-/** Points per line of 11-point text, as Excel and LibreOffice lay it out. */
-const LINE_HEIGHT = 15;
-
-/**
- * A row height that shows every line of the given cells' wrapped text (estimated from
- * the column width), or undefined for one line. Neither Excel nor LibreOffice fits a
- * row's height to wrapped text when it opens a file, only when a cell is edited, so
- * pre-filled text taller than one line needs its height written.
- */
-export function wrappedRowHeight(cells: readonly { text: string; width: number }[]): number | undefined {
-  let lines = 1;
-  for (const { text, width } of cells) {
-    // A column `width` fits about that many digits; ordinary text a little less.
-    const perLine = Math.max(1, Math.floor(width * 0.95) - 2);
-    const count = text.split('\n').reduce((sum, paragraph) => sum + Math.max(1, Math.ceil(paragraph.length / perLine)), 0);
-    lines = Math.max(lines, count);
-  }
-  return lines > 1 ? lines * LINE_HEIGHT + 3 : undefined;
 }
 
 /** The range of a column's data rows that the validations cover, e.g. `D2:D20001`. */
@@ -432,4 +416,10 @@ function addInstructions(
       if (height !== undefined) sheet.getRow(i + 1).height = height;
     }
   });
+  // The period this workbook is for, in a hidden row the parser finds by its defined name.
+  const periodRow = lines.length + 2;
+  const periodCell = sheet.getCell(periodRow, 1);
+  periodCell.value = formatPeriod(period);
+  periodCell.name = WORKBOOK_PERIOD_NAME;
+  sheet.getRow(periodRow).hidden = true;
 }

@@ -2,7 +2,8 @@
  * Lambda entry point for upload events (ObjectCreated / ObjectRemoved under uploads/).
  * The period's draft and status page follow from the receipt it writes (lambdas/views).
  */
-import type { S3Event } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
+import { invocationLogger, type InvocationContext } from '../runtime/invocation.js';
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
@@ -10,17 +11,21 @@ import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';
 
 export function ingestDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): IngestDeps {
-  return { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket };
+  return { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket, notify: runtime.notify };
 }
 
 export function makeIngestHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
   const deps = ingestDeps(runtime, log, clock);
-  return (event: S3Event): Promise<IngestOutcome[]> => dispatchS3Event(event, 'ingest', log, (e) => ingestUpload(deps, e));
+  const logFor = invocationLogger(log);
+  return (event: S3Event, context?: InvocationContext): Promise<IngestOutcome[]> => {
+    const invocationLog = logFor(context);
+    return dispatchS3Event(event, 'ingest', invocationLog, (e) => ingestUpload({ ...deps, log: invocationLog }, e));
+  };
 }
 
 let cached: ReturnType<typeof makeIngestHandler> | undefined;
 
-export const handler = (event: S3Event): Promise<IngestOutcome[]> => {
+export const handler = (event: S3Event, context: Context): Promise<IngestOutcome[]> => {
   cached ??= makeIngestHandler(createRuntime(), powertoolsLog('tertial-ingest'));
-  return cached(event);
+  return cached(event, context);
 };

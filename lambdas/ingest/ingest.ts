@@ -8,21 +8,35 @@
  */
 import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
-import { annotatedUploadKey, parseUploadKey, uploadReceiptHtmlKey, uploadReceiptKey, type UploadKey } from '../core/keys.js';
+import {
+  annotatedUploadKey,
+  routeUploadKey,
+  uploadReceiptHtmlKey,
+  uploadFormat,
+  uploadReceiptKey,
+  type RefusedFormat,
+  type UploadKey,
+  type UploadRoute,
+} from '../core/keys.js';
 import { receiptHtml } from '../core/receipt-html.js';
+import { misplacedIssue, unsupportedFormatIssue } from '../core/routing-issues.js';
+import { COMMITTEE_PATTERN } from '../core/domain.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
   failedUploadReceipt,
-  receiptJson,
+  misplacedReceipt,
   rejectedUploadReceipt,
   removedUploadReceipt,
   type UploadReceipt,
 } from '../core/receipt.js';
 import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
-import { countsOf, newGeneration, type FileEntry, type PeriodRepository } from '../storage/repository.js';
+import { recordAcceptedUpload, recordRemoval } from '../storage/history.js';
+import { countsOf, newGeneration, type CommitResult, type PeriodRepository } from '../storage/repository.js';
 
 export interface IngestDeps {
   readonly objects: ObjectStore;
@@ -30,6 +44,7 @@ export interface IngestDeps {
   readonly log: Log;
   readonly clock: () => Date;
   readonly documentsBucket: string;
+  readonly notify: Notifier;
 }
 
 export type IngestOutcome =
@@ -40,30 +55,61 @@ export type IngestOutcome =
   | 'stale'
   | 'duplicate'
   | 'missing'
-  | 'ignored';
+  | 'ignored'
+  | 'misplaced';
 
 export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
-  const upload = parseUploadKey(event.key);
-  if (!upload) {
-    deps.log.warn('ignoring object outside the uploads layout', { bucket: event.bucket, key: event.key });
+  const route = routeUploadKey(event.key);
+  if (route.action === 'ignore') {
+    // A folder placeholder or a file the operating system put beside the real ones.
+    deps.log.info('ignoring a folder placeholder or file-system artefact', { bucket: event.bucket, key: event.key, eventName: event.eventName });
     return 'ignored';
   }
+  if (route.action === 'misplaced') return answerMisplaced(deps, event, route);
+  const { upload } = route;
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(upload.period), sequencer: event.sequencer });
-  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload);
+  const refused = route.action === 'refuse' ? route.format : undefined;
+  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload, refused);
   log.info('upload event handled', { outcome, eventName: event.eventName });
   return outcome;
 }
 
-async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
+/**
+ * An upload outside the layout: nothing is read or stored. Its receipt goes under
+ * `receipts/_misplaced/`; where no receipt key can be formed, an ERROR line is all that
+ * is left, and the error-log alarm brings it to an operator.
+ */
+async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extract<UploadRoute, { action: 'misplaced' }>): Promise<IngestOutcome> {
+  const fields = { bucket: event.bucket, key: event.key, eventName: event.eventName, problem: route.problem.code };
+  if (event.kind === 'removed') {
+    deps.log.info('a misplaced upload was removed; nothing of it was stored', fields);
+    return 'ignored';
+  }
+  if (!route.receiptKey) {
+    deps.log.error('upload outside the layout, and no receipt key can be formed for it; nobody has been told', fields);
+    return 'misplaced';
+  }
+  deps.log.warn('upload outside the layout; answered with a receipt', { ...fields, receipt: route.receiptKey });
+  const receipt = misplacedReceipt({ key: event.key, receivedAt: new Date(event.eventTime), issue: misplacedIssue(event.key, route.problem) });
+  // Whose it probably is: the committee segment in lower case, when that is one.
+  const guess = event.key.split('/')[1]?.toLowerCase() ?? '';
+  await issueReceipt(deps, { receipt, key: route.receiptKey, about: { committee: COMMITTEE_PATTERN.test(guess) ? guess : '_misplaced' } });
+  return 'misplaced';
+}
+
+async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey, refused?: RefusedFormat): Promise<IngestOutcome> {
   const { repo, objects } = deps;
   const receivedAt = new Date(event.eventTime);
-  const before = await repo.getPeriod(upload.period);
+  const before = await repo.getFileState(upload.period, upload.name);
   const known = before?.files[upload.name];
   if (known && known.sequencer > event.sequencer) return 'stale';
 
   let parsed: ParseResult;
   let original: Uint8Array | undefined;
-  if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
+  if (refused) {
+    // Refused by its name alone: a format the pipeline does not read is never downloaded.
+    parsed = { ok: false, errors: [unsupportedFormatIssue(upload.name, refused)], warnings: [] };
+  } else if (event.size !== undefined && event.size > MAX_UPLOAD_BYTES) {
     // Refused from the event alone: a file this large is never downloaded.
     parsed = { ok: false, errors: [fileTooLargeIssue(upload.name, event.size)], warnings: [] };
   } else {
@@ -74,7 +120,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
       return 'missing';
     }
     original = object.bytes;
-    parsed = await parseUpload(upload.name, original);
+    parsed = await parseUpload(upload.name, original, { period: upload.period });
   }
   const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
 
@@ -82,6 +128,8 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     // The same event again (S3 delivers at least once): its effect is in force; make
     // sure its receipt exists, byte for byte the same as the first time.
     if (known.lastOutcome === 'accepted' && parsed.ok) {
+      // The attempt that committed may have died before its copy was kept.
+      if (original) await recordAcceptedUpload(deps, upload.period, upload.name, event.sequencer, original);
       await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }));
     } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
       await writeReceipt(
@@ -98,7 +146,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
   const now = deps.clock();
   if (!parsed.ok) {
-    const result = await repo.commitFile(upload.period, upload.name, event.sequencer, (current) => rejectedEntry(current, event), now);
+    const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
     log.info('upload rejected', { errors: parsed.errors.length, codes: [...new Set(parsed.errors.map((e) => e.code))] });
@@ -114,7 +162,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   const counts = countsOf(parsed.content);
   const generation = newGeneration(now);
   let chunks: number;
-  let result: Awaited<ReturnType<PeriodRepository['commitFile']>>;
+  let result: CommitResult;
   try {
     chunks = await repo.stageUpload(upload.period, generation, upload.name, parsed.content);
   } catch (err) {
@@ -122,21 +170,7 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     throw err;
   }
   try {
-    result = await repo.commitFile(
-      upload.period,
-      upload.name,
-      event.sequencer,
-      () => ({
-        sequencer: event.sequencer,
-        generation,
-        chunks,
-        counts,
-        acceptedAt: now.toISOString(),
-        lastOutcome: 'accepted',
-        lastEventAt: event.eventTime,
-      }),
-      now,
-    );
+    result = await repo.acceptUpload(upload.period, upload.name, event, { generation, chunks, counts, acceptedAt: now.toISOString() }, now);
   } catch (err) {
     await discardGeneration(repo, log, upload, generation, chunks);
     await reportFault(deps, log, upload, receiptBase, known?.generation !== undefined, err);
@@ -150,6 +184,8 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
   if (result.previous?.generation) {
     await discardGeneration(repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
+  // Kept for a rebuild of the table from S3; a fault here is retried as a duplicate, which writes it.
+  if (original) await recordAcceptedUpload(deps, upload.period, upload.name, event.sequencer, original);
   log.info('upload accepted', { generation, ...counts, warnings: parsed.warnings.length });
   await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts, warnings: parsed.warnings }));
   return 'accepted';
@@ -157,15 +193,10 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
 
 async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
   const receivedAt = new Date(event.eventTime);
-  const result = await deps.repo.commitFile(
-    upload.period,
-    upload.name,
-    event.sequencer,
-    () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
-    deps.clock(),
-  );
+  const result = await deps.repo.removeUpload(upload.period, upload.name, event, deps.clock());
   if (result.outcome === 'stale') {
-    if (result.previous?.sequencer === event.sequencer) {
+    if (result.previous?.sequencer === event.sequencer && result.previous.lastOutcome === 'deleted') {
+      await recordRemoval(deps, upload.period, upload.name, event.sequencer);
       await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
       return 'duplicate';
     }
@@ -175,23 +206,12 @@ async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uplo
     log.warn('upload removed after the period closed; the closed document keeps its rows');
     return refuseClosed(deps, log, upload, { period: upload.period, file: upload.name, key: event.key, receivedAt }, []);
   }
+  await recordRemoval(deps, upload.period, upload.name, event.sequencer);
   if (result.previous?.generation) {
     await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
   await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
   return 'removed';
-}
-
-function rejectedEntry(current: FileEntry | undefined, event: ObjectEvent): FileEntry {
-  // The accepted version in force (if any) stays in force.
-  return {
-    ...(current?.generation
-      ? { generation: current.generation, chunks: current.chunks, counts: current.counts, acceptedAt: current.acceptedAt }
-      : {}),
-    sequencer: event.sequencer,
-    lastOutcome: 'rejected',
-    lastEventAt: event.eventTime,
-  } as FileEntry;
 }
 
 async function refuseClosed(
@@ -233,24 +253,30 @@ async function reportFault(
 /**
  * Writes the receipt three ways: for a refused workbook, a copy of the staff's own file
  * with the bad cells marked; a page people open from the S3 console; and the JSON,
- * last, because tools wait for it.
+ * last, because tools wait for it. Then the receipts topic tells the subscribers.
  */
 async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt, original?: Uint8Array): Promise<void> {
   const { period, name } = upload;
-  let annotatedCopy: string | undefined;
-  if (receipt.status === 'rejected' && original && name.endsWith('.xlsx')) {
+  let markedUpKey: string | undefined;
+  const format = uploadFormat(name);
+  if (receipt.status === 'rejected' && original && 'read' in format && format.read === 'xlsx') {
     // Loaded only for a refused workbook: exceljs is most of this function's code and
     // would otherwise be evaluated on every cold start.
     const { annotateWorkbook } = await import('../core/annotate.js');
     const marked = await annotateWorkbook(original, receipt.errors);
     if (marked) {
-      const key = annotatedUploadKey(period, name);
-      await deps.objects.put(deps.documentsBucket, key, marked, CONTENT_TYPES.xlsx);
-      annotatedCopy = key.slice(key.lastIndexOf('/') + 1);
+      markedUpKey = annotatedUploadKey(period, name);
+      await deps.objects.put(deps.documentsBucket, markedUpKey, marked, CONTENT_TYPES.xlsx);
     }
   }
-  await deps.objects.put(deps.documentsBucket, uploadReceiptHtmlKey(period, name), receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}), CONTENT_TYPES.html);
-  await deps.objects.put(deps.documentsBucket, uploadReceiptKey(period, name), receiptJson(receipt), CONTENT_TYPES.json);
+  const annotatedCopy = markedUpKey?.slice(markedUpKey.lastIndexOf('/') + 1);
+  await issueReceipt(deps, {
+    receipt,
+    key: uploadReceiptKey(period, name),
+    about: period,
+    html: { key: uploadReceiptHtmlKey(period, name), body: receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}) },
+    ...(markedUpKey ? { markedUpKey } : {}),
+  });
 }
 
 /** Garbage collection of rows no period item points at; a failure here loses nothing visible. */

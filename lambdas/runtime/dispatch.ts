@@ -1,5 +1,5 @@
 /**
- * The common part of both handlers: decode each S3 record, skip what S3 would not
+ * The common part of every handler: decode each S3 record, skip what S3 would not
  * have routed to this function, run the domain function for the rest, and throw at
  * the end if any record failed, so Lambda retries the event (every step is
  * idempotent per record, so the records that did succeed are safe to repeat).
@@ -9,6 +9,49 @@ import { decodeS3Event, type ObjectEvent } from './events.js';
 import { routeInputEvent, routeOutputEvent, type NotificationTarget } from '../core/keys.js';
 import type { Log } from '../core/log.js';
 
+/**
+ * Longest error message a failed invocation reports. Lambda writes `errorType` and
+ * `errorMessage` (not the `cause`) into the failure queue's record, so the message
+ * carries the causes; an SQS message holds 256 KiB, and an operator reads a few lines.
+ */
+export const MAX_FAILURE_MESSAGE_LENGTH = 4000;
+
+/** Longest chain of causes spelled out in a failure message. */
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * What a failed invocation throws: which records failed and why, down to the root
+ * cause, in its message (what the failure queue keeps); the original errors as `cause`.
+ */
+export class EventFailure extends Error {
+  override readonly name = 'EventFailure';
+}
+
+/** `Name: message ← caused by Name: message …`, for a message that outlives the error object. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < MAX_CAUSE_DEPTH; depth++) {
+    if (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}`);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(' ← caused by ');
+}
+
+function failure(failures: readonly { event: ObjectEvent; error: unknown }[], target: NotificationTarget): EventFailure {
+  const lines = failures.map(({ event, error }) => `${event.eventName} s3://${event.bucket}/${event.key}: ${describeError(error)}`);
+  const head = failures.length === 1 ? `${target} failed on ` : `${target} failed on ${failures.length} records: `;
+  let message = head + lines.join('; ');
+  if (message.length > MAX_FAILURE_MESSAGE_LENGTH) message = `${message.slice(0, MAX_FAILURE_MESSAGE_LENGTH - 1)}…`;
+  const cause = failures.length === 1 ? failures[0]?.error : new AggregateError(failures.map((f) => f.error));
+  return new EventFailure(message, { cause });
+}
+
 export async function dispatchS3Event<T>(
   event: S3Event,
   target: NotificationTarget,
@@ -16,7 +59,7 @@ export async function dispatchS3Event<T>(
   handle: (e: ObjectEvent) => Promise<T>,
 ): Promise<T[]> {
   const results: T[] = [];
-  const failures: unknown[] = [];
+  const failures: { event: ObjectEvent; error: unknown }[] = [];
   for (const decoded of decodeS3Event(event)) {
     if (!decoded.ok) {
       // Not retryable (the record itself is malformed), so it is logged as an error
@@ -33,11 +76,10 @@ export async function dispatchS3Event<T>(
     try {
       results.push(await handle(e));
     } catch (err) {
-      log.error('event failed; it will be retried', { bucket: e.bucket, key: e.key, eventName: e.eventName, error: err });
-      failures.push(err);
+      log.error('event failed; it will be retried', { bucket: e.bucket, key: e.key, eventName: e.eventName, error: err, cause: describeError(err) });
+      failures.push({ event: e, error: err });
     }
   }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `${failures.length} records failed`);
+  if (failures.length > 0) throw failure(failures, target);
   return results;
 }

@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   readonly defaultTemplatePath?: string;
   /** SNS topic that announces each finished document; unset locally. */
   readonly documentTopicArn?: string;
+  /** SNS topic that gets one message per receipt; unset locally (the outbox instead). */
+  readonly receiptTopicArn?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -39,6 +41,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     dynamodbEndpoint: optional(env, 'DYNAMODB_ENDPOINT'),
     defaultTemplatePath: optional(env, 'DEFAULT_TEMPLATE_PATH'),
     documentTopicArn: optional(env, 'DOCUMENT_TOPIC_ARN'),
+    receiptTopicArn: optional(env, 'RECEIPT_TOPIC_ARN'),
   };
   for (const [name, url] of [['S3_ENDPOINT', config.s3Endpoint], ['DYNAMODB_ENDPOINT', config.dynamodbEndpoint]] as const) {
     if (url !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(url)) {

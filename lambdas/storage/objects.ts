@@ -56,7 +56,8 @@ export function s3ObjectStore(s3: S3Client): ObjectStore {
       }
     },
     async put(bucket, key, body, contentType) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      // An explicit length: the SDK cannot tell an empty body from a stream of unknown length.
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: Buffer.byteLength(body) }));
     },
     async list(bucket, prefix) {
       const listed: ListedObject[] = [];

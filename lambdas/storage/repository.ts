@@ -10,6 +10,11 @@
  *     while the period item's files map points at their generation.
  *   pk = COMMITTEE#{committee}, sk = TEMPLATE
  *     which accepted copy of the committee's own template is in force.
+ *   pk = COMMITTEE#{committee}, sk = PERIOD#{year}#T{n}
+ *     the index of the committee's periods, written with the period item.
+ *
+ * Every item is parsed against its schema (`formats.ts`) when it is read, and mapped to
+ * the domain values below here and nowhere else; callers use the named operations.
  *
  * A reader follows the period item, so it never sees a mix of two versions of one
  * upload; a commit is one conditional UpdateItem, which works the same on DynamoDB,
@@ -24,8 +29,18 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Closure } from '../core/closure.js';
-import type { Activity, CaseSection, Goal, Period, UploadContent } from '../core/domain.js';
+import type { Activity, CaseSection, Goal, Period, Tertial, UploadContent } from '../core/domain.js';
 import { ContentionError, UnprocessedItemsError } from './errors.js';
+import {
+  chunkItem,
+  parseChunkEntries,
+  parseStored,
+  periodIndexItem,
+  periodItem,
+  SCHEMA_VERSION,
+  templateItem,
+  type StoredFileEntry,
+} from './formats.js';
 import { committeePk, periodPk } from './table-keys.js';
 
 export type PeriodState = 'OPEN' | 'CLOSED';
@@ -42,6 +57,8 @@ export interface FileEntry {
   readonly sequencer: string;
   /** Generation of the version in force; absent when no version is (rejected first upload, or deleted). */
   readonly generation?: string;
+  /** Sequencer of the event that brought the version in force: its accepted copy in the history is under it. */
+  readonly acceptedSequencer?: string;
   readonly chunks?: number;
   readonly counts?: UploadCounts;
   /** When the version in force was accepted (ISO). */
@@ -109,7 +126,11 @@ export function generationTime(generation: string): number | undefined {
 }
 
 export function countsOf(content: UploadContent): UploadCounts {
-  return { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length };
+  return {
+    goals: content.goals.length,
+    activities: content.activities.length,
+    caseSections: content.caseSections.length,
+  };
 }
 
 /** Splits an upload's entries into JSON chunks that each fit one item. */
@@ -137,18 +158,61 @@ export function chunkContent(content: UploadContent, chunkBytes = CHUNK_BYTES): 
   return chunks;
 }
 
-export function unchunkContent(chunks: readonly string[]): UploadContent {
+export function unchunkContent(chunks: readonly string[], what = 'staged rows'): UploadContent {
   const goals: Goal[] = [];
   const activities: Activity[] = [];
   const caseSections: CaseSection[] = [];
   for (const chunk of chunks) {
-    for (const { t, ...rest } of JSON.parse(chunk) as Entry[]) {
-      if (t === 'g') goals.push(rest as Goal);
-      else if (t === 'a') activities.push(rest as Activity);
-      else caseSections.push(rest as CaseSection);
-    }
+    const content = parseChunkEntries(chunk, what);
+    goals.push(...content.goals);
+    activities.push(...content.activities);
+    caseSections.push(...content.caseSections);
   }
   return { goals, activities, caseSections };
+}
+
+/** What an accepted upload records beside its rows. */
+export interface AcceptedVersion {
+  readonly generation: string;
+  readonly chunks: number;
+  readonly counts: UploadCounts;
+  readonly acceptedAt: string;
+}
+
+/** One S3 event for one upload key: its sequencer and when S3 says it happened. */
+export interface UploadEvent {
+  readonly sequencer: string;
+  readonly eventTime: string;
+}
+
+export type CommitResult = Awaited<ReturnType<PeriodRepository['commitFile']>>;
+
+const PERIOD_INDEX_SK_PREFIX = 'PERIOD#';
+
+function periodIndexSk(p: Period): string {
+  return `${PERIOD_INDEX_SK_PREFIX}${p.year}#T${p.tertial}`;
+}
+
+/**
+ * Version 0 entries do not say which event brought the version in force; when the
+ * newest event was the accepted one, it is that event.
+ */
+function toFileEntry(entry: StoredFileEntry): FileEntry {
+  if (entry.acceptedSequencer !== undefined || entry.generation === undefined || entry.lastOutcome !== 'accepted')
+    return entry as FileEntry;
+  return { ...entry, acceptedSequencer: entry.sequencer } as FileEntry;
+}
+
+/** The period item as read → the domain record. The one place that knows the item's fields. */
+export function periodRecordFromItem(period: Period, raw: Record<string, unknown>): PeriodRecord {
+  const item = parseStored(periodItem, raw, `period item ${periodPk(period)}`);
+  return {
+    period,
+    state: item.state,
+    version: item.version,
+    files: Object.fromEntries(Object.entries(item.files).map(([name, entry]) => [name, toFileEntry(entry)])),
+    ...(item.closure ? { closure: item.closure as ClosureRecord } : {}),
+  };
 }
 
 function isConditionFailure(err: unknown): boolean {
@@ -176,26 +240,63 @@ export class PeriodRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk: periodPk(period), sk: PERIOD_SK }, ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    const item = out.Item;
-    return {
-      period,
-      state: item.state as PeriodState,
-      version: Number(item.version ?? 0),
-      files: (item.files ?? {}) as Record<string, FileEntry>,
-      ...(item.closure ? { closure: item.closure as ClosureRecord } : {}),
-    };
+    return periodRecordFromItem(period, out.Item);
   }
 
-  /** Creates the period item (OPEN, no files) unless it exists. Idempotent. */
+  /**
+   * The period's state and version with the entry of one file only. A commit needs no
+   * more, and the period item grows with every file: reading all of it for each of a
+   * deadline's hundreds of uploads made each commit cost in proportion to the period.
+   */
+  async getFileState(period: Period, uploadName: string): Promise<PeriodRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: periodPk(period), sk: PERIOD_SK },
+        ProjectionExpression: 'pk, sk, schemaVersion, #state, #version, #files.#f',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#files': 'files', '#f': uploadName },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    return periodRecordFromItem(period, { files: {}, ...out.Item });
+  }
+
+  /**
+   * Creates the period item (OPEN, no files) unless it exists, and its entry in the
+   * committee's index (first, so no period item exists without one). Idempotent.
+   */
   async ensurePeriod(period: Period, now: Date): Promise<PeriodRecord> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
+        Key: { pk: committeePk(period.committee), sk: periodIndexSk(period) },
+        UpdateExpression: 'SET #sv = :sv, #year = :year, #tertial = :tertial',
+        ExpressionAttributeNames: { '#sv': 'schemaVersion', '#year': 'year', '#tertial': 'tertial' },
+        ExpressionAttributeValues: { ':sv': SCHEMA_VERSION, ':year': period.year, ':tertial': period.tertial },
+      }),
+    );
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
         Key: { pk: periodPk(period), sk: PERIOD_SK },
+        // A version-0 item has the same fields as version 1: it is tagged, not converted.
         UpdateExpression:
-          'SET #state = if_not_exists(#state, :open), #version = if_not_exists(#version, :zero), #files = if_not_exists(#files, :empty), #createdAt = if_not_exists(#createdAt, :now)',
-        ExpressionAttributeNames: { '#state': 'state', '#version': 'version', '#files': 'files', '#createdAt': 'createdAt' },
-        ExpressionAttributeValues: { ':open': 'OPEN', ':zero': 0, ':empty': {}, ':now': now.toISOString() },
+          'SET #sv = :sv, #state = if_not_exists(#state, :open), #version = if_not_exists(#version, :zero), #files = if_not_exists(#files, :empty), #createdAt = if_not_exists(#createdAt, :now)',
+        ExpressionAttributeNames: {
+          '#sv': 'schemaVersion',
+          '#state': 'state',
+          '#version': 'version',
+          '#files': 'files',
+          '#createdAt': 'createdAt',
+        },
+        ExpressionAttributeValues: {
+          ':sv': SCHEMA_VERSION,
+          ':open': 'OPEN',
+          ':zero': 0,
+          ':empty': {},
+          ':now': now.toISOString(),
+        },
       }),
     );
     const record = await this.getPeriod(period);
@@ -207,6 +308,7 @@ export class PeriodRepository {
   async stageUpload(period: Period, generation: string, uploadName: string, content: UploadContent): Promise<number> {
     const chunks = chunkContent(content, this.chunkBytes);
     const items = chunks.map((entries, i) => ({
+      schemaVersion: SCHEMA_VERSION,
       pk: periodPk(period),
       sk: chunkSk(generation, i),
       upload: uploadName,
@@ -235,10 +337,11 @@ export class PeriodRepository {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) chunks.push(String(item.entries));
+      for (const item of out.Items ?? [])
+        chunks.push(parseStored(chunkItem, item, `staged rows ${periodPk(period)} ${String(item.sk)}`).entries);
       start = out.LastEvaluatedKey;
     } while (start);
-    return unchunkContent(chunks);
+    return unchunkContent(chunks, `staged rows of generation ${generation} in ${periodPk(period)}`);
   }
 
   /** Deletes a generation's rows: the garbage of a superseded, removed or failed version. */
@@ -247,6 +350,90 @@ export class PeriodRepository {
       DeleteRequest: { Key: { pk: periodPk(period), sk: chunkSk(generation, i) } },
     }));
     await this.batchWrite(requests);
+  }
+
+  /**
+   * An accepted upload, its rows already staged under `accepted.generation`: that
+   * generation becomes the file's version in force.
+   */
+  async acceptUpload(
+    period: Period,
+    uploadName: string,
+    event: UploadEvent,
+    accepted: AcceptedVersion,
+    now: Date,
+  ): Promise<CommitResult> {
+    return this.commitFile(
+      period,
+      uploadName,
+      event.sequencer,
+      () => ({
+        sequencer: event.sequencer,
+        ...accepted,
+        acceptedSequencer: event.sequencer,
+        lastOutcome: 'accepted',
+        lastEventAt: event.eventTime,
+      }),
+      now,
+    );
+  }
+
+  /** A refused upload: recorded as the key's newest event, while the accepted version in force (if any) stays in force. */
+  async rejectUpload(period: Period, uploadName: string, event: UploadEvent, now: Date): Promise<CommitResult> {
+    return this.commitFile(
+      period,
+      uploadName,
+      event.sequencer,
+      (current) => ({
+        ...(current?.generation !== undefined
+          ? {
+              generation: current.generation,
+              ...(current.acceptedSequencer !== undefined ? { acceptedSequencer: current.acceptedSequencer } : {}),
+              ...(current.chunks !== undefined ? { chunks: current.chunks } : {}),
+              ...(current.counts ? { counts: current.counts } : {}),
+              ...(current.acceptedAt ? { acceptedAt: current.acceptedAt } : {}),
+            }
+          : {}),
+        sequencer: event.sequencer,
+        lastOutcome: 'rejected',
+        lastEventAt: event.eventTime,
+      }),
+      now,
+    );
+  }
+
+  /** A deleted upload: the file has no version in force any more. */
+  async removeUpload(period: Period, uploadName: string, event: UploadEvent, now: Date): Promise<CommitResult> {
+    return this.commitFile(
+      period,
+      uploadName,
+      event.sequencer,
+      () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
+      now,
+    );
+  }
+
+  /** The committee's periods that have a period item, oldest first. */
+  async listCommitteePeriods(committee: string): Promise<Period[]> {
+    const periods: Period[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': committeePk(committee), ':prefix': PERIOD_INDEX_SK_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const raw of out.Items ?? []) {
+        const item = parseStored(periodIndexItem, raw, `period index ${committeePk(committee)} ${String(raw.sk)}`);
+        periods.push({ committee, year: item.year, tertial: item.tertial as Tertial });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return periods;
   }
 
   /**
@@ -261,12 +448,12 @@ export class PeriodRepository {
     sequencer: string,
     next: (current: FileEntry | undefined) => FileEntry,
     now: Date,
-  ): Promise<{ outcome: CommitOutcome; previous?: FileEntry; record?: PeriodRecord }> {
+  ): Promise<{ outcome: CommitOutcome; previous?: FileEntry }> {
     for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt++) {
-      const record = (await this.getPeriod(period)) ?? (await this.ensurePeriod(period, now));
+      const record = (await this.getFileState(period, uploadName)) ?? (await this.ensurePeriod(period, now));
       const current = record.files[uploadName];
-      if (current && current.sequencer >= sequencer) return { outcome: 'stale', previous: current, record };
-      if (record.state !== 'OPEN') return { outcome: 'closed', ...(current ? { previous: current } : {}), record };
+      if (current && current.sequencer >= sequencer) return { outcome: 'stale', previous: current };
+      if (record.state !== 'OPEN') return { outcome: 'closed', ...(current ? { previous: current } : {}) };
       const entry = next(current);
       try {
         await this.db.send(
@@ -300,7 +487,9 @@ export class PeriodRepository {
         // Someone else wrote this key or closed the period: read again and decide anew.
       }
     }
-    throw new ContentionError(`gave up committing ${uploadName} in ${periodPk(period)} after ${MAX_OPTIMISTIC_ATTEMPTS} attempts`);
+    throw new ContentionError(
+      `gave up committing ${uploadName} in ${periodPk(period)} after ${MAX_OPTIMISTIC_ATTEMPTS} attempts`,
+    );
   }
 
   /**
@@ -317,7 +506,12 @@ export class PeriodRepository {
           UpdateExpression: 'SET #state = :closed, #closure = :closure',
           ConditionExpression: '#state = :open AND #version = :v',
           ExpressionAttributeNames: { '#state': 'state', '#closure': 'closure', '#version': 'version' },
-          ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN', ':v': expectedVersion, ':closure': closure },
+          ExpressionAttributeValues: {
+            ':closed': 'CLOSED',
+            ':open': 'OPEN',
+            ':v': expectedVersion,
+            ':closure': closure,
+          },
         }),
       );
       return 'closed';
@@ -442,10 +636,15 @@ export class PeriodRepository {
   /** The committee's accepted template (the last valid `templates/{committee}.docx`), if any. */
   async getAcceptedTemplate(committee: string): Promise<AcceptedTemplate | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: committeePk(committee), sk: TEMPLATE_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: committeePk(committee), sk: TEMPLATE_SK },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) return undefined;
-    return { sequencer: String(out.Item.sequencer), key: String(out.Item.key), acceptedAt: String(out.Item.acceptedAt) };
+    const item = parseStored(templateItem, out.Item, `template item ${committeePk(committee)}`);
+    return { sequencer: item.sequencer, key: item.key, acceptedAt: item.acceptedAt };
   }
 
   /** Points the committee at a newly accepted template, unless a newer upload already won. */
@@ -455,10 +654,20 @@ export class PeriodRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: committeePk(committee), sk: TEMPLATE_SK },
-          UpdateExpression: 'SET #seq = :seq, #key = :key, #acceptedAt = :at',
+          UpdateExpression: 'SET #sv = :sv, #seq = :seq, #key = :key, #acceptedAt = :at',
           ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq',
-          ExpressionAttributeNames: { '#seq': 'sequencer', '#key': 'key', '#acceptedAt': 'acceptedAt' },
-          ExpressionAttributeValues: { ':seq': template.sequencer, ':key': template.key, ':at': template.acceptedAt },
+          ExpressionAttributeNames: {
+            '#sv': 'schemaVersion',
+            '#seq': 'sequencer',
+            '#key': 'key',
+            '#acceptedAt': 'acceptedAt',
+          },
+          ExpressionAttributeValues: {
+            ':sv': SCHEMA_VERSION,
+            ':seq': template.sequencer,
+            ':key': template.key,
+            ':at': template.acceptedAt,
+          },
         }),
       );
       return 'accepted';

@@ -2,6 +2,7 @@
  * What a handler builds once per cold start: configuration, clients, the object
  * store and the repository. Handlers call this; domain code receives its results.
  */
+import { snsNotifier, type Notifier } from '../runtime/notify.js';
 import { createClients, type ClientOptions, type Clients } from './clients.js';
 import { readRuntimeConfig, type RuntimeConfig } from './config.js';
 import { s3ObjectStore, type ObjectStore } from './objects.js';
@@ -12,9 +13,22 @@ export interface Runtime {
   readonly clients: Clients;
   readonly objects: ObjectStore;
   readonly repo: PeriodRepository;
+  /** The receipts and document topics (SNS on AWS, the outbox folder locally). */
+  readonly notify: Notifier;
 }
 
-export function createRuntime(config: RuntimeConfig = readRuntimeConfig(), options: ClientOptions = {}): Runtime {
+export interface RuntimeOptions extends ClientOptions {
+  /** Replaces the SNS topics of the configuration (the local stack's outbox). */
+  readonly notify?: Notifier;
+}
+
+export function createRuntime(config: RuntimeConfig = readRuntimeConfig(), options: RuntimeOptions = {}): Runtime {
   const clients = createClients(config, options);
-  return { config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, config.tableName) };
+  const notify =
+    options.notify ??
+    snsNotifier(config.region, {
+      ...(config.receiptTopicArn ? { receipts: config.receiptTopicArn } : {}),
+      ...(config.documentTopicArn ? { documents: config.documentTopicArn } : {}),
+    });
+  return { config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, config.tableName), notify };
 }

@@ -8,7 +8,9 @@
 import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
-import { receiptJson, templateReceipt } from '../core/receipt.js';
+import { templateReceipt } from '../core/receipt.js';
+import { issueReceipt } from '../runtime/issue-receipt.js';
+import type { Notifier } from '../runtime/notify.js';
 import { checkTemplate } from '../core/render.js';
 import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
 import type { PeriodRepository } from '../storage/repository.js';
@@ -19,6 +21,7 @@ export interface TemplateCheckDeps {
   readonly log: Log;
   readonly clock: () => Date;
   readonly documentsBucket: string;
+  readonly notify: Notifier;
 }
 
 export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored';
@@ -55,5 +58,5 @@ export async function checkCommitteeTemplate(deps: TemplateCheckDeps, event: Obj
 }
 
 async function writeReceipt(deps: TemplateCheckDeps, committee: string, receipt: ReturnType<typeof templateReceipt>): Promise<void> {
-  await deps.objects.put(deps.documentsBucket, templateReceiptKey(committee), receiptJson(receipt), CONTENT_TYPES.json);
+  await issueReceipt(deps, { receipt, key: templateReceiptKey(committee), about: { committee } });
 }

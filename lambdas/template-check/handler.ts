@@ -1,5 +1,6 @@
 /** Lambda entry point for committee templates (ObjectCreated under templates/, .docx). */
-import type { S3Event } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
+import { invocationLogger, type InvocationContext } from '../runtime/invocation.js';
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
@@ -7,14 +8,18 @@ import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { checkCommitteeTemplate, type TemplateCheckOutcome } from './check.js';
 
 export function makeTemplateCheckHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
-  const deps = { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket };
+  const deps = { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket, notify: runtime.notify };
+  const logFor = invocationLogger(log);
   // Open periods' drafts follow from the template receipt it writes (lambdas/views).
-  return (event: S3Event): Promise<TemplateCheckOutcome[]> => dispatchS3Event(event, 'templateCheck', log, (e) => checkCommitteeTemplate(deps, e));
+  return (event: S3Event, context?: InvocationContext): Promise<TemplateCheckOutcome[]> => {
+    const invocationLog = logFor(context);
+    return dispatchS3Event(event, 'templateCheck', invocationLog, (e) => checkCommitteeTemplate({ ...deps, log: invocationLog }, e));
+  };
 }
 
 let cached: ReturnType<typeof makeTemplateCheckHandler> | undefined;
 
-export const handler = (event: S3Event): Promise<TemplateCheckOutcome[]> => {
+export const handler = (event: S3Event, context: Context): Promise<TemplateCheckOutcome[]> => {
   cached ??= makeTemplateCheckHandler(createRuntime(), powertoolsLog('tertial-template-check'));
-  return cached(event);
+  return cached(event, context);
 };

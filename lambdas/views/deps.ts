@@ -1,7 +1,8 @@
 /**
- * What the period's views (the draft document and the status page) need. `AssembleDeps`
- * has every field, so the close can pass its own deps; the ingest and template-check
- * handlers build these from their runtime with {@link viewDeps}.
+ * What the period's views (the draft document and the status page) need. The views
+ * handler builds these from its runtime with {@link viewDeps}; the assemble handler
+ * starts its own deps from them, so a close renders with the same settings and
+ * template loading as a draft.
  */
 import type { Log } from '../core/log.js';
 import { loadDefaultTemplate } from '../runtime/default-template.js';

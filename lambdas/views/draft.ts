@@ -3,15 +3,14 @@
  * to `drafts/…-UTKAST.docx` after every accepted upload or removal, so staff see the
  * report before anyone closes the tertial.
  *
- * It is rendered exactly as the close renders (same settings, same accepted template,
- * same view model) with `draft: true`, which sets `isDraft`/`draftNotice` for templates
- * that show them and puts "UTKAST" in the title, so that a committee's own template
- * without `{#isDraft}` still marks the draft (in the text and in the file's title).
+ * It is rendered through the close's own function (`renderPeriodDocument`) from the same
+ * inputs (settings, accepted template, uploads in force, the previous closed tertial),
+ * with `draft: true`, which adds only the draft marks.
  */
+import { stockholmDate } from '../core/time.js';
+import { renderPeriodDocument } from '../core/document.js';
 import type { InputIssue, Period } from '../core/domain.js';
 import { draftKey, templateKey } from '../core/keys.js';
-import { renderReport, TemplateError } from '../core/render.js';
-import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import type { ViewDeps } from './deps.js';
 import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
@@ -23,33 +22,27 @@ export type DraftResult =
   /** The settings or the template cannot be used; the previous draft, if any, stays. */
   | { readonly status: 'failed'; readonly errors: readonly InputIssue[] };
 
-export const DRAFT_TITLE_PREFIX = 'UTKAST – ';
+export { DRAFT_TITLE_PREFIX } from '../core/document.js';
 
-/** Renders the draft's bytes from a snapshot. Pure. */
-export function renderDraft(snapshot: PeriodSnapshot): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
+/**
+ * Renders the draft's bytes from a snapshot. Pure. `today` (Stockholm, `yyyy-mm-dd`) is
+ * the date a close today would give the document, so the draft shows it as well.
+ */
+export function renderDraft(snapshot: PeriodSnapshot, today?: string): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
   const { settings } = snapshot;
   if (!settings.ok) return { ok: false, errors: settings.errors };
-  const { view, warnings } = buildReport({
+  const rendered = renderPeriodDocument({
     period: snapshot.period,
     config: settings.config,
+    template: settings.template,
+    ...(settings.templateId === 'default' ? {} : { templateFile: templateKey(snapshot.period.committee) }),
     uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure: {},
+    ...(snapshot.previous ? { previous: snapshot.previous } : {}),
+    closure: today ? { documentDate: today } : {},
     draft: true,
   });
-  try {
-    const file = settings.templateId === 'default' ? undefined : templateKey(snapshot.period.committee);
-    const bytes = renderReport(settings.template, { ...view, reportTitle: `${DRAFT_TITLE_PREFIX}${view.reportTitle}` }, file);
-    return {
-      ok: true,
-      bytes,
-      goals: view.goals.length,
-      activities: view.goals.reduce((n, g) => n + g.activities.length, 0),
-      warnings: [...settings.warnings, ...warnings],
-    };
-  } catch (err) {
-    if (err instanceof TemplateError) return { ok: false, errors: err.issues };
-    throw err;
-  }
+  if (!rendered.ok) return { ok: false, errors: rendered.errors };
+  return { ok: true, bytes: rendered.bytes, ...rendered.counts, warnings: [...settings.warnings, ...rendered.warnings] };
 }
 
 /** Writes the draft of the snapshot's period, unless the period is closed or absent. */
@@ -57,7 +50,7 @@ export async function writeDraft(deps: ViewDeps, snapshot: PeriodSnapshot): Prom
   const { record, period } = snapshot;
   if (!record) return { status: 'skipped', reason: 'no_period' };
   if (record.state === 'CLOSED') return { status: 'skipped', reason: 'closed' };
-  const rendered = renderDraft(snapshot);
+  const rendered = renderDraft(snapshot, stockholmDate(deps.clock()));
   if (!rendered.ok) {
     deps.log.warn('draft not written: the settings or template cannot be used', { codes: rendered.errors.map((e) => e.code) });
     return { status: 'failed', errors: rendered.errors };

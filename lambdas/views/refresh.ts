@@ -1,66 +1,57 @@
 /**
- * The hooks the handlers call after an event: regenerate the period's draft and status
- * page. The event itself is already committed, so a fault here is logged and never
- * thrown: it must not make Lambda retry an upload, a close or a template check that
- * succeeded. The next event for the period writes the views again.
+ * What the views function does for each receipt: regenerate the period's draft and
+ * status page. The views are that function's only work, so a fault here is thrown to
+ * its handler, which makes Lambda retry the receipt's event (the upload, close or
+ * template check itself is already committed by its own function).
  */
 import { formatPeriod, type Period } from '../core/domain.js';
-import { parseStatusPageKey, statusPagesPrefix } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import type { ViewDeps } from './deps.js';
 import { writeDraft, type DraftResult } from './draft.js';
 import { writeUntilStable } from './snapshot.js';
 import { writeStatusPage } from './status-page.js';
 
-export type ViewsOutcome = 'refreshed' | 'failed';
+export type ViewsOutcome = 'refreshed';
 
 /**
  * Regenerates the period's draft (while it is open) and its status page, from one read
- * of the period. Never throws.
+ * of the period. Throws when the status page could not be written.
  */
 export async function refreshPeriodViews(deps: ViewDeps, period: Period): Promise<ViewsOutcome> {
   const log = withFields(deps.log, { period: formatPeriod(period) });
   const scoped = { ...deps, log };
-  try {
-    await writeUntilStable(scoped, period, async (snapshot) => {
-      let draft: DraftResult | undefined;
-      try {
-        draft = await writeDraft(scoped, snapshot);
-      } catch (error) {
-        // The status page is still worth writing: it says the draft is behind.
-        log.warn('could not write the draft; the upload itself is committed', { error });
-      }
-      await writeStatusPage(scoped, snapshot, draft);
-    });
-    return 'refreshed';
-  } catch (error) {
-    log.warn('could not refresh the period views; the event itself is committed', { error });
-    return 'failed';
-  }
+  await writeUntilStable(scoped, period, async (snapshot) => {
+    let draft: DraftResult | undefined;
+    try {
+      draft = await writeDraft(scoped, snapshot);
+    } catch (error) {
+      // The status page is still worth writing: it says the draft is behind.
+      log.warn('could not write the draft; the status page says it is behind', { error });
+    }
+    await writeStatusPage(scoped, snapshot, draft);
+  });
+  return 'refreshed';
 }
 
 /**
  * After a template check: the committee's open periods' drafts render with the new template.
- * The periods are found from their status pages (each period with an event since views
- * exist has one). Never throws.
+ * The periods come from the committee's index in the table (every period item has an
+ * entry). Every period is tried; then the first failure is thrown (the others are
+ * logged), so a retry redoes them all.
  */
 export async function refreshCommitteeViews(deps: ViewDeps, committee: string): Promise<ViewsOutcome> {
-  let periods: Period[];
-  try {
-    const pages = await deps.objects.list(deps.documentsBucket, statusPagesPrefix(committee));
-    periods = pages.flatMap((o) => {
-      const period = parseStatusPageKey(o.key);
-      return period && period.committee === committee ? [period] : [];
-    });
-  } catch (error) {
-    deps.log.warn('could not list the committee periods to refresh their views', { committee, error });
-    return 'failed';
-  }
-  let outcome: ViewsOutcome = 'refreshed';
+  const periods = await deps.repo.listCommitteePeriods(committee);
+  let failure: { readonly error: unknown } | undefined;
   // One at a time: a committee has a few periods a year, and a Lambda has time.
   // (A closed period's draft is left alone; only its page is rewritten.)
   for (const period of periods) {
-    if ((await refreshPeriodViews(deps, period)) === 'failed') outcome = 'failed';
+    try {
+      await refreshPeriodViews(deps, period);
+    } catch (error) {
+      deps.log.warn('could not refresh the period views', { period: formatPeriod(period), error });
+      failure ??= { error };
+    }
   }
-  return outcome;
+  if (failure) throw failure.error;
+  return 'refreshed';
 }

@@ -9,7 +9,9 @@
  * refresh that did not, so the last object written is built from the newest state.
  */
 import type { Period, UploadContent } from '../core/domain.js';
+import type { PreviousTertial } from '../core/report.js';
 import { loadCommitteeSettings, type CommitteeSettings } from '../storage/committee-settings.js';
+import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import type { FileEntry, PeriodRecord } from '../storage/repository.js';
 import type { ViewDeps } from './deps.js';
 
@@ -20,15 +22,18 @@ export interface PeriodSnapshot {
   readonly settings: CommitteeSettings;
   /** The uploads in force, sorted by name. */
   readonly uploads: readonly { readonly name: string; readonly entry: FileEntry; readonly content: UploadContent }[];
+  /** The previous tertial of the same year when it is closed, as the close compares with it. */
+  readonly previous?: PreviousTertial | undefined;
 }
 
 export async function readSnapshot(deps: ViewDeps, period: Period): Promise<PeriodSnapshot> {
   const record = await deps.repo.getPeriod(period);
-  const [settings, uploads] = await Promise.all([
+  const [settings, uploads, previous] = await Promise.all([
     loadCommitteeSettings(deps, period.committee),
     record ? deps.repo.readActiveUploads(record) : Promise.resolve([]),
+    record ? loadPreviousTertial(deps.repo, period) : Promise.resolve(undefined),
   ]);
-  return { period, record, settings, uploads };
+  return { period, record, settings, uploads, previous };
 }
 
 /** Every commit bumps the version; a close flips the state without bumping it. */

@@ -1,6 +1,7 @@
 /**
  * The period's status page, `status/{committee}/{year}/T{n}/index.html` in the output
- * bucket: one self-contained HTML page (inline CSS, no scripts, no external resources)
+ * bucket: one self-contained HTML page (the one layout and stylesheet of `core/html.ts`,
+ * no external resources)
  * that tells staff and the secretary where the tertial stands: open or closed, every
  * upload with its outcome and receipt, what the report holds so far, and links to the
  * draft and the final document. Rewritten after every event.
@@ -10,8 +11,10 @@
  * that serves the bucket's keys as paths: the local web server, a static website or a
  * CloudFront distribution in front of the bucket.
  */
+import { stockholmMinute } from '../core/time.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
+import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
 import {
   annotatedUploadKey,
   closureReceiptKey,
@@ -25,6 +28,7 @@ import {
   uploadReceiptKey,
 } from '../core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
+import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
 import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
@@ -230,259 +234,193 @@ const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok
   failed: { label: 'Tekniskt fel, försöker igen', symbol: '!', tone: 'bad' },
 };
 
-const STYLE = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 1rem; line-height: 1.5; color: #1b1b1b; background: #fff; }
-main, .wrap { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem; }
-h1 { font-size: 1.75rem; line-height: 1.25; margin: 1rem 0 0.25rem; }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; }
-h2 { font-size: 1.3rem; margin: 2rem 0 0.5rem; border-bottom: 2px solid #d0d4da; padding-bottom: 0.2rem; }
-p, ul, dl { margin: 0.5rem 0; }
-.lead { color: #3d4451; }
-a { color: #0b4fa8; text-decoration: underline; text-underline-offset: 0.15em; }
-a:visited { color: #5a2d91; }
-a:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; background: #ffe89a; color: #1b1b1b; }
-.state { display: inline-block; font-size: 1.15rem; font-weight: 700; padding: 0.35rem 0.8rem; border: 2px solid currentColor; border-radius: 0.4rem; margin: 0.25rem 0; }
-.state-open { color: #0d5a2c; background: #e6f4ea; }
-.state-closed { color: #1b1b1b; background: #eceff3; }
-.state-none { color: #3d4451; background: #f5f6f8; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
-dl.facts dt { font-weight: 700; }
-dl.facts dd { margin: 0; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; min-width: 20rem; }
-caption { text-align: left; font-weight: 700; padding: 0.25rem 0; }
-th, td { border: 1px solid #8c939d; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }
-thead th { background: #eceff3; }
-tbody th { font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.badge { display: inline-block; white-space: nowrap; padding: 0 0.4rem; border: 1px solid currentColor; border-radius: 0.3rem; font-weight: 600; }
-.tone-ok { color: #0d5a2c; background: #e6f4ea; }
-.tone-bad { color: #8f1414; background: #fdecec; }
-.tone-neutral { color: #3d4451; background: #f1f2f4; }
-.notice { border-left: 0.35rem solid #8f1414; background: #fdecec; padding: 0.5rem 0.8rem; }
-.muted { color: #4a5160; }
-footer { margin-top: 2rem; border-top: 1px solid #d0d4da; font-size: 0.9rem; color: #4a5160; }
-@media print { a { color: #1b1b1b; } .table-wrap { overflow: visible; } }
-`;
+/**
+ * Nothing from elsewhere and no inline script: the one script is the web server's own
+ * static file (`/assets/tertial.js`, same origin), which offers the upload to a signed-in
+ * person; it may send a file to the uploads bucket (`connect-src`). Opened anywhere
+ * else, the script is simply not found and the page stays inert. The server sends a
+ * stricter policy beside this one (both apply), naming the one bucket address.
+ */
+export const STATUS_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** The page script, relative to the page (four levels deep), so it is the serving host's own. */
+const PAGE_SCRIPT_FROM_STATUS_PAGE = '../../../../assets/tertial.js';
 
 /** The page for a model. Pure: the same model gives the same bytes. */
 export function statusPageHtml(model: StatusPageModel): string {
   const { period } = model;
   const periodText = `tertial ${period.tertial} ${period.year}`;
   const title = `${model.committeeName}, ${periodText}`;
-  const parts: string[] = [];
-  parts.push(
-    '<!doctype html>',
-    '<html lang="sv">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // No scripts, no fetches: the page is inert wherever it is opened from.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
-    '<meta name="robots" content="noindex">',
-    `<title>Status: ${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    `<h1>${esc(model.committeeName)}: måluppföljning ${esc(periodText)}</h1>`,
-    `<p class="lead">${esc(model.municipality)}. Sidan visar läget för tertialen, uppdaterades ${time(model.generatedAt)} ` +
-      'och skrivs om efter varje uppladdning och stängning.</p>',
-  );
-
-  parts.push(...stateSection(model));
-  parts.push(...documentsSection(model));
-  parts.push(...uploadsSection(model));
-  parts.push(...contentSection(model));
-
-  parts.push(
-    '</main>',
-    '<footer><div class="wrap">',
-    `<p>Perioden ${esc(formatPeriod(period))}. Sidan, kvittona och dokumenten ligger i utdatabucketen; länkarna går till dem.</p>`,
-    '</div></footer>',
-    '</body>',
-    '</html>',
-    '',
-  );
-  return parts.join('\n');
+  const body = html`<main>
+<h1>${model.committeeName}: måluppföljning ${periodText}</h1>
+<p class="lead">${model.municipality}. Sidan visar läget för tertialen, uppdaterades ${time(model.generatedAt)} och skrivs om efter varje uppladdning och stängning.</p>
+${stateSection(model)}
+${actionsPlaceholder(model)}
+${documentsSection(model)}
+${uploadsSection(model)}
+${contentSection(model)}
+</main>
+<footer><div class="wrap">
+<p>Perioden ${formatPeriod(period)}. Sidan, kvittona och dokumenten ligger i utdatabucketen; länkarna går till dem.</p>
+</div></footer>`;
+  return htmlDocument({ title: `Status: ${title}`, body, contentSecurityPolicy: STATUS_PAGE_CSP, noindex: true, scripts: [PAGE_SCRIPT_FROM_STATUS_PAGE] });
 }
 
-function stateSection(model: StatusPageModel): string[] {
-  const out = ['<section aria-labelledby="lage">', '<h2 id="lage">Läge</h2>'];
+/**
+ * Where the page script puts the upload, the close and the template upload for a
+ * signed-in person; hidden (and empty) until the server says what the person may do.
+ */
+function actionsPlaceholder(model: StatusPageModel): Html {
+  const { period } = model;
+  return html`<section id="tertial-actions" class="actions" aria-labelledby="atgarder" data-committee="${period.committee}" data-year="${period.year}" data-tertial="${period.tertial}" data-state="${model.state}" hidden></section>`;
+}
+
+function stateSection(model: StatusPageModel): Html {
+  let state: Html;
   if (model.state === 'closed') {
     const c = model.closure;
-    out.push('<p class="state state-closed"><span aria-hidden="true">■</span> <strong>Stängd</strong></p>');
-    out.push('<p>Tertialen är stängd. Nya filer tas inte emot och nämndens dokument är skapat.</p>');
-    if (c) {
-      out.push('<dl class="facts">');
-      out.push(`<dt>Tidpunkt</dt><dd>${time(c.closedAt)}</dd>`);
-      if (c.diarienummer) out.push(`<dt>Diarienummer</dt><dd>${esc(c.diarienummer)}</dd>`);
-      if (c.meetingDate) out.push(`<dt>Sammanträde</dt><dd>${esc(c.meetingDate)}</dd>`);
-      if (c.documentDate) out.push(`<dt>Dokumentdatum</dt><dd>${esc(c.documentDate)}</dd>`);
-      out.push(`<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>`);
-      if (model.closeReceipt) out.push(`<dt>Stängningen</dt><dd>${link(model.closeReceipt.href, 'Kvitto för stängningen (JSON)')}</dd>`);
-      out.push('</dl>');
-    }
+    state = html`<p class="state state-closed"><span aria-hidden="true">■</span> <strong>Stängd</strong></p>
+<p>Tertialen är stängd. Nya filer tas inte emot och nämndens dokument är skapat.</p>
+${
+  c &&
+  html`<dl class="facts">
+<dt>Tidpunkt</dt><dd>${time(c.closedAt)}</dd>
+${c.diarienummer && html`<dt>Diarienummer</dt><dd>${c.diarienummer}</dd>\n`}${c.meetingDate && html`<dt>Sammanträde</dt><dd>${c.meetingDate}</dd>\n`}${
+    c.documentDate && html`<dt>Dokumentdatum</dt><dd>${c.documentDate}</dd>\n`
+  }<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>
+${model.closeReceipt && html`<dt>Stängningen</dt><dd>${link(model.closeReceipt.href, 'Kvitto för stängningen (JSON)')}</dd>\n`}</dl>`
+}`;
   } else if (model.state === 'open') {
-    out.push('<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>');
-    out.push('<p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>');
+    state = html`<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>
+<p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>`;
   } else {
-    out.push('<p class="state state-none"><span aria-hidden="true">○</span> <strong>Inget uppladdat ännu</strong></p>');
+    state = html`<p class="state state-none"><span aria-hidden="true">○</span> <strong>Inget uppladdat ännu</strong></p>`;
   }
   const close = model.closeReceipt;
-  if (close?.status === 'rejected' && model.state !== 'closed') {
-    out.push('<div class="notice">');
-    out.push(`<p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${esc(close.message)}</p>`);
-    if (close.errors.length > 0) out.push(`<ul>${close.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`);
-    out.push(`<p>${link(close.href, 'Kvitto för stängningsförsöket (JSON)')}</p>`);
-    out.push('</div>');
-  }
-  out.push('</section>');
-  return out;
+  const refusedClose =
+    close?.status === 'rejected' &&
+    model.state !== 'closed' &&
+    html`<div class="notice">
+<p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${close.message}</p>
+${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${link(close.href, 'Kvitto för stängningsförsöket (JSON)')}</p>
+</div>`;
+  return html`<section aria-labelledby="lage">
+<h2 id="lage">Läge</h2>
+${state}
+${refusedClose}
+</section>`;
 }
 
-function documentsSection(model: StatusPageModel): string[] {
-  const out = ['<section aria-labelledby="dokument">', '<h2 id="dokument">Dokument</h2>', '<ul>'];
+function documentsSection(model: StatusPageModel): Html {
   const fileName = (href: string) => decodeURIComponent(href.slice(href.lastIndexOf('/') + 1));
+  const items: Html[] = [];
   if (model.document) {
     const label = model.state === 'closed' ? 'Nämndens dokument' : 'Nämndens dokument från den senaste stängningen';
-    const pdf = model.document.pdfHref ? ` och ${link(model.document.pdfHref, `som PDF (${fileName(model.document.pdfHref)})`)}` : '';
-    out.push(`<li>${link(model.document.href, `${label} (Word, ${fileName(model.document.href)})`)}${pdf}</li>`);
+    const pdf = model.document.pdfHref && html` och ${link(model.document.pdfHref, `som PDF (${fileName(model.document.pdfHref)})`)}`;
+    items.push(html`<li>${link(model.document.href, `${label} (Word, ${fileName(model.document.href)})`)}${pdf}</li>`);
   } else {
-    out.push('<li>Nämndens dokument: skapas när tertialen stängs.</li>');
+    items.push(html`<li>Nämndens dokument: skapas när tertialen stängs.</li>`);
   }
   if (model.state !== 'closed') {
     if (model.draft) {
-      const when = model.draft.updatedAt ? `, uppdaterat ${time(model.draft.updatedAt)}` : '';
-      out.push(`<li>${link(model.draft.href, `Utkast (Word, ${fileName(model.draft.href)})`)}${when}. Så ser dokumentet ut om tertialen stängs nu.</li>`);
+      const when = model.draft.updatedAt && html`, uppdaterat ${time(model.draft.updatedAt)}`;
+      items.push(html`<li>${link(model.draft.href, `Utkast (Word, ${fileName(model.draft.href)})`)}${when}. Så ser dokumentet ut om tertialen stängs nu.</li>`);
     } else {
-      out.push('<li>Utkast: skapas efter den första godkända filen.</li>');
+      items.push(html`<li>Utkast: skapas efter den första godkända filen.</li>`);
     }
+    // A closed period's template is in its closure (above); this is the one the next render uses.
+    const template = model.template;
+    const templateText = template.committeeTemplate
+      ? html`nämndens egen mall${template.acceptedAt && html`, godkänd ${time(template.acceptedAt)}`}`
+      : 'standardmallen';
+    items.push(html`<li>Mall: ${templateText}.${template.receiptHref && html` ${link(template.receiptHref, 'Kvitto för senast uppladdade mall (JSON)')}`}</li>`);
   }
-  // A closed period's template is in its closure (above); this is the one the next render uses.
-  const template = model.template;
-  const templateText = template.committeeTemplate
-    ? `nämndens egen mall${template.acceptedAt ? `, godkänd ${time(template.acceptedAt)}` : ''}`
-    : 'standardmallen';
-  if (model.state !== 'closed') {
-    out.push(`<li>Mall: ${templateText}.${template.receiptHref ? ` ${link(template.receiptHref, 'Kvitto för senast uppladdade mall (JSON)')}` : ''}</li>`);
-  }
-  out.push('</ul>');
-  if (model.draftProblems.length > 0 && model.state !== 'closed') {
-    out.push('<div class="notice">');
-    out.push(`<p><strong>Utkastet kunde inte uppdateras.</strong> ${model.draft ? 'Utkastet ovan visar läget före den senaste ändringen. ' : ''}Samma fel hindrar stängningen:</p>`);
-    out.push(`<ul>${model.draftProblems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
-    out.push('</div>');
-  }
-  out.push('</section>');
-  return out;
+  const problems =
+    model.draftProblems.length > 0 &&
+    model.state !== 'closed' &&
+    html`<div class="notice">
+<p><strong>Utkastet kunde inte uppdateras.</strong> ${model.draft ? 'Utkastet ovan visar läget före den senaste ändringen. ' : ''}Samma fel hindrar stängningen:</p>
+<ul>${model.draftProblems.map((p) => html`<li>${p}</li>`)}</ul>
+</div>`;
+  return html`<section aria-labelledby="dokument">
+<h2 id="dokument">Dokument</h2>
+<ul>
+${joinHtml(items, '\n')}
+</ul>
+${problems}
+</section>`;
 }
 
-function uploadsSection(model: StatusPageModel): string[] {
-  const out = ['<section aria-labelledby="filer">', '<h2 id="filer">Uppladdade filer</h2>'];
+function uploadsSection(model: StatusPageModel): Html {
   if (model.uploads.length === 0) {
-    out.push('<p>Inga filer har laddats upp.</p>', '</section>');
-    return out;
+    return html`<section aria-labelledby="filer">
+<h2 id="filer">Uppladdade filer</h2>
+<p>Inga filer har laddats upp.</p>
+</section>`;
   }
   const inForce = model.uploads.filter((u) => u.inForce).length;
-  out.push(`<p>${count(model.uploads.length, 'fil', 'filer')}, varav ${inForce} ingår i rapporten. Kvittot för en fil visar varje fel med rad och kolumn.</p>`);
-  out.push('<div class="table-wrap"><table>');
-  out.push(`<caption>Filer för ${esc(`tertial ${model.period.tertial} ${model.period.year}`)}, senaste händelsen per fil</caption>`);
-  out.push(
-    '<thead><tr>' +
-      '<th scope="col">Fil</th><th scope="col">Tidpunkt</th><th scope="col">Utfall</th><th scope="col">Ingår i rapporten</th>' +
-      '<th scope="col" class="num">Mål</th><th scope="col" class="num">Aktiviteter</th><th scope="col" class="num">Ärendetexter</th>' +
-      '<th scope="col" class="num">Fel</th><th scope="col" class="num">Varningar</th><th scope="col">Kvitto</th>' +
-      '</tr></thead>',
-  );
-  out.push('<tbody>');
-  for (const u of model.uploads) {
+  const rows = model.uploads.map((u) => {
     const o = OUTCOMES[u.outcome];
     const receipts = [
-      u.receiptHtmlHref ? link(u.receiptHtmlHref, `Kvitto för ${u.name}`, 'Kvitto') : '',
-      u.receiptHref ? link(u.receiptHref, `Kvitto för ${u.name} som JSON`, 'JSON') : '',
-      u.annotatedHref ? link(u.annotatedHref, `${u.name} med felen markerade`, 'Filen med felen markerade') : '',
-    ].filter(Boolean);
+      u.receiptHtmlHref ? link(u.receiptHtmlHref, 'Kvitto', `Kvitto för ${u.name}`) : undefined,
+      u.receiptHref ? link(u.receiptHref, 'JSON', `Kvitto för ${u.name} som JSON`) : undefined,
+      u.annotatedHref ? link(u.annotatedHref, 'Filen med felen markerade', `${u.name} med felen markerade`) : undefined,
+    ].filter((r): r is Html => r !== undefined);
     const inForceText = u.inForce ? (u.outcome === 'accepted' ? 'Ja' : 'Ja, en tidigare version') : 'Nej';
-    out.push(
-      '<tr>' +
-        `<th scope="row">${esc(u.name)}</th>` +
-        `<td>${u.at ? time(u.at) : '–'}</td>` +
-        `<td><span class="badge tone-${o.tone}"><span aria-hidden="true">${o.symbol} </span>${esc(o.label)}</span></td>` +
-        `<td>${inForceText}</td>` +
-        `<td class="num">${u.counts.goals}</td><td class="num">${u.counts.activities}</td><td class="num">${u.counts.caseSections}</td>` +
-        `<td class="num">${u.errors}</td><td class="num">${u.warnings}</td>` +
-        `<td>${receipts.length > 0 ? receipts.join(' · ') : 'saknas'}</td>` +
-        '</tr>',
-    );
-  }
-  out.push('</tbody></table></div>', '</section>');
-  return out;
+    return html`<tr><th scope="row">${u.name}</th><td>${u.at ? time(u.at) : '–'}</td><td><span class="badge tone-${o.tone}"><span aria-hidden="true">${o.symbol} </span>${o.label}</span></td><td>${inForceText}</td><td class="num">${u.counts.goals}</td><td class="num">${u.counts.activities}</td><td class="num">${u.counts.caseSections}</td><td class="num">${u.errors}</td><td class="num">${u.warnings}</td><td>${receipts.length > 0 ? joinHtml(receipts, ' · ') : 'saknas'}</td></tr>\n`;
+  });
+  return html`<section aria-labelledby="filer">
+<h2 id="filer">Uppladdade filer</h2>
+<p>${count(model.uploads.length, 'fil', 'filer')}, varav ${inForce} ingår i rapporten. Kvittot för en fil visar varje fel med rad och kolumn.</p>
+<div class="table-wrap"><table>
+<caption>Filer för tertial ${model.period.tertial} ${model.period.year}, senaste händelsen per fil</caption>
+<thead><tr><th scope="col">Fil</th><th scope="col">Tidpunkt</th><th scope="col">Utfall</th><th scope="col">Ingår i rapporten</th><th scope="col" class="num">Mål</th><th scope="col" class="num">Aktiviteter</th><th scope="col" class="num">Ärendetexter</th><th scope="col" class="num">Fel</th><th scope="col" class="num">Varningar</th><th scope="col">Kvitto</th></tr></thead>
+<tbody>
+${rows}</tbody></table></div>
+</section>`;
 }
 
-function contentSection(model: StatusPageModel): string[] {
-  const out = ['<section aria-labelledby="innehall">', `<h2 id="innehall">${model.state === 'closed' ? 'Rapportens innehåll' : 'Rapportens innehåll just nu'}</h2>`];
+function contentSection(model: StatusPageModel): Html {
   const activityTotal = model.activitiesByStatus.reduce((n, s) => n + s.count, 0);
-  out.push(`<p>${count(model.goals.length, 'mål', 'mål')} och ${count(activityTotal, 'aktivitet', 'aktiviteter')} från filerna som ingår i rapporten.</p>`);
-
-  out.push('<div class="table-wrap"><table>');
-  out.push('<caption>Aktiviteter per status</caption>');
-  out.push('<thead><tr><th scope="col">Status</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>');
-  for (const s of model.activitiesByStatus) out.push(`<tr><th scope="row">${esc(s.status)}</th><td class="num">${s.count}</td></tr>`);
-  out.push(`</tbody><tfoot><tr><th scope="row">Totalt</th><td class="num">${activityTotal}</td></tr></tfoot></table></div>`);
-
   const without = model.goals.filter((g) => g.activities === 0);
-  out.push('<h3>Mål utan aktiviteter</h3>');
-  out.push(
-    without.length === 0
-      ? `<p>${model.goals.length === 0 ? 'Inga mål ännu.' : 'Alla mål har minst en aktivitet.'}</p>`
-      : `<ul>${without.map((g) => `<li>${esc(g.heading)}</li>`).join('')}</ul>`,
-  );
-
-  if (model.goals.length > 0) {
-    out.push('<div class="table-wrap"><table>');
-    out.push('<caption>Mål med bedömning och antal aktiviteter</caption>');
-    out.push('<thead><tr><th scope="col">Mål</th><th scope="col">Bedömning</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>');
-    for (const g of model.goals) {
-      const note = g.undefinedGoal ? ' <span class="muted">(målet finns inte i någon fil)</span>' : '';
-      out.push(`<tr><th scope="row">${esc(g.heading)}${note}</th><td>${esc(g.assessment)}</td><td class="num">${g.activities}</td></tr>`);
-    }
-    out.push('</tbody></table></div>');
-  }
-
-  if (model.reportWarnings.length > 0) {
-    out.push('<h3>Att se över före stängningen</h3>');
-    out.push(`<ul>${model.reportWarnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
-  }
-  out.push('</section>');
-  return out;
+  const goalTable =
+    model.goals.length > 0 &&
+    html`<div class="table-wrap"><table>
+<caption>Mål med bedömning och antal aktiviteter</caption>
+<thead><tr><th scope="col">Mål</th><th scope="col">Bedömning</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>
+${model.goals.map(
+  (g) =>
+    html`<tr><th scope="row">${g.heading}${g.undefinedGoal && html` <span class="muted">(målet finns inte i någon fil)</span>`}</th><td>${g.assessment}</td><td class="num">${g.activities}</td></tr>\n`,
+)}</tbody></table></div>`;
+  const warnings =
+    model.reportWarnings.length > 0 &&
+    html`<h3>Att se över före stängningen</h3>
+<ul>${model.reportWarnings.map((w) => html`<li>${w}</li>`)}</ul>`;
+  return html`<section aria-labelledby="innehall">
+<h2 id="innehall">${model.state === 'closed' ? 'Rapportens innehåll' : 'Rapportens innehåll just nu'}</h2>
+<p>${count(model.goals.length, 'mål', 'mål')} och ${count(activityTotal, 'aktivitet', 'aktiviteter')} från filerna som ingår i rapporten.</p>
+<div class="table-wrap"><table>
+<caption>Aktiviteter per status</caption>
+<thead><tr><th scope="col">Status</th><th scope="col" class="num">Aktiviteter</th></tr></thead><tbody>
+${model.activitiesByStatus.map((s) => html`<tr><th scope="row">${s.status}</th><td class="num">${s.count}</td></tr>\n`)}</tbody><tfoot><tr><th scope="row">Totalt</th><td class="num">${activityTotal}</td></tr></tfoot></table></div>
+<h3>Mål utan aktiviteter</h3>
+${
+  without.length === 0
+    ? html`<p>${model.goals.length === 0 ? 'Inga mål ännu.' : 'Alla mål har minst en aktivitet.'}</p>`
+    : html`<ul>${without.map((g) => html`<li>${g.heading}</li>`)}</ul>`
+}
+${goalTable}
+${warnings}
+</section>`;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** A link; `ariaLabel` when the visible text alone is ambiguous in a table ("JSON"). */
-function link(href: string, label: string, text?: string): string {
-  return text === undefined ? `<a href="${esc(href)}">${esc(label)}</a>` : `<a href="${esc(href)}" aria-label="${esc(label)}">${esc(text)}</a>`;
-}
-
-const TIME_FORMAT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
 
 /** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
-function time(iso: string): string {
+function time(iso: string): Html | string {
   const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return esc(iso);
-  return `<time datetime="${esc(new Date(ms).toISOString())}">${esc(TIME_FORMAT.format(ms))}</time>`;
+  if (!Number.isFinite(ms)) return iso;
+  return html`<time datetime="${new Date(ms).toISOString()}">${stockholmMinute(ms)}</time>`;
 }
 
 function count(n: number, one: string, many: string): string {
@@ -519,7 +457,7 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
       const isClose = o.key === closureReceiptKey(period);
       const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
       if (!isClose && !isUploadName(uploadName)) return;
-      const receipt = await readJson<UploadReceipt | ClosureReceipt>(deps, o.key);
+      const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
       else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
@@ -545,13 +483,10 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
   deps.log.debug('status page written', { page: key, uploads: model.uploads.length, state: model.state });
 }
 
-async function readJson<T>(deps: ViewDeps, key: string): Promise<T | undefined> {
+async function readReceipt(deps: ViewDeps, key: string): Promise<Receipt | undefined> {
   const object = await deps.objects.get(deps.documentsBucket, key);
   if (!object) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.bytes)) as T;
-  } catch {
-    deps.log.warn('a receipt is not valid JSON; the status page leaves it out', { receipt: key });
-    return undefined;
-  }
+  const read = parseReceipt(object.bytes);
+  if (!read.ok) deps.log.warn('a receipt does not match the receipt format; the status page leaves it out', { receipt: key, reason: read.reason });
+  return read.ok ? read.receipt : undefined;
 }

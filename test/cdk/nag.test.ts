@@ -57,6 +57,10 @@ const synthOnce = (props: TertialStackProps): Synthesized => {
 const variants = {
   default: {} satisfies TertialStackProps,
   'test deployment': { destroyOnRemoval: true, namePrefix: 'tertial-test' } satisfies TertialStackProps,
+  'several committees, SAML sign-in': {
+    committees: ['ks', 'bun', 'sn'],
+    samlProviderArn: 'arn:aws:iam::111122223333:saml-provider/ange-entra',
+  } satisfies TertialStackProps,
 };
 
 describe.each(Object.entries(variants))('cdk-nag AwsSolutionsChecks, %s stack', (_name, props) => {
@@ -105,9 +109,12 @@ describe('test deployment (destroyOnRemoval, namePrefix)', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'tertial-test-failed-events' });
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-test-alarms' });
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-test-documents' });
-    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-test-staff' });
-    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-test-secretaries' });
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'tertial-test-staff' });
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-test-ks-staff' });
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-test-ks-secretary' });
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-test-admin' });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'tertial-test-ks-staff' });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'tertial-test-admin' });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'tertial-test-admin' });
   });
 
   it('has no e-mail subscriber unless one is given', () => {

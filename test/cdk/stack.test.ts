@@ -1,13 +1,17 @@
-import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  acceptedCopyKey,
   acceptedTemplateKey,
+  closeRecordKey,
   closureKey,
   closureReceiptKey,
   configKey,
   documentKey,
   NOTIFICATION_RULES,
   OUTPUT_NOTIFICATION_RULES,
+  removalMarkKey,
+  reopenRecordKey,
   templateKey,
   templateReceiptKey,
   uploadKey,
@@ -15,13 +19,19 @@ import {
 } from '../../lambdas/core/keys.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
-import type { TertialStack } from '../../cdk/stack.js';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { CfnResource } from 'aws-cdk-lib';
+import { TertialStack } from '../../cdk/stack.js';
+import { ASSEMBLE_RECEIPT_KEYS } from '../../cdk/constructs/assemble-function.js';
+import type { CommitteeAccess } from '../../cdk/constructs/staff-access.js';
+import { TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
 import {
   actionsOf,
   asArray,
   grantsOfManagedPolicy,
   grantsOfRole,
   logicalId,
+  newApp,
   resourcesFor,
   synth,
   type Grant,
@@ -53,6 +63,7 @@ const ids = () => ({
   table: logicalId(stack.reportTable.table),
   queue: logicalId(stack.failurePath.queue),
   documentTopic: logicalId(stack.documentTopic.topic),
+  receiptTopic: logicalId(stack.receiptTopic.topic),
   alarmTopic: logicalId(stack.alarms.topic),
   ingest: logicalId(stack.ingest.lambdaFunction),
   assemble: logicalId(stack.assemble.lambdaFunction),
@@ -128,7 +139,7 @@ describe('buckets', () => {
 });
 
 describe('report table', () => {
-  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, with TTL on expiresAt', () => {
+  it('is keyed on pk/sk strings, on-demand, recoverable, protected, retained, and has no TTL: garbage rows are deleted by the pipeline, never expired', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: Match.objectLike({
@@ -139,7 +150,7 @@ describe('report table', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: Match.absent(),
       }),
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -148,13 +159,12 @@ describe('report table', () => {
 });
 
 describe('functions', () => {
-  it('are the four handlers (and CDK’s notifications handler)', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('are the four handlers, the web function of the pages (and CDK’s notifications handler)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
   });
 
   it.each([
     ['ingest', 'tertial-ingest', 1024, 120],
-    ['assemble', 'tertial-assemble', 1024, 300],
     ['templateCheck', 'tertial-template-check', 1024, 120],
     ['views', 'tertial-views', 1024, 300],
   ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
@@ -168,6 +178,16 @@ describe('functions', () => {
     expect(props.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it('assemble is tertial-assemble, a container image (LibreOffice) on x86_64, 2048 MB, 300 s, no reserved concurrency', () => {
+    const props = resources[ids().assemble].Properties;
+    expect(props.FunctionName).toBe('tertial-assemble');
+    expect(props.PackageType).toBe('Image');
+    expect(props.Architectures).toEqual(['x86_64']);
+    expect(props.MemorySize).toBe(2048);
+    expect(props.Timeout).toBe(300);
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   it.each(FUNCTIONS)('%s reads its configuration from the environment', (name) => {
     const { uploads, documents, table } = ids();
     expect(resources[ids()[name]].Properties.Environment.Variables).toMatchObject({
@@ -176,8 +196,9 @@ describe('functions', () => {
       TABLE_NAME: { Ref: table },
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_SERVICE_NAME: `tertial-${name === 'templateCheck' ? 'template-check' : name}`,
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // No source-map reading at import: it was the largest share of a cold start.
+    expect(resources[ids()[name]].Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
   });
 
   it('assemble and views render documents: they get the bundled default template; assemble also the document topic', () => {
@@ -270,8 +291,17 @@ describe('alarms', () => {
     });
   });
 
+  it.each(['ingest', 'assemble', 'template-check', 'views'])('alarms on any ERROR line in the %s log group', (name) => {
+    const alarm = Object.values(resources).find((r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`) as Json;
+    expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', MetricName: `${name}-error-log-lines` });
+    const filter = Object.values(resources).find(
+      (r: Json) => r.Type === 'AWS::Logs::MetricFilter' && r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
+    ) as Json;
+    expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
+  });
+
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
@@ -306,7 +336,7 @@ describe('alarms', () => {
 });
 
 describe('document topic', () => {
-  it('is encrypted, TLS-only, and published to by assemble alone', () => {
+  it('is encrypted, TLS-only, and published to by assemble alone (receipts go to the receipt topic)', () => {
     const { documentTopic } = ids();
     template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-documents', KmsMasterKeyId: 'alias/aws/sns' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -319,7 +349,8 @@ describe('document topic', () => {
     });
     for (const name of FUNCTIONS) {
       const grants = grantsOfRole(resources, logicalId(fn(name).role));
-      expect(resourcesFor(grants, 'sns:Publish')).toEqual(name === 'assemble' ? [`ref:${documentTopic}`] : []);
+      const receipts = name === 'views' ? [] : [`ref:${ids().receiptTopic}`];
+      expect(resourcesFor(grants, 'sns:Publish')).toEqual([...(name === 'assemble' ? [`ref:${documentTopic}`] : []), ...receipts].sort());
       // The AWS managed key needs no KMS grant, and none is given.
       expect(actionsOf(grants, 'kms')).toEqual([]);
     }
@@ -340,11 +371,9 @@ describe('notifications', () => {
     );
   };
 
-  it('sends created and removed .xlsx/.csv under uploads/ to ingest', () => {
+  it('sends every created and removed object under uploads/ to ingest, whatever its name (no suffix filter)', () => {
     const { uploads, ingest } = ids();
-    const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].flatMap((event) =>
-      ['.xlsx', '.csv'].map((suffix) => ({ target: ingest, events: [event], filter: { prefix: 'uploads/', suffix } })),
-    );
+    const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].map((event) => ({ target: ingest, events: [event], filter: { prefix: 'uploads/' } }));
     const actual = configurations(uploads).filter((c) => c.target === ingest);
     expect(actual).toEqual(expect.arrayContaining(expected));
     expect(actual).toHaveLength(expected.length);
@@ -417,6 +446,9 @@ describe('key layout', () => {
     expect(closureReceiptKey(period).startsWith(KEY_PREFIXES.receipts)).toBe(true);
     expect(acceptedTemplateKey('ks', '0'.repeat(40)).startsWith(KEY_PREFIXES.templates)).toBe(true);
     expect(templateReceiptKey('ks').startsWith(KEY_PREFIXES.templateReceipts)).toBe(true);
+    for (const key of [acceptedCopyKey(period, 'a.xlsx', '1'), removalMarkKey(period, 'a.xlsx', '1'), closeRecordKey(period, 3), reopenRecordKey(period, 3)]) {
+      expect(key.startsWith(KEY_PREFIXES.history)).toBe(true);
+    }
   });
 
   it('every notification prefix is a granted prefix', () => {
@@ -461,20 +493,21 @@ describe('least privilege', () => {
   ];
   const write = (bucket: string, ...prefixes: string[]) => prefixes.map((p) => `s3:PutObject ${bucket}:arn/${p}*`);
 
-  it('ingest reads uploads/, reads and writes receipts/', () => {
+  it('ingest reads uploads/, reads and writes receipts/ and history/', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
-      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/'), ...write(documents, 'receipts/')].sort(),
+      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/', 'history/'), ...write(documents, 'receipts/', 'history/')].sort(),
     );
   });
 
-  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and receipts/, reads accepted templates', () => {
+  it('assemble reads closures/, reopenings/ and config/, reads and writes documents/ and history/, writes only close and reopening receipts, reads accepted templates', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.assemble.role)))).toEqual(
       [
         ...read(uploads, 'closures/', 'reopenings/', 'config/'),
-        ...read(documents, 'documents/', 'receipts/', 'templates/'),
-        ...write(documents, 'documents/', 'receipts/'),
+        ...read(documents, 'documents/', 'receipts/', 'templates/', 'history/'),
+        ...write(documents, 'documents/', 'history/'),
+        ...ASSEMBLE_RECEIPT_KEYS.map((key) => `s3:PutObject ${documents}:arn/${key}`),
       ].sort(),
     );
   });
@@ -497,58 +530,164 @@ describe('least privilege', () => {
     );
   });
 
-  it.each(FUNCTIONS)('%s uses the table (the views function only reads it), and writes only its own log group', (name) => {
+  /** Each function's table grants as `Action [pattern …]`: one statement, its LeadingKeys, and the guard against requests without a key. */
+  const tableGrants = (name: FunctionName): string[] =>
+    grantsOfRole(resources, logicalId(fn(name).role))
+      .filter((g) => g.actions.some((a) => a.startsWith('dynamodb:')))
+      .flatMap((g) => {
+        expect(g.resources).toEqual([`${ids().table}:arn`]);
+        expect(g.condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+        const patterns = asArray<string>(g.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).sort();
+        return g.actions.map((action) => `${action} [${patterns.join(' ')}]`);
+      })
+      .sort();
+
+  it.each([
+    ['ingest', ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.ingest],
+    ['assemble', ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble],
+    ['templateCheck', ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck],
+    ['views', ['GetItem', 'Query'], TABLE_ITEM_KINDS.views],
+  ] as const)('%s may %j on the items of its kinds only (dynamodb:LeadingKeys), never Scan, PutItem or DeleteItem', (name, actions, kinds) => {
+    const patterns = kinds.map((kind) => `${TABLE_KEY_PREFIXES[kind]}*`).sort();
+    expect(tableGrants(name)).toEqual(actions.map((action) => `dynamodb:${action} [${patterns.join(' ')}]`).sort());
+  });
+
+  it.each(FUNCTIONS)('%s writes only its own log group', (name) => {
     const grants = grantsOfRole(resources, logicalId(fn(name).role));
-    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', ...(name === 'views' ? [] : writes)]) {
-      expect(resourcesFor(grants, action)).toEqual([`${ids().table}:arn`]);
-    }
-    if (name === 'views') for (const action of writes) expect(resourcesFor(grants, action)).toEqual([]);
     expect(actionsOf(grants, 'logs')).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(resourcesFor(grants, 'logs:PutLogEvents')).toEqual([`${logicalId(fn(name).logGroup)}:arn`]);
   });
 });
 
 describe('staff access', () => {
-  it('staff upload, replace and delete spreadsheets, and read documents, drafts, status pages and receipts', () => {
+  const access = () => stack.staffAccess.committees.get('ks') as CommitteeAccess;
+
+  it('the default stack serves kommunstyrelsen (ks)', () => {
+    expect([...stack.staffAccess.committees.keys()]).toEqual(['ks']);
+  });
+
+  it('staff of a committee put, read back and delete its uploads, and read its receipts, drafts, status pages, documents and workbooks', () => {
     const { uploads, documents } = ids();
-    const policy = logicalId(stack.staffAccess.staffPolicy);
-    expect(resources[policy].Properties.ManagedPolicyName).toBe('tertial-staff');
+    const policy = logicalId(access().staffPolicy);
+    expect(resources[policy].Properties.ManagedPolicyName).toBe('tertial-ks-staff');
     const grants = grantsOfManagedPolicy(resources, policy);
-    expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${uploads}:arn/uploads/*`]);
-    expect(resourcesFor(grants, 's3:DeleteObject')).toEqual([`${uploads}:arn/uploads/*`]);
+    expect(resourcesFor(grants, 's3:PutObject')).toEqual([`${uploads}:arn/uploads/ks/*`]);
+    expect(resourcesFor(grants, 's3:DeleteObject')).toEqual([`${uploads}:arn/uploads/ks/*`]);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(
-      [`${uploads}:arn/uploads/*`, `${documents}:arn/documents/*`, `${documents}:arn/receipts/*`, `${documents}:arn/drafts/*`, `${documents}:arn/status/*`, `${documents}:arn/workbooks/*`].sort(),
+      [
+        `${uploads}:arn/uploads/ks/*`,
+        `${documents}:arn/receipts/ks/*`,
+        `${documents}:arn/receipts/templates/ks.docx.json`,
+        `${documents}:arn/drafts/ks/*`,
+        `${documents}:arn/status/ks/*`,
+        `${documents}:arn/documents/ks/*`,
+        `${documents}:arn/workbooks/ks/*`,
+        `${documents}:arn/receipts/_misplaced/uploads/ks/*`,
+      ].sort(),
     );
-    expect(resourcesFor(grants, 's3:ListBucket')).toEqual([`${documents}:arn`, `${uploads}:arn`].sort());
+    // Listing only under its own prefixes: no unconditioned ListBucket.
+    expect(resourcesFor(grants, 's3:ListBucket')).toEqual([]);
     expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 
-  it('secretaries also close and reopen tertials and upload templates and committee settings', () => {
+  it('the secretary also closes and reopens its tertials and uploads its template and settings', () => {
     const { uploads } = ids();
-    const policy = logicalId(stack.staffAccess.secretaryPolicy);
-    const grants = grantsOfManagedPolicy(resources, policy);
-    const prefixes = [`${uploads}:arn/closures/*`, `${uploads}:arn/config/*`, `${uploads}:arn/reopenings/*`, `${uploads}:arn/templates/*`];
-    expect(resourcesFor(grants, 's3:PutObject')).toEqual(prefixes);
-    expect(resourcesFor(grants, 's3:GetObject')).toEqual(prefixes);
-    expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:PutObject']);
+    const grants = grantsOfManagedPolicy(resources, logicalId(access().secretaryPolicy));
+    const keys = [`${uploads}:arn/closures/ks/*`, `${uploads}:arn/config/ks.json`, `${uploads}:arn/reopenings/ks/*`, `${uploads}:arn/templates/ks.docx`];
+    expect(resourcesFor(grants, 's3:PutObject')).toEqual(keys);
+    expect(resourcesFor(grants, 's3:GetObject')).toEqual(
+      [...keys, `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`, `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`].sort(),
+    );
+    expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 
-  it('the groups carry the policies', () => {
-    const staff = logicalId(stack.staffAccess.staffPolicy);
-    const secretary = logicalId(stack.staffAccess.secretaryPolicy);
-    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-staff', ManagedPolicyArns: [{ Ref: staff }] });
+  it('the groups carry the policies, named as the web sign-in groups are ({committee}-staff, {committee}-secretary, admin)', () => {
+    const staff = logicalId(access().staffPolicy);
+    const secretary = logicalId(access().secretaryPolicy);
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-ks-staff', ManagedPolicyArns: [{ Ref: staff }] });
     template.hasResourceProperties('AWS::IAM::Group', {
-      GroupName: 'tertial-secretaries',
+      GroupName: 'tertial-ks-secretary',
       ManagedPolicyArns: Match.arrayEquals([{ Ref: staff }, { Ref: secretary }]),
     });
+    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-admin' });
+    template.resourceCountIs('AWS::IAM::Group', 3);
   });
 
-  it('nobody can delete an object version or touch the documents bucket’s content', () => {
+  it('without a SAML provider there are no sign-in roles; with one, each committee role trusts only that provider, for the console', () => {
+    expect(access().staffRole).toBeUndefined();
+    const saml = 'arn:aws:iam::111122223333:saml-provider/ange-entra';
+    const other = synth({ committees: ['ks', 'bun'], samlProviderArn: saml });
+    for (const committee of ['ks', 'bun']) {
+      const entry = other.stack.staffAccess.committees.get(committee) as CommitteeAccess;
+      for (const [role, policies] of [
+        [entry.staffRole, [entry.staffPolicy]],
+        [entry.secretaryRole, [entry.staffPolicy, entry.secretaryPolicy]],
+      ] as const) {
+        expect(role).toBeDefined();
+        const properties = other.resources[logicalId(role as iam.Role)].Properties;
+        expect(properties.AssumeRolePolicyDocument.Statement).toEqual([
+          {
+            Action: 'sts:AssumeRoleWithSAML',
+            Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+            Effect: 'Allow',
+            Principal: { Federated: saml },
+          },
+        ]);
+        expect(properties.ManagedPolicyArns).toEqual(policies.map((p) => ({ Ref: logicalId(p) })));
+      }
+    }
+  });
+
+  it('the administrator is a role that the admin group may assume with MFA, and the account itself trusts', () => {
+    const role = resources[logicalId(stack.staffAccess.adminRole)].Properties;
+    expect(role.RoleName).toBe('tertial-admin');
+    expect(role.AssumeRolePolicyDocument.Statement).toHaveLength(1);
+    expect(JSON.stringify(role.AssumeRolePolicyDocument.Statement[0].Principal)).toContain(':root');
+    const assume = Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Groups ?? []).some((g: Json) => g.Ref === logicalId(stack.staffAccess.adminGroup)),
+    );
+    expect(assume.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.staffAccess.adminRole), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('the administrator may publish on the document and receipt topics (reindex announces as the functions do)', () => {
+    const grants = grantsOfManagedPolicy(resources, logicalId(stack.staffAccess.adminPolicy));
+    expect(resourcesFor(grants, 'sns:Publish')).toEqual([`ref:${logicalId(stack.documentTopic.topic)}`, `ref:${logicalId(stack.receiptTopic.topic)}`].sort());
+  });
+
+  it('the documents bucket denies PutObject to everyone but the four function roles and the administrator role', () => {
+    const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ids().documents);
+    const deny = (policy.Properties.PolicyDocument.Statement as Json[]).find((s) => s.Sid === 'OnlyThePipelineWrites');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject' });
+    const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]).sort();
+    expect(writers).toEqual([...FUNCTIONS.map((name) => logicalId(fn(name).role)), logicalId(stack.staffAccess.adminRole)].sort());
+  });
+
+  it('another of the stack’s roles may be let through the documents bucket’s Deny (addOutputWriter)', () => {
+    const app = newApp();
+    const other = new TertialStack(app, 'tertial');
+    const role = new iam.Role(other, 'WebRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    other.staffAccess.addOutputWriter(role);
+    const policies = Template.fromStack(other).findResources('AWS::S3::BucketPolicy');
+    const documents = Object.values(policies).find((r: Json) => r.Properties.Bucket.Ref === other.getLogicalId(other.buckets.documents.node.defaultChild as CfnResource));
+    const deny = (documents?.Properties.PolicyDocument.Statement as Json[]).find((st) => st.Sid === 'OnlyThePipelineWrites');
+    const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]);
+    expect(writers).toContain(other.getLogicalId(role.node.defaultChild as CfnResource));
+    expect(writers).toHaveLength(6);
+  });
+
+  it('nobody can delete an object version, and no person’s policy writes the documents bucket', () => {
     for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::IAM::ManagedPolicy')) {
+      const isAdmin = r.Properties.ManagedPolicyName === 'tertial-admin';
       for (const s of r.Properties.PolicyDocument.Statement as Json[]) {
         expect(asArray<string>(s.Action)).not.toContain('s3:DeleteObjectVersion');
-        if (asArray<string>(s.Action).some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
+        if (!isAdmin && asArray<string>(s.Action).some((a) => a === 's3:PutObject' || a === 's3:DeleteObject')) {
           expect(JSON.stringify(s.Resource)).not.toContain(ids().documents);
         }
       }

@@ -91,7 +91,7 @@ export function grantsOfRole(resources: Record<string, Json>, roleId: string): G
   const role = resources[roleId];
   const inline = ((role?.Properties?.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]);
   const attached = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles).some((ref: Json) => ref.Ref === roleId))
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles ?? []).some((ref: Json) => ref.Ref === roleId))
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
   return [...inline, ...attached].map(toGrant);
 }

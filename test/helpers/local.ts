@@ -8,7 +8,7 @@ import { silentLog, type Log } from '../../lambdas/core/log.js';
 import { stderrLog } from '../../lambdas/runtime/log.js';
 
 export interface TestStack extends LocalStack {
-  /** The stack's data folder (a temporary one, removed by dispose). */
+  /** The stack's data folder (a temporary one, removed by dispose): its outbox, logs and stores. */
   readonly dataDir: string;
   put(key: string, body: Uint8Array | string): Promise<void>;
   remove(key: string): Promise<void>;

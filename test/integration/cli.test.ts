@@ -35,10 +35,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe('tertial local --once', () => {
+describe('tertial demo --once (npm start -- --once)', () => {
   it('runs the examples through the local stack and leaves a document holding every paragraph of the reference, in order', async () => {
     const out = join(work, 'out');
-    const result = await tertial(['local', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0', TERTIAL_WEB_PORT: '0' });
+    const result = await tertial(['demo', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0', TERTIAL_WEB_PORT: '0' });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Dokumentet: .*ks-maluppfoljning-2023-T3\.docx/);
@@ -113,11 +113,13 @@ describe('tertial render', () => {
     expect(existsSync(target)).toBe(false);
   });
 
-  it('says what is wrong with the arguments in one line', async () => {
+  it('says what is wrong with the arguments in one line, then the command’s usage line', async () => {
     const result = await tertial(['render', 'x.xlsx', '--committee', 'KS!', '--period', '2023-T9', '--out', join(work, 'y.docx')]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/ingen giltig nämnd och period/);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^tertial: Nämnden "KS!" är inte giltig/);
+    expect(lines[1]).toMatch(/^Användning: tertial render NÄMND PERIOD FIL\.\.\. --out/);
   });
 });
 
@@ -132,7 +134,7 @@ describe('tertial KOMMANDO --help', () => {
 
     const upload = await tertial(['upload', 'aktiviteter.xlsx', '-h']);
     expect(upload.code).toBe(0);
-    expect(upload.stdout).toMatch(/^ {2}tertial upload FIL/);
+    expect(upload.stdout).toMatch(/^ {2}tertial upload NÄMND PERIOD FIL/);
     expect(upload.stdout).toMatch(/Exempel: tertial upload /);
     expect(upload.stdout).not.toMatch(/tertial close/);
   });
@@ -141,7 +143,7 @@ describe('tertial KOMMANDO --help', () => {
     const overview = await tertial(['--help']);
     expect(overview.code).toBe(0);
     const commands = [...overview.stdout.matchAll(/^ {2}tertial ([a-z]+)/gm)].map((m) => m[1] ?? '');
-    expect(commands).toEqual(expect.arrayContaining(['local', 'render', 'upload', 'close', 'reopen', 'status', 'reindex', 'workbook']));
+    expect(commands).toEqual(expect.arrayContaining(['local', 'demo', 'render', 'upload', 'close', 'reopen', 'status', 'reindex', 'workbook']));
     const answers = await Promise.all(commands.map((command) => tertial([command, '--help'])));
     for (const [i, command] of commands.entries()) {
       const help = answers[i] ?? { code: -1, stdout: '', stderr: '' };
@@ -150,5 +152,48 @@ describe('tertial KOMMANDO --help', () => {
       expect(help.stdout, `${command} --help`).toMatch(/Exempel: tertial /);
       expect(overview.stdout).toContain(help.stdout.trimEnd());
     }
+  });
+});
+
+describe('one argument style, strictly parsed, in Swedish', () => {
+  it('takes the tertial as NÄMND PERIOD or as --committee/--period in every command, crossing them included', async () => {
+    const target = join(work, 'styles.docx');
+    const positional = await tertial(['render', 'ks', '2023-T3', 'examples/ks-2023-T3-aktiviteter.xlsx', '--out', target]);
+    expect(positional.code, positional.stderr).toBe(0);
+    const options = await tertial(['render', 'examples/ks-2023-T3-aktiviteter.xlsx', '--committee', 'ks', '--period', '2023-t3', '--out', target]);
+    expect(options.code, options.stderr).toBe(0);
+  });
+
+  it('a typo like --comittee gives a Swedish line with the closest flag and the usage line, never parseArgs’s English', async () => {
+    const result = await tertial(['close', '--comittee', 'ks', '--period', '2024-T1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'tertial: Okänd flagga "--comittee"; menade du --committee?\nAnvändning: tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD] [--diarienummer NR] [--tom]\n',
+    );
+  });
+
+  it('tertial --version prints the version, and tertial alone prints the help and exits 0', async () => {
+    const version = await tertial(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^tertial \d+\.\d+\.\d+\n$/);
+    const alone = await tertial([]);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/^tertial – måluppföljning per tertial/);
+  });
+
+  it('2024T2 is refused with the strict spelling suggested; extra arguments are refused', async () => {
+    const loose = await tertial(['status', 'ks', '2024T2']);
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toMatch(/^tertial: Perioden "2024T2" ska skrivas ÅÅÅÅ-TN; menade du 2024-T2\?\n/);
+    const extra = await tertial(['status', 'ks', '2024-T2', 'mer']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/^tertial: Okänt argument "mer"\.\nAnvändning: tertial status NÄMND PERIOD/);
+  });
+
+  it('tertial status ks 2024-T4 blames the tertial, not the committee', async () => {
+    const result = await tertial(['status', 'ks', '2024-T4']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^tertial: Tertial 4 finns inte: ett år har T1 .* och T3/);
+    expect(result.stderr).not.toMatch(/Nämnden/);
   });
 });

@@ -130,7 +130,7 @@ describe('a PDF conversion that fails', () => {
     // Three attempts (the first and Lambda's two retries), then the failure queue.
     expect(converter.calls).toHaveLength(3);
     const queued = stack.failedEvents.at(-1);
-    expect(queued?.error).toBeInstanceOf(PdfConversionError);
+    expect((queued?.error as Error).cause).toBeInstanceOf(PdfConversionError);
 
     // An operator replays the event, or a secretary writes the closure again.
     converter.failing = false;

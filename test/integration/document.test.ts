@@ -112,7 +112,11 @@ describe.skipIf(missingTools.length > 0 && !process.env.CI)('the closed document
   });
 
   it('pdftotext finds every line of the reference document, in order', () => {
-    expect(missingReferenceLines(pdfText)).toEqual([]);
+    // Hyphenation splits words at line ends ("kommun-" / "fullmäktiges"): a line is missing
+    // only if it is missing from the text as printed and from the text with those joined.
+    const joined = pdfText.replace(/(\p{L})-\n[ \t]*(\p{Ll})/gu, '$1$2');
+    const inJoined = new Set(missingReferenceLines(joined));
+    expect(missingReferenceLines(pdfText).filter((line) => inJoined.has(line))).toEqual([]);
   });
 
   it('pdftotext finds the meeting details, the status overview, the changes and the page numbers', () => {

@@ -111,6 +111,7 @@ function acceptedEntry(sequencer: string, generation: string, chunks: number, co
   return {
     sequencer,
     generation,
+    acceptedSequencer: sequencer,
     chunks,
     counts: { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length },
     acceptedAt: T0.toISOString(),
@@ -324,6 +325,35 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
     const v9 = { sequencer: seq(9), key: 'accepted-templates/ks/9.docx', acceptedAt: '2023-12-03T00:00:00.000Z' };
     expect(await repo.acceptTemplate(committee, v9)).toBe('accepted');
     expect(await repo.getAcceptedTemplate(committee)).toEqual(v9);
+  });
+
+  it("the named operations: a refused upload keeps the accepted version and the event that brought it, a removal ends it; the committee's index lists its periods", async () => {
+    const period = freshPeriod();
+    const other: Period = { ...period, tertial: 1 };
+    const generation = newGeneration(T0);
+    const content = sampleContent('a.xlsx');
+    const chunks = await repo.stageUpload(period, generation, 'a.xlsx', content);
+    const counts = { goals: 2, activities: 2, caseSections: 2 };
+    const at = T0.toISOString();
+    expect((await repo.acceptUpload(period, 'a.xlsx', { sequencer: seq(1), eventTime: at }, { generation, chunks, counts, acceptedAt: at }, T0)).outcome).toBe('committed');
+    expect((await repo.rejectUpload(period, 'a.xlsx', { sequencer: seq(2), eventTime: at }, T0)).outcome).toBe('committed');
+    const afterRefusal = await repo.getPeriod(period);
+    expect(afterRefusal?.files['a.xlsx']).toEqual({ sequencer: seq(2), generation, acceptedSequencer: seq(1), chunks, counts, acceptedAt: at, lastOutcome: 'rejected', lastEventAt: at });
+    expect((await repo.readActiveUploads(afterRefusal!)).map((u) => u.content)).toEqual([content]);
+    expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe('committed');
+    expect((await repo.getPeriod(period))?.files['a.xlsx']).toEqual({ sequencer: seq(3), lastOutcome: 'deleted', lastEventAt: at });
+    expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe('stale');
+
+    // A commit reads one file's entry, not the whole period item.
+    await accept(period, 'Mål ks.v2.xlsx', seq(4), sampleContent('Mål ks.v2.xlsx'));
+    const state = await repo.getFileState(period, 'Mål ks.v2.xlsx');
+    expect(Object.keys(state?.files ?? {})).toEqual(['Mål ks.v2.xlsx']);
+    expect(state?.version).toBe((await repo.getPeriod(period))?.version);
+    expect(Object.keys((await repo.getFileState(period, 'other.xlsx'))?.files ?? {})).toEqual([]);
+
+    await repo.ensurePeriod(other, T0);
+    expect(await repo.listCommitteePeriods(period.committee)).toEqual([other, period]);
+    expect(await repo.listCommitteePeriods(`${period.committee}-x`)).toEqual([]);
   });
 
   it('raw API behaviours the repository relies on', async () => {

@@ -2,10 +2,10 @@
  * The table can be rebuilt from S3: after the table is lost, `tertial reindex` replays
  * the objects under uploads/ (and the closure) and arrives at the same state.
  */
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../cli/local-stack.js';
-import { closureKey, uploadKey } from '../../lambdas/core/keys.js';
+import { closureKey, documentKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import { silentLog } from '../../lambdas/core/log.js';
 import { assembleDeps } from '../../lambdas/assemble/handler.js';
 import { ingestDeps } from '../../lambdas/ingest/handler.js';
@@ -32,8 +32,23 @@ async function snapshot(period: Period) {
 }
 
 async function loseTheTable(): Promise<void> {
-  const client = new DynamoDBClient({ region: stack.config.region, endpoint: stack.config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    region: stack.config.region,
+    endpoint: stack.config.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   await client.send(new DeleteTableCommand({ TableName: stack.config.tableName }));
+  // dynalite answers DELETING and drops the table a moment later: wait until it is gone.
+  for (let i = 0; ; i++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: stack.config.tableName }));
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') break;
+      throw err;
+    }
+    if (i > 500) throw new Error('the table was not deleted');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   client.destroy();
   await ensureTable(stack.config);
 }
@@ -43,12 +58,29 @@ describe('reindex', () => {
     const open: Period = { committee: 'ri', year: 2024, tertial: 1 };
     const closed: Period = { committee: 'ri', year: 2023, tertial: 3 };
     for (const period of [open, closed]) {
-      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Gammal', status: 'Pågående' }]));
-      await stack.put(uploadKey(period, 'b.xlsx'), await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'B-aktivitet', status: 'Genomförd', comment: 'Rad ett\nRad två' }]));
-      await stack.put(uploadKey(period, 'c.xlsx'), await simpleWorkbook({ id: 'C1', title: 'Tas bort' }, [{ title: 'Borta', status: 'Pågående' }]));
+      await stack.put(
+        uploadKey(period, 'a.xlsx'),
+        await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Gammal', status: 'Pågående' }]),
+      );
+      await stack.put(
+        uploadKey(period, 'b.xlsx'),
+        await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [
+          { title: 'B-aktivitet', status: 'Genomförd', comment: 'Rad ett\nRad två' },
+        ]),
+      );
+      await stack.put(
+        uploadKey(period, 'c.xlsx'),
+        await simpleWorkbook({ id: 'C1', title: 'Tas bort' }, [{ title: 'Borta', status: 'Pågående' }]),
+      );
       await stack.idle();
-      await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Ny', status: 'Genomförd' }]));
-      await stack.put(uploadKey(period, 'd.xlsx'), await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }));
+      await stack.put(
+        uploadKey(period, 'a.xlsx'),
+        await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Ny', status: 'Genomförd' }]),
+      );
+      await stack.put(
+        uploadKey(period, 'd.xlsx'),
+        await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }),
+      );
       await stack.remove(uploadKey(period, 'c.xlsx'));
       await stack.idle();
     }
@@ -61,7 +93,7 @@ describe('reindex', () => {
     // Reindexing an intact table changes nothing.
     const deps = { ...ingestDeps(stack.runtime, silentLog), ...assembleDeps(stack.runtime, silentLog) };
     const noop = await reindexPeriod(deps, open);
-    expect(noop.uploads.map((u) => u.outcome)).toEqual(['stale', 'stale', 'stale']);
+    expect(noop.uploads.map((u) => u.outcome)).toEqual(['stale', 'stale', 'stale', 'stale']);
     expect(await snapshot(open)).toEqual(before.open);
 
     await loseTheTable();
@@ -69,15 +101,100 @@ describe('reindex', () => {
 
     const replayedOpen = await reindexPeriod(deps, open);
     expect(replayedOpen.uploads).toEqual([
-      { name: 'a.xlsx', outcome: 'accepted' },
-      { name: 'b.xlsx', outcome: 'accepted' },
+      { name: 'a.xlsx', outcome: 'restored' },
+      { name: 'b.xlsx', outcome: 'restored' },
+      { name: 'c.xlsx', outcome: 'removed' },
       { name: 'd.xlsx', outcome: 'rejected' },
     ]);
     expect(replayedOpen.closure).toBeUndefined();
     const replayedClosed = await reindexPeriod(deps, closed);
-    expect(replayedClosed.closure).toBe('closed');
+    expect(replayedClosed.closure).toBe('restored');
 
     expect(await snapshot(open)).toEqual(before.open);
     expect(await snapshot(closed)).toEqual(before.closed);
+  });
+
+  it('a table restore of a closed tertial rebuilds it as it was at the close: an upload refused after the close is left out, a file whose deletion was refused stays, and the document is neither rewritten nor announced again', async () => {
+    const period: Period = { committee: 'rc', year: 2024, tertial: 2 };
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'Vid stängningen', status: 'Pågående' }]),
+    );
+    await stack.put(
+      uploadKey(period, 'b.xlsx'),
+      await simpleWorkbook({ id: 'B1', title: 'Andra målet' }, [{ title: 'Ska finnas kvar', status: 'Genomförd' }]),
+    );
+    await stack.idle();
+    await stack.put(closureKey(period), JSON.stringify({ diarienummer: 'RC 2024/7' }));
+    await stack.idle();
+    const document = documentKey(period);
+    const issued = await stack.runtime.objects.get(stack.config.documentsBucket, document);
+    expect(issued).toBeDefined();
+    // After the close: a new version of a.xlsx, a new file and the deletion of b.xlsx, all refused (period_closed).
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Första målet' }, [{ title: 'För sent', status: 'Genomförd' }]),
+    );
+    await stack.put(
+      uploadKey(period, 'c.xlsx'),
+      await simpleWorkbook({ id: 'C1', title: 'För sent' }, [{ title: 'Kom efter stängningen', status: 'Pågående' }]),
+    );
+    await stack.remove(uploadKey(period, 'b.xlsx'));
+    await stack.idle();
+    expect(
+      (await stack.outputJson<{ errors: { code: string }[] }>(uploadReceiptKey(period, 'c.xlsx')))?.errors.map(
+        (e) => e.code,
+      ),
+    ).toEqual(['period_closed']);
+    const before = await snapshot(period);
+    expect(before.uploads.map((u) => u.name)).toEqual(['a.xlsx', 'b.xlsx']);
+    const closedWith = (await stack.runtime.repo.getPeriod(period))?.closure;
+
+    await loseTheTable();
+    const announced: unknown[] = [];
+    const deps = {
+      ...ingestDeps(stack.runtime, silentLog),
+      ...assembleDeps(stack.runtime, silentLog),
+      announce: async (doc: unknown) => {
+        announced.push(doc);
+      },
+    };
+    const result = await reindexPeriod(deps, period);
+    const after = await snapshot(period);
+    expect(after).toEqual(before);
+    expect(after.uploads.flatMap((u) => u.content.activities.map((a) => a.title))).toEqual([
+      'Vid stängningen',
+      'Ska finnas kvar',
+    ]);
+    expect((await stack.runtime.repo.getPeriod(period))?.closure).toEqual(closedWith);
+    expect(closedWith?.closure.diarienummer).toBe('RC 2024/7');
+
+    const now = await stack.runtime.objects.get(stack.config.documentsBucket, document);
+    expect(now?.etag).toBe(issued?.etag);
+    expect(now?.lastModified?.getTime()).toBe(issued?.lastModified?.getTime());
+    expect(announced).toEqual([]);
+    expect(result.closure).toBe('restored');
+  });
+
+  it('a table restore keeps the accepted version of a file whose newest object is a refused upload', async () => {
+    const period: Period = { committee: 'rv', year: 2024, tertial: 1 };
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'A1', title: 'Målet' }, [{ title: 'Godkänd version', status: 'Pågående' }]),
+    );
+    await stack.idle();
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await buildWorkbook({ Aktiviteter: [ACTIVITY_HEADER, ['A1', 'Trasig', 'X', 'Klar', '']] }),
+    );
+    await stack.idle();
+    expect((await stack.outputJson<{ status: string }>(uploadReceiptKey(period, 'a.xlsx')))?.status).toBe('rejected');
+    const before = await snapshot(period);
+    expect(before.uploads.map((u) => u.content.activities.map((a) => a.title))).toEqual([['Godkänd version']]);
+
+    await loseTheTable();
+    const deps = { ...ingestDeps(stack.runtime, silentLog), ...assembleDeps(stack.runtime, silentLog) };
+    await reindexPeriod(deps, period);
+    expect(await snapshot(period)).toEqual(before);
   });
 });

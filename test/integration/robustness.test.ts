@@ -39,6 +39,7 @@ function faultyRuntime(plan: FaultPlan, options: { maxAttempts?: number; chunkBy
     clients,
     objects: s3ObjectStore(clients.s3),
     repo: new PeriodRepository(clients.dynamo, stack.config.tableName, { chunkBytes: options.chunkBytes ?? 400 }),
+    notify: stack.runtime.notify,
   };
   return { runtime, stats };
 }

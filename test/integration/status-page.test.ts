@@ -199,4 +199,12 @@ describe.skipIf(!hasChromium)(`status page in headless Chromium (skipped only wh
     // Only requests addressed to loopback (no DNS rebinding).
     expect(await rawStatus('/', 'GET', `evil.example:${web.port}`)).toBe(421);
   });
+
+  it('names a missing object as text: quotes, apostrophes and <script> in the path are escaped', async () => {
+    const response = await fetch(`${web.url}/status/${encodeURIComponent(`a'"<script>x`)}.html`);
+    expect(response.status).toBe(404);
+    const body = await response.text();
+    expect(body).toContain('status/a&#39;&quot;&lt;script&gt;x.html');
+    expect(body).not.toMatch(/<script|a'"/);
+  });
 });

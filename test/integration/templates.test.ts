@@ -95,7 +95,7 @@ describe('committee templates', () => {
       },
     });
     const clients = createClients(stack.config, { dynamoRequestHandler: handler });
-    const runtime = { config: stack.config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, stack.config.tableName) };
+    const runtime = { config: stack.config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, stack.config.tableName), notify: stack.runtime.notify };
     stack.setDelivery(false);
     await stack.put(closureKey(period), '');
     stack.setDelivery(true);

@@ -34,10 +34,9 @@ describe('keys: the S3 layout', () => {
     'uploads/ks/2023/T4/a.xlsx',
     'uploads/KS/2023/T3/a.xlsx',
     'uploads/ks/23/T3/a.xlsx',
-    'uploads/ks/2023/T3/a.xls',
     'uploads/ks/2023/T3/.xlsx',
     'uploads/ks/2023/T3/sub/a.xlsx',
-    'uploads/ks/2023/T3/a.xlsx.json',
+    'uploads/ks/2023/T3/stangning',
     'closures/ks/2023/T3',
     'uploads/ks/1999/T3/a.csv',
   ])('refuses %s as an upload', (key) => {
@@ -86,7 +85,9 @@ describe('keys: the S3 layout', () => {
   it('routes events as the bucket notifications are configured', () => {
     expect(routeInputEvent('uploads/ks/2023/T3/a.xlsx', 'created')).toBe('ingest');
     expect(routeInputEvent('uploads/ks/2023/T3/a.csv', 'removed')).toBe('ingest');
-    expect(routeInputEvent('uploads/ks/2023/T3/a.txt', 'created')).toBeUndefined();
+    // Every name under uploads/ reaches ingest, which answers each with a receipt.
+    expect(routeInputEvent('uploads/ks/2023/T3/a.txt', 'created')).toBe('ingest');
+    expect(routeInputEvent('uploads/ks/2023/T3/EKONOMI.XLSX', 'created')).toBe('ingest');
     expect(routeInputEvent('closures/ks/2023/T3', 'created')).toBe('assemble');
     expect(routeInputEvent('closures/ks/2023/T3', 'removed')).toBeUndefined();
     expect(routeInputEvent('templates/ks.docx', 'created')).toBe('templateCheck');
@@ -173,7 +174,8 @@ describe('keys: what staff read after an upload', () => {
 
   it('refuses names that are not uploads, and CSV files for the marked copy', () => {
     expect(() => uploadReceiptHtmlKey(period, '../x.xlsx.json')).toThrow();
-    expect(() => uploadReceiptHtmlKey(period, 'a.txt')).toThrow();
+    expect(uploadReceiptHtmlKey(period, 'a.txt')).toBe('receipts/ks/2023/T3/a.txt.html');
+    expect(() => uploadReceiptHtmlKey(period, 'stangning')).toThrow();
     expect(() => annotatedUploadKey(period, 'a.csv')).toThrow();
     expect(() => annotatedUploadKey(period, '.xlsx')).toThrow();
     expect(() => annotatedUploadKey(period, 'sub/a.xlsx')).toThrow();
@@ -199,5 +201,22 @@ describe('keys: the output bucket’s notifications', () => {
     expect(parseReceiptKey('receipts/templates/KS.docx.json')).toBeUndefined();
     expect(parseReceiptKey('receipts/ks/2023/T9/a.xlsx.json')).toBeUndefined();
     expect(parseReceiptKey('receipts/ks/2023/T3/a.xlsx.html')).toBeUndefined();
+  });
+});
+
+describe('keys: the period history', () => {
+  it('formats and parses every kind of history key, and refuses the rest', async () => {
+    const { acceptedCopyKey, closeRecordKey, parseHistoryKey, removalMarkKey, reopenRecordKey } = await import('../../lambdas/core/keys.js');
+    const seq = 'A'.repeat(40);
+    expect(acceptedCopyKey(period, 'Mål 1.xlsx', seq)).toBe(`history/ks/2023/T3/files/${seq}/Mål 1.xlsx`);
+    expect(parseHistoryKey(period, acceptedCopyKey(period, 'Mål 1.xlsx', seq))).toEqual({ kind: 'accepted', name: 'Mål 1.xlsx', sequencer: seq });
+    expect(parseHistoryKey(period, removalMarkKey(period, 'a.csv', seq))).toEqual({ kind: 'removed', name: 'a.csv', sequencer: seq });
+    expect(parseHistoryKey(period, closeRecordKey(period, 12))).toEqual({ kind: 'closed', version: 12 });
+    expect(parseHistoryKey(period, reopenRecordKey(period, 12))).toEqual({ kind: 'reopened', version: 12 });
+    expect(closeRecordKey(period, 12)).toBe('history/ks/2023/T3/closes/0000000012.json');
+    for (const bad of [`history/ks/2023/T3/files/${seq}/.dold.xlsx`, `history/ks/2023/T3/files/xyz/a.xlsx`, 'history/ks/2023/T3/closes/12.json', 'history/ks/2023/T2/closes/0000000012.json']) {
+      expect(parseHistoryKey(period, bad)).toBeUndefined();
+    }
+    expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();
   });
 });

@@ -103,7 +103,7 @@ describe('parseUpload – CSV files', () => {
       { code: 'missing_value', sheet: 'Aktiviteter', row: 7, column: 'Mål' },
     ]);
     expect(errors[0]?.message).toBe(
-      'Rad 5, kolumn "Status": "Klar" är inte en giltig status. Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
+      'Rad 5, kolumn "Status": "Klar" är inte en giltig status. Menade du "Genomförd"? Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
     );
   });
 

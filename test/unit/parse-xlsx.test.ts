@@ -223,7 +223,7 @@ describe('parseUpload – workbook with several errors (bad.xlsx)', () => {
   it('writes plain Swedish messages that say what is wrong and what to use instead', async () => {
     const errors = expectErrors(await parseUpload('bad.xlsx', fixture('bad.xlsx')));
     expect(errors[0]?.message).toBe(
-      'Fliken "Aktiviteter", rad 3, kolumn "Status": "Klar" är inte en giltig status. Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
+      'Fliken "Aktiviteter", rad 3, kolumn "Status": "Klar" är inte en giltig status. Menade du "Genomförd"? Använd en av: Ej påbörjad, Pågående, Genomförd, Avbruten.',
     );
     expect(errors[0]?.value).toBe('Klar');
     expect(errors[5]?.message).toBe(
@@ -322,14 +322,14 @@ describe('parseUpload – cell values', () => {
     ]);
   });
 
-  it('turns numbers, booleans and dates into sensible text', async () => {
+  it('turns numbers, booleans and dates into the text Swedish Excel shows', async () => {
     const bytes = await workbook({
       Aktiviteter: [ACTIVITY_HEADER.concat('Ansvarig'), [1.5, 2024, 'Pågående', new Date(Date.UTC(2024, 0, 15)), true], [0.1 + 0.2, 'B', 'Pågående', 42, false]],
     });
     const { content } = expectOk(await parseUpload('x.xlsx', bytes));
     expect(content.activities.map((a) => [a.goalRef, a.title, a.comment, a.responsible])).toEqual([
-      ['1.5', '2024', '2024-01-15', 'SANT'],
-      ['0.3', 'B', '42', 'FALSKT'],
+      ['1,5', '2024', '2024-01-15', 'SANT'],
+      ['0,3', 'B', '42', 'FALSKT'],
     ]);
   });
 

@@ -89,6 +89,13 @@ describe('receiptHtml', () => {
     expect(html).toContain('<caption>Varningar, 1 st.</caption>');
   });
 
+  it('heads the warnings table’s message column "Varning", not "Fel"', () => {
+    const html = receiptHtml(rejected());
+    const warningTable = html.slice(html.lastIndexOf('<table>'), html.lastIndexOf('</table>'));
+    expect(warningTable).toContain('<caption>Varningar, 1 st.</caption>');
+    expect([...warningTable.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['Blad', 'Rad', 'Kolumn', 'Värde', 'Varning']);
+  });
+
   it('says the outcome in words and with a symbol, not by colour alone', () => {
     const refusedPage = receiptHtml(rejected());
     expect(refusedPage).toMatch(/<span class="status bad"><span aria-hidden="true">✗<\/span> Inte mottagen<\/span>/);

@@ -92,7 +92,7 @@ describe('Function: renderReport', () => {
       'Kommunstyrelsen',
       'Kommunstyrelsens måluppföljning tertialrapport 3 2023',
       'Förslag till beslut',
-      'Kommunförvaltningen föreslår koncern- och finansutskottet föreslå kommunstyrelsen besluta att',
+      'Kommunförvaltningen föreslår koncern- och finansutskottet föreslå kommunstyrelsen besluta\u00a0att',
       '1. Godkänna redovisningen av kommunstyrelsens måluppföljning, tertialrapport 3 2023.',
       'Ärendet i korthet',
       'Ärendet avser årets tredje uppföljning av kommunstyrelsens mål för 2023.',

@@ -26,7 +26,7 @@ describe('Function: parseCommitteeConfig', () => {
     expect(result.config).toMatchObject({ committee: 'bmn', displayName: 'BMN', genitive: 'BMNs' });
     expect(result.config.preparingBody).toBeUndefined();
     expect(result.config.focusAreas).toEqual(KS_CONFIG.focusAreas);
-    expect(result.warnings.map((w) => [w.code, w.file])).toEqual([['config_missing', 'config/bmn.json']]);
+    expect(result.warnings.map((w) => [w.code, w.file])).toEqual([['committee_config_missing', 'config/bmn.json']]);
     expect(genericCommitteeConfig('bygg-och-miljo').displayName).toBe('Bygg och miljo');
   });
 

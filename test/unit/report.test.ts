@@ -261,7 +261,7 @@ describe('Function: buildReport', () => {
       expect(view.reportTitle).toBe('Kommunstyrelsens måluppföljning tertialrapport 3 2023');
       expect(view.committeeName).toBe('Kommunstyrelsen');
       expect(view.proposalIntro).toBe(
-        'Kommunförvaltningen föreslår koncern- och finansutskottet föreslå kommunstyrelsen besluta att',
+        'Kommunförvaltningen föreslår koncern- och finansutskottet föreslå kommunstyrelsen besluta\u00a0att',
       );
       expect(view.proposals).toEqual([
         {
@@ -291,7 +291,7 @@ describe('Function: buildReport', () => {
       const { preparingBody: _, ...withoutPreparing } = KS_CONFIG;
       const { view } = build([], { period: { committee: 'ks', year: 2024, tertial: 1 }, config: withoutPreparing });
       expect(texts(view.summary)).toEqual(['Ärendet avser årets första uppföljning av kommunstyrelsens mål för 2024.']);
-      expect(view.proposalIntro).toBe('Kommunförvaltningen föreslår kommunstyrelsen besluta att');
+      expect(view.proposalIntro).toBe('Kommunförvaltningen föreslår kommunstyrelsen besluta\u00a0att');
       expect(view.periodLabel).toBe('Tertial 1 2024');
       expect(build([], { period: { ...PERIOD, tertial: 2 } }).view.tertialOrdinal).toBe('andra');
     });

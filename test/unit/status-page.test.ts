@@ -122,7 +122,7 @@ describe('status page: the model', () => {
   });
 
   it('says why the draft is behind when the settings cannot be used', () => {
-    const errors = [{ code: 'invalid_config', message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' }];
+    const errors = [{ code: 'invalid_config' as const, message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' }];
     const model = statusPageModel(input({ snapshot: snapshot({ settings: { ok: false, errors, warnings: [] } }) }));
     expect(model.draftProblems).toEqual(['config/ks.json är inte giltig JSON.']);
     expect(statusPageHtml(model)).toContain('Utkastet kunde inte uppdateras');
@@ -161,10 +161,12 @@ describe('status page: the HTML', () => {
   const html = statusPageHtml(statusPageModel(input()));
 
   it('is one self-contained Swedish page: lang, one h1, no scripts, no external resources', () => {
-    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toMatch(/^<!DOCTYPE html>\n/i);
     expect(html).toContain('<html lang="sv">');
     expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|\son[a-z]+=/i);
+    // One script, the server's own static file by a relative path; nothing inline.
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script src="../../../../assets/tertial.js" defer>']);
+    expect(html).not.toMatch(/<script[^>]*>[^<]|<link|<img|<iframe|\son[a-z]+=/i);
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
     expect(html).toMatch(/<style>[\s\S]*<\/style>/);
   });

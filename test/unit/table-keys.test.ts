@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { committeePk, leadingKeyPatterns, periodPk, TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
+import {
+  committeePk,
+  leadingKeyPatterns,
+  periodPk,
+  TABLE_ITEM_KINDS,
+  TABLE_KEY_PREFIXES,
+} from '../../lambdas/storage/table-keys.js';
 
 describe('table key prefixes', () => {
   it('every partition key the repository writes starts with the prefix of its kind', () => {

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import readExcelFile from 'read-excel-file/node';
 import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import { ACTIVITY_STATUSES, ASSESSMENTS, type Period, type UploadContent } from '../../lambdas/core/domain.js';
+import { readWorkbook } from '../../lambdas/core/parse/xlsx.js';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
 import { buildWorkbook, carryOver, type WorkbookGoal } from '../../lambdas/core/workbook.js';
 import { cells, dataValidations, fillColours, openXlsx, partText, sheetParts, sheetXml } from '../helpers/xlsx-parts.js';
@@ -28,11 +28,13 @@ const GOALS: WorkbookGoal[] = [
   { id: 'KS2', title: 'Nöjda invånare', focusArea: 'Hållbar gemenskap' },
 ];
 
+/** A sheet's cells as the parser's reader sees them (`null` for an empty cell). */
 async function values(bytes: Uint8Array, sheet: string): Promise<unknown[][]> {
-  const sheets = await readExcelFile(Buffer.from(bytes));
-  const found = sheets.find((s) => s.sheet === sheet);
+  const read = readWorkbook(bytes);
+  if (!read.ok) throw new Error(`unreadable: ${read.problem.kind}`);
+  const found = read.sheets.find((s) => s.sheet === sheet);
   if (!found) throw new Error(`no sheet ${sheet}`);
-  return found.data;
+  return found.rows.map((row) => row.cells.map((text) => (text === '' ? null : text)));
 }
 
 async function parsed(name: string, bytes: Uint8Array): Promise<{ content: UploadContent; warnings: readonly unknown[] }> {
@@ -182,6 +184,11 @@ describe('buildWorkbook: the parser accepts what it writes', () => {
     // Once one field has text, the empty ones are reported (they get the standard wording):
     // Förvaltningens övervägande and the five focus areas.
     expect(warnings.map((w) => (w as { code: string }).code)).toEqual(Array(6).fill('empty_case_field'));
+    // Each says what the document prints instead, never that the field is "skipped".
+    const messages = warnings.map((w) => (w as { message: string }).message);
+    expect(messages.filter((m) => /dokumentet visar "Ärendet har ingen bärighet på hållbar vardag\."/.test(m))).toHaveLength(1);
+    expect(messages.some((m) => /ingen text under Förvaltningens övervägande/.test(m))).toBe(true);
+    expect(messages.some((m) => /hoppas över/.test(m))).toBe(false);
   });
 });
 
@@ -340,5 +347,24 @@ describe('buildWorkbook: LibreOffice Calc', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a workbook uploaded into another period', () => {
+  it('a workbook written for ks 2024-T1 and uploaded into ks 2024-T2 gets a warning naming both periods', async () => {
+    const bytes = await buildWorkbook({ period: T1, config: KS_CONFIG, goals: GOALS });
+    const filled = await fillIn(bytes, { activities: [{ Mål: 'KS1', Aktivitet: 'A', Status: 'Pågående' }] });
+    const into = async (period: Period) => {
+      const result = await parseUpload('t1.xlsx', filled, { period });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return result.warnings;
+    };
+    const warnings = await into(T2);
+    expect(warnings.map((w) => [w.code, w.value])).toEqual([['other_period', 'ks 2024-T1']]);
+    expect(warnings[0]?.message).toContain('skriven för ks 2024-T1');
+    expect(warnings[0]?.message).toContain('laddades upp till ks 2024-T2');
+    // Into its own period, or into the same tertial of another committee's folder by mistake.
+    expect(await into(T1)).toEqual([]);
+    expect((await into({ ...T1, committee: 'bn' })).map((w) => w.value)).toEqual(['ks 2024-T1']);
   });
 });

@@ -1,4 +1,5 @@
 /** The `Aktiviteter` sheet (and CSV files): one activity per row. */
+import { didYouMean } from './near-miss.js';
 import { ACTIVITY_STATUSES, type Activity } from '../domain.js';
 import { ISSUE_CODES, type SheetContext } from './issues.js';
 import { locateTable, tableRecords, type ColumnSpec, type Grid, type TableRecord } from './table.js';
@@ -18,7 +19,7 @@ export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
   { key: 'status', header: 'Status', required: true },
   { key: 'comment', header: 'Kommentar', required: true },
   { key: 'responsible', header: 'Ansvarig', required: false },
-  { key: 'previousComment', header: PREVIOUS_COMMENT_HEADER, required: false },
+  { key: 'previousComment', header: PREVIOUS_COMMENT_HEADER, required: false, unread: true },
 ];
 
 export function parseActivities(grid: Grid, ctx: SheetContext): Activity[] {
@@ -58,7 +59,7 @@ function parseActivity(rec: TableRecord<ActivityColumn>, ctx: SheetContext): Act
     const column = rec.header('status');
     ctx.error({
       code: ISSUE_CODES.unknownStatus,
-      message: `${ctx.where(rec.rowNumber, column)}"${excerpt(statusText)}" är inte en giltig status. Använd en av: ${ACTIVITY_STATUSES.join(', ')}.`,
+      message: `${ctx.where(rec.rowNumber, column)}"${excerpt(statusText)}" är inte en giltig status.${didYouMean(statusText, ACTIVITY_STATUSES)} Använd en av: ${ACTIVITY_STATUSES.join(', ')}.`,
       row: rec.rowNumber,
       column,
       value: statusText,

@@ -104,6 +104,23 @@ function isUntouchedTemplateRow(row: GridRow, layout: Layout): boolean {
   return row.cells.every((_, index) => index === layout.fieldIndex || ownCell(row, index) === '');
 }
 
+/**
+ * What the document prints for a field left empty (lambdas/core/report.ts fills it in),
+ * so that the warning says what will happen rather than that the field is "skipped".
+ */
+function whatTheDocumentPrints(field: Draft): string {
+  switch (field.kind) {
+    case 'summary':
+      return 'dokumentet visar standardtexten under Ärendet i korthet ("Ärendet avser årets … uppföljning av … mål")';
+    case 'considerations':
+      return 'dokumentet har ingen text under Förvaltningens övervägande';
+    case 'proposal':
+      return 'raden blir inget förslag (utan något förslag alls visar dokumentet standardförslaget att godkänna redovisningen)';
+    case 'focusArea':
+      return `dokumentet visar "Ärendet har ingen bärighet på ${excerpt(field.name.charAt(0).toLowerCase() + field.name.slice(1))}."`;
+  }
+}
+
 function describeField(field: Draft): string {
   switch (field.kind) {
     case 'summary':
@@ -171,7 +188,7 @@ function parseRow(row: GridRow, layout: Layout, ctx: SheetContext, sections: Dra
   if (text === '') {
     ctx.warning({
       code: ISSUE_CODES.emptyCaseField,
-      message: `${ctx.where(row.rowNumber, layout.textColumn)}"${excerpt(label)}" har ingen text och hoppas över. Skriv in texten om den ska vara med i rapporten.`,
+      message: `${ctx.where(row.rowNumber, layout.textColumn)}"${excerpt(label)}" har ingen text, så ${whatTheDocumentPrints(draft)}. Skriv in en text om något annat ska stå där.`,
       row: row.rowNumber,
       column: layout.textColumn,
     });

@@ -1,20 +1,22 @@
 /**
  * Reads a CSV file (the `Aktiviteter` sheet saved as CSV) into a text grid.
  *
- * - Encoding: UTF-8 (BOM optional); when the bytes are not valid UTF-8 they are taken as
- *   Windows-1252, which is what Swedish Excel writes for "CSV (semikolonavgränsad)".
- * - Delimiter: `;` or `,`. An Excel `sep=;` first line wins; otherwise both are tried and
- *   the one that yields a header row with the required columns is used (failing that, the
- *   one that occurs most often outside quotes on the first non-empty line).
+ * - Encoding: UTF-16 by its BOM (Excel's "Unicode-text"); UTF-8 (BOM optional); when the
+ *   bytes are not valid UTF-8, Windows-1252, which is what Swedish Excel for Windows writes
+ *   for "CSV (semikolonavgränsad)", or Mac Roman, which Excel for Mac writes for plain CSV
+ *   (see {@link looksLikeMacRoman}). Node's own TextDecoder decodes all of them.
+ * - Delimiter: `;`, `,` or Tab (cells copied from Excel into a text editor, and Excel's
+ *   "Unicode-text"). An Excel `sep=;` first line wins; otherwise each is tried and the one
+ *   that yields a header row with the required columns is used (failing that, the one that
+ *   occurs most often outside quotes on the first lines).
  * - Row numbers: the 1-based line on which each record starts, so a quoted field with
  *   line breaks does not shift the numbers of the rows below it.
  */
-import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import type { Grid, GridRow } from './table.js';
 import { cellToText } from './text.js';
 
-export type CsvDelimiter = ';' | ',';
+export type CsvDelimiter = ';' | ',' | '\t';
 
 export interface CsvQuoteProblem {
   /** Line on which the record with the problem starts. */
@@ -35,7 +37,7 @@ export interface CsvParseResult {
 
 /**
  * Decodes the bytes: UTF-16 when they start with a UTF-16 BOM (Excel's "Unicode text"),
- * else UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252.
+ * else UTF-8 (BOM stripped) or, if not valid UTF-8, Windows-1252 or Mac Roman.
  */
 export function decodeCsv(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
@@ -46,9 +48,48 @@ export function decodeCsv(bytes: Uint8Array): string {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // A BOM says UTF-8 even if a few bytes are broken; otherwise it is Windows-1252.
-    text = hasBom ? new TextDecoder('utf-8').decode(bytes) : iconv.decode(bytes, 'win1252');
+    text = hasBom ? new TextDecoder('utf-8').decode(bytes) : looksLikeMacRoman(bytes) ? new TextDecoder('macintosh').decode(bytes) : decodeWindows1252(bytes);
   }
   return text.replace(/^\uFEFF/, '');
+}
+
+/**
+ * Windows-1252's characters at 0x80–0x9F (€, dashes, curly quotes, Š, Œ …) by byte. Node's
+ * TextDecoder decodes the `windows-1252` label as Latin-1 (0x96 becomes U+0096, not `–`),
+ * so those bytes are mapped here; the five bytes Windows-1252 leaves undefined stay as
+ * Latin-1 reads them, as the WHATWG Encoding Standard has it.
+ */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const text = new TextDecoder('windows-1252').decode(bytes);
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c) : text;
+}
+
+/** How far into the file the encoding is judged: the header and the first rows. */
+const ENCODING_SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Whether 8-bit text is Mac Roman rather than Windows-1252. In Mac Roman the Swedish letters
+ * (å ä ö Å Ä Ö é) are bytes 0x80–0x9A, which Windows-1252 reads as `Œ Š š …` and which
+ * Windows-1252 Swedish text hardly uses (€, dashes and curly quotes); in Windows-1252 they
+ * are 0xC4–0xF6, which Mac Roman reads as rare symbols. A header that reads right only as
+ * Mac Roman (`Mål`, `Åtgärd`) is the strong signal; otherwise the byte ranges decide.
+ */
+export function looksLikeMacRoman(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, ENCODING_SAMPLE_BYTES);
+  const mac = new TextDecoder('macintosh').decode(sample).toLowerCase();
+  const windows = new TextDecoder('windows-1252').decode(sample).toLowerCase();
+  const headerWord = /(^|[;,\t"])\s*mål\s*([;,\t"]|$)/mu;
+  if (headerWord.test(windows)) return false;
+  if (headerWord.test(mac)) return true;
+  let low = 0;
+  let high = 0;
+  for (const b of sample) {
+    if (b >= 0x80 && b <= 0x9f) low++;
+    else if (b >= 0xc0) high++;
+  }
+  return low > high;
 }
 
 /**
@@ -143,21 +184,24 @@ function countNewlines(text: string, from: number, to: number): number {
 /** The delimiter named by an Excel `sep=;` first line, if any. */
 export function declaredDelimiter(text: string): CsvDelimiter | undefined {
   const m = /^sep=(.)\r?\n/i.exec(text);
-  return m?.[1] === ';' || m?.[1] === ',' ? m[1] : undefined;
+  return m?.[1] === ';' || m?.[1] === ',' || m?.[1] === '\t' ? m[1] : undefined;
 }
 
-/** Which of `;` and `,` occurs most often outside quotes in the first lines (ties: `;`). */
+/** Which of `;`, `,` and Tab occurs most often outside quotes in the first lines (ties: `;`, then Tab). */
 export function guessDelimiter(text: string, maxLines = 20): CsvDelimiter {
   let inQuotes = false;
   let semicolons = 0;
   let commas = 0;
+  let tabs = 0;
   let lines = 0;
   for (const ch of text) {
     if (ch === '"') inQuotes = !inQuotes;
     else if (inQuotes) continue;
     else if (ch === ';') semicolons++;
     else if (ch === ',') commas++;
+    else if (ch === '\t') tabs++;
     else if (ch === '\n' && ++lines >= maxLines) break;
   }
+  if (tabs > semicolons && tabs >= commas) return '\t';
   return commas > semicolons ? ',' : ';';
 }

@@ -1,4 +1,5 @@
 /** The optional `Mål` sheet: one goal per row with its assessment. */
+import { didYouMean } from './near-miss.js';
 import { ASSESSMENTS, type Goal } from '../domain.js';
 import { missingValue } from './activities.js';
 import { ISSUE_CODES, type SheetContext } from './issues.js';
@@ -97,7 +98,7 @@ function parseGoal(rec: TableRecord<GoalColumn>, ctx: SheetContext): Goal | unde
     ctx.error({
       code: ISSUE_CODES.unknownAssessment,
       message:
-        `${ctx.where(rec.rowNumber, column)}"${excerpt(assessmentText)}" är inte en giltig bedömning. ` +
+        `${ctx.where(rec.rowNumber, column)}"${excerpt(assessmentText)}" är inte en giltig bedömning.${didYouMean(assessmentText, ASSESSMENTS)} ` +
         `Använd en av: ${ASSESSMENTS.join(', ')} – eller lämna cellen tom om målet inte är bedömt än.`,
       row: rec.rowNumber,
       column,

@@ -3,7 +3,9 @@
  * collecting every problem as a Swedish `InputIssue`. Pure: no I/O, no env, no logging,
  * and bad input never throws.
  */
-import type { InputIssue, ParseResult, UploadContent } from '../domain.js';
+import { formatPeriod, type InputIssue, type ParseResult, type Period, type UploadContent } from '../domain.js';
+import { uploadFormat } from '../keys.js';
+import { unsupportedFormatIssue } from '../routing-issues.js';
 import { ACTIVITY_COLUMNS, parseActivities } from './activities.js';
 import { parseCaseSheet } from './caseSheet.js';
 import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvHead, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
@@ -12,8 +14,9 @@ import { ISSUE_CODES, IssueCollector, SheetContext } from './issues.js';
 import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
 import { sniff } from './sniff.js';
 import { isBlankRow, locateTable, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS, type Grid } from './table.js';
-import { columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
-import { readWorkbook, type WorkbookProblem } from './xlsx.js';
+import { columnIndex, columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
+import { parseCellFormula, WORKBOOK_PERIOD_NAME } from './workbook-period.js';
+import { keepRead, readWorkbook, type WorkbookProblem, type WorkbookRead } from './xlsx.js';
 import { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
 
 export { ISSUE_CODES, type IssueCode } from './issues.js';
@@ -21,12 +24,9 @@ export { MAX_CELL_LENGTH, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS } from './table.
 export { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
 export { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from './zip.js';
 
-/**
- * Largest upload accepted: 20 MiB. The template filled in for a whole committee is well
- * under 1 MiB; anything near this limit is images or stray formatting. The ingest checks
- * the S3 event's size against it before downloading; `parseUpload` checks it again.
- */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** Largest upload accepted (its reason is with the constant). */
+export { MAX_UPLOAD_BYTES } from '../upload-limits.js';
+import { MAX_UPLOAD_BYTES } from '../upload-limits.js';
 
 /** Sheet names as the template writes them (matched case/whitespace-insensitively). */
 export const SHEET_NAMES = { activities: 'Aktiviteter', goals: 'Mål', case: 'Ärende' } as const;
@@ -35,8 +35,9 @@ export type UploadFileType = 'xlsx' | 'csv';
 
 /** The file type implied by the name's extension (case-insensitive), or undefined. */
 export function uploadFileType(fileName: string): UploadFileType | undefined {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase();
-  return ext === 'xlsx' || ext === 'csv' ? ext : undefined;
+  // The one table of formats is the routing's (keys.ts), so ingest and parser agree.
+  const format = uploadFormat(fileName);
+  return 'read' in format ? format.read : undefined;
 }
 
 /**
@@ -54,7 +55,12 @@ export function fileTooLargeIssue(fileName: string, size: number): InputIssue {
   };
 }
 
-export async function parseUpload(fileName: string, bytes: Uint8Array): Promise<ParseResult> {
+export interface ParseOptions {
+  /** The period the file was uploaded into: a workbook written for another one gets an `other_period` warning. */
+  readonly period?: Period;
+}
+
+export async function parseUpload(fileName: string, bytes: Uint8Array, options: ParseOptions = {}): Promise<ParseResult> {
   const issues = new IssueCollector(fileName);
   const type = uploadFileType(fileName);
   let content: UploadContent | undefined;
@@ -66,7 +72,7 @@ export async function parseUpload(fileName: string, bytes: Uint8Array): Promise<
   } else if (bytes.byteLength === 0) {
     reportEmpty(fileName, issues);
   } else if (type === 'xlsx') {
-    content = await parseWorkbookUpload(fileName, bytes, issues);
+    content = parseWorkbookUpload(fileName, bytes, issues, options);
   } else {
     content = parseCsvUpload(fileName, bytes, issues);
   }
@@ -100,15 +106,8 @@ function capIssues(fileName: string, list: readonly InputIssue[], noun: 'fel' | 
 }
 
 function reportUnsupported(fileName: string, issues: IssueCollector): void {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1];
-  const legacyExcel = ext !== undefined && ['xls', 'xlsm', 'xlsb', 'ods', 'numbers'].includes(ext.toLowerCase());
-  issues.error({
-    code: ISSUE_CODES.unsupportedFileType,
-    message: legacyExcel
-      ? `Filen "${fileName}" är en .${ext}-fil, som inte kan läsas. Öppna den i Excel och välj Spara som → Excel-arbetsbok (.xlsx), och ladda sedan upp den nya filen.`
-      : `Filen "${fileName}" har ett filformat som inte stöds${ext ? ` (.${ext})` : ''}. Ladda upp en Excel-arbetsbok (.xlsx) eller en CSV-fil (.csv), gärna utifrån mallen.`,
-    ...(ext === undefined ? {} : { value: ext }),
-  });
+  const format = uploadFormat(fileName);
+  if ('refuse' in format) issues.errors.push(unsupportedFormatIssue(fileName, format.refuse));
 }
 
 function reportEmpty(fileName: string, issues: IssueCollector): void {
@@ -217,12 +216,13 @@ function reportWorkbookProblem(fileName: string, problem: WorkbookProblem, issue
   }
 }
 
-async function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueCollector): Promise<UploadContent | undefined> {
-  const read = await readWorkbook(bytes);
+function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueCollector, options: ParseOptions): UploadContent | undefined {
+  const read = readWorkbook(bytes);
   if (!read.ok) {
     reportWorkbookProblem(fileName, read.problem, issues);
     return undefined;
   }
+  if (options.period) checkWorkbookPeriod(read, options.period, issues);
 
   const find = (name: string): Grid | undefined => read.sheets.find((s) => looseKey(s.sheet) === looseKey(name));
   const activitiesGrid = find(SHEET_NAMES.activities);
@@ -245,7 +245,35 @@ async function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: 
   const goals =
     goalsGrid && !goalsGrid.rows.every(isBlankRow) ? parseGoals(goalsGrid, new SheetContext(issues, goalsGrid.sheet, false)) : [];
   const caseSections = caseGrid ? parseCaseSheet(caseGrid, new SheetContext(issues, caseGrid.sheet, false)) : [];
+  // A refused workbook gets a marked-up copy, made from this read (annotate.ts).
+  if (issues.errors.length > 0) keepRead(bytes, read);
   return { goals, activities, caseSections };
+}
+
+/** The period written into the workbook by `buildWorkbook`, if it is there. */
+export function workbookPeriod(read: WorkbookRead): string | undefined {
+  const name = read.definedNames.find((n) => n.name.toLowerCase() === WORKBOOK_PERIOD_NAME.toLowerCase());
+  const place = name ? parseCellFormula(name.value) : undefined;
+  if (!place) return undefined;
+  const sheet = read.sheets.find((s) => s.sheet === place.sheet) ?? read.sheets.find((s) => looseKey(s.sheet) === looseKey(place.sheet));
+  const match = /^([A-Z]+)(\d+)$/.exec(place.ref);
+  if (!sheet || !match) return undefined;
+  const row = sheet.rows[Number(match[2]) - 1];
+  const text = row?.cells[columnIndex(match[1] ?? '')] ?? '';
+  return text === '' ? undefined : excerpt(text, 40);
+}
+
+function checkWorkbookPeriod(read: WorkbookRead, period: Period, issues: IssueCollector): void {
+  const written = workbookPeriod(read);
+  const target = formatPeriod(period);
+  if (written === undefined || looseKey(written) === looseKey(target)) return;
+  issues.warning({
+    code: ISSUE_CODES.otherPeriod,
+    message:
+      `Arbetsboken är skriven för ${written}, men den laddades upp till ${target}. Innehållet läses in för ${target}. ` +
+      `Om filen hör till ${written}: ta bort den härifrån och ladda upp den till rätt tertial.`,
+    value: written,
+  });
 }
 
 /** The sheet names for a message: the first ten, each shortened. */
@@ -292,7 +320,7 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
         code: ISSUE_CODES.tooManyColumns,
         message:
           `${ctx.where(limit.row)}raden har ${swedishNumber(limit.columns)} fält, men högst ${MAX_SHEET_COLUMNS} kolumner kan läsas. ` +
-          'Kontrollera att filen är semikolon- eller kommaavgränsad och spara den från Excel igen.',
+          'Kontrollera att filen är semikolon-, komma- eller tabbavgränsad och spara den från Excel igen.',
         row: limit.row,
         value: String(limit.columns),
       });
@@ -313,7 +341,7 @@ function parseCsvUpload(fileName: string, bytes: Uint8Array, issues: IssueCollec
 }
 
 /**
- * Picks the delimiter: an Excel `sep=` line if present; otherwise the one of `;`/`,` whose
+ * Picks the delimiter: an Excel `sep=` line if present; otherwise the one of `;`/`,`/Tab whose
  * parse has a complete header row; otherwise the one that occurs most outside quotes.
  */
 function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParseResult {
@@ -322,7 +350,7 @@ function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParse
   if (declared) return parse(declared);
   // The header is looked for in the first MAX_HEADER_SEARCH_ROWS records only, so those
   // decide; then the whole file is parsed once (not once per candidate: time and memory).
-  const candidates: CsvDelimiter[] = [';', ','];
+  const candidates: CsvDelimiter[] = [';', ',', '\t'];
   const scratch = new SheetContext(new IssueCollector(fileName), sheet, true);
   const withHeader = candidates.find(
     (d) => locateTable(parseCsvHead(text, d, sheet, MAX_HEADER_SEARCH_ROWS, MAX_SHEET_COLUMNS).grid, ACTIVITY_COLUMNS, scratch) !== undefined,

@@ -34,6 +34,12 @@ export const ISSUE_CODES = {
   duplicateGoal: 'duplicate_goal',
   invalidGoalId: 'invalid_goal_id',
   valueTooLong: 'value_too_long',
+  /** A cell holding a formula's error value (`#N/A`, `#REF!`, …) instead of a value. */
+  formulaError: 'formula_error',
+  /** Rows hidden in the workbook (by hand or by a filter) that are read anyway. */
+  hiddenRows: 'hidden_rows',
+  /** A workbook written for one tertial, uploaded into another. */
+  otherPeriod: 'other_period',
   /** More data rows than `MAX_DATA_ROWS`, or a sheet/CSV reaching beyond `MAX_SHEET_ROWS`. */
   tooManyRows: 'too_many_rows',
   /** More problems than a receipt lists; the rest are summarised in one issue. */

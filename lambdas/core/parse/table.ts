@@ -6,13 +6,28 @@
 import { ISSUE_CODES, type SheetContext } from './issues.js';
 import { columnLetter, excerpt, looseKey, quotedList, swedishNumber } from './text.js';
 
-/** One row of a sheet, cells already turned into text (see `cellToText`). */
+/**
+ * What a cell holds when it is not plain text: a number (or date) with its number format,
+ * a boolean, a formula's error value (`#N/A`), or an ISO date cell (`t="d"`). A cell
+ * without one is a string whose value is its text.
+ */
+export type CellValue =
+  | { readonly type: 'number' | 'date'; readonly value: number; readonly format: string }
+  | { readonly type: 'date'; readonly value: string; readonly format: string }
+  | { readonly type: 'boolean'; readonly value: boolean; readonly format: string }
+  | { readonly type: 'error'; readonly value: string; readonly format: string };
+
+/** One row of a sheet, cells already turned into the text the person saw (see `cellToText`). */
 export interface GridRow {
   /** 1-based Excel row number, or for CSV the line on which the record starts. */
   readonly rowNumber: number;
   readonly cells: readonly string[];
   /** `true` where the cell's text was copied from the top-left cell of a merged range. */
   readonly fromMerge?: readonly boolean[];
+  /** The typed value of each cell that is not plain text (by column index); workbooks only. */
+  readonly values?: readonly (CellValue | undefined)[];
+  /** A row hidden in the workbook (by hand or by a filter). */
+  readonly hidden?: boolean;
 }
 
 export interface Grid {
@@ -42,6 +57,8 @@ export interface ColumnSpec<K extends string> {
   /** Other accepted spellings (compared with `looseKey`). */
   readonly aliases?: readonly string[];
   readonly required: boolean;
+  /** A known column whose cells are never read (no `extra_column` warning, no checks). */
+  readonly unread?: boolean;
 }
 
 export interface LocatedColumn {
@@ -190,7 +207,7 @@ export interface TableRecord<K extends string> {
   header(key: K): string;
   /** Whether the column exists in this sheet. */
   has(key: K): boolean;
-  /** Columns whose value was too long (already reported): skip further checks on them. */
+  /** Columns whose value was too long or a formula's error value (already reported): skip further checks on them. */
   readonly tooLong: ReadonlySet<K>;
 }
 
@@ -218,12 +235,27 @@ export function tableRecords<K extends string>(
   }
   const headerOf = (key: K): string =>
     layout.columns[key]?.header ?? specs.find((s) => s.key === key)?.header ?? String(key);
+  reportHiddenRows(rows, ctx);
 
   return rows.map((row) => {
     const tooLong = new Set<K>();
     for (const spec of specs) {
       const column = layout.columns[spec.key];
-      if (!column) continue;
+      if (!column || spec.unread) continue;
+      const value = row.values?.[column.index];
+      if (value?.type === 'error' && !row.fromMerge?.[column.index]) {
+        tooLong.add(spec.key);
+        ctx.error({
+          code: ISSUE_CODES.formulaError,
+          message:
+            `${ctx.where(row.rowNumber, column.header)}cellen visar felvärdet ${excerpt(value.value, 20)} från en formel, inte ett värde. ` +
+            'Rätta formeln (eller skriv in värdet direkt i cellen) så att cellen visar det som ska stå där, och ladda upp filen igen.',
+          row: row.rowNumber,
+          column: column.header,
+          value: value.value,
+        });
+        continue;
+      }
       const text = row.cells[column.index] ?? '';
       if (text.length > MAX_CELL_LENGTH) {
         tooLong.add(spec.key);
@@ -248,5 +280,33 @@ export function tableRecords<K extends string>(
       has: (key: K) => layout.columns[key] !== undefined,
       tooLong,
     };
+  });
+}
+
+/** Most row ranges a `hidden_rows` warning lists; the rest are counted. */
+const MAX_LISTED_RANGES = 20;
+
+/**
+ * One warning per sheet for hidden data rows (hidden by hand or by a filter): they are read
+ * like any other row, which the person who hid them may not expect.
+ */
+function reportHiddenRows(rows: readonly GridRow[], ctx: SheetContext): void {
+  const hidden = rows.filter((row) => row.hidden).map((row) => row.rowNumber);
+  if (hidden.length === 0) return;
+  const ranges: string[] = [];
+  for (let i = 0; i < hidden.length; ) {
+    let j = i;
+    while (j + 1 < hidden.length && hidden[j + 1] === hidden[j]! + 1) j++;
+    ranges.push(i === j ? String(hidden[i]) : `${hidden[i]}–${hidden[j]}`);
+    i = j + 1;
+  }
+  const listed = ranges.slice(0, MAX_LISTED_RANGES).join(', ') + (ranges.length > MAX_LISTED_RANGES ? ` och ${ranges.length - MAX_LISTED_RANGES} områden till` : '');
+  ctx.warning({
+    code: ISSUE_CODES.hiddenRows,
+    message:
+      `${ctx.sheetLabel()} har dolda rader som ändå läses in: ${hidden.length === 1 ? 'rad' : 'raderna'} ${listed}. ` +
+      'Om de inte ska vara med i rapporten: ta bort raderna (inte bara dölj eller filtrera bort dem) och ladda upp filen igen.',
+    row: hidden[0]!,
+    value: ranges.join(', '),
   });
 }

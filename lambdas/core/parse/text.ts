@@ -13,7 +13,7 @@
  * - numbers: integers as integers (`3` → `"3"`), other numbers without float noise
  *   (`0.30000000000000004` → `"0.3"`).
  * - booleans: as Swedish Excel shows them (`SANT` / `FALSKT`).
- * - dates: ISO `yyyy-mm-dd` (read-excel-file returns dates at UTC midnight).
+ * - dates: ISO `yyyy-mm-dd` (`Date` values, taken at UTC).
  */
 export function cellToText(value: unknown): string {
   if (value === null || value === undefined) return '';

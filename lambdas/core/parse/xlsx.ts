@@ -1,28 +1,33 @@
 /**
- * Reads an .xlsx workbook into text grids, one per sheet, with merged ranges filled in.
+ * The workbook reader: an .xlsx package in, one text grid per worksheet out, with each
+ * cell's type, value, number format and the text the person saw, merged ranges, hidden
+ * rows and the date system. One pass over each part, each part inflated once.
  *
  * Order of checks, each before any work the next one could be tricked into:
  * 1. the first bytes ({@link sniff}): an .xls, a password-protected workbook (an OLE2
- *    container with an `EncryptionInfo` stream) or a PDF never reaches a zip reader;
- * 2. the zip's central directory ({@link readZip}): declared sizes, ratio, ZIP64;
- * 3. bounded inflation of every XML part ({@link inflateEntry});
- * 4. each sheet's extent ({@link measureSheet}), so that no cell far away makes
- *    read-excel-file build a dense grid of a million rows;
- * 5. read-excel-file, given a repacked copy of exactly the parts checked.
+ *    container with an `EncryptionInfo` stream) or a PDF never reaches the zip reader;
+ * 2. the zip's central directory ({@link readZip}): declared sizes and ratio of every
+ *    entry (also the ones never inflated, such as images), ZIP64, duplicate names;
+ * 3. bounded inflation of the parts read ({@link inflateEntry});
+ * 4. the XML tokenizer's bounds ({@link tokenize}: tag length, no DOCTYPE);
+ * 5. each sheet's extent while it is read (`MAX_SHEET_ROWS`, `MAX_SHEET_COLUMNS`,
+ *    `MAX_SHEET_CELLS`): values beyond the limits are not kept, and the sheet is refused,
+ *    naming the farthest, before any grid is built.
  *
- * read-excel-file gives the cell values (rows[0] is Excel row 1, cells[0] is column A):
- * the cached `<v>` of formula cells, dates (1900 and 1904 systems) as `Date` at UTC
- * midnight. It does not report merged cells, so the `<mergeCell ref="A3:A6"/>` elements
- * are read from each sheet's XML here. The sheet XML is located through xl/workbook.xml
- * and xl/_rels/workbook.xml.rels, never by assuming `sheetN.xml` numbering.
+ * The package is found as the format says (ECMA-376 Part 2): the workbook part through
+ * `_rels/.rels`, sheets, shared strings and styles through the workbook's relationships,
+ * part names compared case-insensitively and with `\` read as `/` (Excel opens such
+ * files). Rows and cells without `r` follow the previous ones (the attribute is optional).
+ *
+ * Pure: no I/O. Nothing here throws on bad input.
  */
-import readExcelFile from 'read-excel-file/node';
-import { checkExtent, measureSheet, type ExtentProblem } from './sheetExtent.js';
+import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, type ExtentProblem } from './sheetExtent.js';
+import { builtInFormat, formatNumber, isDateCode } from './numberFormat.js';
 import { sniff } from './sniff.js';
-import type { Grid, GridRow } from './table.js';
-import { cellToText, cleanText, columnIndex, excerpt } from './text.js';
-import { elements, unescapeXlsxString } from './xml.js';
-import { inflateEntry, readZip, repackZip, type ZipProblem } from './zip.js';
+import type { CellValue, Grid, GridRow } from './table.js';
+import { cellToText, cleanText, columnIndex, columnLetter, excerpt } from './text.js';
+import { attributes, tokenize, unescapeXlsxString, xmlTextContent, type XmlHandler, type XmlProblem } from './xml.js';
+import { inflateEntry, readZip, type ZipEntry, type ZipProblem } from './zip.js';
 
 export type WorkbookProblem =
   /** Not a workbook at all: what it looks like instead. */
@@ -31,15 +36,48 @@ export type WorkbookProblem =
   | { readonly kind: 'legacy_xls' }
   /** A password-protected (encrypted) workbook. */
   | { readonly kind: 'encrypted' }
-  /** A zip that is truncated or damaged, or XML that read-excel-file cannot read. */
+  /** A zip that is truncated or damaged, or XML that cannot be read. */
   | { readonly kind: 'corrupt'; readonly detail: string }
   /** Declared sizes beyond the limits in zip.ts. */
   | { readonly kind: 'too_large'; readonly zip: Exclude<ZipProblem, { kind: 'corrupt' | 'encrypted' }> }
   /** A sheet whose cells reach beyond the limits in sheetExtent.ts. */
   | { readonly kind: 'sheet_too_large'; readonly sheet: string; readonly extent: ExtentProblem };
 
+/** One worksheet as read, and where it lives in the package (for the marked-up copy). */
+export interface SheetGrid extends Grid {
+  /** Zip entry name of the sheet's XML, as written in the archive. */
+  readonly part: string;
+  readonly merges: readonly CellRange[];
+  /** Row numbers (1-based) of hidden rows that hold values (also rows hidden by a filter). */
+  readonly hiddenRows: readonly number[];
+  /** A sheet view marks the tab selected (`tabSelected`). */
+  readonly selected: boolean;
+}
+
+export interface DefinedName {
+  readonly name: string;
+  /** The formula text, e.g. `Instruktioner!$B$2` or `"2024-T1"`. */
+  readonly value: string;
+}
+
+export interface WorkbookRead {
+  readonly sheets: readonly SheetGrid[];
+  /** `date1904` in the workbook: serial dates count from 1904-01-01 (older Mac Excel, some LibreOffice files). */
+  readonly date1904: boolean;
+  readonly definedNames: readonly DefinedName[];
+  /** The package, as checked: every entry and where the parts are (for the marked-up copy). */
+  readonly package: WorkbookPackage;
+}
+
+export interface WorkbookPackage {
+  readonly entries: readonly ZipEntry[];
+  readonly workbookPart: string;
+  readonly workbookRelsPart: string | undefined;
+  readonly stylesPart: string | undefined;
+}
+
 export type WorkbookReadResult =
-  | { readonly ok: true; readonly sheets: readonly Grid[] }
+  | ({ readonly ok: true } & WorkbookRead)
   | { readonly ok: false; readonly problem: WorkbookProblem };
 
 export interface CellRange {
@@ -50,82 +88,143 @@ export interface CellRange {
   readonly right: number;
 }
 
-/** The parts read-excel-file reads (its own filter); nothing else is inflated or passed on. */
-function isXmlPart(name: string): boolean {
-  return name.endsWith('.xml') || name.endsWith('.xml.rels');
-}
+const REL_OFFICE_DOCUMENT = '/officeDocument';
+const REL_WORKSHEET = '/worksheet';
+const REL_SHARED_STRINGS = '/sharedStrings';
+const REL_STYLES = '/styles';
 
-const WORKBOOK_PATH = 'xl/workbook.xml';
-const WORKBOOK_RELS_PATH = 'xl/_rels/workbook.xml.rels';
-const SHEET_DATA = Buffer.from('sheetData');
+/** Longest sheet name kept (Excel allows 31 characters; the name is stored with every row). */
+const MAX_SHEET_NAME = 100;
 
 function fail(problem: WorkbookProblem): WorkbookReadResult {
   return { ok: false, problem };
 }
 
-export async function readWorkbook(bytes: Uint8Array): Promise<WorkbookReadResult> {
+/**
+ * Reads of refused workbooks, by the bytes they were made from: the marked-up copy uses
+ * the read that refused the workbook instead of reading it a second time. Weak, and taken
+ * out when used, so nothing outlives the upload's bytes.
+ */
+const keptReads = new WeakMap<Uint8Array, WorkbookRead>();
+
+/** Keeps the read of a refused workbook for {@link takeKeptRead}. */
+export function keepRead(bytes: Uint8Array, read: WorkbookRead): void {
+  keptReads.set(bytes, read);
+}
+
+/** The read kept for these bytes (once), if any. */
+export function takeKeptRead(bytes: Uint8Array): WorkbookRead | undefined {
+  const read = keptReads.get(bytes);
+  keptReads.delete(bytes);
+  return read;
+}
+
+export function readWorkbook(bytes: Uint8Array): WorkbookReadResult {
+  return readOnce(bytes);
+}
+
+class StopRead extends Error {
+  constructor(readonly problem: WorkbookProblem) {
+    super(problem.kind);
+  }
+}
+
+function readOnce(bytes: Uint8Array): WorkbookReadResult {
   const kind = sniff(bytes);
   if (kind === 'legacy_xls') return fail({ kind: 'legacy_xls' });
   if (kind === 'encrypted') return fail({ kind: 'encrypted' });
   if (kind !== 'zip') return fail({ kind: 'not_a_workbook', detected: kind });
 
-  const zip = readZip(bytes, isXmlPart);
+  const zip = readZip(bytes);
   if (!zip.ok) return fail(zipFailure(zip.problem));
-  if (!zip.entries.some((e) => e.name === WORKBOOK_PATH)) return fail({ kind: 'not_a_workbook', detected: 'zip' });
-
-  let sheetList: SheetPart[];
-  let merges: (readonly CellRange[])[];
-  {
-    // Inflate every part (bounded), keeping the text of the ones needed here; then let go of it.
-    const texts = new Map<string, string>();
-    const decoder = new TextDecoder('utf-8');
-    for (const entry of zip.entries) {
-      const inflated = inflateEntry(entry);
-      if (!inflated.ok) return fail(zipFailure(inflated.problem));
-      const data = Buffer.from(inflated.data.buffer, inflated.data.byteOffset, inflated.data.byteLength);
-      if (entry.name === WORKBOOK_PATH || entry.name === WORKBOOK_RELS_PATH || data.includes(SHEET_DATA)) {
-        texts.set(entry.name, decoder.decode(data));
-      }
-    }
-
-    sheetList = listSheets(texts.get(WORKBOOK_PATH) ?? '', texts.get(WORKBOOK_RELS_PATH) ?? '');
-    const nameOfPart = new Map(sheetList.map((s) => [s.path, s.name]));
-    for (const [path, xml] of texts) {
-      if (path === WORKBOOK_PATH || path === WORKBOOK_RELS_PATH) continue;
-      const problem = checkExtent(measureSheet(xml));
-      if (problem) return fail({ kind: 'sheet_too_large', sheet: sheetName(nameOfPart.get(path) ?? path), extent: problem });
-    }
-    merges = sheetList.map((s) => mergedRanges(texts.get(s.path) ?? ''));
+  const parts = new Map<string, ZipEntry>();
+  for (const entry of zip.entries) {
+    const key = partKey(entry.name);
+    if (parts.has(key)) return fail({ kind: 'corrupt', detail: `two entries named ${key}` });
+    parts.set(key, entry);
   }
-
-  let sheets: { sheet: string; data: unknown[][] }[];
   try {
-    // read-excel-file/node treats anything that is not a Buffer/Stream/Blob as a file path.
-    const repacked = repackZip(zip.entries);
-    sheets = await readExcelFile(Buffer.from(repacked.buffer, repacked.byteOffset, repacked.byteLength), { trim: false });
+    return readPackage(zip.entries, parts);
   } catch (e) {
-    return fail({ kind: 'corrupt', detail: e instanceof Error ? e.message : String(e) });
-  }
-
-  try {
-    const cache = new Map<string, string>();
-    const grids = sheets.map(({ sheet, data }, i) => {
-      // Both list the workbook's <sheet> elements in order; by name only if that ever differs.
-      const own = sheetList[i]?.name === sheet ? merges[i] : merges[sheetList.findIndex((s) => s.name === sheet)];
-      return toGrid(sheetName(sheet), data ?? [], own ?? [], cache);
-    });
-    return { ok: true, sheets: grids };
-  } catch (e) {
+    if (e instanceof StopRead) return fail(e.problem);
     return fail({ kind: 'corrupt', detail: e instanceof Error ? e.message : String(e) });
   }
 }
 
-/** Longest sheet name kept (Excel allows 31 characters; the name is stored with every row). */
-const MAX_SHEET_NAME = 100;
+/** The lookup key of a part name: `/` separators, no leading `/`, lower case (OPC names are case-insensitive). */
+function partKey(name: string): string {
+  return name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+}
 
-/** A sheet name as stored and shown: without XML-forbidden characters, and of sane length. */
+function readPackage(entries: readonly ZipEntry[], parts: Map<string, ZipEntry>): WorkbookReadResult {
+  const text = (path: string): string | undefined => {
+    const entry = parts.get(partKey(path));
+    return entry ? partText(entry) : undefined;
+  };
+  const rootRels = relationships(text('_rels/.rels'), '');
+  const workbookPath = rootRels.find((r) => r.type.endsWith(REL_OFFICE_DOCUMENT) && parts.has(partKey(r.target)))?.target ?? 'xl/workbook.xml';
+  const workbookEntry = parts.get(partKey(workbookPath));
+  if (!workbookEntry) return fail({ kind: 'not_a_workbook', detected: 'zip' });
+  const workbook = readWorkbookPart(partText(workbookEntry));
+  // A Word or PowerPoint package has an office document too, but no workbook.
+  if (!workbook.isWorkbook) return fail({ kind: 'not_a_workbook', detected: 'zip' });
+  const workbookRelsPath = relsPathOf(workbookPath);
+  const rels = relationships(text(workbookRelsPath), folderOf(workbookPath));
+  const relById = new Map(rels.map((r) => [r.id, r]));
+
+  const stylesPath = rels.find((r) => r.type.endsWith(REL_STYLES))?.target;
+  const styles = readStyles(stylesPath === undefined ? undefined : text(stylesPath));
+  const stringsPath = rels.find((r) => r.type.endsWith(REL_SHARED_STRINGS))?.target;
+  const strings = readSharedStrings(stringsPath === undefined ? undefined : text(stringsPath));
+
+  const sheets: SheetGrid[] = [];
+  for (const sheet of workbook.sheets) {
+    const rel = relById.get(sheet.relId);
+    // Chart sheets, dialog sheets and macro sheets hold no cells to read.
+    if (rel && !rel.type.endsWith(REL_WORKSHEET)) continue;
+    const entry = rel ? parts.get(partKey(rel.target)) : undefined;
+    const name = sheetName(sheet.name);
+    if (!entry) {
+      sheets.push({ sheet: name, rows: [], part: '', merges: [], hiddenRows: [], selected: false });
+      continue;
+    }
+    sheets.push(readSheet(name, entry, partText(entry), { strings, styles, date1904: workbook.date1904 }));
+  }
+  return {
+    ok: true,
+    sheets,
+    date1904: workbook.date1904,
+    definedNames: workbook.definedNames,
+    package: {
+      entries,
+      workbookPart: workbookEntry.name,
+      workbookRelsPart: parts.get(partKey(workbookRelsPath))?.name,
+      stylesPart: stylesPath === undefined ? undefined : parts.get(partKey(stylesPath))?.name,
+    },
+  };
+}
+
+/** The text of a part: inflated (bounded), decoded as the XML declares by its BOM (UTF-8 or UTF-16). */
+export function partText(entry: ZipEntry): string {
+  const inflated = inflateEntry(entry);
+  if (!inflated.ok) throw new StopRead(zipFailure(inflated.problem));
+  const data = inflated.data;
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  return new TextDecoder('utf-8').decode(data);
+}
+
+function scan(xml: string, handler: XmlHandler, part: string): void {
+  const problem = tokenize(xml, handler);
+  if (problem) throw new StopRead({ kind: 'corrupt', detail: `${part}: ${describeXmlProblem(problem)}` });
+}
+
+function describeXmlProblem(problem: XmlProblem): string {
+  return problem === 'tag_too_long' ? 'a tag longer than allowed' : problem === 'doctype' ? 'a document type declaration' : 'unterminated markup';
+}
+
 function sheetName(name: string): string {
-  const cleaned = cleanText(name);
+  const cleaned = cleanText(unescapeXlsxString(name));
   return cleaned.length <= MAX_SHEET_NAME ? cleaned : excerpt(cleaned, MAX_SHEET_NAME);
 }
 
@@ -140,97 +239,507 @@ function zipFailure(problem: ZipProblem): WorkbookProblem {
   }
 }
 
-/**
- * Text grid of one sheet. Strings are turned into text once per distinct value (a shared
- * string used in a million cells is cleaned once); merged ranges are clipped to the grid,
- * and ranges that overlap (which Excel never writes) make the sheet corrupt rather than
- * costing rows × columns work per range.
- */
-function toGrid(sheet: string, data: readonly (readonly unknown[])[], merges: readonly CellRange[], cache: Map<string, string>): Grid {
-  const text = (value: unknown): string => {
-    if (typeof value !== 'string') return cellToText(value);
-    let cleaned = cache.get(value);
-    if (cleaned === undefined) {
-      cleaned = cellToText(value);
-      cache.set(value, cleaned);
-    }
-    return cleaned;
-  };
-  const cells: string[][] = data.map((row) => (row ?? []).map(text));
-  const fromMerge: (boolean[] | undefined)[] = [];
-  // read-excel-file pads every row to the same width.
-  const width = cells.reduce((max, row) => Math.max(max, row.length), 0);
-  let area = 0;
-  for (const range of merges) {
-    const height = Math.min(range.bottom, cells.length - 1) - range.top + 1;
-    const breadth = Math.min(range.right, width - 1) - range.left + 1;
-    if (height > 0 && breadth > 0) area += height * breadth;
-    if (area > cells.length * width) throw new Error('overlapping merged ranges');
-  }
-  for (const range of merges) {
-    const value = cells[range.top]?.[range.left] ?? '';
-    for (let r = range.top; r <= range.bottom && r < cells.length; r++) {
-      const row = cells[r]!;
-      for (let c = range.left; c <= range.right && c < row.length; c++) {
-        if (r === range.top && c === range.left) continue;
-        row[c] = value;
-        const flags = (fromMerge[r] ??= row.map(() => false));
-        flags[c] = true;
-      }
-    }
-  }
-  const rows: GridRow[] = cells.map((row, i) => {
-    const flags = fromMerge[i];
-    return { rowNumber: i + 1, cells: row, ...(flags?.some(Boolean) ? { fromMerge: flags } : {}) };
-  });
-  return { sheet, rows };
+// ---------------------------------------------------------------------------------------
+// Relationships, workbook, styles, shared strings
+
+interface Relationship {
+  readonly id: string;
+  readonly type: string;
+  /** The target as a part name from the package root. */
+  readonly target: string;
 }
 
-interface SheetPart {
-  /** As read-excel-file reports it (`_xHHHH_` decoded). */
-  readonly name: string;
-  /** Zip path of the sheet's XML, or `''` when it cannot be resolved. */
-  readonly path: string;
+function folderOf(path: string): string {
+  const normal = path.replace(/\\/g, '/').replace(/^\/+/, '');
+  const slash = normal.lastIndexOf('/');
+  return slash < 0 ? '' : normal.slice(0, slash);
 }
 
-/** The workbook's `<sheet>` elements in order (as read-excel-file lists them), with their parts. */
-function listSheets(workbook: string, rels: string): SheetPart[] {
-  const targets = new Map<string, string>();
-  for (const attrs of elements(rels, 'Relationship')) {
-    const id = attrs.get('Id');
-    const target = attrs.get('Target');
-    if (id !== undefined && target !== undefined && attrs.get('TargetMode') !== 'External') targets.set(id, resolveTarget(target));
-  }
-  const sheets: SheetPart[] = [];
-  for (const attrs of elements(workbook, 'sheet')) {
-    const name = attrs.get('name');
-    if (!name) continue;
-    const relId = attrs.get('id');
-    sheets.push({ name: unescapeXlsxString(name), path: (relId === undefined ? undefined : targets.get(relId)) ?? '' });
-  }
-  return sheets;
+/** `xl/workbook.xml` → `xl/_rels/workbook.xml.rels`. */
+export function relsPathOf(path: string): string {
+  const normal = path.replace(/\\/g, '/').replace(/^\/+/, '');
+  const slash = normal.lastIndexOf('/');
+  return slash < 0 ? `_rels/${normal}.rels` : `${normal.slice(0, slash)}/_rels/${normal.slice(slash + 1)}.rels`;
 }
 
-/** The merged ranges of one sheet's XML. */
-function mergedRanges(xml: string): CellRange[] {
-  const ranges: CellRange[] = [];
-  if (!xml.includes('mergeCell')) return ranges;
-  for (const attrs of elements(xml, 'mergeCell')) {
-    const range = parseRange(attrs.get('ref') ?? '');
-    if (range) ranges.push(range);
+/** A relationship target (relative to `folder`, or absolute from the package root) → part name. */
+export function resolveTarget(folder: string, target: string): string {
+  let decoded = target.replace(/\\/g, '/');
+  try {
+    decoded = decodeURIComponent(decoded);
+  } catch {
+    // kept as written
   }
-  return ranges;
-}
-
-/** A relationship target (relative to `xl/`, or absolute from the package root) → zip path. */
-function resolveTarget(target: string): string {
-  const parts = target.startsWith('/') ? [] : ['xl'];
-  for (const part of target.split('/')) {
+  const parts = decoded.startsWith('/') || folder === '' ? [] : folder.split('/');
+  for (const part of decoded.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') parts.pop();
     else parts.push(part);
   }
   return parts.join('/');
+}
+
+function relationships(xml: string | undefined, folder: string): Relationship[] {
+  if (xml === undefined) return [];
+  const found: Relationship[] = [];
+  scan(
+    xml,
+    {
+      open(name, start, end) {
+        if (name !== 'Relationship') return;
+        const attrs = attributes(xml, start, end);
+        const id = attrs.get('Id');
+        const target = attrs.get('Target');
+        if (id === undefined || target === undefined || attrs.get('TargetMode') === 'External') return;
+        found.push({ id, type: attrs.get('Type') ?? '', target: resolveTarget(folder, target) });
+      },
+      close() {},
+    },
+    'relationships',
+  );
+  return found;
+}
+
+interface WorkbookPart {
+  /** The root element is `workbook`. */
+  readonly isWorkbook: boolean;
+  readonly sheets: readonly { name: string; relId: string }[];
+  readonly date1904: boolean;
+  readonly definedNames: readonly DefinedName[];
+}
+
+/** Most defined names kept; a workbook's own are a handful, and only one is looked for. */
+const MAX_DEFINED_NAMES = 1_000;
+
+function readWorkbookPart(xml: string): WorkbookPart {
+  const sheets: { name: string; relId: string }[] = [];
+  const definedNames: DefinedName[] = [];
+  let date1904 = false;
+  let definedName: { name: string; value: string } | undefined;
+  let root: string | undefined;
+  scan(
+    xml,
+    {
+      open(name, start, end, selfClosing) {
+        root ??= name;
+        if (name === 'sheet') {
+          const attrs = attributes(xml, start, end);
+          const sheet = attrs.get('name');
+          if (sheet) sheets.push({ name: sheet, relId: attrs.get('id') ?? '' });
+        } else if (name === 'workbookPr') {
+          // Extensions (`x14:workbookPr`, …) have elements of the same local name without it.
+          const value = attributes(xml, start, end).get('date1904');
+          if (value !== undefined) date1904 = value === '1' || value === 'true';
+        } else if (name === 'definedName' && !selfClosing) {
+          definedName = { name: attributes(xml, start, end).get('name') ?? '', value: '' };
+        }
+      },
+      close(name) {
+        if (name === 'definedName' && definedName) {
+          if (definedNames.length < MAX_DEFINED_NAMES) definedNames.push(definedName);
+          definedName = undefined;
+        }
+      },
+      text(start, end, cdata) {
+        if (definedName) definedName.value += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
+      },
+    },
+    'workbook',
+  );
+  return { isWorkbook: root === 'workbook', sheets, date1904, definedNames };
+}
+
+interface Styles {
+  /** Format code of each cell style (`cellXfs` index). */
+  readonly formats: readonly string[];
+}
+
+function readStyles(xml: string | undefined): Styles {
+  if (xml === undefined) return { formats: [] };
+  const custom = new Map<number, string>();
+  const ids: number[] = [];
+  let inCellXfs = false;
+  scan(
+    xml,
+    {
+      open(name, start, end, selfClosing) {
+        if (name === 'numFmt') {
+          const attrs = attributes(xml, start, end);
+          const id = Number(attrs.get('numFmtId'));
+          const code = attrs.get('formatCode');
+          if (Number.isInteger(id) && code !== undefined) custom.set(id, code);
+        } else if (name === 'cellXfs') {
+          inCellXfs = !selfClosing;
+        } else if (name === 'xf' && inCellXfs) {
+          const id = Number(attributes(xml, start, end).get('numFmtId') ?? 0);
+          ids.push(Number.isInteger(id) ? id : 0);
+        }
+      },
+      close(name) {
+        if (name === 'cellXfs') inCellXfs = false;
+      },
+    },
+    'styles',
+  );
+  return { formats: ids.map((id) => custom.get(id) ?? builtInFormat(id)) };
+}
+
+function readSharedStrings(xml: string | undefined): string[] {
+  if (xml === undefined) return [];
+  const strings: string[] = [];
+  let inItem = false;
+  let inText = false;
+  // Phonetic runs (`rPh`, furigana) are not part of the cell's text.
+  let phonetic = 0;
+  let current = '';
+  scan(
+    xml,
+    {
+      open(name, _start, _end, selfClosing) {
+        if (selfClosing) {
+          if (name === 'si') strings.push('');
+          return;
+        }
+        if (name === 'si') {
+          inItem = true;
+          current = '';
+        } else if (name === 't') inText = inItem;
+        else if (name === 'rPh') phonetic++;
+      },
+      close(name) {
+        if (name === 'si') {
+          strings.push(cellToText(unescapeXlsxString(current)));
+          inItem = false;
+        } else if (name === 't') inText = false;
+        else if (name === 'rPh') phonetic = Math.max(0, phonetic - 1);
+      },
+      text(start, end, cdata) {
+        if (inText && phonetic === 0) current += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
+      },
+    },
+    'shared strings',
+  );
+  return strings;
+}
+
+// ---------------------------------------------------------------------------------------
+// Worksheets
+
+interface SheetContextData {
+  readonly strings: readonly string[];
+  readonly styles: Styles;
+  readonly date1904: boolean;
+}
+
+const EMPTY: readonly string[] = [];
+
+/**
+ * One worksheet: cells into rows as they come (sparse, by row number), then the dense
+ * grid of rows 1 to the last holding a value, each padded to the widest row.
+ */
+function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContextData): SheetGrid {
+  const { strings, styles, date1904 } = data;
+  const texts: (string[] | undefined)[] = [];
+  const values: ((CellValue | undefined)[] | undefined)[] = [];
+  const hidden = new Set<number>();
+  const merges: CellRange[] = [];
+  let lastRow = 0;
+  let lastColumn = 0;
+  let selected = false;
+  let farRow = { row: 0, ref: '' };
+  let farColumn = { column: 0, ref: '' };
+
+  let row = 0;
+  let nextColumn = 0;
+  let inSheetData = false;
+  // The cell being read.
+  let cellRow = 0;
+  let cellColumn = -1;
+  // The cell's column, also for an empty cell (cellColumn is -1 when no cell is open).
+  let cellColumn0 = 0;
+  let cellType = '';
+  let cellStyle = 0;
+  let valueText: string | undefined;
+  let inlineText: string | undefined;
+  let inValue = false;
+  let inInline = false;
+  let inInlineText = false;
+  let phonetic = 0;
+
+  const stop = (extent: ExtentProblem): never => {
+    throw new StopRead({ kind: 'sheet_too_large', sheet: name, extent });
+  };
+
+  const finishCell = (): void => {
+    const raw = cellType === 'inlineStr' ? inlineText : valueText;
+    cellColumn = -1;
+    if (raw === undefined) return;
+    const format = styles.formats[cellStyle] ?? 'General';
+    let text: string;
+    let value: CellValue | undefined;
+    switch (cellType) {
+      case 's': {
+        // Shared strings are cleaned once when read (a string used in 20,000 cells is cleaned once).
+        const index = Number(raw);
+        text = Number.isInteger(index) ? (strings[index] ?? '') : '';
+        if (text === '') return;
+        store(text, undefined);
+        return;
+      }
+      case 'inlineStr':
+      case 'str':
+        text = unescapeXlsxString(raw);
+        break;
+      case 'b':
+        value = { type: 'boolean', value: raw.trim() === '1' || raw.trim() === 'true', format };
+        text = value.value ? 'SANT' : 'FALSKT';
+        break;
+      case 'e':
+        value = { type: 'error', value: raw.trim(), format };
+        text = raw.trim();
+        break;
+      case 'd': {
+        // ISO 8601 as written (`2024-03-01T00:00:00`): the date, and the time where the format shows it.
+        const iso = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(raw.trim());
+        text = iso?.[1] ? (iso[2] && iso[2] !== '00:00' && /h/i.test(format) ? `${iso[1]} ${iso[2]}` : iso[1]) : raw.trim();
+        value = { type: 'date', value: raw.trim(), format };
+        break;
+      }
+      default: {
+        const trimmed = raw.trim();
+        if (trimmed === '') return;
+        const number = Number(trimmed);
+        if (!Number.isFinite(number)) {
+          text = trimmed;
+          break;
+        }
+        text = formatNumber(number, format, date1904);
+        value = { type: isDateCode(format) ? 'date' : 'number', value: number, format };
+      }
+    }
+    text = cellToText(text);
+    if (text === '' && value === undefined) return;
+    store(text, value);
+  };
+
+  const store = (text: string, value: CellValue | undefined): void => {
+    const column = cellColumn0;
+    // Values beyond the limits are not kept; the farthest is named when the sheet is refused.
+    if (cellRow > MAX_SHEET_ROWS) {
+      if (cellRow > farRow.row) farRow = { row: cellRow, ref: cellRef(cellRow, column + 1) };
+      return;
+    }
+    if (column + 1 > MAX_SHEET_COLUMNS) {
+      if (column + 1 > farColumn.column) farColumn = { column: column + 1, ref: cellRef(cellRow, column + 1) };
+      return;
+    }
+    if (cellRow > lastRow) lastRow = cellRow;
+    if (column + 1 > lastColumn) lastColumn = column + 1;
+    const rowTexts = (texts[cellRow] ??= []);
+    rowTexts[column] = text;
+    if (value) (values[cellRow] ??= [])[column] = value;
+  };
+
+  scan(
+    xml,
+    {
+      open(tag, start, end, selfClosing) {
+        switch (tag) {
+          case 'sheetData':
+            inSheetData = !selfClosing;
+            return;
+          case 'sheetView': {
+            const value = attributes(xml, start, end).get('tabSelected');
+            if (value === '1' || value === 'true') selected = true;
+            return;
+          }
+          case 'row': {
+            if (!inSheetData) return;
+            let r: string | undefined;
+            let isHidden = false;
+            if (end > start) {
+              const attrs = attributes(xml, start, end);
+              r = attrs.get('r');
+              const h = attrs.get('hidden');
+              isHidden = h === '1' || h === 'true';
+            }
+            if (r === undefined || r === '') row += 1;
+            else {
+              const n = Number(r);
+              if (n > EXCEL_MAX_ROWS) stop({ limit: 'rows', row: n, ref: '' });
+              if (!Number.isInteger(n) || n < 1) throw new StopRead({ kind: 'corrupt', detail: `${name}: row number ${excerpt(r, 20)}` });
+              row = n;
+            }
+            if (row > EXCEL_MAX_ROWS) stop({ limit: 'rows', row, ref: '' });
+            nextColumn = 0;
+            if (isHidden && row <= MAX_SHEET_ROWS) hidden.add(row);
+            return;
+          }
+          case 'c': {
+            if (!inSheetData) return;
+            let r: string | undefined;
+            let t = '';
+            let s = 0;
+            if (end > start) {
+              const attrs = attributes(xml, start, end);
+              r = attrs.get('r');
+              t = attrs.get('t') ?? '';
+              const style = Number(attrs.get('s') ?? 0);
+              s = Number.isInteger(style) && style >= 0 ? style : 0;
+            }
+            const address = r === undefined || r === '' ? undefined : parseCellRef(r);
+            // A reference that is none (`r="§1"`) is a damaged sheet, as Excel says too.
+            if (!address && r !== undefined && r !== '') throw new StopRead({ kind: 'corrupt', detail: `${name}: cell reference ${excerpt(r, 20)}` });
+            if (address) {
+              cellColumn0 = address.col;
+              cellRow = address.row + 1;
+              if (cellRow > row) row = cellRow;
+            } else {
+              cellColumn0 = nextColumn;
+              cellRow = Math.max(row, 1);
+            }
+            if (cellRow > EXCEL_MAX_ROWS) stop({ limit: 'rows', row: cellRow, ref: '' });
+            nextColumn = cellColumn0 + 1;
+            if (selfClosing) return;
+            cellColumn = cellColumn0;
+            cellType = t;
+            cellStyle = s;
+            valueText = undefined;
+            inlineText = undefined;
+            return;
+          }
+          case 'v':
+            if (cellColumn >= 0 && !selfClosing) {
+              inValue = true;
+              valueText ??= '';
+            }
+            return;
+          case 'is':
+            if (cellColumn >= 0 && !selfClosing) {
+              inInline = true;
+              inlineText ??= '';
+            }
+            return;
+          case 't':
+            if (inInline && !selfClosing) inInlineText = true;
+            return;
+          case 'rPh':
+            if (inInline && !selfClosing) phonetic++;
+            return;
+          case 'mergeCell': {
+            const range = parseRange(attributes(xml, start, end).get('ref') ?? '');
+            if (range && range.top < MAX_SHEET_ROWS && range.left < MAX_SHEET_COLUMNS) merges.push(range);
+            return;
+          }
+          default:
+            return;
+        }
+      },
+      close(tag) {
+        switch (tag) {
+          case 'sheetData':
+            inSheetData = false;
+            return;
+          case 'c':
+            if (cellColumn >= 0) finishCell();
+            inValue = inInline = inInlineText = false;
+            phonetic = 0;
+            return;
+          case 'v':
+            inValue = false;
+            return;
+          case 'is':
+            inInline = false;
+            return;
+          case 't':
+            inInlineText = false;
+            return;
+          case 'rPh':
+            phonetic = Math.max(0, phonetic - 1);
+            return;
+          default:
+            return;
+        }
+      },
+      text(start, end, cdata) {
+        if (inValue) valueText += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
+        else if (inInlineText && phonetic === 0) inlineText += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
+      },
+    },
+    name,
+  );
+
+  if (farRow.row > 0) stop({ limit: 'rows', row: farRow.row, ref: farRow.ref });
+  if (farColumn.column > 0) stop({ limit: 'columns', column: farColumn.column, ref: farColumn.ref });
+  if (lastRow * lastColumn > MAX_SHEET_CELLS) stop({ limit: 'cells', rows: lastRow, columns: lastColumn });
+  return { ...toGrid(name, entry.name, texts, values, lastRow, lastColumn, merges, hidden), selected };
+}
+
+/**
+ * The dense grid: rows 1 to `lastRow`, each `width` cells, merged ranges filled from their
+ * top-left cell (clipped to the grid). Ranges that overlap (which Excel never writes) make
+ * the sheet corrupt rather than costing rows × columns work per range.
+ */
+function toGrid(
+  sheet: string,
+  part: string,
+  texts: readonly (string[] | undefined)[],
+  values: readonly ((CellValue | undefined)[] | undefined)[],
+  lastRow: number,
+  width: number,
+  merges: readonly CellRange[],
+  hidden: ReadonlySet<number>,
+): Omit<SheetGrid, 'selected'> {
+  const cells: string[][] = [];
+  for (let r = 1; r <= lastRow; r++) {
+    const own = texts[r];
+    if (!own) {
+      cells.push(width === 0 ? [] : new Array<string>(width).fill(''));
+      continue;
+    }
+    const row = new Array<string>(width);
+    for (let c = 0; c < width; c++) row[c] = own[c] ?? '';
+    cells.push(row);
+  }
+  let area = 0;
+  for (const range of merges) {
+    const height = Math.min(range.bottom, lastRow - 1) - range.top + 1;
+    const breadth = Math.min(range.right, width - 1) - range.left + 1;
+    if (height > 0 && breadth > 0) area += height * breadth;
+    if (area > lastRow * width) throw new StopRead({ kind: 'corrupt', detail: `${sheet}: overlapping merged ranges` });
+  }
+  const fromMerge: (boolean[] | undefined)[] = [];
+  for (const range of merges) {
+    const value = cells[range.top]?.[range.left] ?? '';
+    for (let r = range.top; r <= range.bottom && r < lastRow; r++) {
+      const row = cells[r]!;
+      for (let c = range.left; c <= range.right && c < width; c++) {
+        if (r === range.top && c === range.left) continue;
+        row[c] = value;
+        (fromMerge[r] ??= new Array<boolean>(width).fill(false))[c] = true;
+      }
+    }
+  }
+  const hiddenRows: number[] = [];
+  const rows: GridRow[] = cells.map((row, i) => {
+    const rowNumber = i + 1;
+    const rowValues = values[rowNumber];
+    const isHidden = hidden.has(rowNumber) && texts[rowNumber] !== undefined;
+    if (isHidden) hiddenRows.push(rowNumber);
+    return {
+      rowNumber,
+      cells: row.length === 0 ? EMPTY : row,
+      ...(fromMerge[i] ? { fromMerge: fromMerge[i] } : {}),
+      ...(rowValues ? { values: rowValues } : {}),
+      ...(isHidden ? { hidden: true } : {}),
+    };
+  });
+  return { sheet, rows, part, merges, hiddenRows };
+}
+
+/** `A1`-style reference, or `R1C20000` when the column is outside Excel's range. */
+function cellRef(row: number, column: number): string {
+  return column >= 1 && column <= 16_384 ? `${columnLetter(column - 1)}${row}` : `R${row}C${column}`;
 }
 
 /** `A3:B6` (or a single cell `C2`, `$A$3:$A$6`) → zero-based inclusive range. */
@@ -247,8 +756,9 @@ export function parseRange(ref: string): CellRange | undefined {
   };
 }
 
-function parseCellRef(ref: string): { row: number; col: number } | undefined {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref.trim());
+/** `B7` → zero-based `{ row: 6, col: 1 }` (columns up to `ZZZ`, checked against the limits by the caller); undefined for anything else. */
+export function parseCellRef(ref: string): { row: number; col: number } | undefined {
+  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,10})$/.exec(ref.trim());
   if (!m?.[1] || !m[2]) return undefined;
   const col = columnIndex(m[1]);
   const row = Number(m[2]) - 1;

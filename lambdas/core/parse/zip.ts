@@ -1,31 +1,28 @@
 /**
  * A small, defensive reader for the zip container of an .xlsx workbook.
  *
- * Why not let read-excel-file unzip the upload itself: it streams the archive through
- * unzipper, which trusts each entry's *local* header (it allocates `Buffer.alloc(size)`
- * from it, or buffers without limit when the header leaves the size out) and inflates
- * without any bound. A zip bomb, or a header that lies about its size, would exhaust the
- * Lambda's memory. So this module:
+ * Why our own: a streaming unzipper trusts each entry's *local* header (its sizes, or no
+ * size at all with a data descriptor) and inflates without bound; a zip bomb, or a header
+ * that lies about its size, would exhaust the Lambda's memory. So this module:
  *
  * 1. reads the End Of Central Directory record and the central directory (never the
  *    local headers' sizes), refusing ZIP64, split archives, encrypted entries and
  *    duplicate names;
- * 2. checks the *declared* uncompressed sizes against {@link MAX_ENTRY_BYTES},
- *    {@link MAX_UNCOMPRESSED_BYTES} and {@link MAX_COMPRESSION_RATIO} before inflating
- *    anything;
+ * 2. checks the *declared* uncompressed sizes of every entry (also the ones never
+ *    inflated, such as images, which the marked-up copy of a refused workbook copies as
+ *    they are) against {@link MAX_ENTRY_BYTES}, {@link MAX_UNCOMPRESSED_BYTES} and
+ *    {@link MAX_COMPRESSION_RATIO} before inflating anything;
  * 3. inflates each needed entry with `maxOutputLength` set to its declared size, so an
- *    entry that inflates to more than it declared is stopped at that size;
- * 4. repacks the verified entries into a fresh archive ({@link repackZip}) that is all
- *    read-excel-file ever sees, so its view of the file is exactly what was checked.
+ *    entry that inflates to more than it declared is stopped at that size.
  *
  * Pure: no I/O. Nothing here throws on bad input.
  */
 import { inflateRawSync } from 'node:zlib';
 import { CENTRAL_SIZE, EOCD_SIZE, FLAG_ENCRYPTED, FLAG_UTF8, LOCAL_SIZE, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_ZIP64_LOCATOR } from '../zip-format.js';
 
-/** Largest declared uncompressed size of one inflated entry (e.g. one sheet's XML): 50 MiB. */
+/** Largest declared uncompressed size of one entry (e.g. one sheet's XML): 50 MiB. */
 export const MAX_ENTRY_BYTES = 50 * 1024 * 1024;
-/** Largest declared uncompressed size of all inflated entries together: 100 MiB. */
+/** Largest declared uncompressed size of all entries together: 100 MiB. */
 export const MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024;
 /**
  * Highest accepted ratio of uncompressed to compressed size for an entry larger than
@@ -202,59 +199,4 @@ export function inflateEntry(entry: ZipEntry): InflateResult {
     return { ok: false, problem: { kind: 'corrupt', detail: `${entry.name} inflates to ${data.length} bytes, declared ${entry.uncompressedSize}` } };
   }
   return { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-}
-
-/**
- * Writes the given entries as a new archive (compressed data copied as is, sizes and CRCs
- * from the checked central directory, no data descriptors, no extra fields).
- */
-export function repackZip(entries: readonly ZipEntry[]): Uint8Array {
-  let size = EOCD_SIZE;
-  for (const e of entries) size += LOCAL_SIZE + CENTRAL_SIZE + 2 * e.nameBytes.length + e.compressedSize;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  const offsets: number[] = [];
-  const flagsOf = (e: ZipEntry): number => e.flags & FLAG_UTF8;
-  let pos = 0;
-  for (const e of entries) {
-    offsets.push(pos);
-    view.setUint32(pos, SIG_LOCAL, true);
-    view.setUint16(pos + 4, 20, true);
-    view.setUint16(pos + 6, flagsOf(e), true);
-    view.setUint16(pos + 8, e.method, true);
-    view.setUint16(pos + 10, e.dosTime, true);
-    view.setUint16(pos + 12, e.dosDate, true);
-    view.setUint32(pos + 14, e.crc32, true);
-    view.setUint32(pos + 18, e.compressedSize, true);
-    view.setUint32(pos + 22, e.uncompressedSize, true);
-    view.setUint16(pos + 26, e.nameBytes.length, true);
-    view.setUint16(pos + 28, 0, true);
-    out.set(e.nameBytes, pos + LOCAL_SIZE);
-    out.set(e.compressed, pos + LOCAL_SIZE + e.nameBytes.length);
-    pos += LOCAL_SIZE + e.nameBytes.length + e.compressedSize;
-  }
-  const cdStart = pos;
-  entries.forEach((e, i) => {
-    view.setUint32(pos, SIG_CENTRAL, true);
-    view.setUint16(pos + 4, 20, true);
-    view.setUint16(pos + 6, 20, true);
-    view.setUint16(pos + 8, flagsOf(e), true);
-    view.setUint16(pos + 10, e.method, true);
-    view.setUint16(pos + 12, e.dosTime, true);
-    view.setUint16(pos + 14, e.dosDate, true);
-    view.setUint32(pos + 16, e.crc32, true);
-    view.setUint32(pos + 20, e.compressedSize, true);
-    view.setUint32(pos + 24, e.uncompressedSize, true);
-    view.setUint16(pos + 28, e.nameBytes.length, true);
-    // extra, comment, disk, internal and external attributes stay 0
-    view.setUint32(pos + 42, offsets[i] ?? 0, true);
-    out.set(e.nameBytes, pos + CENTRAL_SIZE);
-    pos += CENTRAL_SIZE + e.nameBytes.length;
-  });
-  view.setUint32(pos, SIG_EOCD, true);
-  view.setUint16(pos + 8, entries.length, true);
-  view.setUint16(pos + 10, entries.length, true);
-  view.setUint32(pos + 12, pos - cdStart, true);
-  view.setUint32(pos + 16, cdStart, true);
-  return out;
 }

@@ -1,0 +1,71 @@
+/**
+ * What staff read when an upload is refused for its name or place rather than its
+ * content: a format the pipeline does not read, or a key outside the upload layout.
+ * The routing itself is in `keys.ts` ({@link routeUploadKey}); this is its Swedish.
+ */
+import type { InputIssue } from './domain.js';
+import { MAX_UPLOAD_NAME_LENGTH, type MisplacedProblem, type RefusedFormat, type UploadNameProblem } from './keys.js';
+import { ISSUE_CODES } from './parse/issues.js';
+
+/** How to save a spreadsheet as .xlsx, in the menus of the programs staff have. */
+const SAVE_AS_XLSX =
+  'Öppna filen och spara den som Excel-arbetsbok (.xlsx): i Excel Arkiv → Spara som → Excel-arbetsbok (*.xlsx); ' +
+  'i LibreOffice Arkiv → Spara som → filformat Excel 2007–365 (.xlsx). Ladda sedan upp den nya filen.';
+
+const EXPORT_FROM_NUMBERS = 'Öppna filen i Numbers och välj Arkiv → Exportera till → Excel, och ladda sedan upp .xlsx-filen.';
+
+/** The refusal of a file by its format, before anything of it is read. */
+export function unsupportedFormatIssue(file: string, format: RefusedFormat): InputIssue {
+  const what = format.description
+    ? `är ${format.description} (.${format.extension})`
+    : format.extension
+      ? `har ett filformat som inte kan läsas (.${format.extension})`
+      : 'saknar filändelse, så det går inte att se vilket format den har';
+  const how = format.program === 'numbers' ? EXPORT_FROM_NUMBERS : SAVE_AS_XLSX;
+  return {
+    code: ISSUE_CODES.unsupportedFileType,
+    message: `Filen "${file}" ${what}. Bara Excel-arbetsböcker (.xlsx) och CSV-filer (.csv) kan läsas. ${how}`,
+    file,
+    ...(format.extension ? { value: format.extension } : {}),
+  };
+}
+
+const LAYOUT =
+  'Uppladdningar ska ligga i uploads/{nämnd}/{år}/T{tertial}/{filnamn}, till exempel uploads/ks/2024/T1/aktiviteter.xlsx: ' +
+  'nämndens förkortning med små bokstäver, året med fyra siffror, T1, T2 eller T3, och filen direkt i den mappen.';
+
+const NAME_PROBLEMS: Record<UploadNameProblem, string> = {
+  empty: 'filnamnet saknas',
+  too_long: `filnamnet är längre än ${MAX_UPLOAD_NAME_LENGTH} tecken`,
+  leading_dot: 'filnamnet börjar med en punkt (sådana filer är dolda eller tillfälliga)',
+  control_character: 'filnamnet innehåller osynliga styrtecken',
+  reserved: 'filnamnet är reserverat för tertialens egna kvitton; lägg till en filändelse, till exempel .xlsx',
+};
+
+function problemText(problem: MisplacedProblem): string {
+  switch (problem.code) {
+    case 'depth':
+      return problem.segments < 4
+        ? 'filen ligger för högt upp: mappar för nämnd, år och tertial saknas'
+        : 'filen ligger i en undermapp; lägg den direkt i tertialens mapp';
+    case 'committee':
+      return `"${problem.committee}" är inte en nämnds förkortning (högst 32 tecken: små bokstäver a–z, siffror och bindestreck)${
+        problem.suggestion ? `; menade du "${problem.suggestion}"?` : ''
+      }`;
+    case 'year':
+      return `"${problem.year}" är inte ett år mellan 2000 och 2100`;
+    case 'tertial':
+      return `"${problem.tertial}" är inte en tertial (T1, T2 eller T3)${problem.suggestion ? `; menade du "${problem.suggestion}"?` : ''}`;
+    case 'name':
+      return NAME_PROBLEMS[problem.problem];
+  }
+}
+
+/** The one issue of a misplaced upload's receipt: what is wrong with its key, and the layout. */
+export function misplacedIssue(key: string, problem: MisplacedProblem): InputIssue {
+  return {
+    code: 'misplaced_key',
+    message: `Filen "${key}" ligger inte där den kan läsas: ${problemText(problem)}. Inget från filen har sparats. ${LAYOUT}`,
+    file: key,
+  };
+}
