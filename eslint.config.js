@@ -22,4 +22,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  {
+    // Unit tests are pure: no LibreOffice or other processes, and no wall-clock or memory
+    // thresholds (those belong in test/integration or in npm run bench).
+    files: ['test/unit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'node:child_process', message: 'A unit test starts no process: put it in test/integration.' },
+        { name: 'child_process', message: 'A unit test starts no process: put it in test/integration.' },
+      ] }],
+      'no-restricted-properties': ['error',
+        { object: 'performance', property: 'now', message: 'No wall-clock thresholds in unit tests: test/integration or the bench.' },
+        { object: 'process', property: 'memoryUsage', message: 'No memory thresholds in unit tests: test/integration or the bench.' },
+        { object: 'process', property: 'resourceUsage', message: 'No memory thresholds in unit tests: test/integration or the bench.' },
+      ],
+    },
+  },
 );
