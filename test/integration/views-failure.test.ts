@@ -57,7 +57,9 @@ describe('a views failure', () => {
 
   it('of one period of a committee still refreshes the others, then carries the fault', async () => {
     const fault = new Error('injected: one period refused');
-    // Two periods with status pages, written by a healthy views function.
+    // Two periods of the committee, in the table's index of its periods (what an upload
+    // into each would leave), with status pages written by a healthy views function.
+    for (const tertial of [1, 2] as const) await stack.runtime.repo.ensurePeriod({ committee: 'sn', year: 2026, tertial }, new Date());
     const healthy = makeViewsHandler(stack.runtime, silentLog);
     for (const tertial of ['T1', 'T2']) await healthy(s3Event(stack.config.documentsBucket, `receipts/sn/2026/${tertial}/a.xlsx.json`, nextSequencer()));
     expect(await stack.runtime.objects.list(stack.config.documentsBucket, 'status/sn/2026/')).toHaveLength(2);
