@@ -9,17 +9,31 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: {
-        process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly',
-        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
-        clearInterval: 'readonly', setImmediate: 'readonly', TextDecoder: 'readonly',
-        TextEncoder: 'readonly', AbortController: 'readonly', fetch: 'readonly',
-        structuredClone: 'readonly', queueMicrotask: 'readonly', performance: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+        structuredClone: 'readonly',
+        queueMicrotask: 'readonly',
+        performance: 'readonly',
       },
     },
     rules: {
       // The sanitizers (keys, cell text, page paths) match control characters on purpose.
       'no-control-regex': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -27,14 +41,32 @@ export default tseslint.config(
     // thresholds (those belong in test/integration or in npm run bench).
     files: ['test/unit/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [
-        { name: 'node:child_process', message: 'A unit test starts no process: put it in test/integration.' },
-        { name: 'child_process', message: 'A unit test starts no process: put it in test/integration.' },
-      ] }],
-      'no-restricted-properties': ['error',
-        { object: 'performance', property: 'now', message: 'No wall-clock thresholds in unit tests: test/integration or the bench.' },
-        { object: 'process', property: 'memoryUsage', message: 'No memory thresholds in unit tests: test/integration or the bench.' },
-        { object: 'process', property: 'resourceUsage', message: 'No memory thresholds in unit tests: test/integration or the bench.' },
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'node:child_process', message: 'A unit test starts no process: put it in test/integration.' },
+            { name: 'child_process', message: 'A unit test starts no process: put it in test/integration.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'performance',
+          property: 'now',
+          message: 'No wall-clock thresholds in unit tests: test/integration or the bench.',
+        },
+        {
+          object: 'process',
+          property: 'memoryUsage',
+          message: 'No memory thresholds in unit tests: test/integration or the bench.',
+        },
+        {
+          object: 'process',
+          property: 'resourceUsage',
+          message: 'No memory thresholds in unit tests: test/integration or the bench.',
+        },
       ],
     },
   },

@@ -73,13 +73,27 @@ function parseTable(stdout: string): TableRow[] {
   return rows;
 }
 
-async function importProfile(file: string, sourceMap: ReturnType<typeof indexSourceMap>): Promise<Record<string, number>> {
+async function importProfile(
+  file: string,
+  sourceMap: ReturnType<typeof indexSourceMap>,
+): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'tertial-import-prof-'));
   try {
     const script = `await import(${JSON.stringify(pathToFileURL(file).href)});`;
-    await run(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '100', '--input-type=module', '-e', script], {
-      env: { ...process.env, NODE_OPTIONS, UPLOADS_BUCKET: 'u', DOCUMENTS_BUCKET: 'd', TABLE_NAME: 't', AWS_REGION: 'eu-north-1' },
-    });
+    await run(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '100', '--input-type=module', '-e', script],
+      {
+        env: {
+          ...process.env,
+          NODE_OPTIONS,
+          UPLOADS_BUCKET: 'u',
+          DOCUMENTS_BUCKET: 'd',
+          TABLE_NAME: 't',
+          AWS_REGION: 'eu-north-1',
+        },
+      },
+    );
     const [profileFile] = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
     if (!profileFile) return {};
     const profile = readProfile(join(dir, profileFile));
@@ -90,11 +104,19 @@ async function importProfile(file: string, sourceMap: ReturnType<typeof indexSou
       nodes: profile.nodes.map((n) => {
         if (n.callFrame.url !== bundleUrl) return n;
         const source = sourceAt(sourceMap, n.callFrame.lineNumber, n.callFrame.columnNumber ?? 0);
-        return { ...n, callFrame: { ...n.callFrame, url: source ? `bundle:/${placeOfSource(source)}/` : 'bundle:/(unmapped)' } };
+        return {
+          ...n,
+          callFrame: { ...n.callFrame, url: source ? `bundle:/${placeOfSource(source)}/` : 'bundle:/(unmapped)' },
+        };
       }),
     };
     const summary = summarizeProfile(mapped);
-    return Object.fromEntries(summary.places.filter((p) => p.name !== '(idle)').slice(0, 10).map((p) => [p.name, Math.round(p.ms)]));
+    return Object.fromEntries(
+      summary.places
+        .filter((p) => p.name !== '(idle)')
+        .slice(0, 10)
+        .map((p) => [p.name, Math.round(p.ms)]),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -103,14 +125,20 @@ async function importProfile(file: string, sourceMap: ReturnType<typeof indexSou
 /** `bundle:/node_modules/docxtemplater/` style URLs, which `placeOf` reads back as the package. */
 function placeOfSource(source: string): string {
   const place = placeOf(source);
-  return place.startsWith('lambdas') || place === 'cli' || place === 'cdk' || place === 'bench' ? `x/${place}` : `node_modules/${place}`;
+  return place.startsWith('lambdas') || place === 'cli' || place === 'cdk' || place === 'bench'
+    ? `x/${place}`
+    : `node_modules/${place}`;
 }
 
 export async function benchBundles(runs: number): Promise<Record<string, BundleResult>> {
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', repoPath('cdk/measure-bundles.ts'), '--runs', String(runs), '--keep'], {
-    cwd: repoPath(),
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--import', 'tsx', repoPath('cdk/measure-bundles.ts'), '--runs', String(runs), '--keep'],
+    {
+      cwd: repoPath(),
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const kept = /bundles kept in (\S+)/.exec(stderr)?.[1];
   const rows = parseTable(stdout);
   if (!kept || rows.length === 0) throw new Error(`cdk/measure-bundles.ts printed no table:\n${stdout}\n${stderr}`);
@@ -135,7 +163,13 @@ export async function benchBundles(runs: number): Promise<Record<string, BundleR
             .map((p) => [p.name, Math.round(p.bytes / 1024)]),
         ),
         forbidden_modules: forbidden
-          ? [...new Set(map.sources.filter((s) => forbidden.test(s)).map((s) => placeOf(s) + (s.includes('/lambdas/') ? `/${s.replace(/^.*\//, '')}` : '')))]
+          ? [
+              ...new Set(
+                map.sources
+                  .filter((s) => forbidden.test(s))
+                  .map((s) => placeOf(s) + (s.includes('/lambdas/') ? `/${s.replace(/^.*\//, '')}` : '')),
+              ),
+            ]
           : [],
         import_profile_ms: await importProfile(file, index),
       };

@@ -34,7 +34,9 @@ export async function benchCli(rounds: number): Promise<CliResult> {
   const work = await mkdtemp(join(tmpdir(), 'tertial-bench-cli-'));
   try {
     const bin = repoPath('bin', 'tertial.mjs');
-    const examples = (await readdir(repoPath('examples'))).filter((f) => f.endsWith('.xlsx')).map((f) => join('examples', f));
+    const examples = (await readdir(repoPath('examples')))
+      .filter((f) => f.endsWith('.xlsx'))
+      .map((f) => join('examples', f));
     const samples = await interleaveTimed(
       {
         bare: () => timedRun(['-e', '0']),

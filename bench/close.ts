@@ -50,7 +50,9 @@ function timingLog(): { log: Log; marks: { at: number; message: string }[] } {
 export async function benchClose(repeats: number): Promise<CloseResult> {
   const examplesDir = repoPath('examples');
   const names = (await readdir(examplesDir)).filter(isUploadName).sort();
-  const files = await Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(examplesDir, name)) })));
+  const files = await Promise.all(
+    names.map(async (name) => ({ name, bytes: await readFile(join(examplesDir, name)) })),
+  );
   const { log, marks } = timingLog();
   const stack = await startBenchStack(log);
   try {
@@ -91,7 +93,9 @@ export async function benchClose(repeats: number): Promise<CloseResult> {
       first_ms: first as number,
       median_ms: median(rest),
       samples: times,
-      ...(pdfFirst !== undefined ? { pdf_first_ms: pdfFirst, pdf_median_ms: median(pdfRest), pdf_samples: pdfTimes } : {}),
+      ...(pdfFirst !== undefined
+        ? { pdf_first_ms: pdfFirst, pdf_median_ms: median(pdfRest), pdf_samples: pdfTimes }
+        : {}),
       uploads: names,
       phases_ms: Object.fromEntries(Object.entries(phases).map(([m, ts]) => [m, median(ts)])),
     };

@@ -35,7 +35,11 @@ export interface IngestResult {
 const CONCURRENCY = 4;
 const BATCH = 25;
 
-async function batchWriteAll(db: DynamoDBDocumentClient, table: string, items: readonly Record<string, unknown>[]): Promise<void> {
+async function batchWriteAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   let next = 0;
@@ -89,14 +93,23 @@ export async function benchIngest(
       tertial: () => upload(ingest),
       batchwrite: async () => {
         const round = ++n;
-        const items = content.activities.map((a, i) => ({ pk: `BENCH#rows#${round}`, sk: `ROW#${String(i).padStart(6, '0')}`, ...a }));
+        const items = content.activities.map((a, i) => ({
+          pk: `BENCH#rows#${round}`,
+          sk: `ROW#${String(i).padStart(6, '0')}`,
+          ...a,
+        }));
         const start = performance.now();
         await batchWriteAll(db, table, items);
         return performance.now() - start;
       },
       chunks: async () => {
         const round = ++n;
-        const items = chunkContent(content).map((entries, i) => ({ pk: `BENCH#chunks#${round}`, sk: `GEN#${i}`, upload: 'x.xlsx', entries }));
+        const items = chunkContent(content).map((entries, i) => ({
+          pk: `BENCH#chunks#${round}`,
+          sk: `GEN#${i}`,
+          upload: 'x.xlsx',
+          entries,
+        }));
         const start = performance.now();
         await batchWriteAll(db, table, items);
         return performance.now() - start;

@@ -57,7 +57,9 @@ if (kind === 'tertial') {
 } else if (kind === 'refuse') {
   const result = await parseUpload(basename(file), bytes);
   const copy = result.ok ? undefined : await annotateWorkbook(bytes, result.errors);
-  outcome = result.ok ? 'accepted' : `refused: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}${copy ? ', marked up' : ''}`;
+  outcome = result.ok
+    ? 'accepted'
+    : `refused: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}${copy ? ', marked up' : ''}`;
 } else if (kind === 'floor') {
   const sheets = floorParseXlsx(bytes);
   outcome = `${sheets.reduce((n, s) => n + s.rows.length, 0)} rows`;

@@ -49,7 +49,8 @@ function text(entry: Entry | undefined): string {
 
 const ENTITY = /&(amp|lt|gt|quot|apos);/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescape = (s: string): string => (s.includes('&') ? s.replace(ENTITY, (_, e: string) => ENTITIES[e] as string) : s);
+const unescape = (s: string): string =>
+  s.includes('&') ? s.replace(ENTITY, (_, e: string) => ENTITIES[e] as string) : s;
 
 function sharedStrings(xml: string): string[] {
   const out: string[] = [];
@@ -91,7 +92,8 @@ export function floorParseXlsx(bytes: Uint8Array): FloorSheet[] {
   const strings = sharedStrings(text(zip.get('xl/sharedStrings.xml')));
   const sheets: FloorSheet[] = [];
   for (const [name, entry] of zip) {
-    if (name.startsWith('xl/worksheets/') && name.endsWith('.xml')) sheets.push({ name, rows: sheetRows(text(entry), strings) });
+    if (name.startsWith('xl/worksheets/') && name.endsWith('.xml'))
+      sheets.push({ name, rows: sheetRows(text(entry), strings) });
   }
   return sheets;
 }

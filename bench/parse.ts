@@ -72,13 +72,19 @@ export async function benchParse(options: ParseOptions): Promise<ParseResult> {
       await writeFile(file, bytes);
       const name = `aktiviteter.${format}`;
       const floorKind = format === 'xlsx' ? 'floor' : 'papaparse';
-      const floor = format === 'xlsx' ? () => floorParseXlsx(bytes) : () => Papa.parse(new TextDecoder().decode(bytes), { delimiter: ';' });
+      const floor =
+        format === 'xlsx'
+          ? () => floorParseXlsx(bytes)
+          : () => Papa.parse(new TextDecoder().decode(bytes), { delimiter: ';' });
 
       const first = await parseUpload(name, bytes);
       const outcome = first.ok
         ? `accepted (${first.content.activities.length} activities)`
         : `refused: ${[...new Set(first.errors.map((e) => e.code))].join(', ')}`;
-      const samples = await interleave({ tertial: () => parseUpload(name, bytes), floor }, { rounds: options.rounds, warmup: 1 });
+      const samples = await interleave(
+        { tertial: () => parseUpload(name, bytes), floor },
+        { rounds: options.rounds, warmup: 1 },
+      );
 
       const fresh: ChildReport[] = [];
       const freshFloor: ChildReport[] = [];
@@ -137,7 +143,9 @@ export async function benchHostile(options: { rounds: number; processes: number 
       const refuse = async (): Promise<string> => {
         const result = await parseUpload('hostile.xlsx', bytes);
         const copy = result.ok ? undefined : await annotateWorkbook(bytes, result.errors);
-        return result.ok ? 'accepted' : `refused: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}${copy ? ', marked up' : ''}`;
+        return result.ok
+          ? 'accepted'
+          : `refused: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}${copy ? ', marked up' : ''}`;
       };
       const outcome = await refuse();
       const samples = await interleave({ tertial: refuse }, { rounds: options.rounds, warmup: 1 });

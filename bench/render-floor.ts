@@ -26,7 +26,10 @@ const GENERATED = new Set(['word/document.xml', 'word/header1.xml', 'word/footer
 export function floorRenderer(template: Uint8Array): (view: ReportView) => Uint8Array {
   const zip = new PizZip(template);
   const names = Object.keys(zip.files).filter((n) => !zip.files[n]?.dir);
-  const ordered = [...names.filter((n) => n === '[Content_Types].xml'), ...names.filter((n) => n !== '[Content_Types].xml')];
+  const ordered = [
+    ...names.filter((n) => n === '[Content_Types].xml'),
+    ...names.filter((n) => n !== '[Content_Types].xml'),
+  ];
   const fixed = new Map(ordered.filter((n) => !GENERATED.has(n)).map((n) => [n, zip.files[n]!.asNodeBuffer()]));
   const coreXml = zip.file('docProps/core.xml')?.asText() ?? '';
   return (view) => {
@@ -34,7 +37,10 @@ export function floorRenderer(template: Uint8Array): (view: ReportView) => Uint8
       'word/document.xml': documentXml(view),
       'word/header1.xml': headerXml(view),
       'word/footer1.xml': footerXml(view),
-      'docProps/core.xml': coreXml.replace(/<dc:title>[\s\S]*?<\/dc:title>/, `<dc:title>${esc(view.reportTitle)}</dc:title>`),
+      'docProps/core.xml': coreXml.replace(
+        /<dc:title>[\s\S]*?<\/dc:title>/,
+        `<dc:title>${esc(view.reportTitle)}</dc:title>`,
+      ),
     };
     const parts: DocxPart[] = ordered.map((name) => ({ name, data: generated[name] ?? (fixed.get(name) as Buffer) }));
     return writeDocxZip(parts);
@@ -52,7 +58,8 @@ const para = (runs: string, style = '', pPr = ''): string => {
   const props = `${style ? `<w:pStyle w:val="${style}"/>` : ''}${pPr}`;
   return `<w:p>${props ? `<w:pPr>${props}</w:pPr>` : ''}${runs}</w:p>`;
 };
-const paras = (list: readonly ParagraphView[], style = ''): string => list.map((p) => para(run(p.text), style)).join('');
+const paras = (list: readonly ParagraphView[], style = ''): string =>
+  list.map((p) => para(run(p.text), style)).join('');
 const cell = (width: number, content: string, tcPr = ''): string =>
   `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${tcPr}</w:tcPr>${content}</w:tc>`;
 
@@ -67,12 +74,15 @@ function documentXml(v: ReportView): string {
   out += para(run('Ärendet i korthet'), 'Heading1') + paras(v.summary);
   if (v.hasConsiderations) out += para(run('Förvaltningens övervägande'), 'Heading1') + paras(v.considerations);
   out += para(run(v.municipalityGenitive) + run(' vision'), 'Heading1') + paras(v.vision);
-  for (const f of v.focusAreas) out += para(run('Fokusområde ') + run(f.focusAreaName), 'Heading1') + paras(f.focusAreaText);
+  for (const f of v.focusAreas)
+    out += para(run('Fokusområde ') + run(f.focusAreaName), 'Heading1') + paras(f.focusAreaText);
   out += para(run('Måluppföljning'), 'Heading1', '<w:pageBreakBefore/>');
   if (!v.hasGoals) out += para(run('Inga mål eller aktiviteter har redovisats för perioden.'));
   const headerRow =
     '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' +
-    HEADERS.map((h, i) => cell(COLUMNS[i] as number, para(run(h), 'TableHeading'), '<w:shd w:val="clear" w:color="auto" w:fill="D9E2F3"/>')).join('') +
+    HEADERS.map((h, i) =>
+      cell(COLUMNS[i] as number, para(run(h), 'TableHeading'), '<w:shd w:val="clear" w:color="auto" w:fill="D9E2F3"/>'),
+    ).join('') +
     '</w:tr>';
   const tableStart =
     '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/>' +
@@ -80,7 +90,8 @@ function documentXml(v: ReportView): string {
     `<w:tblGrid>${COLUMNS.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>${headerRow}`;
   for (const g of v.goals) {
     out += para(run(g.goalHeading), 'Heading2');
-    if (g.isUndefinedGoal) out += para(run('Målet finns inte i periodens underlag; aktiviteterna nedan hänvisar till det.', '<w:i/>'));
+    if (g.isUndefinedGoal)
+      out += para(run('Målet finns inte i periodens underlag; aktiviteterna nedan hänvisar till det.', '<w:i/>'));
     if (g.hasGoalFocusArea) out += para(run('Fokusområde: ', '<w:b/>') + run(g.goalFocusArea));
     if (g.hasActivities) {
       out += tableStart;
@@ -91,7 +102,10 @@ function documentXml(v: ReportView): string {
           cell(COLUMNS[0], para(run(a.activityTitle), 'TableText')) +
           cell(COLUMNS[1], para(run(a.activityResponsible), 'TableText')) +
           cell(COLUMNS[2], para(run(a.activityStatus, badge), 'TableText')) +
-          cell(COLUMNS[3], a.activityComment.length > 0 ? paras(a.activityComment, 'TableText') : para('', 'TableText')) +
+          cell(
+            COLUMNS[3],
+            a.activityComment.length > 0 ? paras(a.activityComment, 'TableText') : para('', 'TableText'),
+          ) +
           '</w:tr>';
       }
       out += '</w:tbl>';
@@ -126,7 +140,17 @@ function footerXml(v: ReportView): string {
   const tab = '<w:r><w:tab/></w:r>';
   return (
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr xmlns:w="${W_NS}" xmlns:r="${R_NS}">` +
-    para(run(v.municipality) + tab + run(v.periodLabel) + tab + run('Sida ') + field('PAGE') + run(' av ') + field('NUMPAGES'), 'Footer') +
+    para(
+      run(v.municipality) +
+        tab +
+        run(v.periodLabel) +
+        tab +
+        run('Sida ') +
+        field('PAGE') +
+        run(' av ') +
+        field('NUMPAGES'),
+      'Footer',
+    ) +
     '</w:ftr>\n'
   );
 }

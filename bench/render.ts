@@ -56,7 +56,12 @@ function documentXml(docx: Uint8Array): string {
 
 /** docxtemplater with the options renderReport gives it, rendering the view as renderReport did before its loops were compiled. */
 function docxtemplaterAsBefore(template: Uint8Array, view: ReportView): Uint8Array {
-  const doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: false, stripInvalidXMLChars: true, errorLogging: false });
+  const doc = new Docxtemplater(new PizZip(template), {
+    paragraphLoop: true,
+    linebreaks: false,
+    stripInvalidXMLChars: true,
+    errorLogging: false,
+  });
   doc.render(view);
   return doc.getZip().generate({ type: 'uint8array', compression: 'DEFLATE' });
 }
@@ -67,7 +72,8 @@ function docxtemplaterAsBefore(template: Uint8Array, view: ReportView): Uint8Arr
  */
 export function documentStructure(xml: string): string[] {
   const out: string[] = [];
-  const token = /<w:tbl>|<\/w:tbl>|<w:tr[ >]|<\/w:tr>|<w:tc[ >]|<\/w:tc>|<w:p(?:\s[^>]*)?\/>|<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g;
+  const token =
+    /<w:tbl>|<\/w:tbl>|<w:tr[ >]|<\/w:tr>|<w:tc[ >]|<\/w:tc>|<w:p(?:\s[^>]*)?\/>|<w:p(?:\s[^>]*)?>([\s\S]*?)<\/w:p>/g;
   for (const m of xml.matchAll(token)) {
     const t = m[0];
     if (!t.startsWith('<w:p')) {
@@ -88,7 +94,8 @@ function sameDocument(a: Uint8Array, b: Uint8Array): string | undefined {
     const sa = documentStructure(za.file(name)?.asText() ?? '');
     const sb = documentStructure(zb.file(name)?.asText() ?? '');
     const at = sa.findIndex((x, i) => x !== sb[i]);
-    if (at !== -1 || sa.length !== sb.length) return `${name}: differs at item ${at === -1 ? Math.min(sa.length, sb.length) : at} (${sa[at] ?? '(end)'} vs ${sb[at] ?? '(end)'})`;
+    if (at !== -1 || sa.length !== sb.length)
+      return `${name}: differs at item ${at === -1 ? Math.min(sa.length, sb.length) : at} (${sa[at] ?? '(end)'} vs ${sb[at] ?? '(end)'})`;
   }
   return parts.length === 0 ? 'no templated parts' : undefined;
 }
@@ -107,20 +114,27 @@ export async function benchRender(rows: number, rounds: number): Promise<RenderC
   // The three must write the same report: every activity in a table row of its own. (The
   // floor writes the report's content, not the template's decorations: compare the sizes.)
   const outputs = { tertial: tertial(), docxtemplater: docxtemplater(), floor: floorRender() };
-  const xml = { tertial: documentXml(outputs.tertial), docxtemplater: documentXml(outputs.docxtemplater), floor: documentXml(outputs.floor) };
+  const xml = {
+    tertial: documentXml(outputs.tertial),
+    docxtemplater: documentXml(outputs.docxtemplater),
+    floor: documentXml(outputs.floor),
+  };
   const activities = view.goals.flatMap((g) => g.activities);
   const escape = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const probes = [activities[0], activities[activities.length - 1]].map((a) => escape(a?.activityTitle ?? ''));
   for (const [name, s] of Object.entries(xml)) {
     const tableRows = s.split('<w:tr>').length + s.split('<w:tr ').length - 2;
     if (tableRows < activities.length || probes.some((p) => !s.includes(p))) {
-      throw new Error(`render ${name}: ${tableRows} table rows for ${activities.length} activities, or an activity is missing`);
+      throw new Error(
+        `render ${name}: ${tableRows} table rows for ${activities.length} activities, or an activity is missing`,
+      );
     }
   }
 
   const before = docxtemplaterAsBefore(template, view);
   const difference = sameDocument(outputs.tertial, before);
-  if (difference) throw new Error(`render tertial: not the document docxtemplater writes with the project's options: ${difference}`);
+  if (difference)
+    throw new Error(`render tertial: not the document docxtemplater writes with the project's options: ${difference}`);
 
   const samples = await interleave({ tertial, docxtemplater, floor: floorRender }, { rounds, warmup: 1 });
   const t = samples.tertial ?? [];
@@ -135,7 +149,11 @@ export async function benchRender(rows: number, rounds: number): Promise<RenderC
     floor_ms: median(f),
     tertial_vs_docxtemplater: medianRatio(t, d),
     tertial_vs_floor: medianRatio(t, f),
-    docx_bytes: { tertial: outputs.tertial.length, docxtemplater: outputs.docxtemplater.length, floor: outputs.floor.length },
+    docx_bytes: {
+      tertial: outputs.tertial.length,
+      docxtemplater: outputs.docxtemplater.length,
+      floor: outputs.floor.length,
+    },
     document_xml_bytes: {
       tertial: Buffer.byteLength(xml.tertial),
       docxtemplater: Buffer.byteLength(xml.docxtemplater),

@@ -32,7 +32,9 @@ const { values: args } = parseArgs({
   },
 });
 const only = new Set((args.only ?? COMPONENTS.join(',')).split(',').map((s) => s.trim()));
-for (const name of only) if (!(COMPONENTS as readonly string[]).includes(name)) throw new Error(`--only: unknown component ${name}; known: ${COMPONENTS.join(', ')}`);
+for (const name of only)
+  if (!(COMPONENTS as readonly string[]).includes(name))
+    throw new Error(`--only: unknown component ${name}; known: ${COMPONENTS.join(', ')}`);
 const wants = (c: Component): boolean => only.has(c);
 const quick = args.quick;
 const profileDir = args['profile-dir'];
@@ -67,7 +69,8 @@ const out: Json = {
 const rows: string[][] = [];
 const targets: { target: string; measured: string; met: boolean }[] = [];
 const profiles: string[] = [];
-const log = (message: string): void => void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+const log = (message: string): void =>
+  void process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
 const ms = (x: number): string => (x >= 100 ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ms`);
 const times = (x: number): string => `${x.toFixed(2)}×`;
@@ -106,13 +109,25 @@ if (wants('render')) {
       `${times(r.tertial_vs_docxtemplater)} docxtemplater, ${times(r.tertial_vs_floor)} floor`,
       '',
     ]);
-    target(`render ${n(r.rows)}: tertial ≤ 1.1 × docxtemplater`, times(r.tertial_vs_docxtemplater), r.tertial_vs_docxtemplater <= 1.1);
+    target(
+      `render ${n(r.rows)}: tertial ≤ 1.1 × docxtemplater`,
+      times(r.tertial_vs_docxtemplater),
+      r.tertial_vs_docxtemplater <= 1.1,
+    );
   }
   const largest = results[results.length - 1];
   const smallest = results[0];
   if (largest && smallest) {
-    target(`render ${n(smallest.rows)}: tertial ≤ 10 × floor`, times(smallest.tertial_vs_floor), smallest.tertial_vs_floor <= 10);
-    target(`render ${n(largest.rows)}: tertial ≤ 5 × floor`, times(largest.tertial_vs_floor), largest.tertial_vs_floor <= 5);
+    target(
+      `render ${n(smallest.rows)}: tertial ≤ 10 × floor`,
+      times(smallest.tertial_vs_floor),
+      smallest.tertial_vs_floor <= 10,
+    );
+    target(
+      `render ${n(largest.rows)}: tertial ≤ 5 × floor`,
+      times(largest.tertial_vs_floor),
+      largest.tertial_vs_floor <= 5,
+    );
     out.render = {
       ...strip(largest, 'samples'),
       floor_ratio_100: results.find((r) => r.rows === 100)?.tertial_vs_floor,
@@ -127,13 +142,22 @@ if (wants('render')) {
     const { buildReport } = await import('../lambdas/core/report.js');
     const { reportContent } = await import('./lib/data.js');
     const template = loadDefaultTemplate();
-    const input = { period: { committee: 'ks', year: 2023, tertial: 3 } as const, config: KS_CONFIG, uploads: [{ name: 'a.xlsx', content: reportContent(10_000) }], closure: {} };
+    const input = {
+      period: { committee: 'ks', year: 2023, tertial: 3 } as const,
+      config: KS_CONFIG,
+      uploads: [{ name: 'a.xlsx', content: reportContent(10_000) }],
+      closure: {},
+    };
     renderReport(template, buildReport(input).view);
     const summary = await profileWork(
       async () => {
         for (let i = 0; i < 3; i++) renderReport(template, buildReport(input).view);
       },
-      { name: 'render-10000', ...(profileDir ? { dir: profileDir } : {}), totals: ['buildReport', 'renderReport', 'compile', 'render', 'writeDocxFromPizZip', 'setCoreTitle'] },
+      {
+        name: 'render-10000',
+        ...(profileDir ? { dir: profileDir } : {}),
+        totals: ['buildReport', 'renderReport', 'compile', 'render', 'writeDocxFromPizZip', 'setCoreTitle'],
+      },
     );
     profiles.push(`render 10,000 rows (buildReport + renderReport, 3 runs)\n${formatSummary(summary, 15)}`);
   }
@@ -159,7 +183,14 @@ if (wants('parse')) {
   log('parse: refusing the small hostile workbooks');
   const hostile = await benchHostile(quick ? { rounds: 2, processes: 1 } : { rounds: 5, processes: 3 });
   for (const h of hostile) {
-    rows.push([`refuse hostile xlsx, ${h.name}, ${n(h.file_bytes)} bytes: ${h.outcome}`, ms(h.ms), '', '', `cold ${ms(h.cold_ms)}`, `${mb(h.peak_rss_mb)} (start ${mb(h.start_rss_mb)})`]);
+    rows.push([
+      `refuse hostile xlsx, ${h.name}, ${n(h.file_bytes)} bytes: ${h.outcome}`,
+      ms(h.ms),
+      '',
+      '',
+      `cold ${ms(h.cold_ms)}`,
+      `${mb(h.peak_rss_mb)} (start ${mb(h.start_rss_mb)})`,
+    ]);
   }
   const xlsx = result.cases.filter((c) => c.format === 'xlsx');
   const csv = result.cases.filter((c) => c.format === 'csv');
@@ -204,7 +235,11 @@ if (wants('parse')) {
       async () => {
         for (let i = 0; i < 3; i++) await parseUpload('a.xlsx', bytes);
       },
-      { name: 'parse-xlsx-20000', ...(profileDir ? { dir: profileDir } : {}), totals: ['readWorkbook', 'measureSheet', 'inflateEntry', 'toGrid', 'parseActivities', 'parseGoals'] },
+      {
+        name: 'parse-xlsx-20000',
+        ...(profileDir ? { dir: profileDir } : {}),
+        totals: ['readWorkbook', 'measureSheet', 'inflateEntry', 'toGrid', 'parseActivities', 'parseGoals'],
+      },
     );
     profiles.push(`parse xlsx 20,000 rows (parseUpload, 3 runs)\n${formatSummary(summary, 15)}`);
   }
@@ -222,7 +257,11 @@ if (wants('template')) {
     `${times(r.refuse_vs_default_check)} default template`,
     `${mb(r.refuse_peak_rss_mb)} (start ${mb(r.refuse_start_rss_mb)}; default template ${mb(r.default_check_peak_rss_mb)})`,
   ]);
-  target('template check: refusing the oversized template ≤ 1 × checking the default', times(r.refuse_vs_default_check), r.refuse_vs_default_check <= 1);
+  target(
+    'template check: refusing the oversized template ≤ 1 × checking the default',
+    times(r.refuse_vs_default_check),
+    r.refuse_vs_default_check <= 1,
+  );
   target(
     'template check: refusing the oversized template ≤ 10 MB above start RSS',
     `${mb(r.refuse_peak_rss_mb - r.refuse_start_rss_mb)}`,
@@ -259,17 +298,26 @@ if (wants('ingest')) {
     `${times(r.tertial_vs_batchwrite)} BatchWriteItem`,
     '',
   ]);
-  target(`ingest ${n(r.rows)} rows: tertial ≤ 1.5 × BatchWriteItem`, times(r.tertial_vs_batchwrite), r.tertial_vs_batchwrite <= 1.5);
+  target(
+    `ingest ${n(r.rows)} rows: tertial ≤ 1.5 × BatchWriteItem`,
+    times(r.tertial_vs_batchwrite),
+    r.tertial_vs_batchwrite <= 1.5,
+  );
   out.ingest = r;
 }
 
 if (wants('rush')) {
   const uploads = quick ? 50 : 200;
   // DynamoDB Local is a Java process: measured where Java is installed (CI installs it).
-  const java = existsSync('/usr/bin/java') || (process.env.JAVA_HOME !== undefined && existsSync(`${process.env.JAVA_HOME}/bin/java`));
+  const java =
+    existsSync('/usr/bin/java') ||
+    (process.env.JAVA_HOME !== undefined && existsSync(`${process.env.JAVA_HOME}/bin/java`));
   log(`rush: ${uploads} uploads at once into one period, dynalite${java ? ' and DynamoDB Local' : ''}`);
   const r = await benchRush(uploads, java);
-  for (const [name, b] of [['dynalite', r], ...(r.dynamodb_local ? [['DynamoDB Local', r.dynamodb_local] as const] : [])] as const) {
+  for (const [name, b] of [
+    ['dynalite', r],
+    ...(r.dynamodb_local ? [['DynamoDB Local', r.dynamodb_local] as const] : []),
+  ] as const) {
     rows.push([
       `rush ${b.uploads} uploads at once (${name})`,
       `p50 ${ms(b.p50_ms)}, p99 ${ms(b.p99_ms)}`,
@@ -278,7 +326,11 @@ if (wants('rush')) {
       `period item ${b.period_item_kb} KB`,
       '',
     ]);
-    target(`rush (${name}): all ${b.uploads} accepted, none lost`, `${b.accepted} accepted, ${b.lost} lost`, b.accepted === b.uploads && b.lost === 0);
+    target(
+      `rush (${name}): all ${b.uploads} accepted, none lost`,
+      `${b.accepted} accepted, ${b.lost} lost`,
+      b.accepted === b.uploads && b.lost === 0,
+    );
     target(`rush (${name}): p99 ingest ≤ 10 s`, ms(b.p99_ms), b.p99_ms <= 10_000);
   }
   out.rush = r;
@@ -296,10 +348,25 @@ if (wants('close')) {
     `median of ${repeats} later closes ${ms(r.median_ms)}`,
     '',
   ]);
-  target('close → document ≤ 1 s (example report, local)', `${ms(r.first_ms)}; later closes ${ms(r.median_ms)}`, r.first_ms <= 1000 && r.median_ms <= 1000);
+  target(
+    'close → document ≤ 1 s (example report, local)',
+    `${ms(r.first_ms)}; later closes ${ms(r.median_ms)}`,
+    r.first_ms <= 1000 && r.median_ms <= 1000,
+  );
   if (r.pdf_median_ms !== undefined && r.pdf_first_ms !== undefined) {
-    rows.push(['close → PDF (example report, warm LibreOffice)', `${ms(r.pdf_first_ms)} (first: starts LibreOffice)`, '', '', `median of ${repeats} later closes ${ms(r.pdf_median_ms)}`, '']);
-    target('close → PDF ≤ 1.5 s (example report, local, LibreOffice warm)', ms(r.pdf_median_ms), r.pdf_median_ms <= 1500);
+    rows.push([
+      'close → PDF (example report, warm LibreOffice)',
+      `${ms(r.pdf_first_ms)} (first: starts LibreOffice)`,
+      '',
+      '',
+      `median of ${repeats} later closes ${ms(r.pdf_median_ms)}`,
+      '',
+    ]);
+    target(
+      'close → PDF ≤ 1.5 s (example report, local, LibreOffice warm)',
+      ms(r.pdf_median_ms),
+      r.pdf_median_ms <= 1500,
+    );
     out.close_to_pdf_ms = r.pdf_median_ms;
     out.close_to_pdf_first_ms = r.pdf_first_ms;
   }
@@ -311,8 +378,22 @@ if (wants('cli')) {
   const rounds = quick ? 3 : 9;
   log(`cli: tertial --help and tertial render of the examples against node -e 0, ${rounds} rounds`);
   const r = await benchCli(rounds);
-  rows.push(['tertial --help', ms(r.help_ms), `node -e 0 ${ms(r.bare_ms)}`, '', `${times(r.help_vs_bare)} node -e 0`, '']);
-  rows.push(['tertial render (examples)', ms(r.render_ms), `node -e 0 ${ms(r.bare_ms)}`, '', `${times(r.render_vs_bare)} node -e 0`, '']);
+  rows.push([
+    'tertial --help',
+    ms(r.help_ms),
+    `node -e 0 ${ms(r.bare_ms)}`,
+    '',
+    `${times(r.help_vs_bare)} node -e 0`,
+    '',
+  ]);
+  rows.push([
+    'tertial render (examples)',
+    ms(r.render_ms),
+    `node -e 0 ${ms(r.bare_ms)}`,
+    '',
+    `${times(r.render_vs_bare)} node -e 0`,
+    '',
+  ]);
   target('tertial --help ≤ 4 × node -e 0', times(r.help_vs_bare), r.help_vs_bare <= 4);
   target('tertial render of the examples in about a second (≤ 1.2 s)', ms(r.render_ms), r.render_ms <= 1200);
   out.cli = strip(r, 'samples');
@@ -335,11 +416,25 @@ if (wants('bundles')) {
     target(`bundle ${name}: ≤ 1 MiB`, `${b.kib} KiB`, b.kib <= 1024);
     target(`bundle ${name}: import ≤ 100 ms`, ms(b.import_ms), b.import_ms <= 100);
   }
-  if (r.ingest) target('ingest bundle has no renderer', r.ingest.forbidden_modules.join(', ') || 'none', r.ingest.forbidden_modules.length === 0);
-  if (r.assemble) target('assemble bundle has no spreadsheet parser', r.assemble.forbidden_modules.join(', ') || 'none', r.assemble.forbidden_modules.length === 0);
+  if (r.ingest)
+    target(
+      'ingest bundle has no renderer',
+      r.ingest.forbidden_modules.join(', ') || 'none',
+      r.ingest.forbidden_modules.length === 0,
+    );
+  if (r.assemble)
+    target(
+      'assemble bundle has no spreadsheet parser',
+      r.assemble.forbidden_modules.join(', ') || 'none',
+      r.assemble.forbidden_modules.length === 0,
+    );
   for (const [name, b] of Object.entries(r)) {
-    const weigh = Object.entries(b.kib_by_package).map(([p, kib]) => `${p} ${kib}`).join(', ');
-    const time = Object.entries(b.import_profile_ms).map(([p, t]) => `${p} ${t}`).join(', ');
+    const weigh = Object.entries(b.kib_by_package)
+      .map(([p, kib]) => `${p} ${kib}`)
+      .join(', ');
+    const time = Object.entries(b.import_profile_ms)
+      .map(([p, t]) => `${p} ${t}`)
+      .join(', ');
     profiles.push(`bundle ${name}: KiB by package: ${weigh}\n  one import, self ms by package: ${time}`);
   }
 }
@@ -348,17 +443,32 @@ if (wants('bundles')) {
 
 function table(header: string[], body: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i] as number)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-const machine = out.machine as { node: string; arch: string; cpu: string; cpus: number; load_average_at_start: number[] };
+const machine = out.machine as {
+  node: string;
+  arch: string;
+  cpu: string;
+  cpus: number;
+  load_average_at_start: number[];
+};
 console.log(
   `\ntertial benchmark: node ${machine.node}, ${machine.arch}, ${machine.cpu} × ${machine.cpus}, load at start ${machine.load_average_at_start.join(' ')}` +
     `${quick ? ' (--quick: few rounds, indicative only)' : ''}\nmedians; ratios are medians of per-round ratios, each round interleaved in one process; peak RSS from fresh processes\n`,
 );
 console.log(table(['measure', 'tertial', 'baseline', 'floor', 'ratio', 'peak RSS'], rows));
-console.log(`\n${table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']))}`);
+console.log(
+  `\n${table(
+    ['target', 'measured', 'met'],
+    targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO']),
+  )}`,
+);
 if (profiles.length > 0) console.log(`\n${profiles.join('\n\n')}`);
 out.targets = targets;
 out.duration_s = round((performance.now() - started) / 1000, 1);

@@ -86,31 +86,39 @@ export function validateConfig(config: TertialConfig): TertialConfig {
   if (config.notificationEmail !== '' && !EMAIL_PATTERN.test(config.notificationEmail)) {
     throw new ConfigError(`notificationEmail is not an e-mail address: ${JSON.stringify(config.notificationEmail)}`);
   }
-  if (config.committees.length === 0) throw new ConfigError('committees must name at least one committee, e.g. -c committees=ks,bun');
+  if (config.committees.length === 0)
+    throw new ConfigError('committees must name at least one committee, e.g. -c committees=ks,bun');
   if (config.committees.length > MAX_COMMITTEES) {
-    throw new ConfigError(`committees: at most ${MAX_COMMITTEES} committees per stack, got ${config.committees.length}`);
+    throw new ConfigError(
+      `committees: at most ${MAX_COMMITTEES} committees per stack, got ${config.committees.length}`,
+    );
   }
   const seen = new Set<string>();
   for (const committee of config.committees) {
     if (!COMMITTEE_PATTERN.test(committee)) {
       throw new ConfigError(`committees: ${JSON.stringify(committee)} is not a committee slug (1–32 of a–z, 0–9, '-')`);
     }
-    if (RESERVED_COMMITTEES.includes(committee)) throw new ConfigError(`committees: ${JSON.stringify(committee)} is reserved by the key layout`);
+    if (RESERVED_COMMITTEES.includes(committee))
+      throw new ConfigError(`committees: ${JSON.stringify(committee)} is reserved by the key layout`);
     if (seen.has(committee)) throw new ConfigError(`committees: ${JSON.stringify(committee)} is listed twice`);
     seen.add(committee);
   }
   if (config.samlProviderArn !== '' && !SAML_PROVIDER_PATTERN.test(config.samlProviderArn)) {
-    throw new ConfigError(`samlProviderArn is not the ARN of an IAM SAML provider: ${JSON.stringify(config.samlProviderArn)}`);
+    throw new ConfigError(
+      `samlProviderArn is not the ARN of an IAM SAML provider: ${JSON.stringify(config.samlProviderArn)}`,
+    );
   }
   for (const [key, subscribers] of [
     ['receiptSubscribers', config.receiptSubscribers],
     ['documentSubscribers', config.documentSubscribers],
   ] as const) {
     for (const [committee, addresses] of Object.entries(subscribers)) {
-      if (!COMMITTEE_PATTERN.test(committee)) throw new ConfigError(`${key}: ${JSON.stringify(committee)} is not a committee slug (1–32 of a–z, 0–9, '-')`);
+      if (!COMMITTEE_PATTERN.test(committee))
+        throw new ConfigError(`${key}: ${JSON.stringify(committee)} is not a committee slug (1–32 of a–z, 0–9, '-')`);
       if (!Array.isArray(addresses)) throw new ConfigError(`${key}.${committee} must be a list of e-mail addresses`);
       for (const address of addresses as unknown[]) {
-        if (typeof address !== 'string' || !EMAIL_PATTERN.test(address)) throw new ConfigError(`${key}.${committee}: not an e-mail address: ${JSON.stringify(address)}`);
+        if (typeof address !== 'string' || !EMAIL_PATTERN.test(address))
+          throw new ConfigError(`${key}.${committee}: not an e-mail address: ${JSON.stringify(address)}`);
       }
     }
   }
@@ -137,8 +145,13 @@ function stringContext(node: Node, key: string, fallback: string): string {
 function listContext(node: Node, key: string, fallback: readonly string[]): readonly string[] {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined) return fallback;
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => item.trim());
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return value.map((item: string) => item.trim());
   throw new ConfigError(`context ${key} must be a comma-separated list: ${JSON.stringify(value)}`);
 }
 
@@ -166,6 +179,7 @@ function subscribersContext(node: Node, key: string): Subscribers {
       throw new ConfigError(`context ${key} must be JSON such as {"ks":["namn@kommun.se"]}: ${value}`);
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`context ${key} must be an object of committee → addresses`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`context ${key} must be an object of committee → addresses`);
   return value as Subscribers;
 }

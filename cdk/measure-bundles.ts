@@ -76,7 +76,14 @@ function importTime(file: string): number {
     cwd: path.dirname(file),
     // The handlers read their configuration on first invocation, not on import; these keep
     // an eager read from failing the measurement.
-    env: { ...process.env, NODE_OPTIONS: args['node-options'], UPLOADS_BUCKET: 'u', DOCUMENTS_BUCKET: 'd', TABLE_NAME: 't', AWS_REGION: 'eu-north-1' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: args['node-options'],
+      UPLOADS_BUCKET: 'u',
+      DOCUMENTS_BUCKET: 'd',
+      TABLE_NAME: 't',
+      AWS_REGION: 'eu-north-1',
+    },
     encoding: 'utf8',
   });
   return Number(out.trim().split('\n').at(-1));
@@ -115,6 +122,8 @@ try {
 const header = ['function', 'variant', 'index.mjs', `import (median of ${runs})`, 'all runs (ms)'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
-console.log(`node ${process.version}, ${os.arch()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, NODE_OPTIONS=${JSON.stringify(args['node-options'])}`);
+console.log(
+  `node ${process.version}, ${os.arch()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, NODE_OPTIONS=${JSON.stringify(args['node-options'])}`,
+);
 console.log(line(header));
 for (const r of rows) console.log(line(r));

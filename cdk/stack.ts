@@ -4,7 +4,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { NOTIFICATION_RULES, OUTPUT_NOTIFICATION_RULES, type NotificationTarget } from '../lambdas/core/keys.js';
-import { DEFAULT_COMMITTEES, DEFAULT_NAME_PREFIX, EMAIL_PARAMETER_PATTERN, validateConfig, type TertialConfig } from './config.js';
+import {
+  DEFAULT_COMMITTEES,
+  DEFAULT_NAME_PREFIX,
+  EMAIL_PARAMETER_PATTERN,
+  validateConfig,
+  type TertialConfig,
+} from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { AssembleFunction } from './constructs/assemble-function.js';
 import { DocumentTopic } from './constructs/document-topic.js';
@@ -66,7 +72,8 @@ export class TertialStack extends Stack {
       default: config.notificationEmail,
       allowedPattern: EMAIL_PARAMETER_PATTERN,
       constraintDescription: 'must be an e-mail address, or empty for no e-mail',
-      description: 'Who gets an e-mail when an event fails or a function errors (the committee secretary); empty: nobody.',
+      description:
+        'Who gets an e-mail when an event fails or a function errors (the committee secretary); empty: nobody.',
     });
 
     this.buckets = new ReportBuckets(this, 'Buckets', { destroyOnRemoval });
@@ -85,7 +92,11 @@ export class TertialStack extends Stack {
       failureQueue: this.failurePath.queue,
     };
     this.ingest = new IngestFunction(this, 'Ingest', wiring);
-    this.assemble = new AssembleFunction(this, 'Assemble', { ...wiring, documentTopic: this.documentTopic.topic, pdf: config.pdf });
+    this.assemble = new AssembleFunction(this, 'Assemble', {
+      ...wiring,
+      documentTopic: this.documentTopic.topic,
+      pdf: config.pdf,
+    });
     this.templateCheck = new TemplateCheckFunction(this, 'TemplateCheck', wiring);
     this.views = new ViewsFunction(this, 'Views', wiring);
     // Every function that issues receipts publishes them (the views function issues none).
@@ -100,10 +111,21 @@ export class TertialStack extends Stack {
       views: this.views.lambdaFunction,
     };
     const eventTypes = { created: s3.EventType.OBJECT_CREATED, removed: s3.EventType.OBJECT_REMOVED } as const;
-    const notify = (bucket: s3.Bucket, rules: readonly { target: NotificationTarget; prefix: string; suffix: string; events: readonly ('created' | 'removed')[] }[]) => {
+    const notify = (
+      bucket: s3.Bucket,
+      rules: readonly {
+        target: NotificationTarget;
+        prefix: string;
+        suffix: string;
+        events: readonly ('created' | 'removed')[];
+      }[],
+    ) => {
       for (const rule of rules) {
-        const filter: s3.NotificationKeyFilter = rule.suffix ? { prefix: rule.prefix, suffix: rule.suffix } : { prefix: rule.prefix };
-        for (const kind of rule.events) bucket.addEventNotification(eventTypes[kind], new s3n.LambdaDestination(targets[rule.target]), filter);
+        const filter: s3.NotificationKeyFilter = rule.suffix
+          ? { prefix: rule.prefix, suffix: rule.suffix }
+          : { prefix: rule.prefix };
+        for (const kind of rule.events)
+          bucket.addEventNotification(eventTypes[kind], new s3n.LambdaDestination(targets[rule.target]), filter);
       }
     };
     notify(this.buckets.uploads, NOTIFICATION_RULES);
@@ -150,14 +172,23 @@ export class TertialStack extends Stack {
       AccessLogsBucketName: [this.buckets.accessLogs.bucketName, 'Server access logs of both buckets'],
       TableName: [this.reportTable.table.tableName, 'Report entries table'],
       FailedEventsQueueUrl: [this.failurePath.queue.queueUrl, 'Events that failed after their retries'],
-      DocumentTopicArn: [this.documentTopic.topic.topicArn, 'Announces each finished document (subscribe a meeting system here)'],
-      ReceiptTopicArn: [this.receiptTopic.topic.topicArn, 'One message per receipt, with committee and period attributes (subscribe staff here)'],
+      DocumentTopicArn: [
+        this.documentTopic.topic.topicArn,
+        'Announces each finished document (subscribe a meeting system here)',
+      ],
+      ReceiptTopicArn: [
+        this.receiptTopic.topic.topicArn,
+        'One message per receipt, with committee and period attributes (subscribe staff here)',
+      ],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Alarm notifications'],
       IngestLogGroup: [this.ingest.logGroup.logGroupName, 'Logs of the ingest function'],
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
       TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
       ViewsLogGroup: [this.views.logGroup.logGroupName, 'Logs of the views function (drafts and status pages)'],
-      AdminRoleArn: [this.staffAccess.adminRole.roleArn, 'IAM role of the IT administrator (tertial reindex); the admin group may assume it with MFA'],
+      AdminRoleArn: [
+        this.staffAccess.adminRole.roleArn,
+        'IAM role of the IT administrator (tertial reindex); the admin group may assume it with MFA',
+      ],
     };
     for (const [outputId, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, outputId, { value, description });

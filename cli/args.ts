@@ -64,7 +64,8 @@ export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed
       values[name] = true;
       continue;
     }
-    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) fail(`Flaggan --${name} behöver ett värde.`);
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--')))
+      fail(`Flaggan --${name} behöver ett värde.`);
     if (option?.multiple) {
       values[name] = [...((values[name] as string[] | undefined) ?? []), token.value as string];
       lastMultiple = name;
@@ -102,10 +103,13 @@ function parseTertial(committee: string, label: string, fail: (message: string) 
   const m = /^(\d{4})-[Tt](\d+)$/.exec(label);
   if (!m) {
     const loose = /^(\d{4})\s*[-–]?\s*[Tt]?\s*([123])$/.exec(label.trim());
-    fail(`Perioden "${label}" ska skrivas ÅÅÅÅ-TN${loose ? `; menade du ${loose[1]}-T${loose[2]}?` : ', till exempel 2024-T1.'}`);
+    fail(
+      `Perioden "${label}" ska skrivas ÅÅÅÅ-TN${loose ? `; menade du ${loose[1]}-T${loose[2]}?` : ', till exempel 2024-T1.'}`,
+    );
   }
   const tertial = Number(m?.[2]);
-  if (tertial < 1 || tertial > 3) fail(`Tertial ${m?.[2]} finns inte: ett år har T1 (januari–april), T2 (maj–augusti) och T3 (september–december).`);
+  if (tertial < 1 || tertial > 3)
+    fail(`Tertial ${m?.[2]} finns inte: ett år har T1 (januari–april), T2 (maj–augusti) och T3 (september–december).`);
   return { committee, year: Number(m?.[1]), tertial: tertial as Tertial };
 }
 
@@ -114,7 +118,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = candidate.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const d =
+      candidate.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;

@@ -8,7 +8,16 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { formatPeriod, type Period } from '../lambdas/core/domain.js';
-import { closureKey, closureReceiptKey, documentFileName, documentKey, isReadableUploadName, statusPageKey, uploadKey, uploadReceiptKey } from '../lambdas/core/keys.js';
+import {
+  closureKey,
+  closureReceiptKey,
+  documentFileName,
+  documentKey,
+  isReadableUploadName,
+  statusPageKey,
+  uploadKey,
+  uploadReceiptKey,
+} from '../lambdas/core/keys.js';
 import { jsonLineLog } from '../lambdas/core/log.js';
 import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
 import type { ClosureReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
@@ -50,7 +59,12 @@ async function withStack(dataDir: string, use: (running: Running) => Promise<num
       port: ports.web,
       log,
       ...(usersFile ? { users: await readUsersFile(usersFile) } : {}),
-      uploads: { bucket: stack.config.uploadsBucket, endpoint: stack.config.s3Endpoint as string, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      uploads: {
+        bucket: stack.config.uploadsBucket,
+        endpoint: stack.config.s3Endpoint as string,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      },
     });
     // The pages send uploads straight to the S3 port (presigned POSTs); no other site may.
     stack.allowBrowserOrigin(web.url);
@@ -73,9 +87,15 @@ function waitForCtrlC({ stack }: Running): Promise<void> {
   out('');
   out('Stacken svarar tills du trycker Ctrl-C. Till exempel med AWS CLI:');
   out(`  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=${LOCAL_REGION}`);
-  out(`  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp aktiviteter.xlsx s3://${stack.config.uploadsBucket}/uploads/ks/2025/T1/aktiviteter.xlsx`);
-  out(`  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp - s3://${stack.config.uploadsBucket}/closures/ks/2025/T1 < /dev/null`);
-  out(`  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp s3://${stack.config.documentsBucket}/documents/ks/2025/T1/ks-maluppfoljning-2025-T1.docx .`);
+  out(
+    `  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp aktiviteter.xlsx s3://${stack.config.uploadsBucket}/uploads/ks/2025/T1/aktiviteter.xlsx`,
+  );
+  out(
+    `  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp - s3://${stack.config.uploadsBucket}/closures/ks/2025/T1 < /dev/null`,
+  );
+  out(
+    `  aws --endpoint-url ${stack.config.s3Endpoint} s3 cp s3://${stack.config.documentsBucket}/documents/ks/2025/T1/ks-maluppfoljning-2025-T1.docx .`,
+  );
   return new Promise<void>((resolveSignal) => {
     const stop = () => {
       out('Stänger den lokala stacken …');
@@ -115,7 +135,11 @@ export async function demoCommand(cmd: ParsedCommand): Promise<number> {
     } else {
       for (const name of examples) {
         await runtime.clients.s3.send(
-          new PutObjectCommand({ Bucket: config.uploadsBucket, Key: uploadKey(period, name), Body: await readFile(join(examplesDir, name)) }),
+          new PutObjectCommand({
+            Bucket: config.uploadsBucket,
+            Key: uploadKey(period, name),
+            Body: await readFile(join(examplesDir, name)),
+          }),
         );
       }
       await stack.idle();
@@ -124,7 +148,9 @@ export async function demoCommand(cmd: ParsedCommand): Promise<number> {
         out(`Kvitto ${name}: ${receipt?.message ?? 'saknas'}`);
         for (const issue of receipt?.errors ?? []) out(`  fel: ${formatIssue(issue)}`);
       }
-      await runtime.clients.s3.send(new PutObjectCommand({ Bucket: config.uploadsBucket, Key: closureKey(period), Body: '', ContentLength: 0 }));
+      await runtime.clients.s3.send(
+        new PutObjectCommand({ Bucket: config.uploadsBucket, Key: closureKey(period), Body: '', ContentLength: 0 }),
+      );
       await stack.idle();
       const receipt = await readJson<ClosureReceipt>(running, closureReceiptKey(period));
       out(`Stängning: ${receipt?.message ?? 'inget kvitto'}`);
@@ -137,7 +163,8 @@ export async function demoCommand(cmd: ParsedCommand): Promise<number> {
     await writeFile(target, document.bytes);
     out(`Dokumentet: ${resolve(target)} (i S3: s3://${config.documentsBucket}/${documentKey(period)})`);
     out(`Statussida: ${web.url}/${statusPageKey(period)}`);
-    if (stack.failedEvents.length > 0) out(`Varning: ${stack.failedEvents.length} händelser misslyckades; se ${logFile}`);
+    if (stack.failedEvents.length > 0)
+      out(`Varning: ${stack.failedEvents.length} händelser misslyckades; se ${logFile}`);
     if (cmd.values.once) return stack.failedEvents.length > 0 ? 1 : 0;
     await waitForCtrlC(running);
     return 0;

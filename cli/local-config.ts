@@ -52,7 +52,9 @@ export function localRuntimeConfig(ports: LocalPorts): RuntimeConfig {
 /** A local stack that does not answer: the message names the address tried. */
 export class StackNotRunningError extends UsageError {
   constructor(readonly address: string) {
-    super(`Den lokala stacken svarar inte på ${address}. Starta den med "npx tertial local" i ett annat fönster (samma ${PORT_VARIABLES.s3} och ${PORT_VARIABLES.dynamodb} som här).`);
+    super(
+      `Den lokala stacken svarar inte på ${address}. Starta den med "npx tertial local" i ett annat fönster (samma ${PORT_VARIABLES.s3} och ${PORT_VARIABLES.dynamodb} som här).`,
+    );
     this.name = 'StackNotRunningError';
   }
 }

@@ -45,11 +45,11 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-
 /** Listens on 127.0.0.1 (only), turning a taken port into {@link PortInUseError}. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
     server.once('error', onError);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', onError);
@@ -80,7 +80,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   let port = options.port;
   const gate = createServer((req, res) => {
     serve(req, res).catch(() => {
-      if (!res.headersSent) answer(res, { ok: false, status: 502, code: 'InternalError', message: 'Den lokala S3-servern svarade inte.' });
+      if (!res.headersSent)
+        answer(res, { ok: false, status: 502, code: 'InternalError', message: 'Den lokala S3-servern svarade inte.' });
       else res.destroy();
     });
   });
@@ -97,14 +98,23 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const limit = bodyKind === 'form' ? MAX_FORM_POST_BYTES : MAX_DELETE_BODY_BYTES;
     const body = await readBody(req, limit);
     if (!body) {
-      return refuseRequest(req, res, { ok: false, status: 413, code: 'EntityTooLarge', message: `Begäran är större än ${limit} byte.` });
+      return refuseRequest(req, res, {
+        ok: false,
+        status: 413,
+        code: 'EntityTooLarge',
+        message: `Begäran är större än ${limit} byte.`,
+      });
     }
     const bodyVerdict =
       bodyKind === 'form'
-        ? checkFormPost(decodeURIComponent((head.url.split('?')[0] ?? '').slice(1).split('/')[0] ?? ''), parseMultipart(body, req.headers['content-type'] ?? ''), {
-            credentials: options.credentials,
-            now: new Date(),
-          })
+        ? checkFormPost(
+            decodeURIComponent((head.url.split('?')[0] ?? '').slice(1).split('/')[0] ?? ''),
+            parseMultipart(body, req.headers['content-type'] ?? ''),
+            {
+              credentials: options.credentials,
+              now: new Date(),
+            },
+          )
         : checkDeleteBody(body);
     if (!bodyVerdict.ok) return refuseRequest(req, res, bodyVerdict);
     forward(req, res, body);
@@ -189,6 +199,10 @@ function answer(res: ServerResponse, verdict: Exclude<GuardVerdict, { ok: true }
 
 function answerError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = Buffer.from(errorXml(code, message), 'utf8');
-  res.writeHead(status, { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Length': String(body.length), Connection: 'close' });
+  res.writeHead(status, {
+    'Content-Type': 'application/xml; charset=utf-8',
+    'Content-Length': String(body.length),
+    Connection: 'close',
+  });
   res.end(body);
 }

@@ -99,7 +99,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const kind = options.dynamodb ?? 'dynalite';
   let dynamo: Awaited<ReturnType<typeof startDynamoDbServer>>;
   try {
-    dynamo = await startDynamoDbServer(kind, options.dynamodbPort, join(options.dataDir, kind === 'dynalite' ? 'dynamodb' : 'dynamodb-local'));
+    dynamo = await startDynamoDbServer(
+      kind,
+      options.dynamodbPort,
+      join(options.dataDir, kind === 'dynalite' ? 'dynamodb' : 'dynamodb-local'),
+    );
   } catch (error) {
     // Nothing stays listening when the stack cannot start.
     await s3.close();
@@ -162,7 +166,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const key = record.s3.object.key; // s3rver gives the raw key
       const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : 'created';
       const target =
-        bucket === LOCAL_BUCKETS.uploads ? routeInputEvent(key, kind) : bucket === LOCAL_BUCKETS.documents ? routeOutputEvent(key, kind) : undefined;
+        bucket === LOCAL_BUCKETS.uploads
+          ? routeInputEvent(key, kind)
+          : bucket === LOCAL_BUCKETS.documents
+            ? routeOutputEvent(key, kind)
+            : undefined;
       if (!target) continue;
       const event: S3Event = { Records: [awsShapedRecord(record, key, sequencer())] };
       const p = invoke(target, event).finally(() => inFlight.delete(p));
@@ -202,7 +210,12 @@ export async function startDynamoDbServer(
   dataDir?: string,
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
   if (kind === 'dynamodb-local') return startDynamoDbLocal({ port, ...(dataDir ? { dataDir } : {}) });
-  const server: Server = dynalite({ ...(dataDir ? { path: dataDir } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server: Server = dynalite({
+    ...(dataDir ? { path: dataDir } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   const actual = await listenOnLoopback(server, port);
   return {
     endpoint: `http://127.0.0.1:${actual}`,
@@ -238,8 +251,14 @@ function monotonicSequencer(): () => string {
 }
 
 /** Creates the table as the CDK stack does (keys `pk`, `sk`), unless it exists, and waits until it is ACTIVE. */
-export async function ensureTable(config: Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint' | 'tableName'>): Promise<void> {
-  const client = new DynamoDBClient({ region: config.region, endpoint: config.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS });
+export async function ensureTable(
+  config: Pick<RuntimeConfig, 'region' | 'dynamodbEndpoint' | 'tableName'>,
+): Promise<void> {
+  const client = new DynamoDBClient({
+    region: config.region,
+    endpoint: config.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   try {
     try {
       await client.send(new DescribeTableCommand({ TableName: config.tableName }));

@@ -27,7 +27,14 @@ import { stockholmMinute } from '../lambdas/core/time.js';
 import type { Runtime } from '../lambdas/storage/runtime.js';
 import { commandSpec, parseCommand, UsageError, type ParsedCommand } from './args.js';
 import { formatIssue } from './issue-text.js';
-import { assertStackRunning, LOCAL_BUCKETS, localPorts, localRuntimeConfig, portVariable, StackNotRunningError } from './local-config.js';
+import {
+  assertStackRunning,
+  LOCAL_BUCKETS,
+  localPorts,
+  localRuntimeConfig,
+  portVariable,
+  StackNotRunningError,
+} from './local-config.js';
 import { PortInUseError } from './port-error.js';
 import { immediateAnswer } from './usage.mjs';
 
@@ -78,7 +85,8 @@ function describeError(err: unknown): string {
   }
   const e = err as { name?: string; message?: string; code?: string; port?: number };
   if (e?.code === 'EADDRINUSE' && typeof e.port === 'number') return describeError(new PortInUseError(e.port));
-  if (e?.code === 'ENOENT') return `Filen finns inte: ${String(e.message).replace(/^ENOENT: no such file or directory, (open|scandir|stat) /, '')}`;
+  if (e?.code === 'ENOENT')
+    return `Filen finns inte: ${String(e.message).replace(/^ENOENT: no such file or directory, (open|scandir|stat) /, '')}`;
   if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED|fetch failed/.test(String(e?.message))) {
     const ports = localPorts();
     return `Den lokala stacken svarar inte (S3 http://127.0.0.1:${ports.s3}, DynamoDB http://127.0.0.1:${ports.dynamodb}). Starta den med "npx tertial local".`;
@@ -107,15 +115,23 @@ export async function withLocalStack<T>(use: (runtime: Runtime) => Promise<T>): 
 async function put(runtime: Runtime, key: string, body: string | TransformType, length: number): Promise<void> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   // An explicit length: the SDK cannot tell an empty body from a stream of unknown length.
-  await runtime.clients.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key, Body: body, ContentLength: length }));
+  await runtime.clients.s3.send(
+    new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key, Body: body, ContentLength: length }),
+  );
 }
 
 async function renderCommand(cmd: ParsedCommand): Promise<number> {
   const { readFile, writeFile } = await import('node:fs/promises');
   const out = cmd.values.out as string | undefined;
-  if (!out) throw new UsageError('Ange var dokumentet ska sparas med --out, till exempel --out rapport.docx.', commandSpec('render')?.usage);
+  if (!out)
+    throw new UsageError(
+      'Ange var dokumentet ska sparas med --out, till exempel --out rapport.docx.',
+      commandSpec('render')?.usage,
+    );
   const period = cmd.period as Period;
-  const files = await Promise.all(cmd.files.map(async (path) => ({ name: basename(path), bytes: await readFile(path) })));
+  const files = await Promise.all(
+    cmd.files.map(async (path) => ({ name: basename(path), bytes: await readFile(path) })),
+  );
   const [template, configJson, closure] = await Promise.all([
     cmd.values.template ? readFile(cmd.values.template as string) : undefined,
     cmd.values.config ? readFile(cmd.values.config as string, 'utf8') : undefined,
@@ -146,7 +162,10 @@ async function uploadCommand(cmd: ParsedCommand): Promise<number> {
   const name = basename(file);
   // Any name the layout takes: the pipeline reads it or answers with a receipt saying why not.
   if (!isUploadName(name)) {
-    throw new UsageError(`"${name}" kan inte vara namnet på en uppladdning (högst ${MAX_UPLOAD_NAME_LENGTH} tecken, ingen inledande punkt, inga styrtecken).`, commandSpec('upload')?.usage);
+    throw new UsageError(
+      `"${name}" kan inte vara namnet på en uppladdning (högst ${MAX_UPLOAD_NAME_LENGTH} tecken, ingen inledande punkt, inga styrtecken).`,
+      commandSpec('upload')?.usage,
+    );
   }
   const { size } = await stat(file);
   return withLocalStack(async (runtime) => {
@@ -215,8 +234,12 @@ async function closeCommand(cmd: ParsedCommand): Promise<number> {
     if (record?.state === 'CLOSED') {
       const key = record.closure?.documentKey ?? documentKey(period);
       const since = record.closure?.closedAt ? ` sedan ${stockholmMinute(record.closure.closedAt)}` : '';
-      process.stdout.write(`Tertial ${period.tertial} ${period.year} är redan stängd${since}. Dokumentet: s3://${LOCAL_BUCKETS.documents}/${key}\n`);
-      process.stdout.write(`Öppna den igen med: npx tertial reopen ${period.committee} ${period.year}-T${period.tertial}\n`);
+      process.stdout.write(
+        `Tertial ${period.tertial} ${period.year} är redan stängd${since}. Dokumentet: s3://${LOCAL_BUCKETS.documents}/${key}\n`,
+      );
+      process.stdout.write(
+        `Öppna den igen med: npx tertial reopen ${period.committee} ${period.year}-T${period.tertial}\n`,
+      );
       return 0;
     }
     const started = Date.now();
@@ -226,7 +249,10 @@ async function closeCommand(cmd: ParsedCommand): Promise<number> {
     process.stdout.write(`${receipt.message}\n`);
     for (const e of receipt.errors) process.stdout.write(`  fel: ${formatIssue(e)}\n`);
     for (const w of receipt.warnings) process.stdout.write(`  varning: ${formatIssue(w)}\n`);
-    if (receipt.document) process.stdout.write(`Hämta: aws --endpoint-url http://127.0.0.1:${localPorts().s3} s3 cp s3://${LOCAL_BUCKETS.documents}/${receipt.document} .\n`);
+    if (receipt.document)
+      process.stdout.write(
+        `Hämta: aws --endpoint-url http://127.0.0.1:${localPorts().s3} s3 cp s3://${LOCAL_BUCKETS.documents}/${receipt.document} .\n`,
+      );
     return receipt.status === 'closed' ? 0 : 1;
   });
 }
@@ -254,9 +280,13 @@ async function statusCommand(cmd: ParsedCommand): Promise<number> {
       process.stdout.write(`${formatPeriod(period)}: inget uppladdat ännu.\n`);
       return 0;
     }
-    const state = record.state === 'CLOSED' ? `STÄNGD ${record.closure?.closedAt ? stockholmMinute(record.closure.closedAt) : ''}`.trimEnd() : 'ÖPPEN';
+    const state =
+      record.state === 'CLOSED'
+        ? `STÄNGD ${record.closure?.closedAt ? stockholmMinute(record.closure.closedAt) : ''}`.trimEnd()
+        : 'ÖPPEN';
     process.stdout.write(`${formatPeriod(period)}: ${state}\n`);
-    if (record.closure) process.stdout.write(`Dokument: s3://${LOCAL_BUCKETS.documents}/${record.closure.documentKey}\n`);
+    if (record.closure)
+      process.stdout.write(`Dokument: s3://${LOCAL_BUCKETS.documents}/${record.closure.documentKey}\n`);
     const rows = Object.entries(record.files)
       .sort(([a], [b]) => a.localeCompare(b, 'sv'))
       .map(([name, f]) => [
@@ -294,7 +324,12 @@ async function reindexCommand(cmd: ParsedCommand): Promise<number> {
       duplicate: 'redan med',
     } as Record<string, string>;
     for (const u of result.uploads) process.stdout.write(`${u.name}: ${outcomes[u.outcome] ?? u.outcome}\n`);
-    const closures = { closed: 'stängd igen', rewritten: 'stängd igen', restored: 'stängd igen, dokumentet orört', already_closed: 'redan stängd' } as Record<string, string>;
+    const closures = {
+      closed: 'stängd igen',
+      rewritten: 'stängd igen',
+      restored: 'stängd igen, dokumentet orört',
+      already_closed: 'redan stängd',
+    } as Record<string, string>;
     if (result.closure) process.stdout.write(`Stängning: ${closures[result.closure] ?? result.closure}\n`);
     process.stdout.write(`${formatPeriod(period)}: ${result.uploads.length} filer lästes in på nytt.\n`);
     return 0;
@@ -310,7 +345,11 @@ function printTable(header: string[], rows: string[][]): void {
     return;
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 }
 
@@ -322,7 +361,12 @@ async function readJson<T extends Receipt>(runtime: Runtime, key: string): Promi
 }
 
 /** Polls for a receipt written for an event at or after `since` (ms). */
-async function waitForReceipt<T extends Receipt>(runtime: Runtime, key: string, since: number, timeoutMs = 60_000): Promise<T> {
+async function waitForReceipt<T extends Receipt>(
+  runtime: Runtime,
+  key: string,
+  since: number,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const receipt = await readJson<T>(runtime, key).catch(() => undefined);
@@ -330,5 +374,7 @@ async function waitForReceipt<T extends Receipt>(runtime: Runtime, key: string, 
     if (receipt && Date.parse(receipt.receivedAt) >= since - 1000) return receipt;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`inget kvitto på s3://${LOCAL_BUCKETS.documents}/${key} inom ${timeoutMs / 1000} sekunder; se loggarna för den lokala stacken`);
+  throw new Error(
+    `inget kvitto på s3://${LOCAL_BUCKETS.documents}/${key} inom ${timeoutMs / 1000} sekunder; se loggarna för den lokala stacken`,
+  );
 }

@@ -20,8 +20,7 @@ export interface RenderInput {
 }
 
 export type RenderOutput =
-  | { ok: true; bytes: Uint8Array; warnings: InputIssue[] }
-  | { ok: false; errors: InputIssue[]; warnings: InputIssue[] };
+  { ok: true; bytes: Uint8Array; warnings: InputIssue[] } | { ok: false; errors: InputIssue[]; warnings: InputIssue[] };
 
 export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
   const errors: InputIssue[] = [];
@@ -31,7 +30,11 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
   const seen = new Set<string>();
   for (const file of [...input.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (seen.has(file.name)) {
-      errors.push({ code: 'duplicate_file', message: `Filen "${file.name}" finns med två gånger; i en tertial är varje filnamn en egen uppladdning.`, file: file.name });
+      errors.push({
+        code: 'duplicate_file',
+        message: `Filen "${file.name}" finns med två gånger; i en tertial är varje filnamn en egen uppladdning.`,
+        file: file.name,
+      });
       continue;
     }
     seen.add(file.name);
@@ -54,7 +57,12 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
 
   if (errors.length > 0 || !config.ok || !closure.ok) return { ok: false, errors, warnings };
 
-  const { view, warnings: reportWarnings } = buildReport({ period: input.period, config: config.config, uploads, closure: closure.closure });
+  const { view, warnings: reportWarnings } = buildReport({
+    period: input.period,
+    config: config.config,
+    uploads,
+    closure: closure.closure,
+  });
   warnings.push(...reportWarnings);
   try {
     return { ok: true, bytes: renderReport(template, view), warnings };
@@ -63,4 +71,3 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
     throw err;
   }
 }
-

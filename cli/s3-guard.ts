@@ -24,7 +24,9 @@ export interface LocalCredentials {
 }
 
 /** What the gate says about a request: pass it on, or answer with an S3 error. */
-export type GuardVerdict = { readonly ok: true } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+export type GuardVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
 
 const PASS: GuardVerdict = { ok: true };
 
@@ -83,11 +85,19 @@ function header(head: RequestHead, name: string): string | undefined {
 export function checkHead(head: RequestHead, options: GuardOptions): GuardVerdict {
   const host = header(head, 'host')?.toLowerCase();
   if (!host || ![`127.0.0.1:${options.port}`, `localhost:${options.port}`, `[::1]:${options.port}`].includes(host)) {
-    return refuse(421, 'MisdirectedRequest', 'Den lokala S3-servern svarar bara på http://127.0.0.1 och http://localhost.');
+    return refuse(
+      421,
+      'MisdirectedRequest',
+      'Den lokala S3-servern svarar bara på http://127.0.0.1 och http://localhost.',
+    );
   }
   const origin = header(head, 'origin');
   if (origin !== undefined && !options.allowedOrigins.has(origin)) {
-    return refuse(403, 'AccessDenied', `Begäran kommer från webbplatsen ${printable(origin)}; den lokala S3-servern tar bara emot begäranden från den lokala webbservern.`);
+    return refuse(
+      403,
+      'AccessDenied',
+      `Begäran kommer från webbplatsen ${printable(origin)}; den lokala S3-servern tar bara emot begäranden från den lokala webbservern.`,
+    );
   }
   const target = splitTarget(head.url);
   if (!target) return refuse(400, 'InvalidURI', 'Adressen i begäran går inte att läsa.');
@@ -95,7 +105,9 @@ export function checkHead(head: RequestHead, options: GuardOptions): GuardVerdic
   if (keyProblem) return refuse(400, 'InvalidObjectName', keyProblem);
   const copySource = header(head, 'x-amz-copy-source');
   if (copySource !== undefined) {
-    const problem = checkPath(copySource.startsWith('/') ? copySource.split('?')[0] ?? '' : `/${copySource.split('?')[0] ?? ''}`);
+    const problem = checkPath(
+      copySource.startsWith('/') ? (copySource.split('?')[0] ?? '') : `/${copySource.split('?')[0] ?? ''}`,
+    );
     if (problem) return refuse(400, 'InvalidObjectName', problem);
   }
   // A CORS preflight carries no signature by design; it lets nothing through by itself,
@@ -115,7 +127,11 @@ export function needsBody(head: RequestHead): 'form' | 'delete' | undefined {
 }
 
 function isFormPost(head: RequestHead, target: Target): boolean {
-  return head.method === 'POST' && target.query.length === 0 && /^multipart\/form-data\s*;/i.test(header(head, 'content-type') ?? '');
+  return (
+    head.method === 'POST' &&
+    target.query.length === 0 &&
+    /^multipart\/form-data\s*;/i.test(header(head, 'content-type') ?? '')
+  );
 }
 
 interface Target {
@@ -253,13 +269,19 @@ const BAD_SIGNATURE: GuardVerdict = refuse(
 function checkSignature(head: RequestHead, target: Target, options: GuardOptions): GuardVerdict {
   const authorization = header(head, 'authorization');
   const presigned = target.query.some(([name]) => name === 'X-Amz-Algorithm');
-  if (authorization !== undefined && presigned) return refuse(400, 'InvalidArgument', 'Begäran har både en Authorization-rubrik och en signatur i adressen.');
+  if (authorization !== undefined && presigned)
+    return refuse(400, 'InvalidArgument', 'Begäran har både en Authorization-rubrik och en signatur i adressen.');
   if (authorization !== undefined) return checkHeaderSignature(head, target, authorization, options);
   if (presigned) return checkPresigned(head, target, options);
   return UNSIGNED;
 }
 
-function checkHeaderSignature(head: RequestHead, target: Target, authorization: string, options: GuardOptions): GuardVerdict {
+function checkHeaderSignature(
+  head: RequestHead,
+  target: Target,
+  authorization: string,
+  options: GuardOptions,
+): GuardVerdict {
   const m = /^AWS4-HMAC-SHA256\s+(.*)$/.exec(authorization.trim());
   if (!m) return UNSIGNED;
   const fields = new Map<string, string>();
@@ -275,11 +297,20 @@ function checkHeaderSignature(head: RequestHead, target: Target, authorization: 
   const at = parseAmzDate(amzDate);
   if (at === undefined || !amzDate?.startsWith(credential.date)) return UNSIGNED;
   if (Math.abs(options.now.getTime() - at) > MAX_CLOCK_SKEW_MS) {
-    return refuse(403, 'RequestTimeTooSkewed', 'Begärans tid (X-Amz-Date) ligger mer än 15 minuter från datorns klocka.');
+    return refuse(
+      403,
+      'RequestTimeTooSkewed',
+      'Begärans tid (X-Amz-Date) ligger mer än 15 minuter från datorns klocka.',
+    );
   }
   const payloadHash = header(head, 'x-amz-content-sha256');
   if (payloadHash === undefined) return UNSIGNED;
-  return verify(head, target, { credential, signedHeaders, signature, amzDate: amzDate as string, payloadHash, excludeQuery: undefined }, options);
+  return verify(
+    head,
+    target,
+    { credential, signedHeaders, signature, amzDate: amzDate as string, payloadHash, excludeQuery: undefined },
+    options,
+  );
 }
 
 function checkPresigned(head: RequestHead, target: Target, options: GuardOptions): GuardVerdict {
@@ -291,13 +322,19 @@ function checkPresigned(head: RequestHead, target: Target, options: GuardOptions
   const amzDate = q.get('X-Amz-Date');
   const at = parseAmzDate(amzDate);
   const expires = Number(q.get('X-Amz-Expires'));
-  if (!credential || !signedHeaders || !signature || at === undefined || !amzDate?.startsWith(credential.date)) return UNSIGNED;
+  if (!credential || !signedHeaders || !signature || at === undefined || !amzDate?.startsWith(credential.date))
+    return UNSIGNED;
   if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGN_SECONDS) return UNSIGNED;
   const now = options.now.getTime();
   if (now < at - MAX_CLOCK_SKEW_MS) return refuse(403, 'AccessDenied', 'Den signerade adressen gäller inte ännu.');
   if (now > at + expires * 1000) return refuse(403, 'AccessDenied', 'Den signerade adressen har gått ut.');
   const payloadHash = q.get('X-Amz-Content-Sha256') ?? header(head, 'x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD';
-  return verify(head, target, { credential, signedHeaders, signature, amzDate, payloadHash, excludeQuery: 'X-Amz-Signature' }, options);
+  return verify(
+    head,
+    target,
+    { credential, signedHeaders, signature, amzDate, payloadHash, excludeQuery: 'X-Amz-Signature' },
+    options,
+  );
 }
 
 interface SignatureParts {
@@ -333,9 +370,22 @@ function verify(head: RequestHead, target: Target, parts: SignatureParts, option
   const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
   // S3 signs the path as the client sent it (encoded once, not normalised); clients differ
   // in which characters they leave unencoded, so the strict re-encoding is tried as well.
-  const candidates = new Set([target.path, target.path.split('/').map((s) => uriEncode(safeDecode(s) ?? s)).join('/')]);
+  const candidates = new Set([
+    target.path,
+    target.path
+      .split('/')
+      .map((s) => uriEncode(safeDecode(s) ?? s))
+      .join('/'),
+  ]);
   for (const uri of candidates) {
-    const canonicalRequest = [head.method, uri, canonicalQuery, canonicalHeaders, parts.signedHeaders, parts.payloadHash].join('\n');
+    const canonicalRequest = [
+      head.method,
+      uri,
+      canonicalQuery,
+      canonicalHeaders,
+      parts.signedHeaders,
+      parts.payloadHash,
+    ].join('\n');
     const stringToSign = [ALGORITHM, parts.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
     if (equalHex(createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex'), parts.signature)) return PASS;
   }
@@ -388,7 +438,11 @@ export function parseMultipart(body: Buffer, contentType: string): FormPart[] | 
  * credentials, not expired, whose conditions hold for the form's fields and the file's
  * size, and a `key` field that names an allowed key.
  */
-export function checkFormPost(bucket: string, parts: readonly FormPart[] | undefined, options: Pick<GuardOptions, 'credentials' | 'now'>): GuardVerdict {
+export function checkFormPost(
+  bucket: string,
+  parts: readonly FormPart[] | undefined,
+  options: Pick<GuardOptions, 'credentials' | 'now'>,
+): GuardVerdict {
   if (!parts) return refuse(400, 'MalformedPOSTRequest', 'Formulärets innehåll går inte att läsa.');
   const fields = new Map<string, string>();
   let file: FormPart | undefined;
@@ -411,9 +465,11 @@ export function checkFormPost(bucket: string, parts: readonly FormPart[] | undef
     return refuse(400, 'InvalidPolicyDocument', 'Formulärets policy är inte giltig JSON.');
   }
   const expiration = typeof document.expiration === 'string' ? Date.parse(document.expiration) : Number.NaN;
-  if (Number.isNaN(expiration)) return refuse(400, 'InvalidPolicyDocument', 'Formulärets policy saknar giltighetstid (expiration).');
+  if (Number.isNaN(expiration))
+    return refuse(400, 'InvalidPolicyDocument', 'Formulärets policy saknar giltighetstid (expiration).');
   if (options.now.getTime() > expiration) return refuse(403, 'AccessDenied', 'Formulärets policy har gått ut.');
-  if (!Array.isArray(document.conditions)) return refuse(400, 'InvalidPolicyDocument', 'Formulärets policy saknar villkor (conditions).');
+  if (!Array.isArray(document.conditions))
+    return refuse(400, 'InvalidPolicyDocument', 'Formulärets policy saknar villkor (conditions).');
   if (!file) return refuse(400, 'InvalidArgument', 'Formuläret har ingen fil.');
   const objectKey = fields.get('key');
   if (objectKey === undefined) return refuse(400, 'InvalidArgument', 'Formuläret saknar fältet key.');
@@ -430,19 +486,26 @@ export function checkFormPost(bucket: string, parts: readonly FormPart[] | undef
   // As on AWS: every field the form sends must be named by a condition, the key first of all.
   for (const name of values.keys()) {
     if (['policy', 'x-amz-signature', 'file'].includes(name) || name.startsWith('x-ignore-')) continue;
-    if (!covered.has(name)) return refuse(403, 'AccessDenied', `Formulärets fält ${printable(name)} omfattas inte av policyn.`);
+    if (!covered.has(name))
+      return refuse(403, 'AccessDenied', `Formulärets fält ${printable(name)} omfattas inte av policyn.`);
   }
   return PASS;
 }
 
-function conditionFails(condition: unknown, values: ReadonlyMap<string, string>, fileSize: number, covered: Set<string>): string | undefined {
+function conditionFails(
+  condition: unknown,
+  values: ReadonlyMap<string, string>,
+  fileSize: number,
+  covered: Set<string>,
+): string | undefined {
   if (Array.isArray(condition)) {
     const [op, a, b] = condition as unknown[];
     if (op === 'content-length-range') {
       if (typeof a !== 'number' || typeof b !== 'number') return 'content-length-range';
       return fileSize < a || fileSize > b ? `filens storlek ${fileSize} byte` : undefined;
     }
-    if ((op !== 'eq' && op !== 'starts-with') || typeof a !== 'string' || !a.startsWith('$') || typeof b !== 'string') return printable(JSON.stringify(condition));
+    if ((op !== 'eq' && op !== 'starts-with') || typeof a !== 'string' || !a.startsWith('$') || typeof b !== 'string')
+      return printable(JSON.stringify(condition));
     const name = a.slice(1).toLowerCase();
     covered.add(name);
     const value = values.get(name) ?? '';
@@ -466,7 +529,8 @@ export function checkDeleteBody(body: Buffer): GuardVerdict {
     const key = (m[1] as string).replace(/&(lt|gt|amp|quot|apos|#x?[0-9a-f]+);/gi, (entity: string, name: string) => {
       const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
       if (named[name.toLowerCase()]) return named[name.toLowerCase()] as string;
-      const code = name[1]?.toLowerCase() === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+      const code =
+        name[1]?.toLowerCase() === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
       return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
     });
     const problem = checkKey(key);

@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 export const DEFAULT_PORTS = Object.freeze({ s3: 4569, dynamodb: 4567, web: 4570 });
 
 /** The variable that moves each local port. */
-export const PORT_VARIABLES = Object.freeze({ s3: 'TERTIAL_S3_PORT', dynamodb: 'TERTIAL_DYNAMODB_PORT', web: 'TERTIAL_WEB_PORT' });
+export const PORT_VARIABLES = Object.freeze({
+  s3: 'TERTIAL_S3_PORT',
+  dynamodb: 'TERTIAL_DYNAMODB_PORT',
+  web: 'TERTIAL_WEB_PORT',
+});
 
 /**
  * Every command: `usage` is the line printed with an argument error, `help` the
@@ -33,7 +37,12 @@ export const COMMANDS = Object.freeze([
     usage: 'tertial demo [--once] [--data KATALOG] [--examples KATALOG] [--out KATALOG]',
     period: false,
     files: [0, 0],
-    options: { once: { type: 'boolean' }, data: { type: 'string' }, examples: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      once: { type: 'boolean' },
+      data: { type: 'string' },
+      examples: { type: 'string' },
+      out: { type: 'string' },
+    },
     help: `  tertial demo [--once] [--data KATALOG] [--examples KATALOG] [--out KATALOG]
       Visar hela flödet (det som npm start kör): startar en lokal stack med egen, tom
       data, laddar upp exemplen i examples/ till ks 2023-T3, stänger tertialen och lägger
@@ -42,10 +51,16 @@ export const COMMANDS = Object.freeze([
   },
   {
     name: 'render',
-    usage: 'tertial render NÄMND PERIOD FIL... --out RAPPORT.docx [--template MALL.docx] [--config ks.json] [--closure stangning.json]',
+    usage:
+      'tertial render NÄMND PERIOD FIL... --out RAPPORT.docx [--template MALL.docx] [--config ks.json] [--closure stangning.json]',
     period: true,
     files: [1, Infinity],
-    options: { out: { type: 'string' }, template: { type: 'string' }, config: { type: 'string' }, closure: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      template: { type: 'string' },
+      config: { type: 'string' },
+      closure: { type: 'string' },
+    },
     help: `  tertial render NÄMND PERIOD FIL... --out RAPPORT.docx
                  [--template MALL.docx] [--config ks.json] [--closure stangning.json]
       Skapar dokumentet direkt från filerna, utan servrar. Vid fel skrivs varje fel ut
@@ -64,10 +79,16 @@ export const COMMANDS = Object.freeze([
   },
   {
     name: 'close',
-    usage: 'tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD] [--diarienummer NR] [--tom]',
+    usage:
+      'tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD] [--diarienummer NR] [--tom]',
     period: true,
     files: [0, 0],
-    options: { 'meeting-date': { type: 'string' }, 'document-date': { type: 'string' }, diarienummer: { type: 'string' }, tom: { type: 'boolean' } },
+    options: {
+      'meeting-date': { type: 'string' },
+      'document-date': { type: 'string' },
+      diarienummer: { type: 'string' },
+      tom: { type: 'boolean' },
+    },
     help: `  tertial close NÄMND PERIOD [--meeting-date ÅÅÅÅ-MM-DD] [--document-date ÅÅÅÅ-MM-DD]
                 [--diarienummer NR] [--tom]
       Stänger tertialen och väntar på dokumentet. Utan --document-date dateras det med
@@ -98,7 +119,8 @@ export const COMMANDS = Object.freeze([
   },
   {
     name: 'workbook',
-    usage: 'tertial workbook NÄMND PERIOD --out ARBETSBOK.xlsx [--previous FIL...] [--from-local] [--goals FIL] [--config ks.json]',
+    usage:
+      'tertial workbook NÄMND PERIOD --out ARBETSBOK.xlsx [--previous FIL...] [--from-local] [--goals FIL] [--config ks.json]',
     period: true,
     files: [0, 0],
     options: {

@@ -34,13 +34,18 @@ export const DEFAULT_WEB_PORT = 4570;
 
 /** The local users file: who may sign in, with their groups. */
 const UsersFile = z.object({
-  users: z.array(z.object({ name: z.string().min(1).max(100), groups: z.array(z.string().max(100)).max(100) })).max(1000),
+  users: z
+    .array(z.object({ name: z.string().min(1).max(100), groups: z.array(z.string().max(100)).max(100) }))
+    .max(1000),
 });
 export type LocalUsers = z.infer<typeof UsersFile>['users'];
 
 export async function readUsersFile(path: string): Promise<LocalUsers> {
   const parsed = UsersFile.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path}: not a users file ({"users": [{"name": "anna", "groups": ["ks-staff"]}]}): ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path}: not a users file ({"users": [{"name": "anna", "groups": ["ks-staff"]}]}): ${parsed.error.message}`,
+    );
   return parsed.data.users;
 }
 
@@ -110,14 +115,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('web server could not answer', { url: req.url, error });
-      if (!res.headersSent) send(res, { status: 502, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page('Fel', html`<p>Den lokala S3-servern svarade inte.</p>`) });
+      if (!res.headersSent)
+        send(res, {
+          status: 502,
+          headers: { 'Content-Type': 'text/html; charset=utf-8' },
+          body: page('Fel', html`<p>Den lokala S3-servern svarade inte.</p>`),
+        });
       else res.destroy();
     });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isLoopbackHost(req.headers.host, port)) {
-      send(res, { status: 421, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Only http://127.0.0.1 or http://localhost is served.\n' });
+      send(res, {
+        status: 421,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: 'Only http://127.0.0.1 or http://localhost is served.\n',
+      });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -130,12 +144,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const viewer = viewerOf(req);
     if (!viewer) {
       if (pathname.startsWith('/api/')) {
-        send(res, { status: 401, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: '{"code":"signed_out","message":"Logga in först."}\n' });
+        send(res, {
+          status: 401,
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          body: '{"code":"signed_out","message":"Logga in först."}\n',
+        });
         return;
       }
       return redirect(res, `/auth/sign-in?next=${encodeURIComponent(pathname)}`);
     }
-    const answer = await handleWebRequest(app, viewer, { method: req.method ?? 'GET', path: pathname, query: url.searchParams });
+    const answer = await handleWebRequest(app, viewer, {
+      method: req.method ?? 'GET',
+      path: pathname,
+      query: url.searchParams,
+    });
     send(res, answer, req.method === 'HEAD');
   }
 
@@ -151,18 +173,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const form = new URLSearchParams((await readBody(req, 4096)) ?? '');
       const name = form.get('user') ?? '';
       if (!users?.has(name)) {
-        send(res, { status: 403, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: signInPage(users, next, 'Okänd användare.') });
+        send(res, {
+          status: 403,
+          headers: { 'Content-Type': 'text/html; charset=utf-8' },
+          body: signInPage(users, next, 'Okänd användare.'),
+        });
         return;
       }
-      res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${Buffer.from(name, 'utf8').toString('base64url')}.${sign(name)}; Path=/; HttpOnly; SameSite=Strict`);
+      res.setHeader(
+        'Set-Cookie',
+        `${SESSION_COOKIE}=${Buffer.from(name, 'utf8').toString('base64url')}.${sign(name)}; Path=/; HttpOnly; SameSite=Strict`,
+      );
       return redirect(res, safeNext(form.get('next')));
     }
-    send(res, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: signInPage(users, next) }, req.method === 'HEAD');
+    send(
+      res,
+      { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: signInPage(users, next) },
+      req.method === 'HEAD',
+    );
   }
 
   function send(res: ServerResponse, answer: WebResponse, headOnly = false): void {
     const bytes = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body;
-    res.writeHead(answer.status, { ...securityHeaders(uploadOrigin), ...answer.headers, 'Content-Length': String(bytes.length) });
+    res.writeHead(answer.status, {
+      ...securityHeaders(uploadOrigin),
+      ...answer.headers,
+      'Content-Length': String(bytes.length),
+    });
     res.end(headOnly ? undefined : bytes);
   }
 
@@ -196,7 +233,10 @@ function isLoopbackHost(host: string | undefined, port: number): boolean {
 }
 
 function isOwnOrigin(origin: string | undefined, port: number): boolean {
-  return origin !== undefined && [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin.toLowerCase());
+  return (
+    origin !== undefined &&
+    [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin.toLowerCase())
+  );
 }
 
 /** A path of this server to go back to after signing in; anything else goes to the index. */
@@ -229,8 +269,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
-function signInPage(users: ReadonlyMap<string, { name: string; groups: readonly string[] }> | undefined, next: string, problem?: string): string {
-  const options = [...(users?.values() ?? [])].map((u) => html`<option value="${u.name}">${u.name} (${u.groups.join(', ')})</option>`);
+function signInPage(
+  users: ReadonlyMap<string, { name: string; groups: readonly string[] }> | undefined,
+  next: string,
+  problem?: string,
+): string {
+  const options = [...(users?.values() ?? [])].map(
+    (u) => html`<option value="${u.name}">${u.name} (${u.groups.join(', ')})</option>`,
+  );
   return page(
     'Logga in',
     html`${problem && html`<p class="notice" role="alert">${problem}</p>`}

@@ -6,7 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseCommitteeConfig, type CommitteeConfig } from '../lambdas/core/committee.js';
-import { formatPeriod, type InputIssue, type Period, type Tertial, type UploadContent } from '../lambdas/core/domain.js';
+import {
+  formatPeriod,
+  type InputIssue,
+  type Period,
+  type Tertial,
+  type UploadContent,
+} from '../lambdas/core/domain.js';
 import { configKey } from '../lambdas/core/keys.js';
 import { parseUpload } from '../lambdas/core/parse/index.js';
 import { buildWorkbook, carryOver, type WorkbookGoal } from '../lambdas/core/workbook.js';
@@ -30,12 +36,21 @@ export async function workbookCommand(cmd: ParsedCommand): Promise<number> {
 }
 
 async function run(cmd: ParsedCommand): Promise<number> {
-  const values = cmd.values as { out?: string; previous?: string[]; 'from-local'?: boolean; goals?: string; config?: string };
+  const values = cmd.values as {
+    out?: string;
+    previous?: string[];
+    'from-local'?: boolean;
+    goals?: string;
+    config?: string;
+  };
   const period = cmd.period as Period;
   const previousFiles = values.previous ?? [];
-  if (!values.out) throw new WorkbookUsageError('Ange var arbetsboken ska sparas med --out, till exempel --out uppfoljning.xlsx.');
-  if (!values.out.toLowerCase().endsWith('.xlsx')) throw new WorkbookUsageError(`--out ska vara en .xlsx-fil, inte "${values.out}".`);
-  if (values['from-local'] && previousFiles.length > 0) throw new WorkbookUsageError('Använd antingen --previous eller --from-local, inte båda.');
+  if (!values.out)
+    throw new WorkbookUsageError('Ange var arbetsboken ska sparas med --out, till exempel --out uppfoljning.xlsx.');
+  if (!values.out.toLowerCase().endsWith('.xlsx'))
+    throw new WorkbookUsageError(`--out ska vara en .xlsx-fil, inte "${values.out}".`);
+  if (values['from-local'] && previousFiles.length > 0)
+    throw new WorkbookUsageError('Använd antingen --previous eller --from-local, inte båda.');
 
   const problems: InputIssue[] = [];
   let config: CommitteeConfig | undefined;
@@ -48,7 +63,10 @@ async function run(cmd: ParsedCommand): Promise<number> {
   let source = '';
   if (values['from-local']) {
     const earlier = previousTertial(period);
-    if (!earlier) throw new WorkbookUsageError(`Tertial 1 har ingen tidigare tertial samma år att föra över från. Skriv arbetsboken utan --from-local.`);
+    if (!earlier)
+      throw new WorkbookUsageError(
+        `Tertial 1 har ingen tidigare tertial samma år att föra över från. Skriv arbetsboken utan --from-local.`,
+      );
     const local = await withLocalRuntime((runtime) => readLocal(runtime, earlier, config === undefined, problems));
     previous = local.previous;
     config ??= local.config;
@@ -64,7 +82,12 @@ async function run(cmd: ParsedCommand): Promise<number> {
     return 1;
   }
 
-  const bytes = await buildWorkbook({ period, ...(config ? { config } : {}), ...(previous ? { previous } : {}), goals });
+  const bytes = await buildWorkbook({
+    period,
+    ...(config ? { config } : {}),
+    ...(previous ? { previous } : {}),
+    goals,
+  });
   await writeFile(values.out, bytes);
   const carried = carryOver(previous ?? [], goals);
   const what = `${carried.goals.length} mål, ${carried.activities.length} ${carried.activities.length === 1 ? 'aktivitet' : 'aktiviteter'}`;
@@ -106,7 +129,10 @@ async function readLocal(
   problems: InputIssue[],
 ): Promise<{ previous: UploadContent[]; config?: CommitteeConfig }> {
   const record = await runtime.repo.getPeriod(earlier);
-  if (!record) throw new WorkbookUsageError(`${formatPeriod(earlier)} har inga uppladdade filer i den lokala stacken, så det finns inget att föra över.`);
+  if (!record)
+    throw new WorkbookUsageError(
+      `${formatPeriod(earlier)} har inga uppladdade filer i den lokala stacken, så det finns inget att föra över.`,
+    );
   const uploads = await runtime.repo.readActiveUploads(record);
   let config: CommitteeConfig | undefined;
   if (wantConfig) {

@@ -15,13 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import { ACTIVITY_STATUSES, ASSESSMENTS } from '../lambdas/core/domain.js';
-import {
-  ACTIVITIES,
-  ACTIVITIES_WORKBOOK,
-  CASE_WORKBOOK,
-  GOALS,
-  type ExampleActivity,
-} from './ks-2023-T3.js';
+import { ACTIVITIES, ACTIVITIES_WORKBOOK, CASE_WORKBOOK, GOALS, type ExampleActivity } from './ks-2023-T3.js';
 import { CONSIDERATIONS, FOCUS_AREA_TEXTS, PROPOSALS, SUMMARY } from './reference-texts.js';
 
 const EXAMPLES_DIR = dirname(fileURLToPath(import.meta.url));

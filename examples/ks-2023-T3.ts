@@ -147,7 +147,8 @@ export const ACTIVITIES: readonly ExampleActivity[] = [
     title: 'Genomföra medarbetarenkät',
     responsible: 'HR-chef',
     status: 'Genomförd',
-    comment: 'Enkäten genomfördes i oktober med 78 procents svarsfrekvens. Resultatet har återkopplats på arbetsplatsträffar.',
+    comment:
+      'Enkäten genomfördes i oktober med 78 procents svarsfrekvens. Resultatet har återkopplats på arbetsplatsträffar.',
     workbook: ACTIVITIES_WORKBOOK,
   },
   {
@@ -267,7 +268,10 @@ export function exampleUploads(): { name: string; content: UploadContent }[] {
     }));
   const uploads = [
     { name: CASE_WORKBOOK, content: { goals, activities: activities(CASE_WORKBOOK, 2), caseSections } },
-    { name: ACTIVITIES_WORKBOOK, content: { goals: [], activities: activities(ACTIVITIES_WORKBOOK, 3), caseSections: [] } },
+    {
+      name: ACTIVITIES_WORKBOOK,
+      content: { goals: [], activities: activities(ACTIVITIES_WORKBOOK, 3), caseSections: [] },
+    },
   ];
   return uploads.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -125,7 +125,10 @@ function statusRuns(wordTag: string, opts: { badge?: boolean; symbol?: boolean }
       opts.symbol === false
         ? []
         : [
-            run('{symbol}', `<w:rFonts w:ascii="${SYMBOL_FONT}" w:hAnsi="${SYMBOL_FONT}" w:cs="${SYMBOL_FONT}"/><w:color w:val="${color}"/>${shade}`),
+            run(
+              '{symbol}',
+              `<w:rFonts w:ascii="${SYMBOL_FONT}" w:hAnsi="${SYMBOL_FONT}" w:cs="${SYMBOL_FONT}"/><w:color w:val="${color}"/>${shade}`,
+            ),
             run('\u00a0', shade),
           ];
     return [run(`{#${flag}}`), ...symbol, run(`{${wordTag}}`, shade), run(`{/${flag}}`)];
@@ -183,11 +186,21 @@ function activityTable(compared: boolean): string {
       }),
     ),
   ];
-  return table(columns, [`<w:tr><w:trPr><w:cantSplit/></w:trPr>${cells.join('')}</w:tr>`], 'Aktiviteter under målet, med status och kommentar');
+  return table(
+    columns,
+    [`<w:tr><w:trPr><w:cantSplit/></w:trPr>${cells.join('')}</w:tr>`],
+    'Aktiviteter under målet, med status och kommentar',
+  );
 }
 
 /** Counts per assessment or status: one row per item of `list`, then the total. */
-function summaryTable(list: string, labelHeader: string, countHeader: string, totalTag: string, caption: string): string {
+function summaryTable(
+  list: string,
+  labelHeader: string,
+  countHeader: string,
+  totalTag: string,
+  caption: string,
+): string {
   const [labelWidth, countWidth] = SUMMARY_WIDTHS;
   const right = '<w:jc w:val="right"/>';
   const columns = [
@@ -261,7 +274,10 @@ function documentXml(): string {
     heading(1, [run('{municipalityGenitive}'), run(' vision')]),
     ...paragraphs('vision'),
 
-    ...section('focusAreas', [heading(1, [run('Fokusområde '), run('{focusAreaName}')]), ...paragraphs('focusAreaText')]),
+    ...section('focusAreas', [
+      heading(1, [run('Fokusområde '), run('{focusAreaName}')]),
+      ...paragraphs('focusAreaText'),
+    ]),
 
     // No hard page break: headings keep with what follows (keepNext in their styles), and a
     // table's header row with its first row, so nothing is left half a page from its text.
@@ -272,12 +288,24 @@ function documentXml(): string {
     ...section('hasComparison', [
       heading(2, [run('Förändringar sedan tertial '), run('{previousTertial}')]),
       ...section('hasChanges', [
-        para([run('Jämfört med den stängda rapporten för tertial '), run('{previousTertial}'), run(' '), run('{year}'), run(' har följande ändrats.')]),
+        para([
+          run('Jämfört med den stängda rapporten för tertial '),
+          run('{previousTertial}'),
+          run(' '),
+          run('{year}'),
+          run(' har följande ändrats.'),
+        ]),
         changesTable(),
       ]),
       ...section(
         'hasChanges',
-        [para([run('Inget har ändrats sedan tertial '), run('{previousTertial}'), run(': samma mål, aktiviteter, status och bedömningar.')])],
+        [
+          para([
+            run('Inget har ändrats sedan tertial '),
+            run('{previousTertial}'),
+            run(': samma mål, aktiviteter, status och bedömningar.'),
+          ]),
+        ],
         true,
       ),
     ]),
@@ -286,7 +314,9 @@ function documentXml(): string {
       ...section('isUndefinedGoal', [
         para(run('Målet finns inte i periodens underlag; aktiviteterna nedan hänvisar till det.', italic)),
       ]),
-      ...section('isNewGoal', [para([run('Nytt mål sedan tertial ', italic), run('{previousTertial}', italic), run('.', italic)])]),
+      ...section('isNewGoal', [
+        para([run('Nytt mål sedan tertial ', italic), run('{previousTertial}', italic), run('.', italic)]),
+      ]),
       ...section('hasGoalFocusArea', [para([run('Fokusområde: ', bold), run('{goalFocusArea}')])]),
       ...section('hasActivities', [
         ...section('hasComparison', [activityTable(true)]),
@@ -297,7 +327,13 @@ function documentXml(): string {
         pPr: '<w:keepNext/><w:spacing w:before="240"/>',
       }),
       ...section('goalAssessmentChanged', [
-        para([run('Bedömningen har ändrats sedan tertial ', italic), run('{previousTertial}', italic), run(', då den var ', italic), run('{previousGoalAssessment}', italic), run('.', italic)]),
+        para([
+          run('Bedömningen har ändrats sedan tertial ', italic),
+          run('{previousTertial}', italic),
+          run(', då den var ', italic),
+          run('{previousGoalAssessment}', italic),
+          run('.', italic),
+        ]),
       ]),
       ...section('hasMotivation', [heading(3, run('Motivering')), ...paragraphs('motivation')]),
     ]),
@@ -353,9 +389,12 @@ function headerXml(): string {
 /** The first page's letterhead: the municipality, the kind of document, the administration. */
 function firstPageHeaderXml(): string {
   return headerPart([
-    para([run('{municipality}'), '<w:r><w:tab/></w:r>', run('TJÄNSTESKRIVELSE', '<w:sz w:val="20"/><w:szCs w:val="20"/>')], {
-      style: 'Letterhead',
-    }),
+    para(
+      [run('{municipality}'), '<w:r><w:tab/></w:r>', run('TJÄNSTESKRIVELSE', '<w:sz w:val="20"/><w:szCs w:val="20"/>')],
+      {
+        style: 'Letterhead',
+      },
+    ),
     para(run('{administration}'), { style: 'Header', pPr: RULE_BELOW }),
   ]);
 }

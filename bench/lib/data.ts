@@ -4,7 +4,13 @@
  * character that must be escaped. Deterministic, so every run measures the same input.
  */
 import ExcelJS from 'exceljs';
-import { ACTIVITY_STATUSES, ASSESSMENTS, type Activity, type Goal, type UploadContent } from '../../lambdas/core/domain.js';
+import {
+  ACTIVITY_STATUSES,
+  ASSESSMENTS,
+  type Activity,
+  type Goal,
+  type UploadContent,
+} from '../../lambdas/core/domain.js';
 
 const FOCUS_AREAS = ['Hållbar vardag', 'Hållbar hälsa', 'Hållbar gemenskap', 'Hållbar kompetens', 'Hållbar natur'];
 const RESPONSIBLE = ['Kommunchef', 'Ekonomichef', 'HR-chef', 'Kanslichef', 'Näringslivsutvecklare', ''];
@@ -111,5 +117,7 @@ export function csvBytes(rows: number): Uint8Array {
   const field = (s: string): string => (/[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = ['Mål;Aktivitet;Ansvarig;Status;Kommentar'];
   for (const a of activities) lines.push([a.goalRef, a.title, a.responsible, a.status, a.comment].map(field).join(';'));
-  return new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]));
+  return new Uint8Array(
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]),
+  );
 }

@@ -4,7 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 
-export async function profileWork(work: () => Promise<unknown>, options: { dir?: string; name: string; totals?: readonly string[] }): Promise<ProfileSummary> {
+export async function profileWork(
+  work: () => Promise<unknown>,
+  options: { dir?: string; name: string; totals?: readonly string[] },
+): Promise<ProfileSummary> {
   const session = new Session();
   session.connect();
   try {

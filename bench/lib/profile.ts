@@ -113,7 +113,8 @@ export function formatSummary(s: ProfileSummary, top = 20): string {
   for (const f of s.functions.slice(0, top)) lines.push(`  ${pct(f.ms)}  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   if (Object.keys(s.totals).length > 0) {
     lines.push('', 'inclusive time:');
-    for (const [name, ms] of Object.entries(s.totals)) lines.push(`  ${pct(ms)}  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
+    for (const [name, ms] of Object.entries(s.totals))
+      lines.push(`  ${pct(ms)}  ${ms.toFixed(0).padStart(6)} ms  ${name}`);
   }
   return lines.join('\n');
 }

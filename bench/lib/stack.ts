@@ -19,7 +19,14 @@ export async function startBenchStack(log: Log = silentLog): Promise<BenchStack>
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
     async put(key: string, body: Uint8Array | string) {
-      await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: stack.config.uploadsBucket,
+          Key: key,
+          Body: body,
+          ContentLength: Buffer.byteLength(body),
+        }),
+      );
     },
     async readable(key: string) {
       try {

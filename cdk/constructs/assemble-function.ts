@@ -92,7 +92,12 @@ export class AssembleFunction extends PipelineFunction {
     // Reads: a re-delivered closure checks (HeadObject) whether its document exists;
     // receipts; the committee's accepted template copy (written by the template check).
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.receipts, KEY_PREFIXES.templates, KEY_PREFIXES.history]);
+    grantReadObjects(this.role, documentsBucket, [
+      KEY_PREFIXES.documents,
+      KEY_PREFIXES.receipts,
+      KEY_PREFIXES.templates,
+      KEY_PREFIXES.history,
+    ]);
     // history/: the record of each close and reopening, written once.
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.history]);
     // Of receipts/, only the receipts of a close and of a reopening (and of a misplaced

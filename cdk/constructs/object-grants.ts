@@ -51,16 +51,30 @@ function keyArns(target: GrantTarget, bucket: s3.IBucket, patterns: readonly str
 }
 
 function objectArns(target: GrantTarget, bucket: s3.IBucket, prefixes: readonly string[]): string[] {
-  return keyArns(target, bucket, prefixes.map((prefix) => `${prefix}*`));
+  return keyArns(
+    target,
+    bucket,
+    prefixes.map((prefix) => `${prefix}*`),
+  );
 }
 
 /** Object actions on the objects under each prefix. */
-export function grantObjectActions(target: GrantTarget, bucket: s3.IBucket, actions: string[], prefixes: readonly string[]): void {
+export function grantObjectActions(
+  target: GrantTarget,
+  bucket: s3.IBucket,
+  actions: string[],
+  prefixes: readonly string[],
+): void {
   addStatement(target, new iam.PolicyStatement({ actions, resources: objectArns(target, bucket, prefixes) }));
 }
 
 /** Object actions on keys given as patterns: `uploads/ks/*` (a prefix) or `templates/ks.docx` (one key). */
-export function grantKeyActions(target: GrantTarget, bucket: s3.IBucket, actions: string[], patterns: readonly string[]): void {
+export function grantKeyActions(
+  target: GrantTarget,
+  bucket: s3.IBucket,
+  actions: string[],
+  patterns: readonly string[],
+): void {
   addStatement(target, new iam.PolicyStatement({ actions, resources: keyArns(target, bucket, patterns) }));
 }
 
@@ -109,6 +123,12 @@ export function grantWriteObjects(target: GrantTarget, bucket: s3.IBucket, prefi
  */
 export function grantPeriodViews(target: GrantTarget, uploadsBucket: s3.IBucket, documentsBucket: s3.IBucket): void {
   grantReadObjects(target, uploadsBucket, [KEY_PREFIXES.config]);
-  grantReadObjects(target, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.receipts, KEY_PREFIXES.documents, KEY_PREFIXES.drafts, KEY_PREFIXES.status]);
+  grantReadObjects(target, documentsBucket, [
+    KEY_PREFIXES.templates,
+    KEY_PREFIXES.receipts,
+    KEY_PREFIXES.documents,
+    KEY_PREFIXES.drafts,
+    KEY_PREFIXES.status,
+  ]);
   grantWriteObjects(target, documentsBucket, [KEY_PREFIXES.drafts, KEY_PREFIXES.status]);
 }

@@ -87,7 +87,9 @@ export class PipelineFunction extends Construct {
     // Fail synth with a clear message rather than bundle a function without its template.
     // (Skipped when bundling is skipped for this stack, e.g. in the CDK tests.)
     if (props.bundleDefaultTemplate && Stack.of(scope).bundlingRequired && !fs.existsSync(DEFAULT_TEMPLATE_SOURCE)) {
-      throw new Error(`${scope.node.path}/${id}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the function.`);
+      throw new Error(
+        `${scope.node.path}/${id}: default template not found at ${DEFAULT_TEMPLATE_SOURCE}; it is bundled with the function.`,
+      );
     }
     super(scope, id);
 
@@ -159,7 +161,9 @@ export class PipelineFunction extends Construct {
                   commandHooks: {
                     beforeBundling: () => [],
                     beforeInstall: () => [],
-                    afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`],
+                    afterBundling: (inputDir: string, outputDir: string) => [
+                      `cp "${inputDir}/templates/default.docx" "${outputDir}/default.docx"`,
+                    ],
                   },
                 }
               : {}),

@@ -58,7 +58,10 @@ export function staffKeys(committee: string) {
 
 /** Documents-bucket key patterns a committee's secretary may also read: receipts of a misplaced close or reopening. */
 export function secretaryReceiptKeys(committee: string): string[] {
-  return [`${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}${committee}/*`, `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}${committee}/*`];
+  return [
+    `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}${committee}/*`,
+    `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}${committee}/*`,
+  ];
 }
 
 /** Uploads-bucket key patterns a committee's secretary may also put and read. */
@@ -101,7 +104,9 @@ export class StaffAccess extends Construct {
     super(scope, id);
     const { namePrefix, uploadsBucket, documentsBucket } = props;
     this.outputWriters = [...props.functionRoles];
-    const saml = props.samlProviderArn ? iam.SamlProvider.fromSamlProviderArn(this, 'SignIn', props.samlProviderArn) : undefined;
+    const saml = props.samlProviderArn
+      ? iam.SamlProvider.fromSamlProviderArn(this, 'SignIn', props.samlProviderArn)
+      : undefined;
     const signInRole = (roleId: string, roleName: string, policies: iam.IManagedPolicy[]): iam.Role | undefined =>
       saml &&
       new iam.Role(this, roleId, {
@@ -125,7 +130,12 @@ export class StaffAccess extends Construct {
       grantListKeys(staffPolicy, uploadsBucket, keys.uploads);
       grantListKeys(staffPolicy, documentsBucket, keys.outputs);
       // The S3 console and `aws s3` ask where a bucket is before anything else.
-      staffPolicy.addStatements(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [uploadsBucket.bucketArn, documentsBucket.bucketArn] }));
+      staffPolicy.addStatements(
+        new iam.PolicyStatement({
+          actions: ['s3:GetBucketLocation'],
+          resources: [uploadsBucket.bucketArn, documentsBucket.bucketArn],
+        }),
+      );
 
       const secretaryPolicy = new iam.ManagedPolicy(scopeOf, 'SecretaryPolicy', {
         managedPolicyName: `${namePrefix}-${committee}-secretary`,
@@ -138,13 +148,19 @@ export class StaffAccess extends Construct {
       const staffName = `${namePrefix}-${committee}-staff`;
       const secretaryName = `${namePrefix}-${committee}-secretary`;
       const staffRole = signInRole(`Committee-${committee}-StaffRole`, staffName, [staffPolicy]);
-      const secretaryRole = signInRole(`Committee-${committee}-SecretaryRole`, secretaryName, [staffPolicy, secretaryPolicy]);
+      const secretaryRole = signInRole(`Committee-${committee}-SecretaryRole`, secretaryName, [
+        staffPolicy,
+        secretaryPolicy,
+      ]);
       committees.set(committee, {
         committee,
         staffPolicy,
         secretaryPolicy,
         staffGroup: new iam.Group(scopeOf, 'StaffGroup', { groupName: staffName, managedPolicies: [staffPolicy] }),
-        secretaryGroup: new iam.Group(scopeOf, 'SecretaryGroup', { groupName: secretaryName, managedPolicies: [staffPolicy, secretaryPolicy] }),
+        secretaryGroup: new iam.Group(scopeOf, 'SecretaryGroup', {
+          groupName: secretaryName,
+          managedPolicies: [staffPolicy, secretaryPolicy],
+        }),
         ...(staffRole ? { staffRole } : {}),
         ...(secretaryRole ? { secretaryRole } : {}),
       });
@@ -155,7 +171,12 @@ export class StaffAccess extends Construct {
       managedPolicyName: `${namePrefix}-admin`,
       description: 'tertial: every object of both buckets and every item of the table (tertial reindex, repairs)',
     });
-    grantKeyActions(this.adminPolicy, uploadsBucket, ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject'], ['*']);
+    grantKeyActions(
+      this.adminPolicy,
+      uploadsBucket,
+      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject'],
+      ['*'],
+    );
     grantKeyActions(this.adminPolicy, documentsBucket, ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], ['*']);
     this.adminPolicy.addStatements(
       new iam.PolicyStatement({
@@ -191,7 +212,10 @@ export class StaffAccess extends Construct {
     });
     if (saml) {
       this.adminRole.assumeRolePolicy?.addStatements(
-        new iam.PolicyStatement({ actions: ['sts:AssumeRoleWithSAML'], principals: [new iam.SamlConsolePrincipal(saml)] }),
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRoleWithSAML'],
+          principals: [new iam.SamlConsolePrincipal(saml)],
+        }),
       );
     }
     this.adminGroup = new iam.Group(this, 'AdminGroup', { groupName: `${namePrefix}-admin` });
@@ -213,7 +237,11 @@ export class StaffAccess extends Construct {
         actions: ['s3:PutObject'],
         resources: [documentsBucket.arnForObjects('*')],
         conditions: {
-          ArnNotEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => [...this.outputWriters.map((role) => role.roleArn), this.adminRole.roleArn] }) },
+          ArnNotEquals: {
+            'aws:PrincipalArn': Lazy.list({
+              produce: () => [...this.outputWriters.map((role) => role.roleArn), this.adminRole.roleArn],
+            }),
+          },
         },
       }),
     );

@@ -22,7 +22,12 @@ export type ItemAction = 'GetItem' | 'Query' | 'UpdateItem' | 'BatchWriteItem' |
  *   `dynamodb:LeadingKeys`, and `ForAllValues` over an absent key is true. Without this,
  *   granting any action that can omit the key would open the whole table.
  */
-export function grantTableItems(role: iam.IRole, table: dynamodb.ITable, actions: readonly ItemAction[], kinds: readonly TableItemKind[]): void {
+export function grantTableItems(
+  role: iam.IRole,
+  table: dynamodb.ITable,
+  actions: readonly ItemAction[],
+  kinds: readonly TableItemKind[],
+): void {
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: actions.map((action) => `dynamodb:${action}`),

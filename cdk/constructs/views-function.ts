@@ -22,7 +22,8 @@ export class ViewsFunction extends PipelineFunction {
       handler: 'views',
       functionName: `${props.namePrefix}-views`,
       serviceName: 'tertial-views',
-      description: 'Regenerates the period draft (drafts/) and status page (status/) after each receipt; the next workbook (workbooks/) on a close',
+      description:
+        'Regenerates the period draft (drafts/) and status page (status/) after each receipt; the next workbook (workbooks/) on a close',
       // The same work as a close (read the period, render the document) plus one HTML
       // page, so the same size as the assemble function.
       memorySize: 1024,

@@ -12,7 +12,17 @@
  * environment and needs a second, cross-region stack. The function runs in the stack's
  * region, with the code the local web server runs, and only CloudFront can call it.
  */
-import { CfnCondition, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  CfnCondition,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -64,16 +74,25 @@ export class WebAccess extends Construct {
       type: 'String',
       default: `${namePrefix}-signin`,
       allowedPattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$',
-      description: 'The managed sign-in address, https://{prefix}.auth.{region}.amazoncognito.com (unique within the region).',
+      description:
+        'The managed sign-in address, https://{prefix}.auth.{region}.amazoncognito.com (unique within the region).',
     });
-    const federated = new CfnCondition(this, 'Federated', { expression: Fn.conditionNot(Fn.conditionEquals(samlMetadataUrl.valueAsString, '')) });
+    const federated = new CfnCondition(this, 'Federated', {
+      expression: Fn.conditionNot(Fn.conditionEquals(samlMetadataUrl.valueAsString, '')),
+    });
 
     this.userPool = new cognito.UserPool(this, 'Users', {
       userPoolName: `${namePrefix}-users`,
       // People are added by the municipality (federated, or by an administrator), never by themselves.
       selfSignUpEnabled: false,
       signInAliases: { email: true },
-      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
@@ -103,7 +122,8 @@ export class WebAccess extends Construct {
       handler: 'web',
       functionName: `${namePrefix}-web`,
       serviceName: 'web',
-      description: 'The pages signed in: status pages, receipts, drafts, documents and presigned uploads, per committee',
+      description:
+        'The pages signed in: status pages, receipts, drafts, documents and presigned uploads, per committee',
       memorySize: 512,
       timeout: Duration.seconds(10),
       failureQueue: props.failureQueue,
@@ -111,7 +131,12 @@ export class WebAccess extends Construct {
     });
     const role = this.web.role;
     // Reads what the rule allows (checked in code, per request), lists the status pages for the index.
-    grantObjectActions(role, props.documentsBucket, ['s3:GetObject'], COMMITTEE_OUTPUT_FOLDERS.map((f) => `${f}/`));
+    grantObjectActions(
+      role,
+      props.documentsBucket,
+      ['s3:GetObject'],
+      COMMITTEE_OUTPUT_FOLDERS.map((f) => `${f}/`),
+    );
     grantListKeys(role, props.documentsBucket, [`${statusPagesPrefix()}*`]);
     // The presigned POSTs are signed with this role: it is their ceiling (each form is one key).
     grantKeyActions(role, props.uploadsBucket, ['s3:PutObject'], ['uploads/*', 'closures/*', 'templates/*']);
@@ -121,7 +146,10 @@ export class WebAccess extends Construct {
     this.headersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       responseHeadersPolicyName: `${namePrefix}-pages`,
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(`https://${props.uploadsBucket.bucketRegionalDomainName}`), override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(`https://${props.uploadsBucket.bucketRegionalDomainName}`),
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
@@ -143,10 +171,20 @@ export class WebAccess extends Construct {
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });
-    const acknowledge = (nagId: string, reason: string) => Validations.of(this.distribution).acknowledge({ id: nagId, reason });
-    acknowledge('AwsSolutions-CFR1', 'No geo restriction: staff sign in from wherever they work; sign-in and the per-committee rule decide access.');
-    acknowledge('AwsSolutions-CFR2', 'No WAF web ACL (about 6 USD a month and more per rule): every request needs a signed-in person, and the origin only answers CloudFront.');
-    acknowledge('AwsSolutions-CFR3', 'No CloudFront access logs: the web function logs every answer (path, status, who) to its log group.');
+    const acknowledge = (nagId: string, reason: string) =>
+      Validations.of(this.distribution).acknowledge({ id: nagId, reason });
+    acknowledge(
+      'AwsSolutions-CFR1',
+      'No geo restriction: staff sign in from wherever they work; sign-in and the per-committee rule decide access.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR2',
+      'No WAF web ACL (about 6 USD a month and more per rule): every request needs a signed-in person, and the origin only answers CloudFront.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR3',
+      'No CloudFront access logs: the web function logs every answer (path, status, who) to its log group.',
+    );
     acknowledge(
       'AwsSolutions-CFR4',
       "The distribution's default *.cloudfront.net certificate; CloudFront negotiates TLS 1.2 or newer with current browsers. With the municipality's own domain, set its certificate and TLSv1.2_2021.",
@@ -170,7 +208,9 @@ export class WebAccess extends Construct {
     });
     const cfnClient = this.client.node.defaultChild as cognito.CfnUserPoolClient;
     // The provider's Ref (its name) only where it exists: the client waits for it then.
-    cfnClient.supportedIdentityProviders = Token.asList(Fn.conditionIf(federated.logicalId, [provider.ref], ['COGNITO']));
+    cfnClient.supportedIdentityProviders = Token.asList(
+      Fn.conditionIf(federated.logicalId, [provider.ref], ['COGNITO']),
+    );
 
     const parameterName = `/${namePrefix}/web/sign-in`;
     const parameter = new ssm.StringParameter(this, 'SignInSettings', {
@@ -185,7 +225,10 @@ export class WebAccess extends Construct {
     });
     // By name, not by reference: a reference would make the function depend on the distribution.
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1) })] }),
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parameterName.slice(1) })],
+      }),
     );
     void parameter;
     this.web.addEnvironment('SIGN_IN_PARAMETER', parameterName);
@@ -194,12 +237,26 @@ export class WebAccess extends Construct {
 
     // The page reads the answer to its POST; which forms S3 takes is the presigned policy's decision.
     if (props.uploadsBucket instanceof s3.Bucket) {
-      props.uploadsBucket.addCorsRule({ allowedMethods: [s3.HttpMethods.POST], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3000 });
+      props.uploadsBucket.addCorsRule({
+        allowedMethods: [s3.HttpMethods.POST],
+        allowedOrigins: ['*'],
+        allowedHeaders: ['*'],
+        maxAge: 3000,
+      });
     }
 
     new CfnOutput(stack, 'PagesUrl', { value: `${origin}/`, description: 'The status pages, signed in' });
-    new CfnOutput(stack, 'SignInCallbackUrl', { value: `${origin}/auth/callback`, description: "The reply URL to register in the municipality's identity provider" });
-    new CfnOutput(stack, 'SignInSamlEntityId', { value: Fn.join('', ['urn:amazon:cognito:sp:', this.userPool.userPoolId]), description: 'The SAML entity id (identifier) of the user pool, for the identity provider' });
-    new CfnOutput(stack, 'SignInSamlReplyUrl', { value: `https://${domain.domainName}.auth.${stack.region}.amazoncognito.com/saml2/idpresponse`, description: 'The SAML reply URL (assertion consumer service) for the identity provider' });
+    new CfnOutput(stack, 'SignInCallbackUrl', {
+      value: `${origin}/auth/callback`,
+      description: "The reply URL to register in the municipality's identity provider",
+    });
+    new CfnOutput(stack, 'SignInSamlEntityId', {
+      value: Fn.join('', ['urn:amazon:cognito:sp:', this.userPool.userPoolId]),
+      description: 'The SAML entity id (identifier) of the user pool, for the identity provider',
+    });
+    new CfnOutput(stack, 'SignInSamlReplyUrl', {
+      value: `https://${domain.domainName}.auth.${stack.region}.amazoncognito.com/saml2/idpresponse`,
+      description: 'The SAML reply URL (assertion consumer service) for the identity provider',
+    });
   }
 }

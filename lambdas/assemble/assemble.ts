@@ -64,7 +64,8 @@ export interface DocumentAnnouncement {
  * `completed`: the period was closed and its document written before, and this event
  * finished what a failed attempt left missing (the PDF, the announcement or the receipt).
  */
-export type AssembleOutcome = 'closed' | 'already_closed' | 'rewritten' | 'completed' | 'rejected' | 'missing' | 'ignored';
+export type AssembleOutcome =
+  'closed' | 'already_closed' | 'rewritten' | 'completed' | 'rejected' | 'missing' | 'ignored';
 
 const PDF_CONTENT_TYPE = 'application/pdf';
 
@@ -83,7 +84,11 @@ interface Inputs {
 export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Promise<AssembleOutcome> {
   const period = parseClosureKey(event.key);
   if (!period || event.kind !== 'created') {
-    deps.log.warn('ignoring object outside the closures layout', { bucket: event.bucket, key: event.key, eventName: event.eventName });
+    deps.log.warn('ignoring object outside the closures layout', {
+      bucket: event.bucket,
+      key: event.key,
+      eventName: event.eventName,
+    });
     return 'ignored';
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
@@ -97,7 +102,11 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
   const inputs = await loadInputs(deps, period, closureObject.bytes);
   if (!inputs.ok) {
     log.warn('close refused; the period stays open', { codes: inputs.errors.map((e) => e.code) });
-    await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: inputs.errors, warnings: inputs.warnings }));
+    await writeReceipt(
+      deps,
+      period,
+      rejectedClosureReceipt({ period, receivedAt, errors: inputs.errors, warnings: inputs.warnings }),
+    );
     return 'rejected';
   }
 
@@ -107,17 +116,35 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
 
     // Without a documentDate the document is dated with the day of the close, in Stockholm;
     // the closure record keeps that date, so a later render of the closed tertial agrees.
-    const dated: Closure = { ...inputs.value.closure, documentDate: inputs.value.closure.documentDate ?? stockholmDate(deps.clock()) };
+    const dated: Closure = {
+      ...inputs.value.closure,
+      documentDate: inputs.value.closure.documentDate ?? stockholmDate(deps.clock()),
+    };
     const rendered = await render(deps, record, inputs.value, dated);
     if (!rendered.ok) {
-      log.warn('close refused: the template could not be filled; the period stays open', { codes: rendered.errors.map((e) => e.code) });
-      await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }));
+      log.warn('close refused: the template could not be filled; the period stays open', {
+        codes: rendered.errors.map((e) => e.code),
+      });
+      await writeReceipt(
+        deps,
+        period,
+        rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }),
+      );
       return 'rejected';
     }
     if (rendered.value.uploads.length === 0 && !inputs.value.closure.allowEmpty) {
       // Nearly always a mistyped period: a document of "0 mål, 0 aktiviteter" that proposes approving the report.
       log.warn('close refused: no accepted upload and allowEmpty not set; the period stays open');
-      await writeReceipt(deps, period, rejectedClosureReceipt({ period, receivedAt, errors: [emptyPeriodIssue(period)], warnings: inputs.value.warnings }));
+      await writeReceipt(
+        deps,
+        period,
+        rejectedClosureReceipt({
+          period,
+          receivedAt,
+          errors: [emptyPeriodIssue(period)],
+          warnings: inputs.value.warnings,
+        }),
+      );
       return 'rejected';
     }
     const closure: ClosureRecord = {
@@ -141,7 +168,9 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
   throw new ContentionError(`period ${formatPeriod(period)} kept changing while it was being closed`);
 }
 
-type Result<T> = { ok: true; value: T; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[]; warnings: readonly InputIssue[] };
+type Result<T> =
+  | { ok: true; value: T; warnings: readonly InputIssue[] }
+  | { ok: false; errors: readonly InputIssue[]; warnings: readonly InputIssue[] };
 
 async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint8Array): Promise<Result<Inputs>> {
   const closure = parseClosure(closureBytes);
@@ -153,7 +182,13 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
   if (!closure.ok || !settings.ok || errors.length > 0) return { ok: false, errors, warnings };
   return {
     ok: true,
-    value: { closure: closure.closure, config: settings.config, template: settings.template, templateId: settings.templateId, warnings },
+    value: {
+      closure: closure.closure,
+      config: settings.config,
+      template: settings.template,
+      templateId: settings.templateId,
+      warnings,
+    },
     warnings,
   };
 }
@@ -164,31 +199,52 @@ async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint
  * PDF is made from the stored document, and the receipt is the completion mark: the
  * announcement went out before it was written.
  */
-async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, inputs: Inputs, receivedAt: Date): Promise<AssembleOutcome> {
+async function finishClosed(
+  deps: AssembleDeps,
+  log: Log,
+  record: PeriodRecord,
+  inputs: Inputs,
+  receivedAt: Date,
+): Promise<AssembleOutcome> {
   const period = record.period;
   if (record.closure) await recordClose(deps, record);
   const key = record.closure?.documentKey ?? documentKey(period);
   const stored = await deps.objects.get(deps.documentsBucket, key);
   const receiptDone = stored !== undefined && (await readClosureReceipt(deps, period))?.status === 'closed';
-  const pdfMissing = deps.convertToPdf !== undefined && !(await deps.objects.exists(deps.documentsBucket, pdfKey(period)));
+  const pdfMissing =
+    deps.convertToPdf !== undefined && !(await deps.objects.exists(deps.documentsBucket, pdfKey(period)));
   if (receiptDone && !pdfMissing) {
     log.info('period already closed and its document exists');
     return 'already_closed';
   }
   const rendered = await render(deps, record, inputs, record.closure?.closure ?? inputs.closure);
-  if (!rendered.ok) throw new Error(`closed period ${formatPeriod(period)} can no longer be rendered: ${rendered.errors.map((e) => e.message).join('; ')}`);
+  if (!rendered.ok)
+    throw new Error(
+      `closed period ${formatPeriod(period)} can no longer be rendered: ${rendered.errors.map((e) => e.message).join('; ')}`,
+    );
   if (!stored) {
     // Closed by an attempt that failed before the document was written.
     const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.warnings);
     failIfPdfFailed(period, pdf);
     return 'rewritten';
   }
-  log.info('period already closed; finishing what an earlier attempt left undone', { receipt: receiptDone, pdf: !pdfMissing });
-  // The stored document is the committee document: its PDF is made from it, not from a new render.
-  const pdf = await publish(deps, log, period, { ...rendered.value, bytes: stored.bytes }, receivedAt, inputs.warnings, {
-    writeDocument: false,
-    announce: receiptDone ? 'if-pdf-written' : 'always',
+  log.info('period already closed; finishing what an earlier attempt left undone', {
+    receipt: receiptDone,
+    pdf: !pdfMissing,
   });
+  // The stored document is the committee document: its PDF is made from it, not from a new render.
+  const pdf = await publish(
+    deps,
+    log,
+    period,
+    { ...rendered.value, bytes: stored.bytes },
+    receivedAt,
+    inputs.warnings,
+    {
+      writeDocument: false,
+      announce: receiptDone ? 'if-pdf-written' : 'always',
+    },
+  );
   failIfPdfFailed(period, pdf);
   return 'completed';
 }
@@ -196,7 +252,9 @@ async function finishClosed(deps: AssembleDeps, log: Log, record: PeriodRecord, 
 /** After everything else is written: a failed PDF makes the event fail, so Lambda retries it. */
 function failIfPdfFailed(period: Period, pdf: PdfOutcome | undefined): void {
   if (pdf?.status === 'failed') {
-    throw new PdfConversionError(`the PDF of ${formatPeriod(period)} could not be made; the document and receipt are written, and a retry makes the PDF`);
+    throw new PdfConversionError(
+      `the PDF of ${formatPeriod(period)} could not be made; the document and receipt are written, and a retry makes the PDF`,
+    );
   }
 }
 
@@ -214,8 +272,16 @@ interface Rendered {
   readonly comparedWith?: Period;
 }
 
-async function render(deps: AssembleDeps, record: PeriodRecord, inputs: Inputs, closure: Closure): Promise<Result<Rendered>> {
-  const [uploads, previous] = await Promise.all([deps.repo.readActiveUploads(record), loadPreviousTertial(deps.repo, record.period)]);
+async function render(
+  deps: AssembleDeps,
+  record: PeriodRecord,
+  inputs: Inputs,
+  closure: Closure,
+): Promise<Result<Rendered>> {
+  const [uploads, previous] = await Promise.all([
+    deps.repo.readActiveUploads(record),
+    loadPreviousTertial(deps.repo, record.period),
+  ]);
   // The draft renders through the same function from the same inputs (lambdas/views/draft.ts).
   const rendered = renderPeriodDocument({
     period: record.period,
@@ -298,7 +364,12 @@ async function publish(
 }
 
 /** The PDF of the given document bytes. A failure is an outcome, not an exception: the document stands. */
-async function writePdf(deps: AssembleDeps, log: Log, period: Period, docx: Uint8Array): Promise<PdfOutcome | undefined> {
+async function writePdf(
+  deps: AssembleDeps,
+  log: Log,
+  period: Period,
+  docx: Uint8Array,
+): Promise<PdfOutcome | undefined> {
   if (!deps.convertToPdf) return undefined;
   const key = pdfKey(period);
   const started = Date.now();
@@ -308,7 +379,11 @@ async function writePdf(deps: AssembleDeps, log: Log, period: Period, docx: Uint
     log.info('pdf written', { pdf: key, bytes: pdf.length, ms: Date.now() - started });
     return { status: 'written', key };
   } catch (error) {
-    log.error('pdf not made; the Word document stands, and the event will be retried', { pdf: key, ms: Date.now() - started, error });
+    log.error('pdf not made; the Word document stands, and the event will be retried', {
+      pdf: key,
+      ms: Date.now() - started,
+      error,
+    });
     return {
       status: 'failed',
       message:

@@ -33,7 +33,12 @@ export interface AssembleOptions {
   readonly convertToPdf?: PdfConverter;
 }
 
-export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}): AssembleDeps {
+export function assembleDeps(
+  runtime: Runtime,
+  log: Log,
+  clock: () => Date = () => new Date(),
+  options: AssembleOptions = {},
+): AssembleDeps {
   return {
     // The close renders like a draft does, with the same settings and template loading.
     ...viewDeps(runtime, log, clock),
@@ -43,7 +48,12 @@ export function assembleDeps(runtime: Runtime, log: Log, clock: () => Date = () 
   };
 }
 
-export function makeAssembleHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date(), options: AssembleOptions = {}) {
+export function makeAssembleHandler(
+  runtime: Runtime,
+  log: Log,
+  clock: () => Date = () => new Date(),
+  options: AssembleOptions = {},
+) {
   const deps = assembleDeps(runtime, log, clock, options);
   const logFor = invocationLogger(log);
   // One function for both ends of a tertial's life: closures/ closes it, reopenings/ opens it again.
@@ -66,7 +76,12 @@ export const handler = (event: S3Event, context: Context): Promise<(AssembleOutc
     // LibreOffice starts while the first close reads its inputs and renders; it then stays
     // running, frozen with the execution environment between invocations, for later closes.
     pdf?.warm();
-    cached = makeAssembleHandler(createRuntime(), powertoolsLog('tertial-assemble'), undefined, pdf ? { convertToPdf: pdf } : {});
+    cached = makeAssembleHandler(
+      createRuntime(),
+      powertoolsLog('tertial-assemble'),
+      undefined,
+      pdf ? { convertToPdf: pdf } : {},
+    );
   }
   return cached(event, context);
 };

@@ -212,7 +212,9 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     await writeFile(join(profile, 'user', 'registrymodifications.xcu'), OFFICE_PROFILE_SETTINGS);
     const pipe = `tertial-${process.pid}-${dir.slice(-6).replace(/[^A-Za-z0-9]/g, '')}`;
     const args = ['-c', WORKER, soffice, pathToFileURL(profile).href, pipe, String(startTimeoutMs / 1000)];
-    const [command, commandArgs] = isolate ? ['unshare', ['--net', '--map-root-user', python, ...args]] : [python, args];
+    const [command, commandArgs] = isolate
+      ? ['unshare', ['--net', '--map-root-user', python, ...args]]
+      : [python, args];
     // HOME in the instance's directory: on Lambda only /tmp is writable.
     const worker = spawn(command, commandArgs, {
       env: { ...process.env, HOME: dir },
@@ -256,7 +258,9 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
   const running = (): Promise<Instance> => {
     instance ??= start().catch((error: unknown) => {
       instance = undefined;
-      throw error instanceof PdfConversionError ? error : new PdfConversionError(`LibreOffice could not be started: ${String(error)}`, { cause: error });
+      throw error instanceof PdfConversionError
+        ? error
+        : new PdfConversionError(`LibreOffice could not be started: ${String(error)}`, { cause: error });
     });
     return instance;
   };
@@ -278,7 +282,9 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
       const reply = await bounded(i.replies.next(), timeoutMs, i.exited);
       if (reply === 'timeout') {
         await discard(i);
-        throw new PdfConversionError(`LibreOffice did not finish within ${timeoutMs / 1000} s; it was stopped and the next conversion starts a new one`);
+        throw new PdfConversionError(
+          `LibreOffice did not finish within ${timeoutMs / 1000} s; it was stopped and the next conversion starts a new one`,
+        );
       }
       if (reply === 'exited' || reply.done) {
         await discard(i);
@@ -292,7 +298,8 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
       } catch {
         throw new PdfConversionError('LibreOffice wrote no PDF (it reported success)');
       }
-      if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw new PdfConversionError('LibreOffice wrote a file that is not a PDF');
+      if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
+        throw new PdfConversionError('LibreOffice wrote a file that is not a PDF');
       return new Uint8Array(pdf);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -338,11 +345,17 @@ let namespaces: boolean | undefined;
 
 /** Whether this machine lets an unprivileged process make a network namespace of its own (Linux user namespaces). */
 export function networkNamespacesWork(): boolean {
-  namespaces ??= spawnSync('unshare', ['--net', '--map-root-user', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  namespaces ??=
+    spawnSync('unshare', ['--net', '--map-root-user', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
   return namespaces;
 }
 
 /** LibreOffice at `soffice` if it and the UNO worker's Python are installed, else undefined (no PDF is made). */
-export function installedLibreOffice(soffice = DEFAULT_SOFFICE, options: Omit<LibreOfficeOptions, 'soffice'> = {}): WarmPdfConverter | undefined {
-  return existsSync(soffice) && existsSync(options.python ?? DEFAULT_PYTHON) ? libreOfficeConverter({ ...options, soffice }) : undefined;
+export function installedLibreOffice(
+  soffice = DEFAULT_SOFFICE,
+  options: Omit<LibreOfficeOptions, 'soffice'> = {},
+): WarmPdfConverter | undefined {
+  return existsSync(soffice) && existsSync(options.python ?? DEFAULT_PYTHON)
+    ? libreOfficeConverter({ ...options, soffice })
+    : undefined;
 }

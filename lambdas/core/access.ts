@@ -101,7 +101,12 @@ export interface UploadTarget {
 
 export type UploadDecision =
   | { readonly ok: true; readonly target: UploadTarget }
-  | { readonly ok: false; readonly status: 400 | 403; readonly code: 'not_member' | 'not_secretary' | 'bad_period' | 'bad_name'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 400 | 403;
+      readonly code: 'not_member' | 'not_secretary' | 'bad_period' | 'bad_name';
+      readonly message: string;
+    };
 
 export const CONTENT_TYPE_BY_SUFFIX: Readonly<Record<string, string>> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -122,32 +127,66 @@ export interface UploadLimits {
  */
 export function decideUpload(viewer: Viewer, request: UploadRequest, limits: UploadLimits): UploadDecision {
   const { committee } = request;
-  const period = Number.isInteger(request.year) && Number.isInteger(request.tertial) ? parsePeriod(committee, request.year, request.tertial) : undefined;
-  if (!period) return { ok: false, status: 400, code: 'bad_period', message: 'Nämnd, år eller tertial är inte giltiga.' };
+  const period =
+    Number.isInteger(request.year) && Number.isInteger(request.tertial)
+      ? parsePeriod(committee, request.year, request.tertial)
+      : undefined;
+  if (!period)
+    return { ok: false, status: 400, code: 'bad_period', message: 'Nämnd, år eller tertial är inte giltiga.' };
   if (!viewer.committees.has(committee)) {
-    return { ok: false, status: 403, code: 'not_member', message: `Du hör inte till nämnden ${committee} och kan inte skicka filer till den.` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'not_member',
+      message: `Du hör inte till nämnden ${committee} och kan inte skicka filer till den.`,
+    };
   }
   if (!canAct(viewer, committee, request.kind)) {
     return {
       ok: false,
       status: 403,
       code: 'not_secretary',
-      message: request.kind === 'close' ? 'Bara nämndsekreteraren kan stänga tertialen.' : 'Bara nämndsekreteraren kan ladda upp nämndens mall.',
+      message:
+        request.kind === 'close'
+          ? 'Bara nämndsekreteraren kan stänga tertialen.'
+          : 'Bara nämndsekreteraren kan ladda upp nämndens mall.',
     };
   }
   switch (request.kind) {
     case 'upload': {
       const name = request.name ?? '';
       if (!isReadableUploadName(name) || name.includes('/') || name.includes('\\')) {
-        return { ok: false, status: 400, code: 'bad_name', message: 'Filen ska vara en arbetsbok (.xlsx) eller en CSV-fil (.csv) med ett vanligt filnamn.' };
+        return {
+          ok: false,
+          status: 400,
+          code: 'bad_name',
+          message: 'Filen ska vara en arbetsbok (.xlsx) eller en CSV-fil (.csv) med ett vanligt filnamn.',
+        };
       }
       const suffix = name.slice(name.lastIndexOf('.')).toLowerCase();
-      return { ok: true, target: { key: uploadKey(period, name), contentType: CONTENT_TYPE_BY_SUFFIX[suffix] as string, maxBytes: limits.uploadBytes } };
+      return {
+        ok: true,
+        target: {
+          key: uploadKey(period, name),
+          contentType: CONTENT_TYPE_BY_SUFFIX[suffix] as string,
+          maxBytes: limits.uploadBytes,
+        },
+      };
     }
     case 'close':
-      return { ok: true, target: { key: closureKey(period), contentType: 'application/json', maxBytes: MAX_CLOSURE_BODY_BYTES } };
+      return {
+        ok: true,
+        target: { key: closureKey(period), contentType: 'application/json', maxBytes: MAX_CLOSURE_BODY_BYTES },
+      };
     case 'template':
-      return { ok: true, target: { key: templateKey(committee), contentType: CONTENT_TYPE_BY_SUFFIX['.docx'] as string, maxBytes: limits.templateBytes } };
+      return {
+        ok: true,
+        target: {
+          key: templateKey(committee),
+          contentType: CONTENT_TYPE_BY_SUFFIX['.docx'] as string,
+          maxBytes: limits.templateBytes,
+        },
+      };
   }
 }
 
@@ -160,7 +199,10 @@ export interface SessionView {
   readonly canUploadTemplate: boolean;
 }
 
-export function sessionView(viewer: Viewer, period: { committee: string; year: number; tertial: Tertial }): SessionView {
+export function sessionView(
+  viewer: Viewer,
+  period: { committee: string; year: number; tertial: Tertial },
+): SessionView {
   return {
     name: viewer.name,
     committee: period.committee,

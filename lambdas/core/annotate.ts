@@ -66,7 +66,9 @@ export interface LocatedIssue {
 export function locateIssues(sheets: readonly Grid[], errors: readonly InputIssue[]): (LocatedIssue | undefined)[] {
   return errors.map((issue) => {
     if (issue.sheet === undefined || issue.row === undefined || issue.column === undefined) return undefined;
-    const grid = sheets.find((s) => s.sheet === issue.sheet) ?? sheets.find((s) => looseKey(s.sheet) === looseKey(issue.sheet ?? ''));
+    const grid =
+      sheets.find((s) => s.sheet === issue.sheet) ??
+      sheets.find((s) => looseKey(s.sheet) === looseKey(issue.sheet ?? ''));
     if (!grid) return undefined;
     const column = findColumn(grid, issue.column, issue.row);
     return column === undefined ? undefined : { issue, sheet: grid.sheet, row: issue.row, column };
@@ -96,7 +98,10 @@ interface Mark {
  * The refused workbook with its errors marked, or undefined when it cannot be read or
  * marked (the receipt alone then says what is wrong).
  */
-export async function annotateWorkbook(original: Uint8Array, errors: readonly InputIssue[]): Promise<Uint8Array | undefined> {
+export async function annotateWorkbook(
+  original: Uint8Array,
+  errors: readonly InputIssue[],
+): Promise<Uint8Array | undefined> {
   try {
     const kept = takeKeptRead(original);
     if (kept) return markUp(kept, errors);
@@ -147,7 +152,8 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
   const pkg = new PackageEdit(read.package.entries);
   const contentTypes = pkg.text('[Content_Types].xml');
   if (contentTypes === undefined) return undefined;
-  const workbookRels = read.package.workbookRelsPart === undefined ? undefined : pkg.text(read.package.workbookRelsPart);
+  const workbookRels =
+    read.package.workbookRelsPart === undefined ? undefined : pkg.text(read.package.workbookRelsPart);
   if (workbookRels === undefined) return undefined;
   const relationshipBase = relationshipTypeBase(workbookRels);
   const workbookXml = pkg.text(read.package.workbookPart);
@@ -155,7 +161,8 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
   const mainNamespace = rootNamespace(workbookXml);
 
   // Styles: one red fill; per style a marked cell had, the same style with that fill.
-  const styles = read.package.stylesPart === undefined ? undefined : new StylesEdit(pkg.text(read.package.stylesPart) ?? '');
+  const styles =
+    read.package.stylesPart === undefined ? undefined : new StylesEdit(pkg.text(read.package.stylesPart) ?? '');
   const styleOf = new Map<number, number>();
   const felStyles = styles?.ok ? styles.addErrorSheetStyles() : undefined;
 
@@ -192,9 +199,13 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
       const vmlPath = pkg.freeName(`xl/drawings/tertial-notes${drawingNumber}`, '.vml');
       added.push({ name: commentsPath, data: commentsXml(mainNamespace, [...marks.values()]) });
       added.push({ name: vmlPath, data: vmlXml([...marks.values()], drawingNumber) });
-      overrides.push(`<Override PartName="/${escapeXml(commentsPath)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>`);
+      overrides.push(
+        `<Override PartName="/${escapeXml(commentsPath)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>`,
+      );
       needsVml = true;
-      const relsXml = sheetRels ?? '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+      const relsXml =
+        sheetRels ??
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
       const vmlId = freeRelId(relsXml, 'rIdTertialNotesVml');
       const commentsId = freeRelId(relsXml, 'rIdTertialNotes');
       const withRels = addRelationships(relsXml, [
@@ -210,18 +221,31 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
   if (styles?.ok && read.package.stylesPart !== undefined) pkg.set(read.package.stylesPart, styles.result());
 
   // The Fel sheet, first.
-  const felName = uniqueSheetName(read.sheets.map((s) => s.sheet), ERRORS_SHEET);
+  const felName = uniqueSheetName(
+    read.sheets.map((s) => s.sheet),
+    ERRORS_SHEET,
+  );
   const felPath = pkg.freeName('xl/worksheets/tertial-fel', '.xml');
   added.push({ name: felPath, data: errorsSheetXml(mainNamespace, errors, markedAt, capped, felStyles) });
-  overrides.push(`<Override PartName="/${escapeXml(felPath)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`);
+  overrides.push(
+    `<Override PartName="/${escapeXml(felPath)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+  );
   const felRelId = freeRelId(workbookRels, 'rIdTertialFel');
-  pkg.set(read.package.workbookRelsPart!, addRelationships(workbookRels, [`<Relationship Id="${felRelId}" Type="${relationshipBase}/worksheet" Target="/${escapeXml(felPath)}"/>`]));
+  pkg.set(
+    read.package.workbookRelsPart!,
+    addRelationships(workbookRels, [
+      `<Relationship Id="${felRelId}" Type="${relationshipBase}/worksheet" Target="/${escapeXml(felPath)}"/>`,
+    ]),
+  );
   const workbookEdited = addFirstSheet(workbookXml, felName, felRelId, relationshipBase);
   if (workbookEdited === undefined) return undefined;
   pkg.set(read.package.workbookPart, workbookEdited);
 
   let types = contentTypes;
-  if (needsVml && !/Extension=["']vml["']/i.test(types)) overrides.unshift('<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>');
+  if (needsVml && !/Extension=["']vml["']/i.test(types))
+    overrides.unshift(
+      '<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>',
+    );
   const close = types.lastIndexOf('</');
   if (close < 0) return undefined;
   types = types.slice(0, close) + overrides.join('') + types.slice(close);
@@ -312,7 +336,8 @@ function freeRelId(relsXml: string, stem: string): string {
 
 function addRelationships(relsXml: string, relationships: readonly string[]): string {
   const selfClosing = /<Relationships\b([^>]*)\/>/.exec(relsXml);
-  if (selfClosing) return relsXml.replace(selfClosing[0], `<Relationships${selfClosing[1]}>${relationships.join('')}</Relationships>`);
+  if (selfClosing)
+    return relsXml.replace(selfClosing[0], `<Relationships${selfClosing[1]}>${relationships.join('')}</Relationships>`);
   const close = relsXml.lastIndexOf('</');
   return relsXml.slice(0, close) + relationships.join('') + relsXml.slice(close);
 }
@@ -370,12 +395,19 @@ function addFirstSheet(xml: string, name: string, relId: string, relNamespace: s
   let sheetsAt: { tagStart: number; tagEnd: number; selfClosing: boolean; prefix: string } | undefined;
   const problem = tokenize(xml, {
     open(tag, start, end, selfClosing, tagStart, tagEnd) {
-      if (tag === 'sheets' && !sheetsAt) sheetsAt = { tagStart, tagEnd, selfClosing, prefix: prefixOf(xml, tagStart, start) };
-      else if (tag === 'sheet') maxSheetId = Math.max(maxSheetId, Number(attributes(xml, start, end).get('sheetId')) || 0);
+      if (tag === 'sheets' && !sheetsAt)
+        sheetsAt = { tagStart, tagEnd, selfClosing, prefix: prefixOf(xml, tagStart, start) };
+      else if (tag === 'sheet')
+        maxSheetId = Math.max(maxSheetId, Number(attributes(xml, start, end).get('sheetId')) || 0);
       else if (tag === 'definedName') {
         const local = attributes(xml, start, end).get('localSheetId');
         if (local !== undefined && /^\d+$/.test(local)) {
-          edits.push({ at: tagStart, remove: tagEnd - tagStart, insert: withAttribute(xml.slice(tagStart, tagEnd), 'localSheetId', String(Number(local) + 1)), order: 0 });
+          edits.push({
+            at: tagStart,
+            remove: tagEnd - tagStart,
+            insert: withAttribute(xml.slice(tagStart, tagEnd), 'localSheetId', String(Number(local) + 1)),
+            order: 0,
+          });
         }
       } else if (tag === 'workbookView') {
         let text = withAttribute(xml.slice(tagStart, tagEnd), 'activeTab', '0');
@@ -388,7 +420,13 @@ function addFirstSheet(xml: string, name: string, relId: string, relNamespace: s
   if (problem || !sheetsAt) return undefined;
   const p = sheetsAt.prefix;
   const sheet = `<${p}sheet xmlns:r="${relNamespace}" name="${escapeXml(name)}" sheetId="${maxSheetId + 1}" r:id="${relId}"/>`;
-  if (sheetsAt.selfClosing) edits.push({ at: sheetsAt.tagStart, remove: sheetsAt.tagEnd - sheetsAt.tagStart, insert: `<${p}sheets>${sheet}</${p}sheets>`, order: 0 });
+  if (sheetsAt.selfClosing)
+    edits.push({
+      at: sheetsAt.tagStart,
+      remove: sheetsAt.tagEnd - sheetsAt.tagStart,
+      insert: `<${p}sheets>${sheet}</${p}sheets>`,
+      order: 0,
+    });
   else edits.push({ at: sheetsAt.tagEnd, remove: 0, insert: sheet, order: 0 });
   return applyEdits(xml, edits);
 }
@@ -444,21 +482,34 @@ class StylesEdit {
         depth--;
       },
     });
-    this.ok = !problem && this.fills?.close !== undefined && this.fills.close >= 0 && this.fonts !== undefined && this.fonts.close >= 0 && this.cellXfs !== undefined && this.cellXfs.close >= 0;
+    this.ok =
+      !problem &&
+      this.fills?.close !== undefined &&
+      this.fills.close >= 0 &&
+      this.fonts !== undefined &&
+      this.fonts.close >= 0 &&
+      this.cellXfs !== undefined &&
+      this.cellXfs.close >= 0;
   }
 
   /** The index of a new cell style: style `original` with the red fill. */
   addMarkedStyle(original: number): number {
     if (this.markFill === undefined) {
       const p = this.fills!.prefix;
-      this.newFills.push(`<${p}fill><${p}patternFill patternType="solid"><${p}fgColor rgb="${MARK_FILL_ARGB}"/><${p}bgColor indexed="64"/></${p}patternFill></${p}fill>`);
+      this.newFills.push(
+        `<${p}fill><${p}patternFill patternType="solid"><${p}fgColor rgb="${MARK_FILL_ARGB}"/><${p}bgColor indexed="64"/></${p}patternFill></${p}fill>`,
+      );
       this.markFill = this.fillCount + this.newFills.length - 1;
     }
     const span = this.xfs[original] ?? this.xfs[0];
     const p = this.cellXfs!.prefix;
-    let xf = span ? this.xml.slice(span.start, span.end) : `<${p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>`;
+    let xf = span
+      ? this.xml.slice(span.start, span.end)
+      : `<${p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>`;
     const tagEnd = xf.indexOf('>') + 1;
-    xf = withAttribute(withAttribute(xf.slice(0, tagEnd), 'fillId', String(this.markFill)), 'applyFill', '1') + xf.slice(tagEnd);
+    xf =
+      withAttribute(withAttribute(xf.slice(0, tagEnd), 'fillId', String(this.markFill)), 'applyFill', '1') +
+      xf.slice(tagEnd);
     this.newXfs.push(xf);
     return this.xfs.length + this.newXfs.length - 1;
   }
@@ -470,19 +521,33 @@ class StylesEdit {
     const bold = this.fontCount + this.newFonts.length - 1;
     const p = this.cellXfs!.prefix;
     const wrap = `<${p}alignment vertical="top" wrapText="1"/>`;
-    this.newXfs.push(`<${p}xf numFmtId="0" fontId="${bold}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">${wrap}</${p}xf>`);
-    this.newXfs.push(`<${p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">${wrap}</${p}xf>`);
+    this.newXfs.push(
+      `<${p}xf numFmtId="0" fontId="${bold}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">${wrap}</${p}xf>`,
+    );
+    this.newXfs.push(
+      `<${p}xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">${wrap}</${p}xf>`,
+    );
     const header = this.xfs.length + this.newXfs.length - 2;
     return { header, body: header + 1, intro: header };
   }
 
   result(): string {
     const edits: Edit[] = [...this.edits];
-    const section = (s: { close: number; tagStart: number; tagEnd: number }, added: readonly string[], count: number): void => {
+    const section = (
+      s: { close: number; tagStart: number; tagEnd: number },
+      added: readonly string[],
+      count: number,
+    ): void => {
       if (added.length === 0) return;
       edits.push({ at: s.close, remove: 0, insert: added.join(''), order: 0 });
       const open = this.xml.slice(s.tagStart, s.tagEnd);
-      if (/\scount\s*=/.test(open)) edits.push({ at: s.tagStart, remove: s.tagEnd - s.tagStart, insert: withAttribute(open, 'count', String(count + added.length)), order: 0 });
+      if (/\scount\s*=/.test(open))
+        edits.push({
+          at: s.tagStart,
+          remove: s.tagEnd - s.tagStart,
+          insert: withAttribute(open, 'count', String(count + added.length)),
+          order: 0,
+        });
     };
     section(this.fills!, this.newFills, this.fillCount);
     section(this.fonts!, this.newFonts, this.fontCount);
@@ -504,7 +569,16 @@ interface RowSpan {
 }
 
 /** Elements that follow `legacyDrawing` in a worksheet (ECMA-376 CT_Worksheet order). */
-const AFTER_LEGACY_DRAWING = new Set(['legacyDrawingHF', 'drawingHF', 'picture', 'oleObjects', 'controls', 'webPublishItems', 'tableParts', 'extLst']);
+const AFTER_LEGACY_DRAWING = new Set([
+  'legacyDrawingHF',
+  'drawingHF',
+  'picture',
+  'oleObjects',
+  'controls',
+  'webPublishItems',
+  'tableParts',
+  'extLst',
+]);
 
 class SheetEdit {
   readonly hasLegacyDrawing: boolean;
@@ -561,7 +635,8 @@ class SheetEdit {
             legacy = true;
             return;
           default:
-            if (level === 2 && AFTER_LEGACY_DRAWING.has(tag) && this.legacyDrawingAt < 0) this.legacyDrawingAt = tagStart;
+            if (level === 2 && AFTER_LEGACY_DRAWING.has(tag) && this.legacyDrawingAt < 0)
+              this.legacyDrawingAt = tagStart;
         }
       },
       close: (tag, tagStart) => {
@@ -582,7 +657,8 @@ class SheetEdit {
     for (const view of this.sheetViews) {
       const tag = this.xml.slice(view.tagStart, view.tagEnd);
       const without = tag.replace(/\s+tabSelected\s*=\s*("[^"]*"|'[^']*')/, '');
-      if (without !== tag) this.edits.push({ at: view.tagStart, remove: view.tagEnd - view.tagStart, insert: without, order: 0 });
+      if (without !== tag)
+        this.edits.push({ at: view.tagStart, remove: view.tagEnd - view.tagStart, insert: without, order: 0 });
     }
   }
 
@@ -596,7 +672,12 @@ class SheetEdit {
     const cell = row?.cells.find((c) => c.column === column);
     if (cell) {
       const tag = this.xml.slice(cell.tagStart, cell.tagEnd);
-      this.edits.push({ at: cell.tagStart, remove: cell.tagEnd - cell.tagStart, insert: withAttribute(tag, 's', String(style)), order: 0 });
+      this.edits.push({
+        at: cell.tagStart,
+        remove: cell.tagEnd - cell.tagStart,
+        insert: withAttribute(tag, 's', String(style)),
+        order: 0,
+      });
       return;
     }
     if (this.implicit) return;
@@ -624,7 +705,12 @@ class SheetEdit {
 
   addLegacyDrawing(relId: string, relNamespace: string): void {
     if (this.legacyDrawingAt < 0) throw new Error('no place for the notes');
-    this.edits.push({ at: this.legacyDrawingAt, remove: 0, insert: `<${this.prefix}legacyDrawing xmlns:r="${relNamespace}" r:id="${relId}"/>`, order: 0 });
+    this.edits.push({
+      at: this.legacyDrawingAt,
+      remove: 0,
+      insert: `<${this.prefix}legacyDrawing xmlns:r="${relNamespace}" r:id="${relId}"/>`,
+      order: 0,
+    });
   }
 
   result(): string {
@@ -638,11 +724,17 @@ class SheetEdit {
       const after = this.rows.find((r) => r.number > rowNumber);
       if (after) this.edits.push({ at: after.tagStart, remove: 0, insert: text, order: rowNumber });
       else if (sheetData.selfClosing) {
-        this.edits.push({ at: sheetData.tagStart, remove: sheetData.tagEnd - sheetData.tagStart, insert: `<${p}sheetData>`, order: -1 });
+        this.edits.push({
+          at: sheetData.tagStart,
+          remove: sheetData.tagEnd - sheetData.tagStart,
+          insert: `<${p}sheetData>`,
+          order: -1,
+        });
         this.edits.push({ at: sheetData.tagEnd, remove: 0, insert: text, order: rowNumber });
       } else this.edits.push({ at: sheetData.close, remove: 0, insert: text, order: rowNumber });
     }
-    if (sheetData.selfClosing && this.pendingRows.size > 0) this.edits.push({ at: sheetData.tagEnd, remove: 0, insert: `</${p}sheetData>`, order: Number.MAX_SAFE_INTEGER });
+    if (sheetData.selfClosing && this.pendingRows.size > 0)
+      this.edits.push({ at: sheetData.tagEnd, remove: 0, insert: `</${p}sheetData>`, order: Number.MAX_SAFE_INTEGER });
     return applyEdits(this.xml, this.edits);
   }
 }
@@ -658,7 +750,10 @@ function noteText(mark: Mark): string {
 
 function commentsXml(namespace: string, marks: readonly Mark[]): string {
   const list = marks
-    .map((mark) => `<comment ref="${columnLetter(mark.column)}${mark.row}" authorId="0"><text><r><t xml:space="preserve">${escapeXml(noteText(mark))}</t></r></text></comment>`)
+    .map(
+      (mark) =>
+        `<comment ref="${columnLetter(mark.column)}${mark.row}" authorId="0"><text><r><t xml:space="preserve">${escapeXml(noteText(mark))}</t></r></text></comment>`,
+    )
     .join('');
   return `${XML_DECLARATION}<comments xmlns="${escapeXml(namespace)}"><authors><author>tertial</author></authors><commentList>${list}</commentList></comments>`;
 }
@@ -711,7 +806,14 @@ function errorsSheetXml(
   ];
   errors.forEach((issue, i) => {
     const r = i + 3;
-    const values: (string | number | undefined)[] = [issue.sheet, issue.row, issue.column, issue.value, issue.message, markedAt[i]];
+    const values: (string | number | undefined)[] = [
+      issue.sheet,
+      issue.row,
+      issue.column,
+      issue.value,
+      issue.message,
+      markedAt[i],
+    ];
     const cells = values
       .map((value, c) => {
         const ref = `${columnLetter(c)}${r}`;
@@ -720,7 +822,9 @@ function errorsSheetXml(
         return text(ref, value, styles?.body);
       })
       .join('');
-    const height = wrappedRowHeight(values.map((v, c) => ({ text: v === undefined ? '' : String(v), width: ERROR_WIDTHS[c] ?? 12 })));
+    const height = wrappedRowHeight(
+      values.map((v, c) => ({ text: v === undefined ? '' : String(v), width: ERROR_WIDTHS[c] ?? 12 })),
+    );
     rows.push(`<row r="${r}"${height === undefined ? '' : ` ht="${height}" customHeight="1"`}>${cells}</row>`);
   });
   const cols = ERROR_WIDTHS.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('');

@@ -47,7 +47,10 @@ export interface PeriodComparison {
 }
 
 /** Compares the current tertial's goals with the previous tertial's. Pure. */
-export function compareGoals(current: readonly ComparableGoal[], previous: readonly ComparableGoal[]): PeriodComparison {
+export function compareGoals(
+  current: readonly ComparableGoal[],
+  previous: readonly ComparableGoal[],
+): PeriodComparison {
   const unmatched = new Set(previous);
   const take = (found: ComparableGoal | undefined): ComparableGoal | undefined => {
     if (found) unmatched.delete(found);
@@ -59,9 +62,14 @@ export function compareGoals(current: readonly ComparableGoal[], previous: reado
     goal.id ? take(previous.find((p) => unmatched.has(p) && p.id !== '' && sameKey(p.id, goal.id))) : undefined,
   );
   const goals = current.map((goal, i): GoalComparison => {
-    const match = matches[i] ?? take(previous.find((p) => unmatched.has(p) && sameKey(p.title, goal.title) && !(p.id && goal.id)));
+    const match =
+      matches[i] ?? take(previous.find((p) => unmatched.has(p) && sameKey(p.title, goal.title) && !(p.id && goal.id)));
     if (!match) return { isNew: true, activities: goal.activities.map(() => ({ kind: 'new' })), removedActivities: [] };
-    return { isNew: false, previousAssessment: match.assessment, ...compareActivities(goal.activities, match.activities) };
+    return {
+      isNew: false,
+      previousAssessment: match.assessment,
+      ...compareActivities(goal.activities, match.activities),
+    };
   });
   return { goals, removedGoals: previous.filter((p) => unmatched.has(p)) };
 }
@@ -79,7 +87,9 @@ function compareActivities(
   const activities = current.map((activity): ActivityChange => {
     const match = byTitle.get(comparisonKey(activity.title))?.shift();
     if (!match) return { kind: 'new' };
-    return match.status === activity.status ? { kind: 'unchanged' } : { kind: 'status', from: match.status, to: activity.status };
+    return match.status === activity.status
+      ? { kind: 'unchanged' }
+      : { kind: 'status', from: match.status, to: activity.status };
   });
   const left = new Set([...byTitle.values()].flat());
   return { activities, removedActivities: previous.filter((a) => left.has(a)) };

@@ -90,7 +90,8 @@ export function parseClosure(bytes: Uint8Array, file = 'stängningsobjektet'): C
     const problem =
       typeof dnr !== 'string'
         ? 'är inte en text'
-        : (printableLineProblem(dnr) ?? ([...dnr.trim()].length > MAX_DIARIENUMMER ? `är ${[...dnr.trim()].length} tecken långt` : undefined));
+        : (printableLineProblem(dnr) ??
+          ([...dnr.trim()].length > MAX_DIARIENUMMER ? `är ${[...dnr.trim()].length} tecken långt` : undefined));
     if (problem !== undefined) {
       errors.push({
         code: 'invalid_closure',

@@ -70,9 +70,7 @@ export function committeeConfigFile(committee: string): string {
 export function genericCommitteeConfig(committee: string): CommitteeConfig {
   const words = committee.split('-').filter((w) => w !== '');
   const displayName =
-    words.length === 1 && committee.length <= 4
-      ? committee.toUpperCase()
-      : upperFirst(words.join(' ') || committee);
+    words.length === 1 && committee.length <= 4 ? committee.toUpperCase() : upperFirst(words.join(' ') || committee);
   return {
     committee,
     displayName,
@@ -115,7 +113,8 @@ function line(max: number, paragraphs = false) {
       const problem = printableLineProblem(value, { paragraphs });
       const length = [...value.trim()].length;
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
-      else if (length > max) ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms`, input: value });
+      else if (length > max)
+        ctx.addIssue({ code: 'custom', message: `är ${length} tecken långt; högst ${max} ryms`, input: value });
     }),
     z.trim(),
   );
@@ -231,7 +230,11 @@ export function parseCommitteeConfig(committee: string, json: string | undefined
   const municipalityGenitive =
     o.municipalityGenitive ?? (o.municipality !== undefined ? genitiveOf(municipality) : base.municipalityGenitive);
   const preparingBody =
-    o.preparingBody === undefined ? base.preparingBody : o.preparingBody === null || o.preparingBody === '' ? undefined : o.preparingBody;
+    o.preparingBody === undefined
+      ? base.preparingBody
+      : o.preparingBody === null || o.preparingBody === ''
+        ? undefined
+        : o.preparingBody;
 
   const config: CommitteeConfig = {
     committee,

@@ -74,7 +74,13 @@ const INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
 const HAS_INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
 const XML_SPECIAL = /[&<>"']/;
 const XML_SPECIAL_ALL = /[&<>"']/g;
-const XML_ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ENTITY: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 export class CompiledLoopsModule {
   readonly name = 'TertialCompiledLoops';
@@ -113,7 +119,9 @@ export class CompiledLoopsModule {
    * A whole templated file (its postparsed parts) as one function of the view, or null
    * when some part of it needs docxtemplater's own rendering.
    */
-  compileFile(parts: readonly Part[]): ((view: unknown, nullGetter: RenderState['nullGetter'], stripInvalidXMLChars: boolean) => string[]) | null {
+  compileFile(
+    parts: readonly Part[],
+  ): ((view: unknown, nullGetter: RenderState['nullGetter'], stripInvalidXMLChars: boolean) => string[]) | null {
     const root: Part = { type: 'placeholder', value: '', subparsed: parts };
     if (!compilable(root)) return null;
     const body = compileBody(parts, (p) => this.compileLoop(p));
@@ -127,7 +135,12 @@ export class CompiledLoopsModule {
   private compileLoop(part: Part): Emit | null {
     const known = this.compiled.get(part);
     if (known !== undefined) return known;
-    const emit = compilable(part) ? loopEmitter(part, compileBody(part.subparsed ?? [], (p) => this.compileLoop(p))) : null;
+    const emit = compilable(part)
+      ? loopEmitter(
+          part,
+          compileBody(part.subparsed ?? [], (p) => this.compileLoop(p)),
+        )
+      : null;
     this.compiled.set(part, emit);
     return emit;
   }
@@ -135,7 +148,14 @@ export class CompiledLoopsModule {
 
 /** Whether a loop and every loop inside it render the same for every item, without docxtemplater's extras. */
 function compilable(part: Part): boolean {
-  if (part.hasPageBreak || part.hasPageBreakBeginning || part.lastParagrapSectPr || part.sectPrCount || part.addContinuousType || part.addNextPage) {
+  if (
+    part.hasPageBreak ||
+    part.hasPageBreakBeginning ||
+    part.lastParagrapSectPr ||
+    part.sectPrCount ||
+    part.addContinuousType ||
+    part.addNextPage
+  ) {
     return false;
   }
   for (const p of part.subparsed ?? []) {
@@ -232,7 +252,8 @@ function lookup(scopes: readonly unknown[], tag: string): unknown {
   for (let i = scopes.length - 1; i >= 0; i--) {
     const scope = scopes[i];
     if (tag === '.') result = scope;
-    else if (scope) result = Object.prototype.hasOwnProperty.call(scope, tag) ? (scope as Record<string, unknown>)[tag] : undefined;
+    else if (scope)
+      result = Object.prototype.hasOwnProperty.call(scope, tag) ? (scope as Record<string, unknown>)[tag] : undefined;
     else result = scope;
     if (result != null) break;
   }
@@ -245,7 +266,6 @@ function wordText(value: unknown): string {
   const text = value != null && typeof (value as { toString?: unknown }).toString === 'function' ? String(value) : '';
   return XML_SPECIAL.test(text) ? text.replace(XML_SPECIAL_ALL, (c) => XML_ENTITY[c] as string) : text;
 }
-
 
 /** One of docxtemplater's rules for its clean-up pass (`fileTypeConfig.tagShouldContain`). */
 export interface ContainRule {
@@ -324,7 +344,7 @@ export function cleanUp(parts: string[], rules: readonly ContainRule[], hasTable
 function startsTag(part: string, open: string): boolean {
   if (!part.startsWith(open)) return false;
   const next = part.charCodeAt(open.length);
-  return next === 62 /* > */ || next === 32 /* space */ || next === 47 /* / */;
+  return next === 62 /* > */ || next === 32 /* space */ || next === 47; /* / */
 }
 
 const WHITESPACE_ONLY = /^[ \n\r\t]+$/;
@@ -335,7 +355,14 @@ function paragraphAfterTables(parts: string[]): void {
     let p = parts[i] as string;
     // An empty part is not skipped (docxtemplater's pass does not skip it either).
     if (WHITESPACE_ONLY.test(p) || p.startsWith('<w:bookmarkEnd')) continue;
-    if (afterTable && !p.startsWith('<w:p') && !p.startsWith('<w:tbl') && !p.startsWith('<w:sectPr') && !p.startsWith('</w:ftr>') && !p.startsWith('</w:hdr>')) {
+    if (
+      afterTable &&
+      !p.startsWith('<w:p') &&
+      !p.startsWith('<w:tbl') &&
+      !p.startsWith('<w:sectPr') &&
+      !p.startsWith('</w:ftr>') &&
+      !p.startsWith('</w:hdr>')
+    ) {
       p = `<w:p/>${p}`;
       parts[i] = p;
     }

@@ -71,7 +71,8 @@ export function writeDocxFromPizZip(zip: PizZip, options?: DocxZipOptions): Uint
 
 /** Writes the parts, in the given order, as a zip archive; each entry DEFLATEd (empty ones stored), copied parts as they were. */
 export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options: DocxZipOptions = {}): Uint8Array {
-  if (parts.length > 0xffff) throw new RangeError(`a zip without ZIP64 holds at most 65535 entries, not ${parts.length}`);
+  if (parts.length > 0xffff)
+    throw new RangeError(`a zip without ZIP64 holds at most 65535 entries, not ${parts.length}`);
   const level = options.level ?? 6;
   const now = new Date();
 

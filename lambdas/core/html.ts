@@ -29,7 +29,13 @@ export class Html {
 /** What may be interpolated: text (escaped), numbers, markup, lists of them, or nothing. */
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes text for element content and for attribute values in either kind of quotes. */
 export function escapeHtml(text: string): string {
@@ -67,7 +73,9 @@ export function joinHtml(parts: readonly Html[], separator: Html | string = ''):
 
 /** A link; `ariaLabel` when the visible text alone is ambiguous (a table cell saying "JSON"). */
 export function link(href: string, text: string, ariaLabel?: string): Html {
-  return ariaLabel === undefined ? html`<a href="${href}">${text}</a>` : html`<a href="${href}" aria-label="${ariaLabel}">${text}</a>`;
+  return ariaLabel === undefined
+    ? html`<a href="${href}">${text}</a>`
+    : html`<a href="${href}" aria-label="${ariaLabel}">${text}</a>`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -146,7 +154,8 @@ export interface DocumentOptions {
 /** A complete page: the one layout, Swedish, with the one stylesheet. */
 export function htmlDocument(options: DocumentOptions): string {
   // A policy is the code's own constant; kept readable (quotes unescaped) and refused if it could break out.
-  if (/["<>&]/.test(options.contentSecurityPolicy)) throw new Error('a Content-Security-Policy may not hold ", <, > or &');
+  if (/["<>&]/.test(options.contentSecurityPolicy))
+    throw new Error('a Content-Security-Policy may not hold ", <, > or &');
   const csp = trustedHtml(options.contentSecurityPolicy);
   const scripts = (options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>\n`);
   return `${html`<!DOCTYPE html>

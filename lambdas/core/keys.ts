@@ -56,12 +56,19 @@ export const NOTIFICATION_RULES = [
  * the views function regenerate its period's draft and status page. The views function
  * writes only under drafts/, status/ and workbooks/, so nothing can trigger on its own output.
  */
-export const OUTPUT_NOTIFICATION_RULES = [{ target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] }] as const;
+export const OUTPUT_NOTIFICATION_RULES = [
+  { target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] },
+] as const;
 
 export type InputTarget = (typeof NOTIFICATION_RULES)[number]['target'];
 export type NotificationTarget = InputTarget | (typeof OUTPUT_NOTIFICATION_RULES)[number]['target'];
 
-type Rule = { readonly target: NotificationTarget; readonly prefix: string; readonly suffix: string; readonly events: readonly string[] };
+type Rule = {
+  readonly target: NotificationTarget;
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly events: readonly string[];
+};
 
 function route(rules: readonly Rule[], key: string, kind: 'created' | 'removed'): NotificationTarget | undefined {
   return rules.find((r) => key.startsWith(r.prefix) && key.endsWith(r.suffix) && r.events.includes(kind))?.target;
@@ -96,7 +103,11 @@ export interface UploadKey {
 const YEAR_MIN = 2000;
 const YEAR_MAX = 2100;
 
-function parsePeriodSegments(committee: string | undefined, year: string | undefined, tertial: string | undefined): Period | undefined {
+function parsePeriodSegments(
+  committee: string | undefined,
+  year: string | undefined,
+  tertial: string | undefined,
+): Period | undefined {
   if (!committee || !year || !tertial) return undefined;
   if (!COMMITTEE_PATTERN.test(committee)) return undefined;
   if (!/^\d{4}$/.test(year)) return undefined;
@@ -123,7 +134,8 @@ export const COMMITTEE_OUTPUT_FOLDERS = ['documents', 'receipts', 'drafts', 'sta
 export function committeeOfOutputKey(key: string): string | undefined {
   const parts = key.split('/');
   const folder = parts[0] as (typeof COMMITTEE_OUTPUT_FOLDERS)[number];
-  if (!COMMITTEE_OUTPUT_FOLDERS.includes(folder) || parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
+  if (!COMMITTEE_OUTPUT_FOLDERS.includes(folder) || parts.some((p) => p === '' || p === '.' || p === '..'))
+    return undefined;
   if (folder === 'receipts' && parts.length === 3 && parts[1] === 'templates') {
     const parsed = parseReceiptKey(key);
     return parsed && 'committee' in parsed ? parsed.committee : undefined;
@@ -200,7 +212,9 @@ export type UploadFormat = { readonly read: ReadableFormat } | { readonly refuse
  * handler, the local stack and `tertial upload` go by. Formats a person is likely to
  * upload by mistake are named on the receipt; anything else is refused as unknown.
  */
-export const UPLOAD_FORMATS: Readonly<Record<string, { readonly read: ReadableFormat } | { readonly description: string; readonly program?: 'numbers' }>> = {
+export const UPLOAD_FORMATS: Readonly<
+  Record<string, { readonly read: ReadableFormat } | { readonly description: string; readonly program?: 'numbers' }>
+> = {
   xlsx: { read: 'xlsx' },
   csv: { read: 'csv' },
   xls: { description: 'en Excel 97–2003-arbetsbok' },
@@ -220,7 +234,12 @@ export function uploadFormat(name: string): UploadFormat {
   const extension = /\.([^./\\]+)$/.exec(name.trim())?.[1]?.toLowerCase() ?? '';
   const known = Object.hasOwn(UPLOAD_FORMATS, extension) ? UPLOAD_FORMATS[extension] : undefined;
   if (known && 'read' in known) return { read: known.read };
-  return { refuse: { extension, ...(known ? { description: known.description, ...(known.program ? { program: known.program } : {}) } : {}) } };
+  return {
+    refuse: {
+      extension,
+      ...(known ? { description: known.description, ...(known.program ? { program: known.program } : {}) } : {}),
+    },
+  };
 }
 
 /** A name the pipeline reads (rather than refuses): the examples, the demo. */
@@ -238,7 +257,13 @@ export function isReadableUploadName(name: string): boolean {
 export function isUploadArtefact(key: string): boolean {
   if (key.endsWith('/') || key.endsWith('_$folder$')) return true;
   const name = key.slice(key.lastIndexOf('/') + 1);
-  return name === '.DS_Store' || name.startsWith('._') || name === 'Thumbs.db' || name === 'desktop.ini' || name.startsWith('~$');
+  return (
+    name === '.DS_Store' ||
+    name.startsWith('._') ||
+    name === 'Thumbs.db' ||
+    name === 'desktop.ini' ||
+    name.startsWith('~$')
+  );
 }
 
 /** Why a key under `uploads/` is outside the layout, for the receipt to explain. */
@@ -261,7 +286,9 @@ export function routeUploadKey(key: string): UploadRoute {
   const upload = parseUploadKey(key);
   if (upload) {
     const format = uploadFormat(upload.name);
-    return 'read' in format ? { action: 'read', upload, format: format.read } : { action: 'refuse', upload, format: format.refuse };
+    return 'read' in format
+      ? { action: 'read', upload, format: format.read }
+      : { action: 'refuse', upload, format: format.refuse };
   }
   const receiptKey = misplacedReceiptKey(key);
   return { action: 'misplaced', problem: misplacedProblem(key), ...(receiptKey ? { receiptKey } : {}) };
@@ -274,7 +301,11 @@ function misplacedProblem(key: string): MisplacedProblem {
   const [, committee = '', year = '', tertial = '', name = ''] = parts;
   if (!COMMITTEE_PATTERN.test(committee)) {
     const lower = committee.toLowerCase();
-    return { code: 'committee', committee, ...(lower !== committee && COMMITTEE_PATTERN.test(lower) ? { suggestion: lower } : {}) };
+    return {
+      code: 'committee',
+      committee,
+      ...(lower !== committee && COMMITTEE_PATTERN.test(lower) ? { suggestion: lower } : {}),
+    };
   }
   if (!/^\d{4}$/.test(year) || Number(year) < YEAR_MIN || Number(year) > YEAR_MAX) return { code: 'year', year };
   if (!/^T[123]$/.test(tertial)) {
@@ -299,7 +330,8 @@ const MAX_S3_KEY_BYTES = 1024;
 export function misplacedReceiptKey(key: string): string | undefined {
   const receiptKey = `${MISPLACED_RECEIPTS_PREFIX}${key}.json`;
   if (new TextEncoder().encode(receiptKey).byteLength > MAX_S3_KEY_BYTES) return undefined;
-  if (/[\u0000-\u001f\u007f]/.test(key) || key.split('/').some((s) => s === '' || s === '.' || s === '..')) return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(key) || key.split('/').some((s) => s === '' || s === '.' || s === '..'))
+    return undefined;
   return receiptKey;
 }
 
@@ -426,7 +458,8 @@ export function uploadReceiptHtmlKey(period: Period, uploadName: string): string
  */
 export function annotatedUploadKey(period: Period, uploadName: string): string {
   const format = uploadFormat(uploadName);
-  if (!isUploadName(uploadName) || !('read' in format) || format.read !== 'xlsx') throw new Error(`not a workbook upload name: ${uploadName}`);
+  if (!isUploadName(uploadName) || !('read' in format) || format.read !== 'xlsx')
+    throw new Error(`not a workbook upload name: ${uploadName}`);
   // The extension keeps its letter case (`A.XLSX` → `A-fel.XLSX`), so `a.xlsx` and `a.XLSX` get copies of their own.
   const extension = uploadName.slice(-'.xlsx'.length);
   return `receipts/${periodPath(period)}/${uploadName.slice(0, -extension.length)}-fel${extension}`;

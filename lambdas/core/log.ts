@@ -22,13 +22,16 @@ export function jsonLineLog(minLevel: LogLevel, base: Record<string, unknown>, w
   const order = { debug: 0, info: 1, warn: 2, error: 3 } as const;
   const emit = (level: keyof typeof order) => (message: string, fields?: Record<string, unknown>) => {
     if (order[level] < order[minLevel]) return;
-    write(`${JSON.stringify({ level: level.toUpperCase(), timestamp: new Date().toISOString(), message, ...base, ...fields }, errorReplacer)}\n`);
+    write(
+      `${JSON.stringify({ level: level.toUpperCase(), timestamp: new Date().toISOString(), message, ...base, ...fields }, errorReplacer)}\n`,
+    );
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.cause ? { cause: String(value.cause) } : {}) };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, ...(value.cause ? { cause: String(value.cause) } : {}) };
   return value;
 }
 

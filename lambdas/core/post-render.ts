@@ -170,7 +170,8 @@ function uniqueParagraphIds(parts: RenderedParts): void {
   const names = parts.names.filter((n) => /^word\/.*\.xml$/.test(n) && parts.read(n)?.includes('w14:paraId'));
   if (names.length === 0) return;
   const used = new Set<string>();
-  for (const name of names) for (const m of (parts.read(name) as string).matchAll(PARA_ID)) used.add(`${m[1]}:${(m[2] ?? '').toUpperCase()}`);
+  for (const name of names)
+    for (const m of (parts.read(name) as string).matchAll(PARA_ID)) used.add(`${m[1]}:${(m[2] ?? '').toUpperCase()}`);
   const seen = new Set<string>();
   let counter = 1;
   const fresh = (kind: string): string => {
@@ -264,7 +265,8 @@ function fitColumnsToWords(xml: string, defaultHalfPoints: number): string {
 }
 
 function fitTable(table: string, halfPoints: number): string {
-  if (!table.includes('<w:tblLayout w:type="fixed"/>') || /<w:gridSpan\b|<w:vMerge\b|<w:hMerge\b/.test(table)) return table;
+  if (!table.includes('<w:tblLayout w:type="fixed"/>') || /<w:gridSpan\b|<w:vMerge\b|<w:hMerge\b/.test(table))
+    return table;
   const grid = /<w:tblGrid>([\s\S]*?)<\/w:tblGrid>/.exec(table);
   if (!grid) return table;
   const widths = [...(grid[1] ?? '').matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
@@ -293,7 +295,9 @@ function fitTable(table: string, halfPoints: number): string {
   // down to MIN_TEXT_COLUMN; the last column takes what is left.
   const isText = widths.map((_, i) => (words[i] ?? 0) / Math.max(1, rows) > SHORT_VALUE_WORDS);
   const fitted = widths.map((w, i) => (i === last ? 0 : Math.max(w, needed[i] ?? 0)));
-  const textColumns = [...Array(last).keys()].filter((k) => isText[k]).sort((a, b) => (fitted[b] ?? 0) - (fitted[a] ?? 0));
+  const textColumns = [...Array(last).keys()]
+    .filter((k) => isText[k])
+    .sort((a, b) => (fitted[b] ?? 0) - (fitted[a] ?? 0));
   // The last column keeps LAST_COLUMN_KEEP (or its template width, if less) while the other
   // text columns give up what they grew; only then does it go down to MIN_TEXT_COLUMN.
   let deficit = 0;
@@ -312,12 +316,13 @@ function fitTable(table: string, halfPoints: number): string {
   if (rows === 0 || fitted.every((w, i) => w === widths[i])) return table;
   let cellIndex = 0;
   const grid2 = `<w:tblGrid>${fitted.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`;
-  return table
-    .replace(/<w:tblGrid>[\s\S]*?<\/w:tblGrid>/, grid2)
-    .replace(/<w:tr\b[\s\S]*?<\/w:tr>/g, (row) => {
-      cellIndex = 0;
-      return row.replace(/<w:tcW w:w="\d+" w:type="dxa"\/>/g, () => `<w:tcW w:w="${fitted[cellIndex++] ?? 0}" w:type="dxa"/>`);
-    });
+  return table.replace(/<w:tblGrid>[\s\S]*?<\/w:tblGrid>/, grid2).replace(/<w:tr\b[\s\S]*?<\/w:tr>/g, (row) => {
+    cellIndex = 0;
+    return row.replace(
+      /<w:tcW w:w="\d+" w:type="dxa"\/>/g,
+      () => `<w:tcW w:w="${fitted[cellIndex++] ?? 0}" w:type="dxa"/>`,
+    );
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ function facts(receipt: AnyReceipt): [string, string][] {
   } else if (receipt.kind === 'closure') {
     rows.push(['Tertial', receipt.period]);
     if (receipt.document) rows.push(['Dokument', receipt.document]);
-    if (receipt.counts) rows.push(['Mål', String(receipt.counts.goals)], ['Aktiviteter', String(receipt.counts.activities)]);
+    if (receipt.counts)
+      rows.push(['Mål', String(receipt.counts.goals)], ['Aktiviteter', String(receipt.counts.activities)]);
     if (receipt.uploads && receipt.uploads.length > 0) rows.push(['Filer', receipt.uploads.join(', ')]);
   } else {
     rows.push(['Nämnd', receipt.committee], ['Mall', receipt.key]);
@@ -82,7 +83,11 @@ function facts(receipt: AnyReceipt): [string, string][] {
 /** `kind` heads the message column: "Fel" for errors, "Varning" for warnings. */
 function issueTable(caption: string, issues: readonly InputIssue[], kind: 'Fel' | 'Varning'): Html {
   const cell = (value: string | number | undefined, long = false): Html =>
-    value === undefined || value === '' ? html`<td class="none">–</td>` : long ? html`<td class="long">${value}</td>` : html`<td>${value}</td>`;
+    value === undefined || value === ''
+      ? html`<td class="none">–</td>`
+      : long
+        ? html`<td class="long">${value}</td>`
+        : html`<td>${value}</td>`;
   return html`<table>
 <caption>${caption}</caption>
 <thead><tr><th scope="col">Blad</th><th scope="col">Rad</th><th scope="col">Kolumn</th><th scope="col">Värde</th><th scope="col">${kind}</th></tr></thead>

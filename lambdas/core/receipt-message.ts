@@ -45,7 +45,11 @@ export interface ReceiptLocation {
 }
 
 function location(issue: InputIssue): string {
-  const where = [issue.sheet ? `blad ${issue.sheet}` : '', issue.row !== undefined ? `rad ${issue.row}` : '', issue.column ? `kolumn ${issue.column}` : '']
+  const where = [
+    issue.sheet ? `blad ${issue.sheet}` : '',
+    issue.row !== undefined ? `rad ${issue.row}` : '',
+    issue.column ? `kolumn ${issue.column}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ` : '';
@@ -85,12 +89,21 @@ function shortSubject(text: string): string {
 }
 
 /** The message for one receipt. */
-export function receiptMessage(receipt: AnyReceipt, where: ReceiptLocation, attributes: MessageAttributes): OutgoingMessage {
+export function receiptMessage(
+  receipt: AnyReceipt,
+  where: ReceiptLocation,
+  attributes: MessageAttributes,
+): OutgoingMessage {
   const full = `s3://${where.bucket}/${where.htmlKey ?? where.receiptKey}`;
   const readMore = `Alla finns i kvittot: ${full}`;
   const errors = 'errors' in receipt ? receipt.errors : [];
   const warnings = 'warnings' in receipt ? receipt.warnings : [];
-  const lines = [oneLine(receipt.message), ...issueLines('Fel', errors, readMore), ...issueLines('Varningar', warnings, readMore), ''];
+  const lines = [
+    oneLine(receipt.message),
+    ...issueLines('Fel', errors, readMore),
+    ...issueLines('Varningar', warnings, readMore),
+    '',
+  ];
   if (where.markedUpKey) lines.push(`Din fil med felen markerade: s3://${where.bucket}/${where.markedUpKey}`);
   if (where.htmlKey) lines.push(`Kvittot att läsa: s3://${where.bucket}/${where.htmlKey}`);
   lines.push(`Kvittot (JSON): s3://${where.bucket}/${where.receiptKey}`);

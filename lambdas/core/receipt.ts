@@ -103,7 +103,12 @@ export function closedPeriodIssue(file: string, period: Period): InputIssue {
   };
 }
 
-export function removedUploadReceipt(args: { period: Period; file: string; key: string; receivedAt: Date }): UploadReceipt {
+export function removedUploadReceipt(args: {
+  period: Period;
+  file: string;
+  key: string;
+  receivedAt: Date;
+}): UploadReceipt {
   return {
     kind: 'upload',
     status: 'removed',
@@ -122,7 +127,13 @@ export function removedUploadReceipt(args: { period: Period; file: string; key: 
  * from the file is visible; the event is retried automatically and, if every retry
  * fails, kept for the operators.
  */
-export function failedUploadReceipt(args: { period: Period; file: string; key: string; receivedAt: Date; hasPreviousVersion: boolean }): UploadReceipt {
+export function failedUploadReceipt(args: {
+  period: Period;
+  file: string;
+  key: string;
+  receivedAt: Date;
+  hasPreviousVersion: boolean;
+}): UploadReceipt {
   const keep = args.hasPreviousVersion ? ' Den tidigare godkända versionen av filen gäller tills vidare.' : '';
   return {
     kind: 'upload',
@@ -132,14 +143,19 @@ export function failedUploadReceipt(args: { period: Period; file: string; key: s
     key: args.key,
     receivedAt: args.receivedAt.toISOString(),
     message: `Filen "${args.file}" kunde inte tas emot på grund av ett tekniskt fel, inte ett fel i filen. Inget från filen har sparats. Systemet försöker igen automatiskt och driftansvariga larmas om det inte går.${keep}`,
-    errors: [{ code: 'technical_fault', message: 'Ett tekniskt fel i lagringen stoppade mottagningen. Du behöver inte ändra filen.', file: args.file }],
+    errors: [
+      {
+        code: 'technical_fault',
+        message: 'Ett tekniskt fel i lagringen stoppade mottagningen. Du behöver inte ändra filen.',
+        file: args.file,
+      },
+    ],
     warnings: [],
   };
 }
 
 export type PdfOutcome =
-  | { readonly status: 'written'; readonly key: string }
-  | { readonly status: 'failed'; readonly message: string };
+  { readonly status: 'written'; readonly key: string } | { readonly status: 'failed'; readonly message: string };
 
 export function closedReceipt(args: {
   period: Period;
@@ -158,7 +174,9 @@ export function closedReceipt(args: {
       : args.pdf?.status === 'failed'
         ? ' PDF-versionen kunde inte skapas (Word-dokumentet gäller och är komplett); systemet försöker igen automatiskt.'
         : '';
-  const compared = args.comparedWith ? ` Förändringar visas jämfört med tertial ${args.comparedWith.tertial} ${args.comparedWith.year}.` : '';
+  const compared = args.comparedWith
+    ? ` Förändringar visas jämfört med tertial ${args.comparedWith.tertial} ${args.comparedWith.year}.`
+    : '';
   return {
     kind: 'closure',
     status: 'closed',
@@ -244,7 +262,9 @@ export function templateReceipt(args: {
   hasPrevious: boolean;
 }): TemplateReceipt {
   const ok = args.errors.length === 0;
-  const previous = args.hasPrevious ? 'Den tidigare godkända mallen gäller fortfarande.' : 'Standardmallen gäller fortfarande.';
+  const previous = args.hasPrevious
+    ? 'Den tidigare godkända mallen gäller fortfarande.'
+    : 'Standardmallen gäller fortfarande.';
   return {
     kind: 'template',
     status: ok ? 'accepted' : 'rejected',
@@ -268,7 +288,12 @@ export interface ReopeningReceipt {
   readonly previousDocument?: string;
 }
 
-export function reopeningReceipt(args: { period: Period; receivedAt: Date; reopened: boolean; previousDocument?: string }): ReopeningReceipt {
+export function reopeningReceipt(args: {
+  period: Period;
+  receivedAt: Date;
+  reopened: boolean;
+  previousDocument?: string;
+}): ReopeningReceipt {
   const { period } = args;
   return {
     kind: 'reopening',

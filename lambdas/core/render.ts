@@ -96,7 +96,9 @@ class TagCollector {
 const LIST_TAGS: ReadonlySet<string> = new Set(listTagNames(REPORT_TAGS));
 
 function listTagNames(specs: TagSpecs): string[] {
-  return Object.entries(specs).flatMap(([name, spec]) => (spec.type === 'list' ? [name, ...listTagNames(spec.item)] : []));
+  return Object.entries(specs).flatMap(([name, spec]) =>
+    spec.type === 'list' ? [name, ...listTagNames(spec.item)] : [],
+  );
 }
 
 /**
@@ -150,7 +152,9 @@ interface XmlTemplater {
 }
 
 interface DocxtemplaterModule {
-  getRenderedMap(map: Record<string, { from: string; data?: unknown }>): Record<string, { from: string; data?: unknown }>;
+  getRenderedMap(
+    map: Record<string, { from: string; data?: unknown }>,
+  ): Record<string, { from: string; data?: unknown }>;
   postrender(parts: string[], options: unknown): string[];
 }
 
@@ -199,7 +203,12 @@ class CompiledTemplate {
     this.files = Object.entries(mapper).map(([to, { from }]) => {
       const xml = this.doc.compiled[from];
       if (!xml) throw new Error(`docxtemplater has no compiled file ${from} for ${to}`);
-      return { to, xml, compiled: this.doc.fileType === 'docx' ? loops.compileFile(xml.postparsed) : null, xmlText: staticXml(xml.postparsed) };
+      return {
+        to,
+        xml,
+        compiled: this.doc.fileType === 'docx' ? loops.compileFile(xml.postparsed) : null,
+        xmlText: staticXml(xml.postparsed),
+      };
     });
     const names = Object.keys(zip.files).filter((n) => !zip.files[n]?.dir);
     const ordered = [...names.filter((n) => n === CONTENT_TYPES), ...names.filter((n) => n !== CONTENT_TYPES)];
@@ -229,7 +238,11 @@ class CompiledTemplate {
     });
   }
 
-  private renderFile({ to, xml, compiled, xmlText }: RenderedFile, view: ReportView, file: string): Uint8Array | string {
+  private renderFile(
+    { to, xml, compiled, xmlText }: RenderedFile,
+    view: ReportView,
+    file: string,
+  ): Uint8Array | string {
     if (compiled) {
       const options = { ...xml.getOptions(), filePath: to };
       let parts = compiled(view, options.baseNullGetter, options.stripInvalidXMLChars === true);
@@ -240,7 +253,8 @@ class CompiledTemplate {
     xml.scopeManager = this.doc.getScopeManager(to, xml, view);
     xml.render(to);
     const content = xml.content;
-    if (!content) throw new TemplateError('invalid_template', docxtemplaterIssues({ properties: { errors: xml.allErrors } }, file));
+    if (!content)
+      throw new TemplateError('invalid_template', docxtemplaterIssues({ properties: { errors: xml.allErrors } }, file));
     delete xml.content;
     return content;
   }
@@ -317,7 +331,9 @@ function checkParts(parts: readonly Part[], scopes: readonly TagSpecs[], loops: 
     const spec = lookup(part.value, scopes);
     if (part.module === 'loop') {
       if (!spec) {
-        problems.push(`Mallen använder avsnittet {#${part.value}}, men rapporten har inget värde med det namnet.${known(scopes)}`);
+        problems.push(
+          `Mallen använder avsnittet {#${part.value}}, men rapporten har inget värde med det namnet.${known(scopes)}`,
+        );
         continue;
       }
       const repeats = spec.type === 'list' && !part.inverted;
@@ -459,7 +475,8 @@ function packageParts(list: readonly DocxPart[]): RenderedParts & { readonly par
       let t = text.get(name);
       if (t === undefined) {
         const data = (parts[i] as DocxPart).data;
-        t = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+        t =
+          typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
         text.set(name, t);
       }
       return t;

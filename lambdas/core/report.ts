@@ -6,7 +6,13 @@
  * a `has…` flag, and every text that may span lines is a list of paragraphs, because the
  * template makes one Word paragraph per item (docxtemplater runs with `linebreaks: false`).
  */
-import { compareGoals, type ActivityChange, type ComparableGoal, type GoalComparison, type PeriodComparison } from './changes.js';
+import {
+  compareGoals,
+  type ActivityChange,
+  type ComparableGoal,
+  type GoalComparison,
+  type PeriodComparison,
+} from './changes.js';
 import type { Closure } from './closure.js';
 import type { CommitteeConfig } from './committee.js';
 import {
@@ -43,7 +49,8 @@ const paragraphItem = {
 const toneTags = {
   symbol: {
     type: 'text',
-    description: 'The status as a symbol, shown beside the word: ● (met, done), ◐ (partly met, ongoing), ○ (not met, not started), ✕ (cancelled), – (not assessed).',
+    description:
+      'The status as a symbol, shown beside the word: ● (met, done), ◐ (partly met, ongoing), ○ (not met, not started), ✕ (cancelled), – (not assessed).',
   },
   isGreen: { type: 'flag', description: 'Uppfyllt or Genomförd.' },
   isYellow: { type: 'flag', description: 'Delvis uppfyllt or Pågående.' },
@@ -157,7 +164,7 @@ export const REPORT_TAGS = {
       isNewGoal: { type: 'flag', description: 'With a comparison: the previous tertial did not have this goal.' },
       goalAssessmentChanged: {
         type: 'flag',
-        description: 'With a comparison: the assessment differs from the previous tertial\'s.',
+        description: "With a comparison: the assessment differs from the previous tertial's.",
       },
       previousGoalAssessment: { type: 'text', description: 'The previous tertial\'s assessment, or "".' },
       hasGoalFocusArea: { type: 'flag', description: 'The goal names a focus area.' },
@@ -364,7 +371,13 @@ const STATUS_TONES: Readonly<Record<ActivityStatus, { symbol: string; tone: Tone
 };
 
 function toneView({ symbol, tone }: { symbol: string; tone: Tone }): ToneView {
-  return { symbol, isGreen: tone === 'green', isYellow: tone === 'yellow', isRed: tone === 'red', isGrey: tone === 'grey' };
+  return {
+    symbol,
+    isGreen: tone === 'green',
+    isYellow: tone === 'yellow',
+    isRed: tone === 'red',
+    isGrey: tone === 'grey',
+  };
 }
 
 interface GoalEntry {
@@ -397,13 +410,15 @@ export function buildReport(input: ReportInput): ReportResult {
   }));
 
   const summary =
-    caseText.summary ?? paragraphs(`Ärendet avser årets ${ordinal} uppföljning av ${genitiveLower} mål för ${period.year}.`);
+    caseText.summary ??
+    paragraphs(`Ärendet avser årets ${ordinal} uppföljning av ${genitiveLower} mål för ${period.year}.`);
   const considerations = caseText.considerations ?? [];
 
   const focusAreas: FocusAreaView[] = caseText.focusAreaNames.map((name) => ({
     focusAreaName: name,
     focusAreaText:
-      caseText.focusAreaTexts.get(normalizeKey(name)) ?? paragraphs(`Ärendet har ingen bärighet på ${lowerFirst(name)}.`),
+      caseText.focusAreaTexts.get(normalizeKey(name)) ??
+      paragraphs(`Ärendet har ingen bärighet på ${lowerFirst(name)}.`),
   }));
 
   // "besluta att" joined by a no-break space: the chain must never end with "att" alone on a line.
@@ -413,7 +428,9 @@ export function buildReport(input: ReportInput): ReportResult {
 
   const facts = goals.map((entry) => goalFacts(entry, config));
   // The previous tertial's own warnings were in its own receipt; they are not repeated here.
-  const previous = input.previous ? combineGoals(input.previous.uploads, config, []).map((e) => goalFacts(e, config)) : undefined;
+  const previous = input.previous
+    ? combineGoals(input.previous.uploads, config, []).map((e) => goalFacts(e, config))
+    : undefined;
   const comparison = previous ? compareGoals(facts, previous) : undefined;
   const goalViews = facts.map((f, i) => goalView(f, comparison?.goals[i]));
   const allActivities = facts.flatMap((f) => f.activities);
@@ -431,7 +448,9 @@ export function buildReport(input: ReportInput): ReportResult {
     reportTitle: `${config.genitive} måluppföljning tertialrapport ${period.tertial} ${period.year}`,
     reportSubject: `Uppföljning av ${genitiveLower} mål, tertial ${period.tertial} ${period.year}`,
     isDraft: input.draft === true,
-    draftNotice: input.draft ? `UTKAST – tertial ${period.tertial} ${period.year} är inte stängd och uppgifterna kan ändras.` : '',
+    draftNotice: input.draft
+      ? `UTKAST – tertial ${period.tertial} ${period.year} är inte stängd och uppgifterna kan ändras.`
+      : '',
     hasDiarienummer: Boolean(closure.diarienummer),
     diarienummer: closure.diarienummer ?? '',
     hasDocumentDate: Boolean(closure.documentDate),
@@ -448,8 +467,12 @@ export function buildReport(input: ReportInput): ReportResult {
     hasGoals: goals.length > 0,
     goalTotal: String(facts.length),
     activityTotal: String(allActivities.length),
-    assessmentSummary: ASSESSMENTS.map((a) => summaryRow(a, facts.filter((f) => f.assessment === a).length, ASSESSMENT_TONES[a])),
-    statusSummary: STATUS_ORDER.map((s) => summaryRow(s, allActivities.filter((a) => a.status === s).length, STATUS_TONES[s])),
+    assessmentSummary: ASSESSMENTS.map((a) =>
+      summaryRow(a, facts.filter((f) => f.assessment === a).length, ASSESSMENT_TONES[a]),
+    ),
+    statusSummary: STATUS_ORDER.map((s) =>
+      summaryRow(s, allActivities.filter((a) => a.status === s).length, STATUS_TONES[s]),
+    ),
     hasComparison: comparison !== undefined,
     previousPeriodLabel: input.previous ? `Tertial ${input.previous.period.tertial} ${input.previous.period.year}` : '',
     previousTertial: input.previous ? String(input.previous.period.tertial) : '',
@@ -484,14 +507,12 @@ interface ActivityFacts {
 }
 
 function goalFacts(entry: GoalEntry, config: CommitteeConfig): GoalFacts {
-  const activities = entry.activities.map(
-    (a): ActivityFacts => ({
-      title: oneLine(a.title),
-      responsible: oneLine(a.responsible ?? ''),
-      status: a.status,
-      comment: paragraphs(a.comment),
-    }),
-  );
+  const activities = entry.activities.map((a): ActivityFacts => ({
+    title: oneLine(a.title),
+    responsible: oneLine(a.responsible ?? ''),
+    status: a.status,
+    comment: paragraphs(a.comment),
+  }));
   const goal = entry.goal;
   if (!goal) {
     const ref = oneLine(entry.ref ?? '');
@@ -514,7 +535,7 @@ function goalFacts(entry: GoalEntry, config: CommitteeConfig): GoalFacts {
     // Staff sometimes write the id into the title as well: never "KS1 KS1 …".
     heading: id && !normalizeKey(title).startsWith(`${normalizeKey(id)} `) ? `${id} ${title}` : title,
     assessment: goal.assessment ?? NO_ASSESSMENT,
-    focusArea: goal.focusArea ? canonicalFocusArea(goal.focusArea, config) ?? oneLine(goal.focusArea) : '',
+    focusArea: goal.focusArea ? (canonicalFocusArea(goal.focusArea, config) ?? oneLine(goal.focusArea)) : '',
     isUndefinedGoal: false,
     activities,
     motivation: paragraphs(goal.motivation),
@@ -586,7 +607,11 @@ function changeList(goals: readonly GoalFacts[], comparison: PeriodComparison): 
     for (const removed of c.removedActivities) change(removed.title, `Redovisas inte längre (var ${removed.status})`);
   });
   for (const goal of comparison.removedGoals) {
-    out.push({ changeGoal: goal.heading, changeSubject: 'Målet', changeText: `Redovisas inte längre (bedömning ${goal.assessment})` });
+    out.push({
+      changeGoal: goal.heading,
+      changeSubject: 'Målet',
+      changeText: `Redovisas inte längre (bedömning ${goal.assessment})`,
+    });
   }
   return out;
 }
@@ -714,7 +739,11 @@ const FIELD_NAMES = {
   considerations: 'Förvaltningens övervägande',
 } as const;
 
-function combineCaseSections(uploads: readonly ReportUpload[], config: CommitteeConfig, warnings: InputIssue[]): CaseText {
+function combineCaseSections(
+  uploads: readonly ReportUpload[],
+  config: CommitteeConfig,
+  warnings: InputIssue[],
+): CaseText {
   const result: CaseText = { focusAreaNames: [...config.focusAreas], focusAreaTexts: new Map() };
   // Which upload gave each field first, keyed like `summary` or `focusArea:hållbar natur`.
   const owner = new Map<string, string>();

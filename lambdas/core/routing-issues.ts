@@ -12,7 +12,8 @@ const SAVE_AS_XLSX =
   'Öppna filen och spara den som Excel-arbetsbok (.xlsx): i Excel Arkiv → Spara som → Excel-arbetsbok (*.xlsx); ' +
   'i LibreOffice Arkiv → Spara som → filformat Excel 2007–365 (.xlsx). Ladda sedan upp den nya filen.';
 
-const EXPORT_FROM_NUMBERS = 'Öppna filen i Numbers och välj Arkiv → Exportera till → Excel, och ladda sedan upp .xlsx-filen.';
+const EXPORT_FROM_NUMBERS =
+  'Öppna filen i Numbers och välj Arkiv → Exportera till → Excel, och ladda sedan upp .xlsx-filen.';
 
 /** The refusal of a file by its format, before anything of it is read. */
 export function unsupportedFormatIssue(file: string, format: RefusedFormat): InputIssue {

@@ -18,9 +18,10 @@ export function wrappedRowHeight(cells: readonly { text: string; width: number }
   for (const { text, width } of cells) {
     // A column `width` fits about that many digits; ordinary text a little less.
     const perLine = Math.max(1, Math.floor(width * 0.95) - 2);
-    const count = text.split('\n').reduce((sum, paragraph) => sum + Math.max(1, Math.ceil(paragraph.length / perLine)), 0);
+    const count = text
+      .split('\n')
+      .reduce((sum, paragraph) => sum + Math.max(1, Math.ceil(paragraph.length / perLine)), 0);
     lines = Math.max(lines, count);
   }
   return lines > 1 ? lines * LINE_HEIGHT + 3 : undefined;
 }
-

@@ -47,7 +47,10 @@ export const REFUSED_FIELDS = ['INCLUDEPICTURE', 'INCLUDETEXT', 'LINK', 'DDE', '
 
 const CT_DOCUMENT = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml';
 const CT_TEMPLATE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml';
-const CT_MACRO = ['application/vnd.ms-word.document.macroEnabled.main+xml', 'application/vnd.ms-word.template.macroEnabledTemplate.main+xml'];
+const CT_MACRO = [
+  'application/vnd.ms-word.document.macroEnabled.main+xml',
+  'application/vnd.ms-word.template.macroEnabledTemplate.main+xml',
+];
 const REL_OFFICE_DOCUMENT = /\/officeDocument$/;
 const REL_HYPERLINK = /\/hyperlink$/;
 /** An imported HTML/RTF chunk (w:altChunk) is rendered by the opening program, with its own links: refused like an external part. */
@@ -65,7 +68,8 @@ export interface TemplatePackage {
   readonly isWordTemplate: boolean;
 }
 
-export type PackageCheck = { readonly ok: true; readonly pkg: TemplatePackage } | { readonly ok: false; readonly errors: readonly InputIssue[] };
+export type PackageCheck =
+  { readonly ok: true; readonly pkg: TemplatePackage } | { readonly ok: false; readonly errors: readonly InputIssue[] };
 
 /**
  * Checks the template's package.
@@ -73,9 +77,14 @@ export type PackageCheck = { readonly ok: true; readonly pkg: TemplatePackage } 
  * @param file how messages name the template, e.g. `templates/ks.docx`
  */
 export function inspectTemplatePackage(bytes: Uint8Array, file: string): PackageCheck {
-  const refuse = (...messages: string[]): PackageCheck => ({ ok: false, errors: messages.map((message) => ({ code: 'invalid_template', file, message })) });
+  const refuse = (...messages: string[]): PackageCheck => ({
+    ok: false,
+    errors: messages.map((message) => ({ code: 'invalid_template', file, message })),
+  });
   if (bytes.byteLength > MAX_TEMPLATE_BYTES) {
-    return refuse(`Mallen är ${mib(bytes.byteLength)} stor; en mall får vara högst ${mib(MAX_TEMPLATE_BYTES)}. Ta bort stora bilder eller inbäddade filer.`);
+    return refuse(
+      `Mallen är ${mib(bytes.byteLength)} stor; en mall får vara högst ${mib(MAX_TEMPLATE_BYTES)}. Ta bort stora bilder eller inbäddade filer.`,
+    );
   }
   const read = readZip(bytes);
   if (!read.ok) return refuse(zipProblemText(read.problem));
@@ -83,12 +92,20 @@ export function inspectTemplatePackage(bytes: Uint8Array, file: string): Package
   let total = 0;
   for (const entry of read.entries) {
     if (entry.uncompressedSize > MAX_TEMPLATE_PART_BYTES) {
-      return refuse(`Delen ${entry.name} i mallen är ${mib(entry.uncompressedSize)} uppackad; en del får vara högst ${mib(MAX_TEMPLATE_PART_BYTES)}.`);
+      return refuse(
+        `Delen ${entry.name} i mallen är ${mib(entry.uncompressedSize)} uppackad; en del får vara högst ${mib(MAX_TEMPLATE_PART_BYTES)}.`,
+      );
     }
     total += entry.uncompressedSize;
-    if (total > MAX_TEMPLATE_UNCOMPRESSED_BYTES) return refuse(`Mallen är mer än ${mib(MAX_TEMPLATE_UNCOMPRESSED_BYTES)} uppackad; det är för stort för en mall.`);
-    if (entry.uncompressedSize > TEMPLATE_RATIO_CHECK_MIN_BYTES && entry.uncompressedSize > MAX_TEMPLATE_COMPRESSION_RATIO * entry.compressedSize) {
-      return refuse(`Delen ${entry.name} i mallen packas upp till ${ratio(entry)} gånger sin packade storlek; en så fylld del finns inte i ett vanligt Word-dokument.`);
+    if (total > MAX_TEMPLATE_UNCOMPRESSED_BYTES)
+      return refuse(`Mallen är mer än ${mib(MAX_TEMPLATE_UNCOMPRESSED_BYTES)} uppackad; det är för stort för en mall.`);
+    if (
+      entry.uncompressedSize > TEMPLATE_RATIO_CHECK_MIN_BYTES &&
+      entry.uncompressedSize > MAX_TEMPLATE_COMPRESSION_RATIO * entry.compressedSize
+    ) {
+      return refuse(
+        `Delen ${entry.name} i mallen packas upp till ${ratio(entry)} gånger sin packade storlek; en så fylld del finns inte i ett vanligt Word-dokument.`,
+      );
     }
   }
   const parts = new Map<string, Uint8Array>();
@@ -111,14 +128,19 @@ function inspectParts(parts: Map<string, Uint8Array>, refuse: (...messages: stri
     if (!isXmlPart(name, data)) continue;
     const text = decoder.decode(data);
     texts.set(name, text);
-    if (/<!DOCTYPE/i.test(text)) errors.push(`Delen ${name} i mallen har en DOCTYPE-deklaration. Word skriver aldrig sådana, och de kan få konverteringen att läsa andra filer; spara mallen på nytt i Word.`);
+    if (/<!DOCTYPE/i.test(text))
+      errors.push(
+        `Delen ${name} i mallen har en DOCTYPE-deklaration. Word skriver aldrig sådana, och de kan få konverteringen att läsa andra filer; spara mallen på nytt i Word.`,
+      );
   }
   if (errors.length > 0) return refuse(...errors);
 
   const contentTypes = texts.get('[Content_Types].xml');
   const rootRels = texts.get('_rels/.rels');
   if (contentTypes === undefined || rootRels === undefined) {
-    return refuse('Filen är inget Word-dokument (.docx): paketet saknar [Content_Types].xml eller _rels/.rels. Spara mallen i Word som Word-dokument (.docx).');
+    return refuse(
+      'Filen är inget Word-dokument (.docx): paketet saknar [Content_Types].xml eller _rels/.rels. Spara mallen i Word som Word-dokument (.docx).',
+    );
   }
 
   // Relationships: nothing external but hyperlinks, nothing internal that is missing.
@@ -140,33 +162,48 @@ function inspectParts(parts: Map<string, Uint8Array>, refuse: (...messages: stri
         continue;
       }
       if (REL_ALT_CHUNK.test(type)) {
-        errors.push(`${source} innehåller ett inbäddat främmande dokument (altChunk: ${shorten(target)}). Klistra in innehållet som vanlig text i stället.`);
+        errors.push(
+          `${source} innehåller ett inbäddat främmande dokument (altChunk: ${shorten(target)}). Klistra in innehållet som vanlig text i stället.`,
+        );
         continue;
       }
       const resolved = resolveTarget(source, target);
       if (resolved === undefined || !byLowerName.has(resolved.toLowerCase())) {
-        errors.push(`${source || 'Paketet'} hänvisar till delen ${shorten(target)}, som inte finns i filen. Filen är skadad; spara mallen på nytt i Word.`);
+        errors.push(
+          `${source || 'Paketet'} hänvisar till delen ${shorten(target)}, som inte finns i filen. Filen är skadad; spara mallen på nytt i Word.`,
+        );
       }
     }
   }
 
-  const mainRel = relationships(rootRels).find((r) => REL_OFFICE_DOCUMENT.test(r.Type ?? '') && (r.TargetMode ?? '').toLowerCase() !== 'external');
+  const mainRel = relationships(rootRels).find(
+    (r) => REL_OFFICE_DOCUMENT.test(r.Type ?? '') && (r.TargetMode ?? '').toLowerCase() !== 'external',
+  );
   const mainPart = mainRel ? resolveTarget('', mainRel.Target ?? '') : undefined;
   const mainName = mainPart === undefined ? undefined : byLowerName.get(mainPart.toLowerCase());
   if (mainName === undefined || !texts.has(mainName)) {
-    return refuse(...errors, 'Filen saknar själva dokumentet (word/document.xml) och är inget Word-dokument som går att använda som mall. Spara mallen i Word som Word-dokument (.docx).');
+    return refuse(
+      ...errors,
+      'Filen saknar själva dokumentet (word/document.xml) och är inget Word-dokument som går att använda som mall. Spara mallen i Word som Word-dokument (.docx).',
+    );
   }
   const mainType = overrideContentType(contentTypes, mainName);
   let isWordTemplate = false;
   if (mainType !== undefined && CT_MACRO.includes(mainType)) {
-    errors.push('Mallen är sparad med makron (.docm eller .dotm). Makron hör inte hemma i nämndens dokument: välj Arkiv › Spara som › Word-dokument (*.docx) i Word och ladda upp den filen.');
+    errors.push(
+      'Mallen är sparad med makron (.docm eller .dotm). Makron hör inte hemma i nämndens dokument: välj Arkiv › Spara som › Word-dokument (*.docx) i Word och ladda upp den filen.',
+    );
   } else if (mainType === CT_TEMPLATE) {
     isWordTemplate = true;
   } else if (mainType !== CT_DOCUMENT) {
-    errors.push('Filen är inget Word-dokument (.docx) som går att använda som mall. Spara mallen i Word som Word-dokument (.docx).');
+    errors.push(
+      'Filen är inget Word-dokument (.docx) som går att använda som mall. Spara mallen i Word som Word-dokument (.docx).',
+    );
   }
   if ([...parts.keys()].some((n) => /vbaProject\.bin$/i.test(n)) && !errors.some((e) => e.includes('makron'))) {
-    errors.push('Mallen innehåller makron (vbaProject.bin). Spara den i Word som Word-dokument (*.docx), utan makron, och ladda upp den filen.');
+    errors.push(
+      'Mallen innehåller makron (vbaProject.bin). Spara den i Word som Word-dokument (*.docx), utan makron, och ladda upp den filen.',
+    );
   }
 
   for (const [name, text] of texts) {
@@ -186,7 +223,8 @@ function isXmlPart(name: string, data: Uint8Array): boolean {
   if (/\.(xml|rels|vml|svg)$/i.test(name)) return true;
   // Anything else that starts like XML (after a BOM and white space) is read as XML too.
   let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-  while (i < data.length && i < 64 && (data[i] === 0x20 || data[i] === 0x0a || data[i] === 0x0d || data[i] === 0x09)) i++;
+  while (i < data.length && i < 64 && (data[i] === 0x20 || data[i] === 0x0a || data[i] === 0x0d || data[i] === 0x09))
+    i++;
   return data[i] === 0x3c; // '<'
 }
 
@@ -262,7 +300,8 @@ function refusedFields(xml: string): string[] {
   const found = new Set<string>();
   for (const code of codes) {
     const text = decodeEntities(code).toUpperCase();
-    for (const field of REFUSED_FIELDS) if (new RegExp(`(^|[^A-Z0-9_])${field}($|[^A-Z0-9_])`).test(text)) found.add(field);
+    for (const field of REFUSED_FIELDS)
+      if (new RegExp(`(^|[^A-Z0-9_])${field}($|[^A-Z0-9_])`).test(text)) found.add(field);
   }
   return [...found];
 }

@@ -14,9 +14,16 @@ export function printableLineProblem(s: string, options: { readonly paragraphs?:
     const cp = ch.codePointAt(0) as number;
     if (cp === 0) return 'innehåller ett NUL-tecken (U+0000)';
     if (cp === 0x0a && options.paragraphs) continue;
-    if (cp === 0x0a || cp === 0x0d || cp === 0x2028 || cp === 0x2029 || cp === 0x85) return `innehåller en radbrytning (${codePoint(cp)})`;
+    if (cp === 0x0a || cp === 0x0d || cp === 0x2028 || cp === 0x2029 || cp === 0x85)
+      return `innehåller en radbrytning (${codePoint(cp)})`;
     if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `innehåller ett styrtecken (${codePoint(cp)})`;
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c) {
+    if (
+      (cp >= 0x202a && cp <= 0x202e) ||
+      (cp >= 0x2066 && cp <= 0x2069) ||
+      cp === 0x200e ||
+      cp === 0x200f ||
+      cp === 0x061c
+    ) {
       return `innehåller ett tecken som vänder textens riktning (${codePoint(cp)})`;
     }
     if (cp >= 0xd800 && cp <= 0xdfff) return `innehåller ett ofullständigt tecken (${codePoint(cp)})`;

@@ -18,7 +18,12 @@ const PARTS = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
-const LONG_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' });
+const LONG_DAY = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: TIME_ZONE,
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
 
 function parts(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const out: Record<string, string> = {};
@@ -60,7 +65,14 @@ export function stockholmIso(value: Date | string | number): string {
   const date = toDate(value);
   if (!date) return String(value);
   const p = parts(date);
-  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const local = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   const offset = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60000);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);

@@ -16,7 +16,15 @@
  */
 import ExcelJS from 'exceljs';
 import { parseCommitteeConfig, type CommitteeConfig } from './committee.js';
-import { ACTIVITY_STATUSES, ASSESSMENTS, formatPeriod, type ActivityStatus, type Goal, type Period, type UploadContent } from './domain.js';
+import {
+  ACTIVITY_STATUSES,
+  ASSESSMENTS,
+  formatPeriod,
+  type ActivityStatus,
+  type Goal,
+  type Period,
+  type UploadContent,
+} from './domain.js';
 import { uploadKey, uploadReceiptHtmlKey, uploadReceiptKey } from './keys.js';
 import { WORKBOOK_PERIOD_NAME } from './parse/workbook-period.js';
 import { ACTIVITY_COLUMNS, PREVIOUS_COMMENT_HEADER } from './parse/activities.js';
@@ -85,7 +93,11 @@ export function carryOver(
     if ((id !== '' && ids.has(id)) || titles.has(title)) continue;
     if (id !== '') ids.add(id);
     titles.add(title);
-    mergedGoals.push({ ...(goal.id ? { id: goal.id } : {}), title: goal.title, ...(goal.focusArea ? { focusArea: goal.focusArea } : {}) });
+    mergedGoals.push({
+      ...(goal.id ? { id: goal.id } : {}),
+      title: goal.title,
+      ...(goal.focusArea ? { focusArea: goal.focusArea } : {}),
+    });
   }
 
   const activities: CarriedActivity[] = [];
@@ -132,7 +144,9 @@ interface ColumnPlan {
 
 /** A data sheet: header row styled and frozen, columns sized and wrapped. */
 function addTableSheet(workbook: ExcelJS.Workbook, name: string, columns: readonly ColumnPlan[]): ExcelJS.Worksheet {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0, topLeftCell: 'A2', activeCell: 'A2' }] });
+  const sheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 0, topLeftCell: 'A2', activeCell: 'A2' }],
+  });
   columns.forEach((plan, i) => {
     const column = sheet.getColumn(i + 1);
     column.width = plan.width;
@@ -166,7 +180,8 @@ function dataRange(columnIndex: number): string {
  * written as one `<dataValidation sqref="D2:D20001">`), but its typings leave it out.
  */
 function validations(sheet: ExcelJS.Worksheet): { add(range: string, validation: ExcelJS.DataValidation): void } {
-  return (sheet as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } }).dataValidations;
+  return (sheet as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } })
+    .dataValidations;
 }
 
 /** A drop-down of fixed values; `strict` refuses anything else, otherwise it only warns. */
@@ -264,7 +279,11 @@ function addGoalSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig, goals
     error: `Välj en bedömning i listan: ${assessments}.`,
   });
   const areas = config.focusAreas;
-  if (areas.length > 0 && !areas.some((a) => a.includes(',') || a.includes('"')) && areas.join(',').length + 2 <= MAX_LIST_FORMULA) {
+  if (
+    areas.length > 0 &&
+    !areas.some((a) => a.includes(',') || a.includes('"')) &&
+    areas.join(',').length + 2 <= MAX_LIST_FORMULA
+  ) {
     addList(
       sheet,
       4,
@@ -280,7 +299,11 @@ function addGoalSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig, goals
   }
 }
 
-function addActivitySheet(workbook: ExcelJS.Workbook, activities: readonly CarriedActivity[], hasPrevious: boolean): void {
+function addActivitySheet(
+  workbook: ExcelJS.Workbook,
+  activities: readonly CarriedActivity[],
+  hasPrevious: boolean,
+): void {
   const plan: ColumnPlan[] = [
     { header: header(ACTIVITY_COLUMNS, 'goal'), width: 14 },
     { header: header(ACTIVITY_COLUMNS, 'title'), width: 45 },
@@ -299,7 +322,9 @@ function addActivitySheet(workbook: ExcelJS.Workbook, activities: readonly Carri
     row.getCell(4).value = activity.status;
     if (hasPrevious && activity.previousComment !== '') row.getCell(5).value = activity.previousComment;
     const height = wrappedRowHeight(
-      [activity.goalRef, activity.title, activity.responsible ?? '', activity.status, activity.previousComment].map((text, c) => ({ text, width: plan[c]?.width ?? 10 })),
+      [activity.goalRef, activity.title, activity.responsible ?? '', activity.status, activity.previousComment].map(
+        (text, c) => ({ text, width: plan[c]?.width ?? 10 }),
+      ),
     );
     if (height !== undefined) row.height = height;
   });
@@ -318,11 +343,13 @@ function addActivitySheet(workbook: ExcelJS.Workbook, activities: readonly Carri
       allowBlank: true,
       showInputMessage: true,
       promptTitle: 'Förra tertialens kommentar',
-      prompt: 'Bara att läsa: kommentaren från förra tertialen. Kolumnen läses inte in. Skriv den nya kommentaren i kolumnen Kommentar.',
+      prompt:
+        'Bara att läsa: kommentaren från förra tertialen. Kolumnen läses inte in. Skriv den nya kommentaren i kolumnen Kommentar.',
       showErrorMessage: true,
       errorStyle: 'stop',
       errorTitle: 'Kolumnen ändras inte',
-      error: 'Kolumnen visar förra tertialens kommentar och läses inte in. Skriv den nya kommentaren i kolumnen Kommentar.',
+      error:
+        'Kolumnen visar förra tertialens kommentar och läses inte in. Skriv den nya kommentaren i kolumnen Kommentar.',
     });
   }
 }

@@ -11,7 +11,14 @@ import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';
 
 export function ingestDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): IngestDeps {
-  return { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket, notify: runtime.notify };
+  return {
+    objects: runtime.objects,
+    repo: runtime.repo,
+    log,
+    clock,
+    documentsBucket: runtime.config.documentsBucket,
+    notify: runtime.notify,
+  };
 }
 
 export function makeIngestHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {

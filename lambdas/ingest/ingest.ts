@@ -48,28 +48,32 @@ export interface IngestDeps {
 }
 
 export type IngestOutcome =
-  | 'accepted'
-  | 'rejected'
-  | 'removed'
-  | 'refused_closed'
-  | 'stale'
-  | 'duplicate'
-  | 'missing'
-  | 'ignored'
-  | 'misplaced';
+  'accepted' | 'rejected' | 'removed' | 'refused_closed' | 'stale' | 'duplicate' | 'missing' | 'ignored' | 'misplaced';
 
 export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
   const route = routeUploadKey(event.key);
   if (route.action === 'ignore') {
     // A folder placeholder or a file the operating system put beside the real ones.
-    deps.log.info('ignoring a folder placeholder or file-system artefact', { bucket: event.bucket, key: event.key, eventName: event.eventName });
+    deps.log.info('ignoring a folder placeholder or file-system artefact', {
+      bucket: event.bucket,
+      key: event.key,
+      eventName: event.eventName,
+    });
     return 'ignored';
   }
   if (route.action === 'misplaced') return answerMisplaced(deps, event, route);
   const { upload } = route;
-  const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(upload.period), sequencer: event.sequencer });
+  const log = withFields(deps.log, {
+    bucket: event.bucket,
+    key: event.key,
+    period: formatPeriod(upload.period),
+    sequencer: event.sequencer,
+  });
   const refused = route.action === 'refuse' ? route.format : undefined;
-  const outcome = event.kind === 'removed' ? await removeUpload(deps, log, event, upload) : await applyUpload(deps, log, event, upload, refused);
+  const outcome =
+    event.kind === 'removed'
+      ? await removeUpload(deps, log, event, upload)
+      : await applyUpload(deps, log, event, upload, refused);
   log.info('upload event handled', { outcome, eventName: event.eventName });
   return outcome;
 }
@@ -79,7 +83,11 @@ export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promis
  * `receipts/_misplaced/`; where no receipt key can be formed, an ERROR line is all that
  * is left, and the error-log alarm brings it to an operator.
  */
-async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extract<UploadRoute, { action: 'misplaced' }>): Promise<IngestOutcome> {
+async function answerMisplaced(
+  deps: IngestDeps,
+  event: ObjectEvent,
+  route: Extract<UploadRoute, { action: 'misplaced' }>,
+): Promise<IngestOutcome> {
   const fields = { bucket: event.bucket, key: event.key, eventName: event.eventName, problem: route.problem.code };
   if (event.kind === 'removed') {
     deps.log.info('a misplaced upload was removed; nothing of it was stored', fields);
@@ -90,14 +98,28 @@ async function answerMisplaced(deps: IngestDeps, event: ObjectEvent, route: Extr
     return 'misplaced';
   }
   deps.log.warn('upload outside the layout; answered with a receipt', { ...fields, receipt: route.receiptKey });
-  const receipt = misplacedReceipt({ key: event.key, receivedAt: new Date(event.eventTime), issue: misplacedIssue(event.key, route.problem) });
+  const receipt = misplacedReceipt({
+    key: event.key,
+    receivedAt: new Date(event.eventTime),
+    issue: misplacedIssue(event.key, route.problem),
+  });
   // Whose it probably is: the committee segment in lower case, when that is one.
   const guess = event.key.split('/')[1]?.toLowerCase() ?? '';
-  await issueReceipt(deps, { receipt, key: route.receiptKey, about: { committee: COMMITTEE_PATTERN.test(guess) ? guess : '_misplaced' } });
+  await issueReceipt(deps, {
+    receipt,
+    key: route.receiptKey,
+    about: { committee: COMMITTEE_PATTERN.test(guess) ? guess : '_misplaced' },
+  });
   return 'misplaced';
 }
 
-async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey, refused?: RefusedFormat): Promise<IngestOutcome> {
+async function applyUpload(
+  deps: IngestDeps,
+  log: Log,
+  event: ObjectEvent,
+  upload: UploadKey,
+  refused?: RefusedFormat,
+): Promise<IngestOutcome> {
   const { repo, objects } = deps;
   const receivedAt = new Date(event.eventTime);
   const before = await repo.getFileState(upload.period, upload.name);
@@ -130,12 +152,21 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     if (known.lastOutcome === 'accepted' && parsed.ok) {
       // The attempt that committed may have died before its copy was kept.
       if (original) await recordAcceptedUpload(deps, upload.period, upload.name, event.sequencer, original);
-      await writeReceipt(deps, upload, acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }));
+      await writeReceipt(
+        deps,
+        upload,
+        acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }),
+      );
     } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
       await writeReceipt(
         deps,
         upload,
-        rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: known.generation !== undefined }),
+        rejectedUploadReceipt({
+          ...receiptBase,
+          errors: parsed.errors,
+          warnings: parsed.warnings,
+          hasPreviousVersion: known.generation !== undefined,
+        }),
         original,
       );
     }
@@ -149,11 +180,19 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
-    log.info('upload rejected', { errors: parsed.errors.length, codes: [...new Set(parsed.errors.map((e) => e.code))] });
+    log.info('upload rejected', {
+      errors: parsed.errors.length,
+      codes: [...new Set(parsed.errors.map((e) => e.code))],
+    });
     await writeReceipt(
       deps,
       upload,
-      rejectedUploadReceipt({ ...receiptBase, errors: parsed.errors, warnings: parsed.warnings, hasPreviousVersion: result.previous?.generation !== undefined }),
+      rejectedUploadReceipt({
+        ...receiptBase,
+        errors: parsed.errors,
+        warnings: parsed.warnings,
+        hasPreviousVersion: result.previous?.generation !== undefined,
+      }),
       original,
     );
     return 'rejected';
@@ -170,7 +209,13 @@ async function applyUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uploa
     throw err;
   }
   try {
-    result = await repo.acceptUpload(upload.period, upload.name, event, { generation, chunks, counts, acceptedAt: now.toISOString() }, now);
+    result = await repo.acceptUpload(
+      upload.period,
+      upload.name,
+      event,
+      { generation, chunks, counts, acceptedAt: now.toISOString() },
+      now,
+    );
   } catch (err) {
     await discardGeneration(repo, log, upload, generation, chunks);
     await reportFault(deps, log, upload, receiptBase, known?.generation !== undefined, err);
@@ -197,20 +242,34 @@ async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uplo
   if (result.outcome === 'stale') {
     if (result.previous?.sequencer === event.sequencer && result.previous.lastOutcome === 'deleted') {
       await recordRemoval(deps, upload.period, upload.name, event.sequencer);
-      await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
+      await writeReceipt(
+        deps,
+        upload,
+        removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }),
+      );
       return 'duplicate';
     }
     return 'stale';
   }
   if (result.outcome === 'closed') {
     log.warn('upload removed after the period closed; the closed document keeps its rows');
-    return refuseClosed(deps, log, upload, { period: upload.period, file: upload.name, key: event.key, receivedAt }, []);
+    return refuseClosed(
+      deps,
+      log,
+      upload,
+      { period: upload.period, file: upload.name, key: event.key, receivedAt },
+      [],
+    );
   }
   await recordRemoval(deps, upload.period, upload.name, event.sequencer);
   if (result.previous?.generation) {
     await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
-  await writeReceipt(deps, upload, removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }));
+  await writeReceipt(
+    deps,
+    upload,
+    removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }),
+  );
   return 'removed';
 }
 
@@ -225,7 +284,12 @@ async function refuseClosed(
   await writeReceipt(
     deps,
     upload,
-    rejectedUploadReceipt({ ...base, errors: [closedPeriodIssue(upload.name, upload.period)], warnings, hasPreviousVersion: false }),
+    rejectedUploadReceipt({
+      ...base,
+      errors: [closedPeriodIssue(upload.name, upload.period)],
+      warnings,
+      hasPreviousVersion: false,
+    }),
   );
   return 'refused_closed';
 }
@@ -255,7 +319,12 @@ async function reportFault(
  * with the bad cells marked; a page people open from the S3 console; and the JSON,
  * last, because tools wait for it. Then the receipts topic tells the subscribers.
  */
-async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: UploadReceipt, original?: Uint8Array): Promise<void> {
+async function writeReceipt(
+  deps: IngestDeps,
+  upload: UploadKey,
+  receipt: UploadReceipt,
+  original?: Uint8Array,
+): Promise<void> {
   const { period, name } = upload;
   let markedUpKey: string | undefined;
   const format = uploadFormat(name);
@@ -274,16 +343,28 @@ async function writeReceipt(deps: IngestDeps, upload: UploadKey, receipt: Upload
     receipt,
     key: uploadReceiptKey(period, name),
     about: period,
-    html: { key: uploadReceiptHtmlKey(period, name), body: receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}) },
+    html: {
+      key: uploadReceiptHtmlKey(period, name),
+      body: receiptHtml(receipt, annotatedCopy ? { annotatedCopy } : {}),
+    },
     ...(markedUpKey ? { markedUpKey } : {}),
   });
 }
 
 /** Garbage collection of rows no period item points at; a failure here loses nothing visible. */
-async function discardGeneration(repo: PeriodRepository, log: Log, upload: UploadKey, generation: string, chunks: number): Promise<void> {
+async function discardGeneration(
+  repo: PeriodRepository,
+  log: Log,
+  upload: UploadKey,
+  generation: string,
+  chunks: number,
+): Promise<void> {
   try {
     await repo.deleteGeneration(upload.period, generation, chunks);
   } catch (err) {
-    log.warn('could not delete unreferenced rows; they are invisible and can be collected later', { generation, error: err });
+    log.warn('could not delete unreferenced rows; they are invisible and can be collected later', {
+      generation,
+      error: err,
+    });
   }
 }

@@ -43,8 +43,13 @@ export function describeError(error: unknown): string {
   return parts.join(' ← caused by ');
 }
 
-function failure(failures: readonly { event: ObjectEvent; error: unknown }[], target: NotificationTarget): EventFailure {
-  const lines = failures.map(({ event, error }) => `${event.eventName} s3://${event.bucket}/${event.key}: ${describeError(error)}`);
+function failure(
+  failures: readonly { event: ObjectEvent; error: unknown }[],
+  target: NotificationTarget,
+): EventFailure {
+  const lines = failures.map(
+    ({ event, error }) => `${event.eventName} s3://${event.bucket}/${event.key}: ${describeError(error)}`,
+  );
   const head = failures.length === 1 ? `${target} failed on ` : `${target} failed on ${failures.length} records: `;
   let message = head + lines.join('; ');
   if (message.length > MAX_FAILURE_MESSAGE_LENGTH) message = `${message.slice(0, MAX_FAILURE_MESSAGE_LENGTH - 1)}…`;
@@ -70,13 +75,23 @@ export async function dispatchS3Event<T>(
     const e = decoded.event;
     // Input and output keys never share a prefix the rules use, so one check serves both buckets.
     if ((routeInputEvent(e.key, e.kind) ?? routeOutputEvent(e.key, e.kind)) !== target) {
-      log.warn('ignoring an event this function is not subscribed to', { bucket: e.bucket, key: e.key, eventName: e.eventName });
+      log.warn('ignoring an event this function is not subscribed to', {
+        bucket: e.bucket,
+        key: e.key,
+        eventName: e.eventName,
+      });
       continue;
     }
     try {
       results.push(await handle(e));
     } catch (err) {
-      log.error('event failed; it will be retried', { bucket: e.bucket, key: e.key, eventName: e.eventName, error: err, cause: describeError(err) });
+      log.error('event failed; it will be retried', {
+        bucket: e.bucket,
+        key: e.key,
+        eventName: e.eventName,
+        error: err,
+        cause: describeError(err),
+      });
       failures.push({ event: e, error: err });
     }
   }

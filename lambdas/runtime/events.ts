@@ -22,7 +22,11 @@ export type DecodedRecord = { ok: true; event: ObjectEvent } | { ok: false; reas
 
 export function decodeRecord(record: S3EventRecord): DecodedRecord {
   const name = record?.eventName ?? '';
-  const kind = name.startsWith('ObjectCreated:') ? 'created' : name.startsWith('ObjectRemoved:') ? 'removed' : undefined;
+  const kind = name.startsWith('ObjectCreated:')
+    ? 'created'
+    : name.startsWith('ObjectRemoved:')
+      ? 'removed'
+      : undefined;
   if (!kind) return { ok: false, reason: `unsupported event ${name || '(none)'}`, record };
   const raw = record.s3?.object?.key;
   const key = typeof raw === 'string' ? decodeEventKey(raw) : undefined;

@@ -7,7 +7,8 @@ import type { Context } from 'aws-lambda';
 import { withFields, type Log } from '../core/log.js';
 
 /** The part of the Lambda context the logs carry; the local stack makes its own. */
-export type InvocationContext = Pick<Context, 'awsRequestId' | 'functionName'> & Partial<Pick<Context, 'functionVersion' | 'invokedFunctionArn' | 'memoryLimitInMB'>>;
+export type InvocationContext = Pick<Context, 'awsRequestId' | 'functionName'> &
+  Partial<Pick<Context, 'functionVersion' | 'invokedFunctionArn' | 'memoryLimitInMB'>>;
 
 export function invocationFields(context: InvocationContext, coldStart: boolean): Record<string, unknown> {
   return {

@@ -23,13 +23,17 @@ export function snsNotifier(region: string, topicArns: Partial<Record<Topic, str
       const arn = topicArns[topic];
       if (!arn) return;
       sns ??= new SNSClient({ region });
-      const attributes = Object.entries(message.attributes).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
+      const attributes = Object.entries(message.attributes).filter(
+        (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+      );
       await sns.send(
         new PublishCommand({
           TopicArn: arn,
           Subject: message.subject,
           Message: message.text,
-          MessageAttributes: Object.fromEntries(attributes.map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+          MessageAttributes: Object.fromEntries(
+            attributes.map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+          ),
         }),
       );
     },

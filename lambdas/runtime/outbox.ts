@@ -22,7 +22,13 @@ export function outboxNotifier(dir: string, clock: () => Date = () => new Date()
       await mkdir(dir, { recursive: true });
       const sentAt = clock().toISOString();
       const name = `${sentAt.replace(/[:.]/g, '-')}-${String(++sequence).padStart(6, '0')}-${topic}.json`;
-      const file: OutboxFile = { topic, subject: message.subject, attributes: { ...message.attributes }, message: message.text, sentAt };
+      const file: OutboxFile = {
+        topic,
+        subject: message.subject,
+        attributes: { ...message.attributes },
+        message: message.text,
+        sentAt,
+      };
       await writeFile(join(dir, name), `${JSON.stringify(file, null, 2)}\n`);
     },
   };

@@ -22,7 +22,10 @@ export interface ClientOptions {
   readonly s3RequestHandler?: S3ClientConfig['requestHandler'];
 }
 
-export function createClients(config: Pick<RuntimeConfig, 'region' | 's3Endpoint' | 'dynamodbEndpoint'>, options: ClientOptions = {}): Clients {
+export function createClients(
+  config: Pick<RuntimeConfig, 'region' | 's3Endpoint' | 'dynamodbEndpoint'>,
+  options: ClientOptions = {},
+): Clients {
   const s3 = new S3Client({
     region: config.region,
     maxAttempts: options.maxAttempts ?? 5,

@@ -39,18 +39,25 @@ export type CommitteeSettings =
  * that no longer passes the check are data (`ok: false`, with Swedish messages); a
  * storage fault, or an accepted template whose copy is gone, throws.
  */
-export async function loadCommitteeSettings(deps: CommitteeSettingsDeps, committee: string): Promise<CommitteeSettings> {
+export async function loadCommitteeSettings(
+  deps: CommitteeSettingsDeps,
+  committee: string,
+): Promise<CommitteeSettings> {
   const errors: InputIssue[] = [];
   const warnings: InputIssue[] = [];
 
   const configObject = await deps.objects.get(deps.uploadsBucket, configKey(committee));
-  const config = parseCommitteeConfig(committee, configObject ? new TextDecoder().decode(configObject.bytes) : undefined);
+  const config = parseCommitteeConfig(
+    committee,
+    configObject ? new TextDecoder().decode(configObject.bytes) : undefined,
+  );
   if (config.ok) warnings.push(...config.warnings);
   else errors.push(...config.errors);
 
   const accepted = await deps.repo.getAcceptedTemplate(committee);
   const acceptedObject = accepted ? await deps.objects.get(deps.documentsBucket, accepted.key) : undefined;
-  if (accepted && !acceptedObject) throw new Error(`accepted template ${accepted.key} is missing from ${deps.documentsBucket}`);
+  if (accepted && !acceptedObject)
+    throw new Error(`accepted template ${accepted.key} is missing from ${deps.documentsBucket}`);
   const template = acceptedObject ? acceptedObject.bytes : deps.defaultTemplate();
   const checked = checkTemplate(template, templateKey(committee));
   if (!checked.ok) errors.push(...checked.errors);

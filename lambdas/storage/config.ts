@@ -43,7 +43,10 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     documentTopicArn: optional(env, 'DOCUMENT_TOPIC_ARN'),
     receiptTopicArn: optional(env, 'RECEIPT_TOPIC_ARN'),
   };
-  for (const [name, url] of [['S3_ENDPOINT', config.s3Endpoint], ['DYNAMODB_ENDPOINT', config.dynamodbEndpoint]] as const) {
+  for (const [name, url] of [
+    ['S3_ENDPOINT', config.s3Endpoint],
+    ['DYNAMODB_ENDPOINT', config.dynamodbEndpoint],
+  ] as const) {
     if (url !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(url)) {
       throw new ConfigError(`environment variable ${name} is not an http(s) endpoint: ${url}`);
     }

@@ -2,7 +2,13 @@
  * The few S3 operations the pipeline uses, with "no such object" as a value rather
  * than an exception (a deleted upload or an absent template are normal cases).
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
 export interface StoredObject {
   readonly bytes: Uint8Array;
@@ -35,7 +41,12 @@ export const CONTENT_TYPES = {
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.name === 'NoSuchVersion' || e?.$metadata?.httpStatusCode === 404;
+  return (
+    e?.name === 'NoSuchKey' ||
+    e?.name === 'NotFound' ||
+    e?.name === 'NoSuchVersion' ||
+    e?.$metadata?.httpStatusCode === 404
+  );
 }
 
 export function s3ObjectStore(s3: S3Client): ObjectStore {
@@ -57,13 +68,23 @@ export function s3ObjectStore(s3: S3Client): ObjectStore {
     },
     async put(bucket, key, body, contentType) {
       // An explicit length: the SDK cannot tell an empty body from a stream of unknown length.
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: Buffer.byteLength(body) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          ContentLength: Buffer.byteLength(body),
+        }),
+      );
     },
     async list(bucket, prefix) {
       const listed: ListedObject[] = [];
       let token: string | undefined;
       do {
-        const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        const out = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
         for (const o of out.Contents ?? []) {
           if (o.Key) listed.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
         }

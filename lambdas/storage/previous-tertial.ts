@@ -9,7 +9,10 @@ import type { PeriodRepository } from './repository.js';
  * The previous tertial of the same year (T1 for T2, T2 for T3), if it is closed: its
  * frozen uploads. An open one is still changing, so it is left out.
  */
-export async function loadPreviousTertial(repo: Pick<PeriodRepository, 'getPeriod' | 'readActiveUploads'>, period: Period): Promise<PreviousTertial | undefined> {
+export async function loadPreviousTertial(
+  repo: Pick<PeriodRepository, 'getPeriod' | 'readActiveUploads'>,
+  period: Period,
+): Promise<PreviousTertial | undefined> {
   if (period.tertial === 1) return undefined;
   const previous: Period = { ...period, tertial: (period.tertial - 1) as Tertial };
   const record = await repo.getPeriod(previous);

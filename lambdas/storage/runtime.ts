@@ -30,5 +30,11 @@ export function createRuntime(config: RuntimeConfig = readRuntimeConfig(), optio
       ...(config.receiptTopicArn ? { receipts: config.receiptTopicArn } : {}),
       ...(config.documentTopicArn ? { documents: config.documentTopicArn } : {}),
     });
-  return { config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, config.tableName), notify };
+  return {
+    config,
+    clients,
+    objects: s3ObjectStore(clients.s3),
+    repo: new PeriodRepository(clients.dynamo, config.tableName),
+    notify,
+  };
 }

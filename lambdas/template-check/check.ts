@@ -26,10 +26,17 @@ export interface TemplateCheckDeps {
 
 export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored';
 
-export async function checkCommitteeTemplate(deps: TemplateCheckDeps, event: ObjectEvent): Promise<TemplateCheckOutcome> {
+export async function checkCommitteeTemplate(
+  deps: TemplateCheckDeps,
+  event: ObjectEvent,
+): Promise<TemplateCheckOutcome> {
   const committee = parseTemplateKey(event.key);
   if (!committee || event.kind !== 'created') {
-    deps.log.warn('ignoring object outside the templates layout', { bucket: event.bucket, key: event.key, eventName: event.eventName });
+    deps.log.warn('ignoring object outside the templates layout', {
+      bucket: event.bucket,
+      key: event.key,
+      eventName: event.eventName,
+    });
     return 'ignored';
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, committee, sequencer: event.sequencer });
@@ -45,18 +52,40 @@ export async function checkCommitteeTemplate(deps: TemplateCheckDeps, event: Obj
   const checked = checkTemplate(object.bytes, event.key);
   if (!checked.ok) {
     log.info('template refused', { codes: checked.errors.map((e) => e.code) });
-    await writeReceipt(deps, committee, templateReceipt({ committee, key: event.key, receivedAt, errors: checked.errors, hasPrevious: current !== undefined }));
+    await writeReceipt(
+      deps,
+      committee,
+      templateReceipt({
+        committee,
+        key: event.key,
+        receivedAt,
+        errors: checked.errors,
+        hasPrevious: current !== undefined,
+      }),
+    );
     return 'rejected';
   }
   const copyKey = acceptedTemplateKey(committee, event.sequencer);
   await deps.objects.put(deps.documentsBucket, copyKey, object.bytes, CONTENT_TYPES.docx);
-  const outcome = await deps.repo.acceptTemplate(committee, { sequencer: event.sequencer, key: copyKey, acceptedAt: deps.clock().toISOString() });
+  const outcome = await deps.repo.acceptTemplate(committee, {
+    sequencer: event.sequencer,
+    key: copyKey,
+    acceptedAt: deps.clock().toISOString(),
+  });
   if (outcome === 'stale') return 'stale';
   log.info('template accepted', { copy: copyKey });
-  await writeReceipt(deps, committee, templateReceipt({ committee, key: event.key, receivedAt, errors: [], hasPrevious: current !== undefined }));
+  await writeReceipt(
+    deps,
+    committee,
+    templateReceipt({ committee, key: event.key, receivedAt, errors: [], hasPrevious: current !== undefined }),
+  );
   return 'accepted';
 }
 
-async function writeReceipt(deps: TemplateCheckDeps, committee: string, receipt: ReturnType<typeof templateReceipt>): Promise<void> {
+async function writeReceipt(
+  deps: TemplateCheckDeps,
+  committee: string,
+  receipt: ReturnType<typeof templateReceipt>,
+): Promise<void> {
   await issueReceipt(deps, { receipt, key: templateReceiptKey(committee), about: { committee } });
 }

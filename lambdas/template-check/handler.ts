@@ -8,12 +8,21 @@ import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { checkCommitteeTemplate, type TemplateCheckOutcome } from './check.js';
 
 export function makeTemplateCheckHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
-  const deps = { objects: runtime.objects, repo: runtime.repo, log, clock, documentsBucket: runtime.config.documentsBucket, notify: runtime.notify };
+  const deps = {
+    objects: runtime.objects,
+    repo: runtime.repo,
+    log,
+    clock,
+    documentsBucket: runtime.config.documentsBucket,
+    notify: runtime.notify,
+  };
   const logFor = invocationLogger(log);
   // Open periods' drafts follow from the template receipt it writes (lambdas/views).
   return (event: S3Event, context?: InvocationContext): Promise<TemplateCheckOutcome[]> => {
     const invocationLog = logFor(context);
-    return dispatchS3Event(event, 'templateCheck', invocationLog, (e) => checkCommitteeTemplate({ ...deps, log: invocationLog }, e));
+    return dispatchS3Event(event, 'templateCheck', invocationLog, (e) =>
+      checkCommitteeTemplate({ ...deps, log: invocationLog }, e),
+    );
   };
 }
 

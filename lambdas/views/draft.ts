@@ -16,7 +16,13 @@ import type { ViewDeps } from './deps.js';
 import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
 
 export type DraftResult =
-  | { readonly status: 'written'; readonly key: string; readonly goals: number; readonly activities: number; readonly warnings: readonly InputIssue[] }
+  | {
+      readonly status: 'written';
+      readonly key: string;
+      readonly goals: number;
+      readonly activities: number;
+      readonly warnings: readonly InputIssue[];
+    }
   /** No period item yet, or the period is closed (its document is final; the draft stays as it was). */
   | { readonly status: 'skipped'; readonly reason: 'no_period' | 'closed' }
   /** The settings or the template cannot be used; the previous draft, if any, stays. */
@@ -28,7 +34,12 @@ export { DRAFT_TITLE_PREFIX } from '../core/document.js';
  * Renders the draft's bytes from a snapshot. Pure. `today` (Stockholm, `yyyy-mm-dd`) is
  * the date a close today would give the document, so the draft shows it as well.
  */
-export function renderDraft(snapshot: PeriodSnapshot, today?: string): { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] } | { ok: false; errors: readonly InputIssue[] } {
+export function renderDraft(
+  snapshot: PeriodSnapshot,
+  today?: string,
+):
+  | { ok: true; bytes: Uint8Array; goals: number; activities: number; warnings: readonly InputIssue[] }
+  | { ok: false; errors: readonly InputIssue[] } {
   const { settings } = snapshot;
   if (!settings.ok) return { ok: false, errors: settings.errors };
   const rendered = renderPeriodDocument({
@@ -42,7 +53,12 @@ export function renderDraft(snapshot: PeriodSnapshot, today?: string): { ok: tru
     draft: true,
   });
   if (!rendered.ok) return { ok: false, errors: rendered.errors };
-  return { ok: true, bytes: rendered.bytes, ...rendered.counts, warnings: [...settings.warnings, ...rendered.warnings] };
+  return {
+    ok: true,
+    bytes: rendered.bytes,
+    ...rendered.counts,
+    warnings: [...settings.warnings, ...rendered.warnings],
+  };
 }
 
 /** Writes the draft of the snapshot's period, unless the period is closed or absent. */
@@ -52,13 +68,21 @@ export async function writeDraft(deps: ViewDeps, snapshot: PeriodSnapshot): Prom
   if (record.state === 'CLOSED') return { status: 'skipped', reason: 'closed' };
   const rendered = renderDraft(snapshot, stockholmDate(deps.clock()));
   if (!rendered.ok) {
-    deps.log.warn('draft not written: the settings or template cannot be used', { codes: rendered.errors.map((e) => e.code) });
+    deps.log.warn('draft not written: the settings or template cannot be used', {
+      codes: rendered.errors.map((e) => e.code),
+    });
     return { status: 'failed', errors: rendered.errors };
   }
   const key = draftKey(period);
   await deps.objects.put(deps.documentsBucket, key, rendered.bytes, CONTENT_TYPES.docx);
   deps.log.info('draft written', { draft: key, version: record.version, bytes: rendered.bytes.length });
-  return { status: 'written', key, goals: rendered.goals, activities: rendered.activities, warnings: rendered.warnings };
+  return {
+    status: 'written',
+    key,
+    goals: rendered.goals,
+    activities: rendered.activities,
+    warnings: rendered.warnings,
+  };
 }
 
 /**

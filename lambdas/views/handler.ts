@@ -40,7 +40,9 @@ function handleViews(event: S3Event, views: ViewDeps): Promise<ViewsHandlerOutco
     }
     let failure: { readonly error: unknown } | undefined;
     try {
-      await ('period' in about ? refreshPeriodViews(views, about.period) : refreshCommitteeViews(views, about.committee));
+      await ('period' in about
+        ? refreshPeriodViews(views, about.period)
+        : refreshCommitteeViews(views, about.committee));
     } catch (error) {
       failure = { error };
     }
@@ -49,7 +51,10 @@ function handleViews(event: S3Event, views: ViewDeps): Promise<ViewsHandlerOutco
     if ('period' in about && e.key === closureReceiptKey(about.period)) await writeNextWorkbook(views, about.period);
     // The views are this function's only work: a failure is thrown so Lambda retries
     // the event and, in the end, the failure queue keeps it, with the fault as cause.
-    if (failure) throw new Error(`views not refreshed for ${'period' in about ? formatPeriod(about.period) : about.committee}`, { cause: failure.error });
+    if (failure)
+      throw new Error(`views not refreshed for ${'period' in about ? formatPeriod(about.period) : about.committee}`, {
+        cause: failure.error,
+      });
     return 'refreshed';
   });
 }

@@ -27,6 +27,10 @@ export async function writeNextWorkbook(deps: ViewDeps, period: Period): Promise
   });
   const key = workbookKey(next);
   await deps.objects.put(deps.documentsBucket, key, bytes, CONTENT_TYPES.xlsx);
-  deps.log.info('workbook for the next tertial written', { period: formatPeriod(period), next: formatPeriod(next), key });
+  deps.log.info('workbook for the next tertial written', {
+    period: formatPeriod(period),
+    next: formatPeriod(next),
+    key,
+  });
   return 'written';
 }

@@ -45,7 +45,11 @@ async function unchangedSince(deps: ViewDeps, snapshot: PeriodSnapshot): Promise
 const MAX_ATTEMPTS = 4;
 
 /** Runs `write` on a fresh snapshot until the period did not change while it ran (bounded). */
-export async function writeUntilStable<T>(deps: ViewDeps, period: Period, write: (snapshot: PeriodSnapshot) => Promise<T>): Promise<T> {
+export async function writeUntilStable<T>(
+  deps: ViewDeps,
+  period: Period,
+  write: (snapshot: PeriodSnapshot) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const snapshot = await readSnapshot(deps, period);
     const result = await write(snapshot);

@@ -81,7 +81,13 @@ export interface StatusPageModel {
     readonly committeeTemplate: boolean;
   };
   /** The latest closing receipt (a refused close leaves the tertial open). */
-  readonly closeReceipt?: { readonly status: 'closed' | 'rejected'; readonly receivedAt: string; readonly message: string; readonly errors: readonly string[]; readonly href: string };
+  readonly closeReceipt?: {
+    readonly status: 'closed' | 'rejected';
+    readonly receivedAt: string;
+    readonly message: string;
+    readonly errors: readonly string[];
+    readonly href: string;
+  };
   readonly uploads: readonly UploadRow[];
   readonly goals: readonly GoalRow[];
   readonly activitiesByStatus: readonly { readonly status: ActivityStatus; readonly count: number }[];
@@ -91,7 +97,11 @@ export interface StatusPageModel {
   /** Why the draft could not be brought up to date (Swedish), if it could not. */
   readonly draftProblems: readonly string[];
   readonly document?: { readonly href: string; readonly pdfHref?: string };
-  readonly template: { readonly committeeTemplate: boolean; readonly acceptedAt?: string; readonly receiptHref?: string };
+  readonly template: {
+    readonly committeeTemplate: boolean;
+    readonly acceptedAt?: string;
+    readonly receiptHref?: string;
+  };
 }
 
 /** A key of the output bucket as a link from the status page (four levels deep). */
@@ -150,23 +160,33 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
       const htmlKey = uploadReceiptHtmlKey(period, name);
       const annotatedKey = name.endsWith('.xlsx') ? annotatedUploadKey(period, name) : undefined;
       // The receipt is written after the table, so it can only be newer than the entry's event.
-      const receiptIsLatest = receipt !== undefined && (entry === undefined || Date.parse(receipt.receivedAt) >= Date.parse(entry.lastEventAt));
+      const receiptIsLatest =
+        receipt !== undefined &&
+        (entry === undefined || Date.parse(receipt.receivedAt) >= Date.parse(entry.lastEventAt));
       return {
         name,
         at: receiptIsLatest ? receipt.receivedAt : (entry?.lastEventAt ?? receipt?.receivedAt ?? ''),
         outcome: receiptIsLatest ? receiptOutcome(receipt) : entryOutcome(entry),
         inForce: entry?.generation !== undefined,
-        counts: entry?.generation !== undefined && entry.counts ? entry.counts : { goals: 0, activities: 0, caseSections: 0 },
+        counts:
+          entry?.generation !== undefined && entry.counts ? entry.counts : { goals: 0, activities: 0, caseSections: 0 },
         errors: receiptIsLatest ? receipt.errors.length : 0,
         warnings: receiptIsLatest ? receipt.warnings.length : 0,
         ...(receiptKeys.has(jsonKey) ? { receiptHref: hrefFromStatusPage(jsonKey) } : {}),
         ...(receiptKeys.has(htmlKey) ? { receiptHtmlHref: hrefFromStatusPage(htmlKey) } : {}),
         // Only while the file's latest outcome is a refusal: an accepted version makes the old copy moot.
-        ...(annotatedKey && receiptKeys.has(annotatedKey) && receiptIsLatest && receipt.status === 'rejected' ? { annotatedHref: hrefFromStatusPage(annotatedKey) } : {}),
+        ...(annotatedKey && receiptKeys.has(annotatedKey) && receiptIsLatest && receipt.status === 'rejected'
+          ? { annotatedHref: hrefFromStatusPage(annotatedKey) }
+          : {}),
       };
     });
 
-  const draftProblems = input.draft?.status === 'failed' ? input.draft.errors.map((e) => e.message) : settings.ok ? [] : settings.errors.map((e) => e.message);
+  const draftProblems =
+    input.draft?.status === 'failed'
+      ? input.draft.errors.map((e) => e.message)
+      : settings.ok
+        ? []
+        : settings.errors.map((e) => e.message);
   const closure = record?.closure;
   const close = input.closeReceipt;
   return {
@@ -201,10 +221,22 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
     goals,
     activitiesByStatus,
     reportWarnings: warnings.map((w) => w.message),
-    ...(input.draftObject ? { draft: { href: hrefFromStatusPage(input.draftObject.key), updatedAt: input.draftObject.lastModified.toISOString() } } : {}),
+    ...(input.draftObject
+      ? {
+          draft: {
+            href: hrefFromStatusPage(input.draftObject.key),
+            updatedAt: input.draftObject.lastModified.toISOString(),
+          },
+        }
+      : {}),
     draftProblems,
     ...(input.documentExists
-      ? { document: { href: hrefFromStatusPage(closure?.documentKey ?? documentKey(period)), ...(input.pdfExists ? { pdfHref: hrefFromStatusPage(pdfKey(period)) } : {}) } }
+      ? {
+          document: {
+            href: hrefFromStatusPage(closure?.documentKey ?? documentKey(period)),
+            ...(input.pdfExists ? { pdfHref: hrefFromStatusPage(pdfKey(period)) } : {}),
+          },
+        }
       : {}),
     template: {
       committeeTemplate: input.acceptedTemplate !== undefined,
@@ -264,7 +296,13 @@ ${contentSection(model)}
 <footer><div class="wrap">
 <p>Perioden ${formatPeriod(period)}. Sidan, kvittona och dokumenten ligger i utdatabucketen; länkarna går till dem.</p>
 </div></footer>`;
-  return htmlDocument({ title: `Status: ${title}`, body, contentSecurityPolicy: STATUS_PAGE_CSP, noindex: true, scripts: [PAGE_SCRIPT_FROM_STATUS_PAGE] });
+  return htmlDocument({
+    title: `Status: ${title}`,
+    body,
+    contentSecurityPolicy: STATUS_PAGE_CSP,
+    noindex: true,
+    scripts: [PAGE_SCRIPT_FROM_STATUS_PAGE],
+  });
 }
 
 /**
@@ -317,7 +355,9 @@ function documentsSection(model: StatusPageModel): Html {
   const items: Html[] = [];
   if (model.document) {
     const label = model.state === 'closed' ? 'Nämndens dokument' : 'Nämndens dokument från den senaste stängningen';
-    const pdf = model.document.pdfHref && html` och ${link(model.document.pdfHref, `som PDF (${fileName(model.document.pdfHref)})`)}`;
+    const pdf =
+      model.document.pdfHref &&
+      html` och ${link(model.document.pdfHref, `som PDF (${fileName(model.document.pdfHref)})`)}`;
     items.push(html`<li>${link(model.document.href, `${label} (Word, ${fileName(model.document.href)})`)}${pdf}</li>`);
   } else {
     items.push(html`<li>Nämndens dokument: skapas när tertialen stängs.</li>`);
@@ -325,7 +365,9 @@ function documentsSection(model: StatusPageModel): Html {
   if (model.state !== 'closed') {
     if (model.draft) {
       const when = model.draft.updatedAt && html`, uppdaterat ${time(model.draft.updatedAt)}`;
-      items.push(html`<li>${link(model.draft.href, `Utkast (Word, ${fileName(model.draft.href)})`)}${when}. Så ser dokumentet ut om tertialen stängs nu.</li>`);
+      items.push(
+        html`<li>${link(model.draft.href, `Utkast (Word, ${fileName(model.draft.href)})`)}${when}. Så ser dokumentet ut om tertialen stängs nu.</li>`,
+      );
     } else {
       items.push(html`<li>Utkast: skapas efter den första godkända filen.</li>`);
     }
@@ -334,7 +376,9 @@ function documentsSection(model: StatusPageModel): Html {
     const templateText = template.committeeTemplate
       ? html`nämndens egen mall${template.acceptedAt && html`, godkänd ${time(template.acceptedAt)}`}`
       : 'standardmallen';
-    items.push(html`<li>Mall: ${templateText}.${template.receiptHref && html` ${link(template.receiptHref, 'Kvitto för senast uppladdade mall (JSON)')}`}</li>`);
+    items.push(
+      html`<li>Mall: ${templateText}.${template.receiptHref && html` ${link(template.receiptHref, 'Kvitto för senast uppladdade mall (JSON)')}`}</li>`,
+    );
   }
   const problems =
     model.draftProblems.length > 0 &&
@@ -415,7 +459,6 @@ ${warnings}
 </section>`;
 }
 
-
 /** `2024-01-05T13:32:00Z` → `<time datetime="…">2024-01-05 14:32</time>` (Swedish time). */
 function time(iso: string): Html | string {
   const ms = Date.parse(iso);
@@ -487,6 +530,10 @@ async function readReceipt(deps: ViewDeps, key: string): Promise<Receipt | undef
   const object = await deps.objects.get(deps.documentsBucket, key);
   if (!object) return undefined;
   const read = parseReceipt(object.bytes);
-  if (!read.ok) deps.log.warn('a receipt does not match the receipt format; the status page leaves it out', { receipt: key, reason: read.reason });
+  if (!read.ok)
+    deps.log.warn('a receipt does not match the receipt format; the status page leaves it out', {
+      receipt: key,
+      reason: read.reason,
+    });
   return read.ok ? read.receipt : undefined;
 }

@@ -10,7 +10,15 @@
  *   GET /api/session?…        what the person may do for a period's committee (JSON)
  *   GET /api/presign?…        a presigned POST for one upload, close or template (JSON)
  */
-import { canRead, decideUpload, readableCommittees, sessionView, type UploadRequest, type UploadTarget, type Viewer } from '../core/access.js';
+import {
+  canRead,
+  decideUpload,
+  readableCommittees,
+  sessionView,
+  type UploadRequest,
+  type UploadTarget,
+  type Viewer,
+} from '../core/access.js';
 import { html, htmlDocument, link, STYLESHEET, type Html } from '../core/html.js';
 import { parsePeriod, parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../core/keys.js';
 import { MAX_TEMPLATE_BYTES, MAX_UPLOAD_BYTES } from '../core/upload-limits.js';
@@ -89,7 +97,9 @@ export function securityHeaders(uploadOrigin: string): Record<string, string> {
 
 export function contentTypeOf(key: string): string {
   const dot = key.lastIndexOf('.');
-  return (dot > key.lastIndexOf('/') ? CONTENT_TYPES[key.slice(dot).toLowerCase()] : undefined) ?? 'application/octet-stream';
+  return (
+    (dot > key.lastIndexOf('/') ? CONTENT_TYPES[key.slice(dot).toLowerCase()] : undefined) ?? 'application/octet-stream'
+  );
 }
 
 /**
@@ -118,29 +128,52 @@ export function keyOfPath(pathname: string): string | undefined {
 /** Answers one request of a signed-in person. Storage faults throw (the edge answers 502). */
 export async function handleWebRequest(app: WebApp, viewer: Viewer, request: WebRequest): Promise<WebResponse> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return { status: 405, headers: { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' }, body: 'Method not allowed.\n' };
+    return {
+      status: 405,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' },
+      body: 'Method not allowed.\n',
+    };
   }
   const { path } = request;
   if (path === '/' || path === '/index.html') return htmlPage(200, await indexPage(app, viewer));
-  if (path === PAGE_SCRIPT_PATH) return { status: 200, headers: { 'Content-Type': CONTENT_TYPES['.js'] as string }, body: PAGE_SCRIPT };
+  if (path === PAGE_SCRIPT_PATH)
+    return { status: 200, headers: { 'Content-Type': CONTENT_TYPES['.js'] as string }, body: PAGE_SCRIPT };
   if (path === '/api/session') return session(viewer, request.query);
   if (path === '/api/presign') return presign(app, viewer, request.query);
 
   const key = keyOfPath(path);
-  if (!key) return htmlPage(400, page('Ogiltig adress', html`<p>Adressen är inte en sökväg i bucketen.</p>`, viewer, app));
+  if (!key)
+    return htmlPage(400, page('Ogiltig adress', html`<p>Adressen är inte en sökväg i bucketen.</p>`, viewer, app));
   if (!canRead(viewer, key)) {
     // The same answer whether or not the object exists: nothing of another committee leaks.
-    return htmlPage(403, page('Ingen behörighet', html`<p>Sidan hör till en nämnd som du inte är med i. ${link('/', 'Dina statussidor')}</p>`, viewer, app));
+    return htmlPage(
+      403,
+      page(
+        'Ingen behörighet',
+        html`<p>Sidan hör till en nämnd som du inte är med i. ${link('/', 'Dina statussidor')}</p>`,
+        viewer,
+        app,
+      ),
+    );
   }
   const object = await app.objects.get(app.documentsBucket, key);
   if (!object) {
-    return htmlPage(404, page('Finns inte', html`<p>Objektet <code>${key}</code> finns inte (ännu). ${link('/', 'Dina statussidor')}</p>`, viewer, app));
+    return htmlPage(
+      404,
+      page(
+        'Finns inte',
+        html`<p>Objektet <code>${key}</code> finns inte (ännu). ${link('/', 'Dina statussidor')}</p>`,
+        viewer,
+        app,
+      ),
+    );
   }
   const headers: Record<string, string> = { 'Content-Type': contentTypeOf(key) };
   const ext = key.slice(key.lastIndexOf('.')).toLowerCase();
   if (DOWNLOADS.has(ext)) {
     const name = key.slice(key.lastIndexOf('/') + 1);
-    headers['Content-Disposition'] = `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+    headers['Content-Disposition'] =
+      `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
   }
   return { status: 200, headers, body: object.bytes };
 }
@@ -156,13 +189,15 @@ function htmlPage(status: number, body: string): WebResponse {
 function session(viewer: Viewer, query: URLSearchParams): WebResponse {
   const period = parsePeriod(query.get('committee') ?? '', query.get('year') ?? '', query.get('tertial') ?? '');
   if (!period) return json(400, { code: 'bad_period', message: 'Nämnd, år eller tertial är inte giltiga.' });
-  if (!canRead(viewer, statusPageKey(period))) return json(403, { code: 'not_member', message: 'Du hör inte till nämnden.' });
+  if (!canRead(viewer, statusPageKey(period)))
+    return json(403, { code: 'not_member', message: 'Du hör inte till nämnden.' });
   return json(200, sessionView(viewer, period));
 }
 
 async function presign(app: WebApp, viewer: Viewer, query: URLSearchParams): Promise<WebResponse> {
   const kind = query.get('kind');
-  if (kind !== 'upload' && kind !== 'close' && kind !== 'template') return json(400, { code: 'bad_kind', message: 'Okänd sorts uppladdning.' });
+  if (kind !== 'upload' && kind !== 'close' && kind !== 'template')
+    return json(400, { code: 'bad_kind', message: 'Okänd sorts uppladdning.' });
   const name = query.get('name');
   const request: UploadRequest = {
     kind,
@@ -179,7 +214,8 @@ async function presign(app: WebApp, viewer: Viewer, query: URLSearchParams): Pro
 /** `/`: a link to each status page of the person's committees, newest first. */
 async function indexPage(app: WebApp, viewer: Viewer): Promise<string> {
   const committees = readableCommittees(viewer);
-  const prefixes = committees === undefined ? [statusPagesPrefix()] : [...committees].sort().map((c) => statusPagesPrefix(c));
+  const prefixes =
+    committees === undefined ? [statusPagesPrefix()] : [...committees].sort().map((c) => statusPagesPrefix(c));
   const listed = (await Promise.all(prefixes.map((prefix) => app.objects.list(app.documentsBucket, prefix)))).flat();
   const pages = listed
     .flatMap((o) => {
@@ -187,8 +223,16 @@ async function indexPage(app: WebApp, viewer: Viewer): Promise<string> {
       return period && canRead(viewer, o.key) ? [period] : [];
     })
     .sort((a, b) => b.year - a.year || b.tertial - a.tertial || a.committee.localeCompare(b.committee, 'sv'));
-  const items = pages.map((p) => html`<li>${link(`/${statusPageKey(p).split('/').map(encodeURIComponent).join('/')}`, `${p.committee}: tertial ${p.tertial} ${p.year}`)}</li>`);
-  const scope = committees === undefined ? 'alla nämnder (administratör)' : committees.size === 0 ? 'ingen nämnd' : [...committees].sort().join(', ');
+  const items = pages.map(
+    (p) =>
+      html`<li>${link(`/${statusPageKey(p).split('/').map(encodeURIComponent).join('/')}`, `${p.committee}: tertial ${p.tertial} ${p.year}`)}</li>`,
+  );
+  const scope =
+    committees === undefined
+      ? 'alla nämnder (administratör)'
+      : committees.size === 0
+        ? 'ingen nämnd'
+        : [...committees].sort().join(', ');
   return page(
     'Statussidor',
     html`<p>Du ser statussidorna för ${scope}.</p>

@@ -37,7 +37,13 @@ export interface EdgeRequest {
 
 export type EdgeOutcome =
   | { readonly kind: 'viewer'; readonly viewer: Viewer }
-  | { readonly kind: 'answer'; readonly status: number; readonly headers: Record<string, string>; readonly cookies: readonly string[]; readonly body: string };
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly headers: Record<string, string>;
+      readonly cookies: readonly string[];
+      readonly body: string;
+    };
 
 export type TokenExchange = (url: string, form: URLSearchParams) => Promise<{ status: number; body: string }>;
 
@@ -50,11 +56,22 @@ export interface SignIn {
  *   otherwise they are fetched from the pool once and cached.
  */
 export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwks?: Jwks): SignIn {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: 'id' });
+  const verifier = CognitoJwtVerifier.create({
+    userPoolId: config.userPoolId,
+    clientId: config.clientId,
+    tokenUse: 'id',
+  });
   if (jwks) verifier.cacheJwks(jwks);
   const callback = `${config.publicOrigin}/auth/callback`;
-  const cookie = (name: string, value: string, maxAge: number) => `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
-  const redirect = (location: string, cookies: string[] = []): EdgeOutcome => ({ kind: 'answer', status: 302, headers: { Location: location }, cookies, body: '' });
+  const cookie = (name: string, value: string, maxAge: number) =>
+    `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+  const redirect = (location: string, cookies: string[] = []): EdgeOutcome => ({
+    kind: 'answer',
+    status: 302,
+    headers: { Location: location },
+    cookies,
+    body: '',
+  });
 
   function startSignIn(next: string): EdgeOutcome {
     const verifierCode = randomBytes(32).toString('base64url');
@@ -82,8 +99,15 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       flow = {};
     }
     const code = request.query.get('code');
-    if (!code || typeof flow.v !== 'string' || flow.s !== request.query.get('state')) return refused('Inloggningen gick inte att slutföra. Försök igen.');
-    const form = new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code, redirect_uri: callback, code_verifier: flow.v });
+    if (!code || typeof flow.v !== 'string' || flow.s !== request.query.get('state'))
+      return refused('Inloggningen gick inte att slutföra. Försök igen.');
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.clientId,
+      code,
+      redirect_uri: callback,
+      code_verifier: flow.v,
+    });
     const answer = await exchange(`${config.domain}/oauth2/token`, form);
     if (answer.status !== 200) return refused('Inloggningen gick inte att slutföra. Försök igen.');
     const idToken = (JSON.parse(answer.body) as { id_token?: unknown }).id_token;
@@ -91,7 +115,10 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
     const payload = await verifier.verify(idToken).catch(() => undefined);
     if (!payload) return refused('Inloggningen gick inte att slutföra. Försök igen.');
     const maxAge = Math.max(0, Number(payload.exp) - Math.floor(Date.now() / 1000));
-    return redirect(`${config.publicOrigin}${safeNext(flow.n)}`, [cookie(ID_COOKIE, idToken, maxAge), cookie(FLOW_COOKIE, '', 0)]);
+    return redirect(`${config.publicOrigin}${safeNext(flow.n)}`, [
+      cookie(ID_COOKIE, idToken, maxAge),
+      cookie(FLOW_COOKIE, '', 0),
+    ]);
   }
 
   return {
@@ -99,18 +126,30 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       if (request.path === '/auth/callback') return finishSignIn(request);
       if (request.path === '/auth/sign-out') {
         const url = new URL(`${config.domain}/logout`);
-        url.search = new URLSearchParams({ client_id: config.clientId, logout_uri: `${config.publicOrigin}/` }).toString();
+        url.search = new URLSearchParams({
+          client_id: config.clientId,
+          logout_uri: `${config.publicOrigin}/`,
+        }).toString();
         return redirect(url.toString(), [cookie(ID_COOKIE, '', 0)]);
       }
       const token = request.cookies[ID_COOKIE];
       const payload = token ? await verifier.verify(token).catch(() => undefined) : undefined;
       if (payload) {
-        const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
-        const name = typeof payload.email === 'string' ? payload.email : String(payload['cognito:username'] ?? payload.sub);
+        const groups = Array.isArray(payload['cognito:groups'])
+          ? (payload['cognito:groups'] as unknown[]).filter((g): g is string => typeof g === 'string')
+          : [];
+        const name =
+          typeof payload.email === 'string' ? payload.email : String(payload['cognito:username'] ?? payload.sub);
         return { kind: 'viewer', viewer: viewerFromGroups(name, groups) };
       }
       if (request.path.startsWith('/api/')) {
-        return { kind: 'answer', status: 401, headers: { 'Content-Type': 'application/json; charset=utf-8' }, cookies: [], body: '{"code":"signed_out","message":"Logga in igen."}\n' };
+        return {
+          kind: 'answer',
+          status: 401,
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          cookies: [],
+          body: '{"code":"signed_out","message":"Logga in igen."}\n',
+        };
       }
       return startSignIn(request.path);
     },
@@ -118,7 +157,13 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
 }
 
 function refused(message: string): EdgeOutcome {
-  return { kind: 'answer', status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, cookies: [], body: `${message}\n` };
+  return {
+    kind: 'answer',
+    status: 400,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    cookies: [],
+    body: `${message}\n`,
+  };
 }
 
 /** Back to a path of this site only. */

@@ -47,7 +47,11 @@ function loadSignIn(): Promise<SignIn> {
   signIn ??= ssm.send(new GetParameterCommand({ Name: signInParameter })).then((answer) => {
     const config = JSON.parse(answer.Parameter?.Value ?? '') as SignInConfig;
     return cognitoSignIn(config, async (url, form) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
       return { status: response.status, body: await response.text() };
     });
   });
@@ -70,14 +74,25 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
   const query = new URLSearchParams(event.rawQueryString ?? '');
   const method = event.requestContext.http.method;
   try {
-    const outcome = await (await loadSignIn()).authenticate({ path, query, cookies: parseCookieHeader(event.cookies ?? []) });
+    const outcome = await (
+      await loadSignIn()
+    ).authenticate({ path, query, cookies: parseCookieHeader(event.cookies ?? []) });
     if (outcome.kind === 'answer') {
-      return { statusCode: outcome.status, headers: { ...headers, ...outcome.headers }, cookies: [...outcome.cookies], body: outcome.body };
+      return {
+        statusCode: outcome.status,
+        headers: { ...headers, ...outcome.headers },
+        cookies: [...outcome.cookies],
+        body: outcome.body,
+      };
     }
     const answer = await handleWebRequest(app, outcome.viewer, { method, path, query });
     const binary = typeof answer.body !== 'string';
     if (binary && answer.body.byteLength > MAX_WEB_OBJECT_BYTES) {
-      return { statusCode: 413, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Filen är för stor för att visas här; hämta den med AWS CLI.\n' };
+      return {
+        statusCode: 413,
+        headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+        body: 'Filen är för stor för att visas här; hämta den med AWS CLI.\n',
+      };
     }
     log.info('answered', { path, status: answer.status, viewer: outcome.viewer.name });
     return {
@@ -88,6 +103,10 @@ export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunc
     };
   } catch (error) {
     log.error('web request failed', { path, error });
-    return { statusCode: 502, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }, body: 'Tjänsten svarade inte. Försök igen om en stund.\n' };
+    return {
+      statusCode: 502,
+      headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+      body: 'Tjänsten svarade inte. Försök igen om en stund.\n',
+    };
   }
 }

@@ -38,7 +38,10 @@ export interface PresignOptions {
 
 export function presignPost(options: PresignOptions): PresignedPost {
   const { credentials, region, bucket, target, now } = options;
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20240105T120000Z
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, ''); // 20240105T120000Z
   const day = amzDate.slice(0, 8);
   const credential = `${credentials.accessKeyId}/${day}/${region}/s3/aws4_request`;
   const fields: Record<string, string> = {

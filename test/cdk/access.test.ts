@@ -49,7 +49,10 @@ function readCases(): Case[] {
   const cases: Case[] = [];
   lines.forEach((text, i) => {
     if (!text.startsWith('|') || text.startsWith('|---') || text.startsWith('| principal ')) return;
-    const cells = text.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = text
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.length !== 5) throw new Error(`cases.md:${i + 1}: expected 5 cells, got ${cells.length}`);
     const [principal, action, resource, context, expected] = cells as [string, string, string, string, string];
     if (expected !== 'Allowed' && expected !== 'Denied' && expected !== 'ExplicitlyDenied') {
@@ -86,7 +89,11 @@ const ANYTHING: PolicyDocument = {
 
 function roleSession(roleId: string): Caller {
   const roleName = model.nameOf(roleId);
-  return { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/session`, principalArn: model.arnOf(roleId), policies: model.rolePolicies(roleId) };
+  return {
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/session`,
+    principalArn: model.arnOf(roleId),
+    policies: model.rolePolicies(roleId),
+  };
 }
 
 function user(name: string, policies: PolicyDocument[]): Caller {
@@ -173,7 +180,8 @@ async function evaluate(c: Case): Promise<string> {
     ...(what.resourcePolicy ? { resourcePolicy: what.resourcePolicy } : {}),
   };
   const result = await runSimulation(simulation, {});
-  if (result.resultType === 'error') throw new Error(`the evaluator refused the request: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === 'error')
+    throw new Error(`the evaluator refused the request: ${JSON.stringify(result.errors)}`);
   return result.overallResult;
 }
 
@@ -184,14 +192,22 @@ describe('access table (IAM evaluation of the synthesized policies)', () => {
     expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([]);
   });
 
-  it.each(CASES.map((c) => [`${c.principal} ${c.action} ${c.resource}${c.context ? ` [${c.context}]` : ''} → ${c.expected}`, c] as const))(
-    '%s',
-    async (_name, c) => {
-      const outcome = await evaluate(c);
-      const matches = c.expected === 'Denied' ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied' : outcome === c.expected;
-      expect(matches, `cases.md line ${c.line}: ${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`).toBe(true);
-    },
-  );
+  it.each(
+    CASES.map(
+      (c) =>
+        [`${c.principal} ${c.action} ${c.resource}${c.context ? ` [${c.context}]` : ''} → ${c.expected}`, c] as const,
+    ),
+  )('%s', async (_name, c) => {
+    const outcome = await evaluate(c);
+    const matches =
+      c.expected === 'Denied'
+        ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied'
+        : outcome === c.expected;
+    expect(
+      matches,
+      `cases.md line ${c.line}: ${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`,
+    ).toBe(true);
+  });
 });
 
 /**
@@ -247,19 +263,36 @@ describe('every key of the layout: its committee may, another may not; only its 
   const cases: [string, Case][] = [];
   for (const [what, key] of Object.entries(outputs('ks'))) {
     cases.push([`ks staff read the ${what} of ks`, row('ks-staff', 's3:GetObject', `documents:${key}`, 'Allowed')]);
-    cases.push([`bun staff do not read the ${what} of ks`, row('bun-staff', 's3:GetObject', `documents:${key}`, 'Denied')]);
-    cases.push([`ks secretary cannot write the ${what}`, row('ks-secretary', 's3:PutObject', `documents:${key}`, 'ExplicitlyDenied')]);
+    cases.push([
+      `bun staff do not read the ${what} of ks`,
+      row('bun-staff', 's3:GetObject', `documents:${key}`, 'Denied'),
+    ]);
+    cases.push([
+      `ks secretary cannot write the ${what}`,
+      row('ks-secretary', 's3:PutObject', `documents:${key}`, 'ExplicitlyDenied'),
+    ]);
     const fn = writer[what];
     if (fn) {
       cases.push([`${fn} writes the ${what}`, row(fn, 's3:PutObject', `documents:${key}`, 'Allowed')]);
-      for (const other of ['ingest', 'assemble', 'template-check', 'views'].filter((f) => f !== fn && !(mayAlsoWrite[what] ?? []).includes(f))) {
+      for (const other of ['ingest', 'assemble', 'template-check', 'views'].filter(
+        (f) => f !== fn && !(mayAlsoWrite[what] ?? []).includes(f),
+      )) {
         cases.push([`${other} does not write the ${what}`, row(other, 's3:PutObject', `documents:${key}`, 'Denied')]);
       }
     }
   }
-  cases.push([`template-check writes the accepted copy`, row('template-check', 's3:PutObject', `documents:${acceptedTemplateKey('ks', '00000000000000000001')}`, 'Allowed')]);
-  cases.push([`ks staff put an upload of ks`, row('ks-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'Aktiviteter KS.xlsx')}`, 'Allowed')]);
-  cases.push([`bun staff do not put an upload of ks`, row('bun-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'a.xlsx')}`, 'Denied')]);
+  cases.push([
+    `template-check writes the accepted copy`,
+    row('template-check', 's3:PutObject', `documents:${acceptedTemplateKey('ks', '00000000000000000001')}`, 'Allowed'),
+  ]);
+  cases.push([
+    `ks staff put an upload of ks`,
+    row('ks-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'Aktiviteter KS.xlsx')}`, 'Allowed'),
+  ]);
+  cases.push([
+    `bun staff do not put an upload of ks`,
+    row('bun-staff', 's3:PutObject', `uploads:${uploadKey(period('ks'), 'a.xlsx')}`, 'Denied'),
+  ]);
   const secretaryInputs: Record<string, string> = {
     closure: closureKey(period('ks')),
     reopening: reopeningKey(period('ks')),
@@ -267,18 +300,36 @@ describe('every key of the layout: its committee may, another may not; only its 
     settings: configKey('ks'),
   };
   for (const [what, key] of Object.entries(secretaryInputs)) {
-    cases.push([`ks secretary puts the ${what} of ks`, row('ks-secretary', 's3:PutObject', `uploads:${key}`, 'Allowed')]);
+    cases.push([
+      `ks secretary puts the ${what} of ks`,
+      row('ks-secretary', 's3:PutObject', `uploads:${key}`, 'Allowed'),
+    ]);
     cases.push([`ks staff do not put the ${what} of ks`, row('ks-staff', 's3:PutObject', `uploads:${key}`, 'Denied')]);
-    cases.push([`bun secretary does not put the ${what} of ks`, row('bun-secretary', 's3:PutObject', `uploads:${key}`, 'Denied')]);
+    cases.push([
+      `bun secretary does not put the ${what} of ks`,
+      row('bun-secretary', 's3:PutObject', `uploads:${key}`, 'Denied'),
+    ]);
   }
   const misplacedClose = misplacedReceiptKey('closures/ks/2024/T4') as string;
-  cases.push([`ks secretary reads the receipt of a misplaced close of ks`, row('ks-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Allowed')]);
-  cases.push([`ks staff do not read the receipt of a misplaced close`, row('ks-staff', 's3:GetObject', `documents:${misplacedClose}`, 'Denied')]);
-  cases.push([`bun secretary does not read the receipt of a misplaced close of ks`, row('bun-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Denied')]);
+  cases.push([
+    `ks secretary reads the receipt of a misplaced close of ks`,
+    row('ks-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Allowed'),
+  ]);
+  cases.push([
+    `ks staff do not read the receipt of a misplaced close`,
+    row('ks-staff', 's3:GetObject', `documents:${misplacedClose}`, 'Denied'),
+  ]);
+  cases.push([
+    `bun secretary does not read the receipt of a misplaced close of ks`,
+    row('bun-secretary', 's3:GetObject', `documents:${misplacedClose}`, 'Denied'),
+  ]);
 
   it.each(cases)('%s', async (_name, c) => {
     const outcome = await evaluate(c);
-    const matches = c.expected === 'Denied' ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied' : outcome === c.expected;
+    const matches =
+      c.expected === 'Denied'
+        ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied'
+        : outcome === c.expected;
     expect(matches, `${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`).toBe(true);
   });
 });

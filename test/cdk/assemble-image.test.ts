@@ -49,16 +49,23 @@ describe('the assemble function and its PDF', () => {
     const b = assembleOf(zip);
     expect(a.fn.Properties.Environment).toEqual(b.fn.Properties.Environment);
     expect(a.fn.Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toBeDefined();
-    for (const key of ['MemorySize', 'Timeout', 'Role', 'LoggingConfig', 'FunctionName']) expect(a.fn.Properties[key], key).toEqual(b.fn.Properties[key]);
-    const grants = (v: typeof image, roleId: string) => grantsOfRole(v.resources, roleId).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    for (const key of ['MemorySize', 'Timeout', 'Role', 'LoggingConfig', 'FunctionName'])
+      expect(a.fn.Properties[key], key).toEqual(b.fn.Properties[key]);
+    const grants = (v: typeof image, roleId: string) =>
+      grantsOfRole(v.resources, roleId).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
     expect(grants(image, a.roleId)).toEqual(grants(zip, b.roleId));
-    const invokeConfig = (v: typeof image) => Object.values(v.resources).find((r: Json) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === assembleOf(v).id) as Json;
+    const invokeConfig = (v: typeof image) =>
+      Object.values(v.resources).find(
+        (r: Json) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName.Ref === assembleOf(v).id,
+      ) as Json;
     expect(invokeConfig(image).Properties).toEqual(invokeConfig(zip).Properties);
   });
 
   it('builds its image from a Dockerfile that installs what the local PDF path uses, on the base it names', () => {
     const assembly = image.app.synth();
-    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${STACK_ID}.assets.json`), 'utf8')) as { dockerImages: Record<string, Json> };
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${STACK_ID}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, Json>;
+    };
     const assets = Object.values(manifest.dockerImages);
     expect(assets).toHaveLength(1);
     const source = assets[0].source;
@@ -67,7 +74,9 @@ describe('the assemble function and its PDF', () => {
     const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
     for (const pkg of PDF_PACKAGES) {
       expect(ci, `.ci/run installs ${pkg}`).toContain(`missing+=(${pkg})`);
-      expect(dockerfile, `the image installs ${pkg}`).toMatch(new RegExp(`apt-get install[^\\n]*(\\\\\\n[^\\n]*)*\\b${pkg}\\b`));
+      expect(dockerfile, `the image installs ${pkg}`).toMatch(
+        new RegExp(`apt-get install[^\\n]*(\\\\\\n[^\\n]*)*\\b${pkg}\\b`),
+      );
     }
     // The same Debian release as CI, Node.js as the zip functions' runtime, and the runtime interface client.
     const runtime = assembleOf(zip).fn.Properties.Runtime as string;
@@ -77,7 +86,13 @@ describe('the assemble function and its PDF', () => {
     expect(dockerfile).toContain('ENTRYPOINT ["/usr/local/bin/npx", "aws-lambda-ric"]');
     // The staged build context holds what the build stage bundles, and nothing it does not need.
     const context = join(assembly.directory, source.directory);
-    for (const path of ['package-lock.json', 'lambdas/assemble/handler.ts', 'cdk/image-bundle.ts', 'templates/default.docx']) expect(existsSync(join(context, path)), path).toBe(true);
+    for (const path of [
+      'package-lock.json',
+      'lambdas/assemble/handler.ts',
+      'cdk/image-bundle.ts',
+      'templates/default.docx',
+    ])
+      expect(existsSync(join(context, path)), path).toBe(true);
     for (const path of ['node_modules', 'test', '.git']) expect(existsSync(join(context, path)), path).toBe(false);
   });
 
@@ -89,18 +104,34 @@ describe('the assemble function and its PDF', () => {
       mkdirSync(join(bin, 'bin'));
       symlinkSync(process.execPath, join(bin, 'bin', 'node'));
       const path = [join(bin, 'bin'), '/usr/bin', '/bin'].join(delimiter);
-      const env = { PATH: path, HOME: bin, CDK_DISABLE_VERSION_CHECK: '1', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-      const which = await new Promise<string>((resolve) => execFile('/bin/sh', ['-c', 'command -v docker finch || true'], { env }, (_e, stdout) => resolve(stdout.trim())));
+      const env = {
+        PATH: path,
+        HOME: bin,
+        CDK_DISABLE_VERSION_CHECK: '1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
+      const which = await new Promise<string>((resolve) =>
+        execFile('/bin/sh', ['-c', 'command -v docker finch || true'], { env }, (_e, stdout) => resolve(stdout.trim())),
+      );
       expect(which).toBe('');
       const cdk = join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
       const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, [cdk, 'synth', '--quiet', '-o', out], { cwd: ROOT, env, timeout: 240_000 }, (err, _stdout, stderr) =>
-          resolve({ code: err ? 1 : 0, stderr }),
+        execFile(
+          process.execPath,
+          [cdk, 'synth', '--quiet', '-o', out],
+          { cwd: ROOT, env, timeout: 240_000 },
+          (err, _stdout, stderr) => resolve({ code: err ? 1 : 0, stderr }),
         ),
       );
       expect(result.code, result.stderr).toBe(0);
-      const template = JSON.parse(readFileSync(join(out, `${STACK_ID}.template.json`), 'utf8')) as { Resources: Record<string, Json> };
-      const images = Object.values(template.Resources).filter((r: Json) => r.Type === 'AWS::Lambda::Function' && r.Properties.PackageType === 'Image');
+      const template = JSON.parse(readFileSync(join(out, `${STACK_ID}.template.json`), 'utf8')) as {
+        Resources: Record<string, Json>;
+      };
+      const images = Object.values(template.Resources).filter(
+        (r: Json) => r.Type === 'AWS::Lambda::Function' && r.Properties.PackageType === 'Image',
+      );
       expect(images.map((r: Json) => r.Properties.FunctionName)).toEqual(['tertial-assemble']);
     } finally {
       rmSync(bin, { recursive: true, force: true });
@@ -110,22 +141,41 @@ describe('the assemble function and its PDF', () => {
 });
 
 describe('the receipts topic', () => {
-  const { resources, stack } = synth({ receiptSubscribers: { ks: ['sekreterare@kommun.se'] }, documentSubscribers: { bun: ['namnd@kommun.se'] } });
+  const { resources, stack } = synth({
+    receiptSubscribers: { ks: ['sekreterare@kommun.se'] },
+    documentSubscribers: { bun: ['namnd@kommun.se'] },
+  });
   const topicId = logicalId(stack.receiptTopic.topic);
 
   it('is encrypted, and each context address gets its committee’s messages only (a filter policy on committee)', () => {
-    expect(resources[topicId].Properties).toMatchObject({ TopicName: 'tertial-receipts', KmsMasterKeyId: 'alias/aws/sns' });
-    const subscriptions = Object.values(resources).filter((r: Json) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email');
-    const byTopic = (id: string) => subscriptions.filter((r: Json) => r.Properties.TopicArn.Ref === id).map((r: Json) => [r.Properties.Endpoint, r.Properties.FilterPolicy]);
+    expect(resources[topicId].Properties).toMatchObject({
+      TopicName: 'tertial-receipts',
+      KmsMasterKeyId: 'alias/aws/sns',
+    });
+    const subscriptions = Object.values(resources).filter(
+      (r: Json) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email',
+    );
+    const byTopic = (id: string) =>
+      subscriptions
+        .filter((r: Json) => r.Properties.TopicArn.Ref === id)
+        .map((r: Json) => [r.Properties.Endpoint, r.Properties.FilterPolicy]);
     expect(byTopic(topicId)).toEqual([['sekreterare@kommun.se', { committee: ['ks'] }]]);
     expect(byTopic(logicalId(stack.documentTopic.topic))).toEqual([['namnd@kommun.se', { committee: ['bun'] }]]);
   });
 
   it('is published to by every function that issues receipts, which is told its ARN', () => {
     for (const fn of [stack.ingest, stack.assemble, stack.templateCheck]) {
-      expect(resources[logicalId(fn.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toEqual({ Ref: topicId });
-      expect(grantsOfRole(resources, logicalId(fn.role)).some((g) => g.actions.includes('sns:Publish') && g.resources.includes(`ref:${topicId}`))).toBe(true);
+      expect(resources[logicalId(fn.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toEqual({
+        Ref: topicId,
+      });
+      expect(
+        grantsOfRole(resources, logicalId(fn.role)).some(
+          (g) => g.actions.includes('sns:Publish') && g.resources.includes(`ref:${topicId}`),
+        ),
+      ).toBe(true);
     }
-    expect(resources[logicalId(stack.views.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN).toBeUndefined();
+    expect(
+      resources[logicalId(stack.views.lambdaFunction)].Properties.Environment.Variables.RECEIPT_TOPIC_ARN,
+    ).toBeUndefined();
   });
 });

@@ -50,10 +50,13 @@ describe('readConfig', () => {
     expect(() => readConfig(newApp({ receiptSubscribers: value }).node)).toThrow(message);
   });
 
-  it.each(['Tertial', 't', 'tertial-', 'tertial_1', 'a'.repeat(25), ''])('throws when namePrefix is %j', (namePrefix) => {
-    expect(() => readConfig(newApp({ namePrefix }).node)).toThrow(ConfigError);
-    expect(() => readConfig(newApp({ namePrefix }).node)).toThrow(/namePrefix/);
-  });
+  it.each(['Tertial', 't', 'tertial-', 'tertial_1', 'a'.repeat(25), ''])(
+    'throws when namePrefix is %j',
+    (namePrefix) => {
+      expect(() => readConfig(newApp({ namePrefix }).node)).toThrow(ConfigError);
+      expect(() => readConfig(newApp({ namePrefix }).node)).toThrow(/namePrefix/);
+    },
+  );
 
   it('throws when notificationEmail is not an address', () => {
     expect(() => readConfig(newApp({ notificationEmail: 'sekreterare' }).node)).toThrow(/notificationEmail/);
@@ -71,9 +74,12 @@ describe('readConfig', () => {
     expect(() => readConfig(newApp({ committees }).node)).toThrow(/committees/);
   });
 
-  it.each(['arn:aws:iam::111122223333:role/x', 'ange-entra', 'arn:aws:iam::1111:saml-provider/x'])('throws when samlProviderArn is %j', (samlProviderArn) => {
-    expect(() => readConfig(newApp({ samlProviderArn }).node)).toThrow(/samlProviderArn/);
-  });
+  it.each(['arn:aws:iam::111122223333:role/x', 'ange-entra', 'arn:aws:iam::1111:saml-provider/x'])(
+    'throws when samlProviderArn is %j',
+    (samlProviderArn) => {
+      expect(() => readConfig(newApp({ samlProviderArn }).node)).toThrow(/samlProviderArn/);
+    },
+  );
 
   it('throws when destroyOnRemoval is neither true nor false', () => {
     expect(() => readConfig(newApp({ destroyOnRemoval: 'yes' }).node)).toThrow(/destroyOnRemoval/);

@@ -46,9 +46,15 @@ function physical(logicalId: string, resource: Json): { ref: string; arn: string
       return { ref: arn, arn };
     }
     case 'AWS::SQS::Queue':
-      return { ref: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}` };
+      return {
+        ref: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`,
+        arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`,
+      };
     case 'AWS::Lambda::Function':
-      return { ref: p.FunctionName ?? name, arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${p.FunctionName ?? name}` };
+      return {
+        ref: p.FunctionName ?? name,
+        arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${p.FunctionName ?? name}`,
+      };
     default:
       return { ref: name, arn: `arn:aws:unknown:${REGION}:${ACCOUNT}:${name}` };
   }
@@ -129,14 +135,21 @@ export class IamModel {
   }
 
   private inline(resource: Json): PolicyDocument[] {
-    return ((resource.Properties.Policies ?? []) as Json[]).map((p) => ({ name: p.PolicyName, policy: this.resolve(p.PolicyDocument) }));
+    return ((resource.Properties.Policies ?? []) as Json[]).map((p) => ({
+      name: p.PolicyName,
+      policy: this.resolve(p.PolicyDocument),
+    }));
   }
 
   /** Identity policies of a role, by logical id. */
   rolePolicies(logicalId: string): PolicyDocument[] {
     const role = this.resources[logicalId];
     if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${logicalId} is not a role`);
-    return [...this.inline(role), ...this.attached('Roles', logicalId), ...this.managedPolicies(role.Properties.ManagedPolicyArns)];
+    return [
+      ...this.inline(role),
+      ...this.attached('Roles', logicalId),
+      ...this.managedPolicies(role.Properties.ManagedPolicyArns),
+    ];
   }
 
   /** Identity policies an IAM user in these groups (by group name) has. */
@@ -145,7 +158,11 @@ export class IamModel {
       const found = this.ofType('AWS::IAM::Group').find(([, r]) => r.Properties.GroupName === groupName);
       if (!found) throw new Error(`no group named ${groupName} in the template`);
       const [id, group] = found;
-      return [...this.inline(group), ...this.attached('Groups', id), ...this.managedPolicies(group.Properties.ManagedPolicyArns)];
+      return [
+        ...this.inline(group),
+        ...this.attached('Groups', id),
+        ...this.managedPolicies(group.Properties.ManagedPolicyArns),
+      ];
     });
   }
 

@@ -75,7 +75,9 @@ describe.each(Object.entries(variants))('cdk-nag AwsSolutionsChecks, %s stack', 
   afterEach(() => vi.restoreAllMocks());
 
   it('finds nothing unacknowledged', () => {
-    const findings = nag(acknowledged.app).map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const findings = nag(acknowledged.app).map(
+      (v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
     expect(findings).toEqual([]);
   });
 
@@ -86,7 +88,9 @@ describe.each(Object.entries(variants))('cdk-nag AwsSolutionsChecks, %s stack', 
   });
 
   it('every acknowledgement is needed: its finding appears without it', () => {
-    const findings = nag(bare.app).flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
+    const findings = nag(bare.app).flatMap((v) =>
+      v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })),
+    );
     const unused = acknowledgements(acknowledged.app).filter(
       (ack) => !findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))),
     );

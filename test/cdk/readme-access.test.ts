@@ -17,7 +17,10 @@ function functionTable(): Map<string, { reads: string; writes: string; table: st
   const rows = new Map<string, { reads: string; writes: string; table: string }>();
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    const [name, reads, writes, table] = line.split('|').slice(1, -1).map((cell) => cell.trim()) as [string, string, string, string];
+    const [name, reads, writes, table] = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()) as [string, string, string, string];
     rows.set(name, { reads, writes, table });
   }
   return rows;
@@ -47,12 +50,20 @@ beforeAll(() => {
   ({ stack, resources } = synth());
 });
 
-const FUNCTIONS = { ingest: 'ingest', assemble: 'assemble', 'template check': 'templateCheck', views: 'views' } as const;
+const FUNCTIONS = {
+  ingest: 'ingest',
+  assemble: 'assemble',
+  'template check': 'templateCheck',
+  views: 'views',
+} as const;
 
 describe('README "Access": what each function role reads and writes', () => {
   /** `input:receipts/` for each prefix the role may use `action` on. */
   const granted = (name: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], action: string): string[] => {
-    const buckets: Record<string, string> = { [logicalId(stack.buckets.uploads)]: 'input', [logicalId(stack.buckets.documents)]: 'output' };
+    const buckets: Record<string, string> = {
+      [logicalId(stack.buckets.uploads)]: 'input',
+      [logicalId(stack.buckets.documents)]: 'output',
+    };
     return [
       ...new Set(
         grantsOfRole(resources, logicalId(stack[name].role))
@@ -82,7 +93,9 @@ describe('README "Access": what each function role reads and writes', () => {
 
   it.each(Object.entries(FUNCTIONS))('%s: the table actions are the ones the README lists', (title, name) => {
     const row = functionTable().get(title);
-    const documented = [...(row?.table ?? '').matchAll(/\b(GetItem|Query|UpdateItem|BatchWriteItem|PutItem|DeleteItem|Scan)\b/g)].map((m) => `dynamodb:${m[1]}`);
+    const documented = [
+      ...(row?.table ?? '').matchAll(/\b(GetItem|Query|UpdateItem|BatchWriteItem|PutItem|DeleteItem|Scan)\b/g),
+    ].map((m) => `dynamodb:${m[1]}`);
     const actions = grantsOfRole(resources, logicalId(stack[name].role))
       .flatMap((g) => g.actions)
       .filter((a) => a.startsWith('dynamodb:'));

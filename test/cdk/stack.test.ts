@@ -77,22 +77,27 @@ describe('buckets', () => {
     template.resourceCountIs('AWS::S3::Bucket', 3);
   });
 
-  it.each(['uploads', 'documents', 'accessLogs'] as const)('%s bucket is encrypted, private, ACL-free and retained', (name) => {
-    expect(resources[ids()[name]]).toMatchObject({
-      Properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
+  it.each(['uploads', 'documents', 'accessLogs'] as const)(
+    '%s bucket is encrypted, private, ACL-free and retained',
+    (name) => {
+      expect(resources[ids()[name]]).toMatchObject({
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      },
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-    });
-  });
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    },
+  );
 
   it.each(['uploads', 'documents', 'accessLogs'] as const)('%s bucket denies requests without TLS', (name) => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -113,14 +118,20 @@ describe('buckets', () => {
   it.each([
     ['uploads', 365, 'uploads-bucket/'],
     ['documents', 90, 'documents-bucket/'],
-  ] as const)('%s bucket is versioned, logs access, and expires noncurrent versions after %i days', (name, days, logPrefix) => {
-    const bucket = resources[ids()[name]].Properties;
-    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(bucket.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: ids().accessLogs }, LogFilePrefix: logPrefix });
-    expect(bucket.LifecycleConfiguration.Rules).toEqual([
-      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: days } }),
-    ]);
-  });
+  ] as const)(
+    '%s bucket is versioned, logs access, and expires noncurrent versions after %i days',
+    (name, days, logPrefix) => {
+      const bucket = resources[ids()[name]].Properties;
+      expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: ids().accessLogs },
+        LogFilePrefix: logPrefix,
+      });
+      expect(bucket.LifecycleConfiguration.Rules).toEqual([
+        expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: days } }),
+      ]);
+    },
+  );
 
   it('access logs expire after a year and are delivered by the logging service', () => {
     const { accessLogs } = ids();
@@ -131,7 +142,11 @@ describe('buckets', () => {
       Bucket: { Ref: accessLogs },
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+          }),
         ]),
       },
     });
@@ -167,16 +182,19 @@ describe('functions', () => {
     ['ingest', 'tertial-ingest', 1024, 120],
     ['templateCheck', 'tertial-template-check', 1024, 120],
     ['views', 'tertial-views', 1024, 300],
-  ] as const)('%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency', (name, functionName, memory, timeout) => {
-    const props = resources[ids()[name]].Properties;
-    expect(props.FunctionName).toBe(functionName);
-    expect(props.Architectures).toEqual(['arm64']);
-    expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
-    expect(props.MemorySize).toBe(memory);
-    expect(props.Timeout).toBe(timeout);
-    // Ordering comes from the S3 sequencer in a conditional write, not from serialising invocations.
-    expect(props.ReservedConcurrentExecutions).toBeUndefined();
-  });
+  ] as const)(
+    '%s is %s on arm64, Node.js 22+, %i MB, %i s, no reserved concurrency',
+    (name, functionName, memory, timeout) => {
+      const props = resources[ids()[name]].Properties;
+      expect(props.FunctionName).toBe(functionName);
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(Number(/^nodejs(\d+)\.x$/.exec(props.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+      expect(props.MemorySize).toBe(memory);
+      expect(props.Timeout).toBe(timeout);
+      // Ordering comes from the S3 sequencer in a conditional write, not from serialising invocations.
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    },
+  );
 
   it('assemble is tertial-assemble, a container image (LibreOffice) on x86_64, 2048 MB, 300 s, no reserved concurrency', () => {
     const props = resources[ids().assemble].Properties;
@@ -207,7 +225,9 @@ describe('functions', () => {
       DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
       DOCUMENT_TOPIC_ARN: { Ref: documentTopic },
     });
-    expect(resources[views].Properties.Environment.Variables).toMatchObject({ DEFAULT_TEMPLATE_PATH: '/var/task/default.docx' });
+    expect(resources[views].Properties.Environment.Variables).toMatchObject({
+      DEFAULT_TEMPLATE_PATH: '/var/task/default.docx',
+    });
     // The ingest and template check never render, so they do not carry the template.
     expect(resources[ids().ingest].Properties.Environment.Variables.DEFAULT_TEMPLATE_PATH).toBeUndefined();
     expect(resources[ids().templateCheck].Properties.Environment.Variables.DEFAULT_TEMPLATE_PATH).toBeUndefined();
@@ -292,10 +312,18 @@ describe('alarms', () => {
   });
 
   it.each(['ingest', 'assemble', 'template-check', 'views'])('alarms on any ERROR line in the %s log group', (name) => {
-    const alarm = Object.values(resources).find((r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`) as Json;
-    expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', MetricName: `${name}-error-log-lines` });
+    const alarm = Object.values(resources).find(
+      (r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`,
+    ) as Json;
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      MetricName: `${name}-error-log-lines`,
+    });
     const filter = Object.values(resources).find(
-      (r: Json) => r.Type === 'AWS::Logs::MetricFilter' && r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
+      (r: Json) =>
+        r.Type === 'AWS::Logs::MetricFilter' &&
+        r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
     ) as Json;
     expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
   });
@@ -313,7 +341,9 @@ describe('alarms', () => {
       }),
     ]);
     const condition = (Object.values(subscriptions)[0] as Json).Condition as string;
-    expect(template.toJSON().Conditions[condition]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NotificationEmail' }, ''] }] });
+    expect(template.toJSON().Conditions[condition]).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NotificationEmail' }, ''] }],
+    });
   });
 
   it('lets CloudWatch alarms of this account publish to the TLS-only alarm topic', () => {
@@ -322,7 +352,11 @@ describe('alarms', () => {
       Topics: [{ Ref: alarmTopic }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
           Match.objectLike({
             Effect: 'Allow',
             Action: 'sns:Publish',
@@ -338,19 +372,28 @@ describe('alarms', () => {
 describe('document topic', () => {
   it('is encrypted, TLS-only, and published to by assemble alone (receipts go to the receipt topic)', () => {
     const { documentTopic } = ids();
-    template.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'tertial-documents', KmsMasterKeyId: 'alias/aws/sns' });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'tertial-documents',
+      KmsMasterKeyId: 'alias/aws/sns',
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: documentTopic }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
     for (const name of FUNCTIONS) {
       const grants = grantsOfRole(resources, logicalId(fn(name).role));
       const receipts = name === 'views' ? [] : [`ref:${ids().receiptTopic}`];
-      expect(resourcesFor(grants, 'sns:Publish')).toEqual([...(name === 'assemble' ? [`ref:${documentTopic}`] : []), ...receipts].sort());
+      expect(resourcesFor(grants, 'sns:Publish')).toEqual(
+        [...(name === 'assemble' ? [`ref:${documentTopic}`] : []), ...receipts].sort(),
+      );
       // The AWS managed key needs no KMS grant, and none is given.
       expect(actionsOf(grants, 'kms')).toEqual([]);
     }
@@ -373,7 +416,11 @@ describe('notifications', () => {
 
   it('sends every created and removed object under uploads/ to ingest, whatever its name (no suffix filter)', () => {
     const { uploads, ingest } = ids();
-    const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].map((event) => ({ target: ingest, events: [event], filter: { prefix: 'uploads/' } }));
+    const expected = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].map((event) => ({
+      target: ingest,
+      events: [event],
+      filter: { prefix: 'uploads/' },
+    }));
     const actual = configurations(uploads).filter((c) => c.target === ingest);
     expect(actual).toEqual(expect.arrayContaining(expected));
     expect(actual).toHaveLength(expected.length);
@@ -395,7 +442,8 @@ describe('notifications', () => {
   });
 
   it('has one notification per rule and event of NOTIFICATION_RULES and OUTPUT_NOTIFICATION_RULES, and no other', () => {
-    const count = (rules: readonly { events: readonly string[] }[]) => rules.reduce((n, rule) => n + rule.events.length, 0);
+    const count = (rules: readonly { events: readonly string[] }[]) =>
+      rules.reduce((n, rule) => n + rule.events.length, 0);
     expect(configurations(ids().uploads)).toHaveLength(count(NOTIFICATION_RULES));
     expect(configurations(ids().documents)).toHaveLength(count(OUTPUT_NOTIFICATION_RULES));
     template.resourceCountIs('Custom::S3BucketNotifications', 2);
@@ -403,23 +451,32 @@ describe('notifications', () => {
 
   it('never triggers a function on its own output: the documents bucket notifies only the views function, on receipts', () => {
     const { documents, views } = ids();
-    expect(configurations(documents)).toEqual([{ target: views, events: ['s3:ObjectCreated:*'], filter: { prefix: 'receipts/', suffix: '.json' } }]);
+    expect(configurations(documents)).toEqual([
+      { target: views, events: ['s3:ObjectCreated:*'], filter: { prefix: 'receipts/', suffix: '.json' } },
+    ]);
     // The views function writes only drafts/, status/ and workbooks/, never receipts/.
     const written = resourcesFor(grantsOfRole(resources, logicalId(stack.views.role)), 's3:PutObject');
-    expect(written.sort()).toEqual([`${documents}:arn/drafts/*`, `${documents}:arn/status/*`, `${documents}:arn/workbooks/*`]);
+    expect(written.sort()).toEqual([
+      `${documents}:arn/drafts/*`,
+      `${documents}:arn/status/*`,
+      `${documents}:arn/workbooks/*`,
+    ]);
     expect(configurations(ids().accessLogs)).toEqual([]);
   });
 
-  it.each(['ingest', 'assemble', 'templateCheck'] as const)('S3 may invoke %s, from this account and the uploads bucket only', (name) => {
-    const { uploads } = ids();
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { 'Fn::GetAtt': [ids()[name], 'Arn'] },
-      Principal: 's3.amazonaws.com',
-      SourceAccount: { Ref: 'AWS::AccountId' },
-      SourceArn: { 'Fn::GetAtt': [uploads, 'Arn'] },
-    });
-  });
+  it.each(['ingest', 'assemble', 'templateCheck'] as const)(
+    'S3 may invoke %s, from this account and the uploads bucket only',
+    (name) => {
+      const { uploads } = ids();
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [ids()[name], 'Arn'] },
+        Principal: 's3.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: { 'Fn::GetAtt': [uploads, 'Arn'] },
+      });
+    },
+  );
 
   it('S3 may invoke the views function from this account and the documents bucket only', () => {
     const { documents, views } = ids();
@@ -446,7 +503,12 @@ describe('key layout', () => {
     expect(closureReceiptKey(period).startsWith(KEY_PREFIXES.receipts)).toBe(true);
     expect(acceptedTemplateKey('ks', '0'.repeat(40)).startsWith(KEY_PREFIXES.templates)).toBe(true);
     expect(templateReceiptKey('ks').startsWith(KEY_PREFIXES.templateReceipts)).toBe(true);
-    for (const key of [acceptedCopyKey(period, 'a.xlsx', '1'), removalMarkKey(period, 'a.xlsx', '1'), closeRecordKey(period, 3), reopenRecordKey(period, 3)]) {
+    for (const key of [
+      acceptedCopyKey(period, 'a.xlsx', '1'),
+      removalMarkKey(period, 'a.xlsx', '1'),
+      closeRecordKey(period, 3),
+      reopenRecordKey(period, 3),
+    ]) {
       expect(key.startsWith(KEY_PREFIXES.history)).toBe(true);
     }
   });
@@ -459,8 +521,10 @@ describe('key layout', () => {
 describe('least privilege', () => {
   const identityStatements = (): Json[] =>
     Object.values(resources).flatMap((r) => {
-      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') return r.Properties.PolicyDocument.Statement as Json[];
-      if (r.Type === 'AWS::IAM::Role') return ((r.Properties.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]);
+      if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+        return r.Properties.PolicyDocument.Statement as Json[];
+      if (r.Type === 'AWS::IAM::Role')
+        return ((r.Properties.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]);
       return [];
     });
 
@@ -496,7 +560,11 @@ describe('least privilege', () => {
   it('ingest reads uploads/, reads and writes receipts/ and history/', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.ingest.role)))).toEqual(
-      [...read(uploads, 'uploads/'), ...read(documents, 'receipts/', 'history/'), ...write(documents, 'receipts/', 'history/')].sort(),
+      [
+        ...read(uploads, 'uploads/'),
+        ...read(documents, 'receipts/', 'history/'),
+        ...write(documents, 'receipts/', 'history/'),
+      ].sort(),
     );
   });
 
@@ -547,10 +615,13 @@ describe('least privilege', () => {
     ['assemble', ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble],
     ['templateCheck', ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck],
     ['views', ['GetItem', 'Query'], TABLE_ITEM_KINDS.views],
-  ] as const)('%s may %j on the items of its kinds only (dynamodb:LeadingKeys), never Scan, PutItem or DeleteItem', (name, actions, kinds) => {
-    const patterns = kinds.map((kind) => `${TABLE_KEY_PREFIXES[kind]}*`).sort();
-    expect(tableGrants(name)).toEqual(actions.map((action) => `dynamodb:${action} [${patterns.join(' ')}]`).sort());
-  });
+  ] as const)(
+    '%s may %j on the items of its kinds only (dynamodb:LeadingKeys), never Scan, PutItem or DeleteItem',
+    (name, actions, kinds) => {
+      const patterns = kinds.map((kind) => `${TABLE_KEY_PREFIXES[kind]}*`).sort();
+      expect(tableGrants(name)).toEqual(actions.map((action) => `dynamodb:${action} [${patterns.join(' ')}]`).sort());
+    },
+  );
 
   it.each(FUNCTIONS)('%s writes only its own log group', (name) => {
     const grants = grantsOfRole(resources, logicalId(fn(name).role));
@@ -587,16 +658,31 @@ describe('staff access', () => {
     );
     // Listing only under its own prefixes: no unconditioned ListBucket.
     expect(resourcesFor(grants, 's3:ListBucket')).toEqual([]);
-    expect(actionsOf(grants, 's3')).toEqual(['s3:DeleteObject', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(actionsOf(grants, 's3')).toEqual([
+      's3:DeleteObject',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+    ]);
   });
 
   it('the secretary also closes and reopens its tertials and uploads its template and settings', () => {
     const { uploads } = ids();
     const grants = grantsOfManagedPolicy(resources, logicalId(access().secretaryPolicy));
-    const keys = [`${uploads}:arn/closures/ks/*`, `${uploads}:arn/config/ks.json`, `${uploads}:arn/reopenings/ks/*`, `${uploads}:arn/templates/ks.docx`];
+    const keys = [
+      `${uploads}:arn/closures/ks/*`,
+      `${uploads}:arn/config/ks.json`,
+      `${uploads}:arn/reopenings/ks/*`,
+      `${uploads}:arn/templates/ks.docx`,
+    ];
     expect(resourcesFor(grants, 's3:PutObject')).toEqual(keys);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(
-      [...keys, `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`, `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`].sort(),
+      [
+        ...keys,
+        `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`,
+        `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`,
+      ].sort(),
     );
     expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
@@ -604,7 +690,10 @@ describe('staff access', () => {
   it('the groups carry the policies, named as the web sign-in groups are ({committee}-staff, {committee}-secretary, admin)', () => {
     const staff = logicalId(access().staffPolicy);
     const secretary = logicalId(access().secretaryPolicy);
-    template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'tertial-ks-staff', ManagedPolicyArns: [{ Ref: staff }] });
+    template.hasResourceProperties('AWS::IAM::Group', {
+      GroupName: 'tertial-ks-staff',
+      ManagedPolicyArns: [{ Ref: staff }],
+    });
     template.hasResourceProperties('AWS::IAM::Group', {
       GroupName: 'tertial-ks-secretary',
       ManagedPolicyArns: Match.arrayEquals([{ Ref: staff }, { Ref: secretary }]),
@@ -644,7 +733,9 @@ describe('staff access', () => {
     expect(role.AssumeRolePolicyDocument.Statement).toHaveLength(1);
     expect(JSON.stringify(role.AssumeRolePolicyDocument.Statement[0].Principal)).toContain(':root');
     const assume = Object.values(resources).find(
-      (r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Groups ?? []).some((g: Json) => g.Ref === logicalId(stack.staffAccess.adminGroup)),
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        asArray(r.Properties.Groups ?? []).some((g: Json) => g.Ref === logicalId(stack.staffAccess.adminGroup)),
     );
     expect(assume.Properties.PolicyDocument.Statement).toEqual([
       {
@@ -658,15 +749,23 @@ describe('staff access', () => {
 
   it('the administrator may publish on the document and receipt topics (reindex announces as the functions do)', () => {
     const grants = grantsOfManagedPolicy(resources, logicalId(stack.staffAccess.adminPolicy));
-    expect(resourcesFor(grants, 'sns:Publish')).toEqual([`ref:${logicalId(stack.documentTopic.topic)}`, `ref:${logicalId(stack.receiptTopic.topic)}`].sort());
+    expect(resourcesFor(grants, 'sns:Publish')).toEqual(
+      [`ref:${logicalId(stack.documentTopic.topic)}`, `ref:${logicalId(stack.receiptTopic.topic)}`].sort(),
+    );
   });
 
   it('the documents bucket denies PutObject to everyone but the four function roles and the administrator role', () => {
-    const policy = Object.values(resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ids().documents);
+    const policy = Object.values(resources).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ids().documents,
+    );
     const deny = (policy.Properties.PolicyDocument.Statement as Json[]).find((s) => s.Sid === 'OnlyThePipelineWrites');
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject' });
-    const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]).sort();
-    expect(writers).toEqual([...FUNCTIONS.map((name) => logicalId(fn(name).role)), logicalId(stack.staffAccess.adminRole)].sort());
+    const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn'])
+      .map((arn) => arn['Fn::GetAtt'][0])
+      .sort();
+    expect(writers).toEqual(
+      [...FUNCTIONS.map((name) => logicalId(fn(name).role)), logicalId(stack.staffAccess.adminRole)].sort(),
+    );
   });
 
   it('another of the stack’s roles may be let through the documents bucket’s Deny (addOutputWriter)', () => {
@@ -675,8 +774,13 @@ describe('staff access', () => {
     const role = new iam.Role(other, 'WebRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     other.staffAccess.addOutputWriter(role);
     const policies = Template.fromStack(other).findResources('AWS::S3::BucketPolicy');
-    const documents = Object.values(policies).find((r: Json) => r.Properties.Bucket.Ref === other.getLogicalId(other.buckets.documents.node.defaultChild as CfnResource));
-    const deny = (documents?.Properties.PolicyDocument.Statement as Json[]).find((st) => st.Sid === 'OnlyThePipelineWrites');
+    const documents = Object.values(policies).find(
+      (r: Json) =>
+        r.Properties.Bucket.Ref === other.getLogicalId(other.buckets.documents.node.defaultChild as CfnResource),
+    );
+    const deny = (documents?.Properties.PolicyDocument.Statement as Json[]).find(
+      (st) => st.Sid === 'OnlyThePipelineWrites',
+    );
     const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]);
     expect(writers).toContain(other.getLogicalId(role.node.defaultChild as CfnResource));
     expect(writers).toHaveLength(6);

@@ -67,7 +67,8 @@ export function renderResource(resource: Json): string {
   if (typeof resource === 'string') return resource;
   if (resource?.['Fn::GetAtt']) return `${resource['Fn::GetAtt'][0]}:${resource['Fn::GetAtt'][1].toLowerCase()}`;
   if (resource?.Ref) return `ref:${resource.Ref}`;
-  if (resource?.['Fn::Join']) return (resource['Fn::Join'][1] as Json[]).map(renderResource).join(resource['Fn::Join'][0]);
+  if (resource?.['Fn::Join'])
+    return (resource['Fn::Join'][1] as Json[]).map(renderResource).join(resource['Fn::Join'][0]);
   return JSON.stringify(resource);
 }
 
@@ -91,7 +92,9 @@ export function grantsOfRole(resources: Record<string, Json>, roleId: string): G
   const role = resources[roleId];
   const inline = ((role?.Properties?.Policies ?? []) as Json[]).flatMap((p) => p.PolicyDocument.Statement as Json[]);
   const attached = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles ?? []).some((ref: Json) => ref.Ref === roleId))
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles ?? []).some((ref: Json) => ref.Ref === roleId),
+    )
     .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
   return [...inline, ...attached].map(toGrant);
 }

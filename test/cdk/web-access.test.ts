@@ -17,7 +17,11 @@ describe('web access: the distribution', () => {
   it('reaches its origin, the web function URL, only through origin access control (SigV4 signed)', () => {
     const oacs = of('AWS::CloudFront::OriginAccessControl');
     expect(oacs).toHaveLength(1);
-    expect((oacs[0]?.[1] as Json).Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect((oacs[0]?.[1] as Json).Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 'lambda',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     const origin = distributionConfig.Origins[0];
     expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacs[0]?.[0], 'Id'] });
     expect(distributionConfig.Origins).toHaveLength(1);
@@ -41,7 +45,10 @@ describe('web access: the distribution', () => {
   it('sends the security headers: a CSP without inline scripts, nosniff, frame denial, HSTS', () => {
     const raw = headers.ContentSecurityPolicy.ContentSecurityPolicy;
     // The policy names the uploads bucket's address, a token joined in: render it as <bucket>.
-    const csp: string = typeof raw === 'string' ? raw : (raw['Fn::Join'][1] as Json[]).map((p) => (typeof p === 'string' ? p : '<bucket>')).join('');
+    const csp: string =
+      typeof raw === 'string'
+        ? raw
+        : (raw['Fn::Join'][1] as Json[]).map((p) => (typeof p === 'string' ? p : '<bucket>')).join('');
     expect(csp).toContain("connect-src 'self' https://<bucket>");
     expect(csp).toContain("default-src 'none'");
     expect(csp).toMatch(/script-src 'self'(;|$)/);
@@ -57,7 +64,12 @@ describe('web access: the distribution', () => {
   it('leaves the documents bucket private: Block Public Access, no bucket policy grant to anyone but TLS denials', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: Match.absent(),
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
     for (const [, policy] of of('AWS::S3::BucketPolicy')) {
       for (const statement of (policy as Json).Properties.PolicyDocument.Statement as Json[]) {
@@ -65,7 +77,12 @@ describe('web access: the distribution', () => {
       }
     }
     const documents = logicalId(stack.buckets.documents);
-    expect(resources[documents].Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(resources[documents].Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 });
 
@@ -76,11 +93,17 @@ describe('web access: the authorizer', () => {
     expect(flat.some((g) => /^s3:GetObject .*status\/\*/.test(g))).toBe(true);
     expect(flat.some((g) => /^s3:PutObject .*uploads\/\*/.test(g))).toBe(true);
     // It never writes the outputs.
-    expect(flat.filter((g) => /s3:PutObject|s3:DeleteObject/.test(g)).every((g) => !/documents|receipts|drafts|status/.test(g.split(' ')[1] ?? ''))).toBe(true);
+    expect(
+      flat
+        .filter((g) => /s3:PutObject|s3:DeleteObject/.test(g))
+        .every((g) => !/documents|receipts|drafts|status/.test(g.split(' ')[1] ?? '')),
+    ).toBe(true);
   });
 
   it('requires sign-in through Cognito: no self sign-up, a public PKCE client with the code flow only', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPool', { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
@@ -96,14 +119,21 @@ describe('web access: the authorizer', () => {
     const parameters = template.toJSON().Parameters as Json;
     expect(parameters.SignInSamlMetadataUrl).toMatchObject({ Type: 'String', Default: '' });
     const [, provider] = of('AWS::Cognito::UserPoolIdentityProvider')[0] as [string, Json];
-    expect(provider.Properties).toMatchObject({ ProviderType: 'SAML', ProviderDetails: { MetadataURL: { Ref: 'SignInSamlMetadataUrl' } } });
+    expect(provider.Properties).toMatchObject({
+      ProviderType: 'SAML',
+      ProviderDetails: { MetadataURL: { Ref: 'SignInSamlMetadataUrl' } },
+    });
     expect(provider.Condition).toBeDefined();
     const client = of('AWS::Cognito::UserPoolClient')[0]?.[1] as Json;
-    expect(client.Properties.SupportedIdentityProviders).toEqual({ 'Fn::If': [provider.Condition, [{ Ref: of('AWS::Cognito::UserPoolIdentityProvider')[0]?.[0] }], ['COGNITO']] });
+    expect(client.Properties.SupportedIdentityProviders).toEqual({
+      'Fn::If': [provider.Condition, [{ Ref: of('AWS::Cognito::UserPoolIdentityProvider')[0]?.[0] }], ['COGNITO']],
+    });
   });
 
   it('has a staff and a secretary group per committee, and admin', () => {
-    const groups = of('AWS::Cognito::UserPoolGroup').map(([, g]) => (g as Json).Properties.GroupName as string).sort();
+    const groups = of('AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => (g as Json).Properties.GroupName as string)
+      .sort();
     expect(groups).toEqual(['admin', 'bun-secretary', 'bun-staff', 'ks-secretary', 'ks-staff']);
   });
 });

@@ -44,7 +44,9 @@ export interface FuzzCase {
   readonly bytes: Uint8Array;
 }
 
-export type FuzzVerdict = { readonly ok: true; readonly outcome: string; readonly ms: number } | { readonly ok: false; readonly reason: string; readonly ms: number };
+export type FuzzVerdict =
+  | { readonly ok: true; readonly outcome: string; readonly ms: number }
+  | { readonly ok: false; readonly reason: string; readonly ms: number };
 
 const root = new URL('../../', import.meta.url);
 
@@ -60,7 +62,10 @@ export function loadSeeds(): FuzzSeed[] {
       .map((f) => `test/fixtures/corpus/${f}`),
     'test/fixtures/bad.xlsx',
   ];
-  return [...workbooks.map((path) => ({ kind: 'workbook' as const, name: path, bytes: read(path) })), { kind: 'template', name: 'templates/default.docx', bytes: read('templates/default.docx') }];
+  return [
+    ...workbooks.map((path) => ({ kind: 'workbook' as const, name: path, bytes: read(path) })),
+    { kind: 'template', name: 'templates/default.docx', bytes: read('templates/default.docx') },
+  ];
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
@@ -151,7 +156,14 @@ const MUTATIONS: readonly { readonly name: string; readonly apply: (rng: Rng, by
       const entries = entriesOf(bytes);
       const i = int(rng, entries.length);
       const e = entries[i]!;
-      const names = [e.name.toUpperCase(), e.name.replace(/\//g, '\\'), `/${e.name}`, `${e.name}/`, `../${e.name}`, e.name.replace(/\.xml$/, '.XML')];
+      const names = [
+        e.name.toUpperCase(),
+        e.name.replace(/\//g, '\\'),
+        `/${e.name}`,
+        `${e.name}/`,
+        `../${e.name}`,
+        e.name.replace(/\.xml$/, '.XML'),
+      ];
       entries[i] = { ...e, name: pick(rng, names) };
       return writeZip(entries);
     },
@@ -162,7 +174,18 @@ const MUTATIONS: readonly { readonly name: string; readonly apply: (rng: Rng, by
       const entries = entriesOf(bytes);
       const i = int(rng, entries.length);
       const e = entries[i]!;
-      entries[i] = { ...e, uncompressedSize: pick(rng, [0, 1, Math.floor(e.uncompressedSize / 2), e.uncompressedSize * 2, 0xfffffff0, 2 ** 31, 60 * 2 ** 20]) };
+      entries[i] = {
+        ...e,
+        uncompressedSize: pick(rng, [
+          0,
+          1,
+          Math.floor(e.uncompressedSize / 2),
+          e.uncompressedSize * 2,
+          0xfffffff0,
+          2 ** 31,
+          60 * 2 ** 20,
+        ]),
+      };
       return writeZip(entries);
     },
   },
@@ -203,14 +226,19 @@ const MUTATIONS: readonly { readonly name: string; readonly apply: (rng: Rng, by
     name: 'huge-reference',
     apply: (rng, bytes) =>
       editRandomPart(rng, bytes, (xml) =>
-        xml.replace(/\br="([A-Z]*)(\d+)"/, (_, letters: string) => `r="${pick(rng, [letters, 'XFD', 'ZZZZ', ''])}${pick(rng, ['1048576', '1048577', '99999999999', '-1', '0', '1e9', 'NaN'])}"`),
+        xml.replace(
+          /\br="([A-Z]*)(\d+)"/,
+          (_, letters: string) =>
+            `r="${pick(rng, [letters, 'XFD', 'ZZZZ', ''])}${pick(rng, ['1048576', '1048577', '99999999999', '-1', '0', '1e9', 'NaN'])}"`,
+        ),
       ),
   },
   {
     name: 'doctype',
     apply: (rng, bytes) =>
       editRandomPart(rng, bytes, (xml) => {
-        const doctype = '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+        const doctype =
+          '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
         const at = xml.startsWith('<?xml') ? xml.indexOf('?>') + 2 : 0;
         return `${xml.slice(0, at)}${doctype}${xml.slice(at).replace('>', '>&c;')}`;
       }),
@@ -222,8 +250,27 @@ const MUTATIONS: readonly { readonly name: string; readonly apply: (rng: Rng, by
         let out = xml;
         for (let i = 1 + int(rng, 12); i > 0; i--) {
           const at = int(rng, out.length);
-          const junk = pick(rng, ['<', '>', '"', "'", '&', '&#0;', '&#x110000;', '<!--', ']]>', '<![CDATA[', '\u0000', '/>', '</c>', '<c r="A1">', '\uD800']);
-          out = rng() < 0.5 ? out.slice(0, at) + junk + out.slice(at) : out.slice(0, at) + junk + out.slice(at + 1 + int(rng, 40));
+          const junk = pick(rng, [
+            '<',
+            '>',
+            '"',
+            "'",
+            '&',
+            '&#0;',
+            '&#x110000;',
+            '<!--',
+            ']]>',
+            '<![CDATA[',
+            '\u0000',
+            '/>',
+            '</c>',
+            '<c r="A1">',
+            '\uD800',
+          ]);
+          out =
+            rng() < 0.5
+              ? out.slice(0, at) + junk + out.slice(at)
+              : out.slice(0, at) + junk + out.slice(at + 1 + int(rng, 40));
         }
         return out;
       }),
@@ -259,15 +306,19 @@ export async function runCase(c: FuzzCase): Promise<FuzzVerdict> {
     if (c.kind === 'workbook') {
       const result = await parseUpload('fuzz.xlsx', c.bytes);
       const issues = [...(result.ok ? [] : result.errors), ...result.warnings];
-      if (issues.length > 2 * (MAX_REPORTED_ISSUES + 1)) return { ok: false, reason: `${issues.length} issues in the receipt`, ms: elapsed() };
+      if (issues.length > 2 * (MAX_REPORTED_ISSUES + 1))
+        return { ok: false, reason: `${issues.length} issues in the receipt`, ms: elapsed() };
       const long = issues.find((i) => i.message.length > MAX_MESSAGE_CHARS || (i.value?.length ?? 0) > 400);
-      if (long) return { ok: false, reason: `an issue of ${long.message.length} characters (${long.code})`, ms: elapsed() };
+      if (long)
+        return { ok: false, reason: `an issue of ${long.message.length} characters (${long.code})`, ms: elapsed() };
       if (result.ok) {
-        if (result.content.activities.length > MAX_DATA_ROWS) return { ok: false, reason: 'more activities than MAX_DATA_ROWS', ms: elapsed() };
+        if (result.content.activities.length > MAX_DATA_ROWS)
+          return { ok: false, reason: 'more activities than MAX_DATA_ROWS', ms: elapsed() };
         outcome = 'accepted';
       } else {
         const copy = await annotateWorkbook(c.bytes, result.errors);
-        if (copy && copy.length > c.bytes.length + MAX_COPY_GROWTH_BYTES) return { ok: false, reason: `marked-up copy of ${copy.length} bytes`, ms: elapsed() };
+        if (copy && copy.length > c.bytes.length + MAX_COPY_GROWTH_BYTES)
+          return { ok: false, reason: `marked-up copy of ${copy.length} bytes`, ms: elapsed() };
         outcome = `refused (${[...new Set(result.errors.map((e) => e.code))].join(', ')})${copy ? ', marked up' : ''}`;
       }
     } else {
@@ -277,7 +328,8 @@ export async function runCase(c: FuzzCase): Promise<FuzzVerdict> {
     const ms = elapsed();
     if (ms > FUZZ_TIME_LIMIT_MS) return { ok: false, reason: `took ${Math.round(ms)} ms (${outcome})`, ms };
     const peakMb = process.resourceUsage().maxRSS / 1024;
-    if (peakMb > FUZZ_MAX_RSS_MB && peakMb > peakBefore) return { ok: false, reason: `peak RSS ${Math.round(peakMb)} MB (${outcome})`, ms };
+    if (peakMb > FUZZ_MAX_RSS_MB && peakMb > peakBefore)
+      return { ok: false, reason: `peak RSS ${Math.round(peakMb)} MB (${outcome})`, ms };
     return { ok: true, outcome, ms };
   } catch (e) {
     return { ok: false, reason: `threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, ms: elapsed() };

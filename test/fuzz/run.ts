@@ -11,11 +11,17 @@ import { parseArgs } from 'node:util';
 import { caseFileName, loadSeeds, makeCase, runCase } from './fuzz.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, out: { type: 'string', default: 'fuzz-failures' }, from: { type: 'string', default: String(Date.now() % 1_000_000_000) }, kind: { type: 'string' } },
+  options: {
+    seconds: { type: 'string', default: '60' },
+    out: { type: 'string', default: 'fuzz-failures' },
+    from: { type: 'string', default: String(Date.now() % 1_000_000_000) },
+    kind: { type: 'string' },
+  },
 });
 const seconds = Number(values.seconds);
 const from = Number(values.from);
-if (!(seconds > 0) || !Number.isInteger(from)) throw new Error('usage: npm run fuzz -- [--seconds N] [--out DIR] [--from SEED]');
+if (!(seconds > 0) || !Number.isInteger(from))
+  throw new Error('usage: npm run fuzz -- [--seconds N] [--out DIR] [--from SEED]');
 const out = values.out;
 await mkdir(out, { recursive: true });
 const seeds = loadSeeds().filter((s) => values.kind === undefined || s.kind === values.kind);
@@ -31,11 +37,16 @@ for (let id = from; Date.now() < deadline; id++) {
   if (!verdict.ok) {
     failures++;
     await writeFile(join(out, caseFileName(c)), c.bytes);
-    await writeFile(join(out, `${caseFileName(c)}.txt`), `seed ${c.id}: ${c.mutation} of ${c.seedName}\n${verdict.reason}\n`);
+    await writeFile(
+      join(out, `${caseFileName(c)}.txt`),
+      `seed ${c.id}: ${c.mutation} of ${c.seedName}\n${verdict.reason}\n`,
+    );
     process.stderr.write(`FAIL seed ${c.id} ${c.mutation} of ${c.seedName}: ${verdict.reason}\n`);
   }
 }
 await rm(join(out, 'current.xlsx'), { force: true });
 await rm(join(out, 'current.docx'), { force: true });
-process.stdout.write(`${runs} cases from seed ${from}, ${failures} failing${failures > 0 ? ` (inputs in ${out}/)` : ''}\n`);
+process.stdout.write(
+  `${runs} cases from seed ${from}, ${failures} failing${failures > 0 ? ` (inputs in ${out}/)` : ''}\n`,
+);
 process.exitCode = failures > 0 ? 1 : 0;

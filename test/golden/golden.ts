@@ -62,5 +62,7 @@ export function expectGolden(name: string, actual: string): void {
   }
   const expected = readFileSync(url, 'utf8');
   // Line arrays: on a mismatch Vitest prints the changed lines, not two walls of text.
-  expect(actual.split('\n'), `${name} differs (UPDATE_GOLDEN=1 refreshes it after review)`).toEqual(expected.split('\n'));
+  expect(actual.split('\n'), `${name} differs (UPDATE_GOLDEN=1 refreshes it after review)`).toEqual(
+    expected.split('\n'),
+  );
 }

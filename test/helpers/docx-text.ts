@@ -22,9 +22,9 @@ export function docxParagraphs(bytes: Uint8Array, options: DocxTextOptions = {})
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
   const xmls = [
-    ...(options.headers ?? true ? parts('header').map(read) : []),
+    ...((options.headers ?? true) ? parts('header').map(read) : []),
     read('word/document.xml'),
-    ...(options.footers ?? false ? parts('footer').map(read) : []),
+    ...((options.footers ?? false) ? parts('footer').map(read) : []),
   ];
   return xmls.flatMap(xmlParagraphs);
 }

@@ -2,7 +2,13 @@
 import type { S3Event } from 'aws-lambda';
 import { encodeEventKey } from '../../lambdas/core/keys.js';
 
-export function s3Event(bucket: string, key: string, sequencer: string, eventName = 'ObjectCreated:Put', size = 1): S3Event {
+export function s3Event(
+  bucket: string,
+  key: string,
+  sequencer: string,
+  eventName = 'ObjectCreated:Put',
+  size = 1,
+): S3Event {
   return {
     Records: [
       {

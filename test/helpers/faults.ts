@@ -93,13 +93,17 @@ export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handle
       const operation = (request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '').split('.')[1] ?? '';
       if (stats.crashed) throw Object.assign(new Error('process is gone'), { name: 'ProcessGone' });
       if (plan.before) await plan.before(operation);
-      if (plan.delayMs && plan.delayMs.operation === operation) await new Promise((r) => setTimeout(r, plan.delayMs?.ms));
+      if (plan.delayMs && plan.delayMs.operation === operation)
+        await new Promise((r) => setTimeout(r, plan.delayMs?.ms));
       const throttleApplies = !plan.throttleOperations || plan.throttleOperations.includes(operation);
       if (plan.throttleRate && throttleApplies && random() < plan.throttleRate) {
         stats.throttled += 1;
         return jsonResponse(
           400,
-          { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'Rate of requests exceeds the allowed throughput.' },
+          {
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'Rate of requests exceeds the allowed throughput.',
+          },
           'ProvisionedThroughputExceededException',
         );
       }
@@ -111,7 +115,11 @@ export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handle
           const keep = items.slice(0, Math.ceil(items.length / 2));
           const rest = items.slice(keep.length);
           const text = JSON.stringify({ ...body, RequestItems: { [table]: keep } });
-          const forwarded = { ...request, body: text, headers: { ...request.headers, 'content-length': String(Buffer.byteLength(text)) } };
+          const forwarded = {
+            ...request,
+            body: text,
+            headers: { ...request.headers, 'content-length': String(Buffer.byteLength(text)) },
+          };
           const { response } = await base.handle(forwarded, options);
           const answer = JSON.parse(await readBody(response.body)) as Record<string, unknown>;
           if (response.statusCode !== 200) return jsonResponse(response.statusCode, answer);
@@ -119,7 +127,8 @@ export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handle
         }
       }
       const result = await base.handle(request, options);
-      if (plan.crashAfter && plan.crashAfter.operation === operation && ++done >= plan.crashAfter.count) stats.crashed = true;
+      if (plan.crashAfter && plan.crashAfter.operation === operation && ++done >= plan.crashAfter.count)
+        stats.crashed = true;
       return result;
     },
   };

@@ -18,15 +18,31 @@ export interface TestStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
-export async function startTestStack(options: { log?: Log; dynamodb?: 'dynalite' | 'dynamodb-local' } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { log?: Log; dynamodb?: 'dynalite' | 'dynamodb-local' } = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tertial-test-'));
   const log = options.log ?? (process.env.TERTIAL_TEST_LOGS ? stderrLog('debug') : silentLog);
-  const stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 50, ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}) });
+  const stack = await startLocalStack({
+    dataDir,
+    s3Port: 0,
+    dynamodbPort: 0,
+    log,
+    retryDelayMs: 50,
+    ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
+  });
   const s3 = stack.runtime.clients.s3;
   return Object.assign(stack, {
     dataDir,
     async put(key: string, body: Uint8Array | string) {
-      await s3.send(new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: stack.config.uploadsBucket,
+          Key: key,
+          Body: body,
+          ContentLength: Buffer.byteLength(body),
+        }),
+      );
     },
     async remove(key: string) {
       await s3.send(new DeleteObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key }));

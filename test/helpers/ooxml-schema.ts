@@ -20,9 +20,12 @@ const WML = join(ISO, 'wml.xsd');
 /** Content type (without its `application/vnd.…` prefix variations) → schema. */
 function schemaFor(contentType: string): string | undefined {
   if (/wordprocessingml\.[\w.]+\+xml$/.test(contentType)) return WML;
-  if (contentType === 'application/vnd.openxmlformats-package.relationships+xml') return join(OPC, 'opc-relationships.xsd');
-  if (contentType === 'application/vnd.openxmlformats-package.core-properties+xml') return join(OPC, 'opc-coreProperties.xsd');
-  if (contentType === 'application/vnd.openxmlformats-officedocument.extended-properties+xml') return join(ISO, 'shared-documentPropertiesExtended.xsd');
+  if (contentType === 'application/vnd.openxmlformats-package.relationships+xml')
+    return join(OPC, 'opc-relationships.xsd');
+  if (contentType === 'application/vnd.openxmlformats-package.core-properties+xml')
+    return join(OPC, 'opc-coreProperties.xsd');
+  if (contentType === 'application/vnd.openxmlformats-officedocument.extended-properties+xml')
+    return join(ISO, 'shared-documentPropertiesExtended.xsd');
   if (contentType === 'application/vnd.openxmlformats-officedocument.theme+xml') return join(ISO, 'dml-main.xsd');
   return undefined;
 }
@@ -45,9 +48,11 @@ export function schemaErrors(docx: Uint8Array): string[] {
   const types = zip.file('[Content_Types].xml')?.asText();
   if (types === undefined) return ['[Content_Types].xml is missing'];
   const overrides = new Map<string, string>();
-  for (const m of types.matchAll(/<Override\b[^>]*PartName="([^"]*)"[^>]*ContentType="([^"]*)"/g)) overrides.set((m[1] ?? '').replace(/^\//, '').toLowerCase(), m[2] ?? '');
+  for (const m of types.matchAll(/<Override\b[^>]*PartName="([^"]*)"[^>]*ContentType="([^"]*)"/g))
+    overrides.set((m[1] ?? '').replace(/^\//, '').toLowerCase(), m[2] ?? '');
   const defaults = new Map<string, string>();
-  for (const m of types.matchAll(/<Default\b[^>]*Extension="([^"]*)"[^>]*ContentType="([^"]*)"/g)) defaults.set((m[1] ?? '').toLowerCase(), m[2] ?? '');
+  for (const m of types.matchAll(/<Default\b[^>]*Extension="([^"]*)"[^>]*ContentType="([^"]*)"/g))
+    defaults.set((m[1] ?? '').toLowerCase(), m[2] ?? '');
 
   const dir = mkdtempSync(join(tmpdir(), 'tertial-xsd-'));
   try {
@@ -60,7 +65,8 @@ export function schemaErrors(docx: Uint8Array): string[] {
       if (name === '[Content_Types].xml') {
         schema = join(OPC, 'opc-contentTypes.xsd');
       } else {
-        const type = overrides.get(name.toLowerCase()) ?? defaults.get(name.slice(name.lastIndexOf('.') + 1).toLowerCase()) ?? '';
+        const type =
+          overrides.get(name.toLowerCase()) ?? defaults.get(name.slice(name.lastIndexOf('.') + 1).toLowerCase()) ?? '';
         if (!/xml$/.test(type)) continue; // pictures and other binary parts
         schema = schemaFor(type);
         if (!schema) {
@@ -85,7 +91,10 @@ export function schemaErrors(docx: Uint8Array): string[] {
         errors.push(
           ...stderr
             .split('\n')
-            .filter((line) => line.trim() !== '' && !/ validates$/.test(line) && !/Schemas parser warning|Skipping import/.test(line)),
+            .filter(
+              (line) =>
+                line.trim() !== '' && !/ validates$/.test(line) && !/Schemas parser warning|Skipping import/.test(line),
+            ),
         );
       }
     }

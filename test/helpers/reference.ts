@@ -1,7 +1,10 @@
 /** The reference document's text (Ånge kommun, KS måluppföljning T3 2023), as lines. */
 import { readFileSync } from 'node:fs';
 
-const REFERENCE = new URL('../fixtures/reference/kommunstyrelsens-maluppfoljning-tertialrapport-3-2023.txt', import.meta.url);
+const REFERENCE = new URL(
+  '../fixtures/reference/kommunstyrelsens-maluppfoljning-tertialrapport-3-2023.txt',
+  import.meta.url,
+);
 
 export function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -119,7 +119,9 @@ export function comments(zip: PizZip, sheetName: string): Map<string, string> {
   if (!link) return out;
   const xml = partText(zip, link.target);
   for (const m of xml.matchAll(/<comment\b([^>]*)>([\s\S]*?)<\/comment>/g)) {
-    const text = [...(m[2] as string).matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)].map((t) => decodeXml(t[1] as string)).join('');
+    const text = [...(m[2] as string).matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)]
+      .map((t) => decodeXml(t[1] as string))
+      .join('');
     out.set(attributes(m[1] as string).ref ?? '', text);
   }
   return out;

@@ -41,7 +41,8 @@ function expectNoFormulas(bytes: Uint8Array): void {
   for (const { name } of sheetParts(zip)) {
     const xml = sheetXml(zip, name);
     expect(xml, name).not.toMatch(/<f[\s>/]/);
-    for (const cell of cells(xml)) expect(['s', 'n', 'inlineStr', undefined], `${name}!${cell.ref}`).toContain(cell.type);
+    for (const cell of cells(xml))
+      expect(['s', 'n', 'inlineStr', undefined], `${name}!${cell.ref}`).toContain(cell.type);
   }
 }
 
@@ -69,18 +70,21 @@ describe('annotateWorkbook: the refused bad.xlsx', () => {
     expect(comments(zip, 'Ärende').get('A2')).toContain('"Bakgrund" är inte ett känt fält');
   });
 
-  it('adds a first sheet Fel listing every error, and keeps the staff\'s own values', async () => {
+  it("adds a first sheet Fel listing every error, and keeps the staff's own values", async () => {
     const original = fixture('bad.xlsx');
     const errors = await refused('bad.xlsx', original);
     const bytes = (await annotateWorkbook(original, errors))!;
     expect(sheetParts(openXlsx(bytes)).map((s) => s.name)).toEqual([ERRORS_SHEET, 'Aktiviteter', 'Mål', 'Ärende']);
     expect(sheetXml(openXlsx(bytes), ERRORS_SHEET)).toMatch(/<sheetView\b[^>]*tabSelected="1"/);
-    for (const name of ['Aktiviteter', 'Mål', 'Ärende']) expect(sheetXml(openXlsx(bytes), name)).not.toMatch(/tabSelected="1"/);
+    for (const name of ['Aktiviteter', 'Mål', 'Ärende'])
+      expect(sheetXml(openXlsx(bytes), name)).not.toMatch(/tabSelected="1"/);
 
     const sheets = await readExcelFile(Buffer.from(bytes));
     const fel = sheets.find((s) => s.sheet === ERRORS_SHEET)!.data;
     expect(fel[1]).toEqual(['Blad', 'Rad', 'Kolumn', 'Värde', 'Fel', 'Markerad cell']);
-    expect(fel.slice(2).map((r) => [r[0], r[1], r[2], r[5]])).toEqual(errors.map((e) => [e.sheet, String(e.row), e.column, expect.any(String)]));
+    expect(fel.slice(2).map((r) => [r[0], r[1], r[2], r[5]])).toEqual(
+      errors.map((e) => [e.sheet, String(e.row), e.column, expect.any(String)]),
+    );
     expect(fel.slice(2).map((r) => r[4])).toEqual(errors.map((e) => e.message));
 
     const before = await readExcelFile(Buffer.from(original));
@@ -109,11 +113,19 @@ describe('annotateWorkbook: hostile and odd input', () => {
   it('writes no formula, whatever the values and messages start with', async () => {
     const hostile = ['=HYPERLINK("http://example.invalid","klicka")', '+1+2', '-3', '@SUM(A1)', '\t=1', '\r=2'];
     const original = await buildWorkbook({
-      Aktiviteter: [['Mål', 'Aktivitet', 'Status', 'Kommentar'], ...hostile.map((h) => ['KS1', `Aktivitet ${h}`, h, ''])],
+      Aktiviteter: [
+        ['Mål', 'Aktivitet', 'Status', 'Kommentar'],
+        ...hostile.map((h) => ['KS1', `Aktivitet ${h}`, h, '']),
+      ],
     });
     const errors = await refused('x.xlsx', original);
     expect(errors.map((e) => e.code)).toEqual(hostile.map(() => 'unknown_status'));
-    const extra: InputIssue = { code: 'missing_value', message: '=1+1 är ett meddelande, ingen formel', file: 'x.xlsx', value: '=cmd|"/c calc"!A1' };
+    const extra: InputIssue = {
+      code: 'missing_value',
+      message: '=1+1 är ett meddelande, ingen formel',
+      file: 'x.xlsx',
+      value: '=cmd|"/c calc"!A1',
+    };
     const bytes = (await annotateWorkbook(original, [...errors, extra]))!;
     expectNoFormulas(bytes);
     const fel = (await readExcelFile(Buffer.from(bytes))).find((s) => s.sheet === ERRORS_SHEET)!.data;
@@ -124,7 +136,12 @@ describe('annotateWorkbook: hostile and odd input', () => {
   it('marks a merged range once, on the cell a spreadsheet shows', async () => {
     const original = await buildWorkbook({
       Aktiviteter: {
-        rows: [['Mål', 'Aktivitet', 'Status', 'Kommentar'], ['KS1', 'A', 'Klar', ''], ['KS1', 'B', null, ''], ['KS1', 'C', 'Pågående', '']],
+        rows: [
+          ['Mål', 'Aktivitet', 'Status', 'Kommentar'],
+          ['KS1', 'A', 'Klar', ''],
+          ['KS1', 'B', null, ''],
+          ['KS1', 'C', 'Pågående', ''],
+        ],
         merges: ['C2:C3'],
       },
     });
@@ -152,7 +169,14 @@ describe('annotateWorkbook: hostile and odd input', () => {
   });
 
   it('reads a sheet that claims a huge dimension (the parser reads it too) without building it', async () => {
-    const issue: InputIssue = { code: 'missing_value', message: 'Ett fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
+    const issue: InputIssue = {
+      code: 'missing_value',
+      message: 'Ett fel.',
+      file: 'x.xlsx',
+      sheet: 'Aktiviteter',
+      row: 2,
+      column: 'Status',
+    };
     const started = Date.now();
     const bytes = await annotateWorkbook(fixture('huge-dimension.xlsx'), [issue]);
     expect(bytes).toBeDefined();

@@ -16,12 +16,20 @@ import { ACTIVITY_HEADER, buildWorkbook } from '../helpers/workbook.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'tertial.mjs');
 
-function tertial(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function tertial(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -38,7 +46,11 @@ afterAll(async () => {
 describe('tertial demo --once (npm start -- --once)', () => {
   it('runs the examples through the local stack and leaves a document holding every paragraph of the reference, in order', async () => {
     const out = join(work, 'out');
-    const result = await tertial(['demo', '--once', '--data', join(work, 'data'), '--out', out], { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0', TERTIAL_WEB_PORT: '0' });
+    const result = await tertial(['demo', '--once', '--data', join(work, 'data'), '--out', out], {
+      TERTIAL_S3_PORT: '0',
+      TERTIAL_DYNAMODB_PORT: '0',
+      TERTIAL_WEB_PORT: '0',
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Dokumentet: .*ks-maluppfoljning-2023-T3\.docx/);
@@ -99,7 +111,12 @@ describe('tertial render', () => {
     await writeFile(
       bad,
       await buildWorkbook({
-        Aktiviteter: [ACTIVITY_HEADER, ['KS1', 'Något', 'X', 'Klar', ''], ['KS1', 'Annat', 'X', 'Pågående', ''], ['KS1', 'Tredje', 'X', 'kanske', '']],
+        Aktiviteter: [
+          ACTIVITY_HEADER,
+          ['KS1', 'Något', 'X', 'Klar', ''],
+          ['KS1', 'Annat', 'X', 'Pågående', ''],
+          ['KS1', 'Tredje', 'X', 'kanske', ''],
+        ],
       }),
     );
     const target = join(work, 'fel.docx');
@@ -114,7 +131,16 @@ describe('tertial render', () => {
   });
 
   it('says what is wrong with the arguments in one line, then the command’s usage line', async () => {
-    const result = await tertial(['render', 'x.xlsx', '--committee', 'KS!', '--period', '2023-T9', '--out', join(work, 'y.docx')]);
+    const result = await tertial([
+      'render',
+      'x.xlsx',
+      '--committee',
+      'KS!',
+      '--period',
+      '2023-T9',
+      '--out',
+      join(work, 'y.docx'),
+    ]);
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -143,7 +169,9 @@ describe('tertial KOMMANDO --help', () => {
     const overview = await tertial(['--help']);
     expect(overview.code).toBe(0);
     const commands = [...overview.stdout.matchAll(/^ {2}tertial ([a-z]+)/gm)].map((m) => m[1] ?? '');
-    expect(commands).toEqual(expect.arrayContaining(['local', 'demo', 'render', 'upload', 'close', 'reopen', 'status', 'reindex', 'workbook']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['local', 'demo', 'render', 'upload', 'close', 'reopen', 'status', 'reindex', 'workbook']),
+    );
     const answers = await Promise.all(commands.map((command) => tertial([command, '--help'])));
     for (const [i, command] of commands.entries()) {
       const help = answers[i] ?? { code: -1, stdout: '', stderr: '' };
@@ -158,9 +186,25 @@ describe('tertial KOMMANDO --help', () => {
 describe('one argument style, strictly parsed, in Swedish', () => {
   it('takes the tertial as NÄMND PERIOD or as --committee/--period in every command, crossing them included', async () => {
     const target = join(work, 'styles.docx');
-    const positional = await tertial(['render', 'ks', '2023-T3', 'examples/ks-2023-T3-aktiviteter.xlsx', '--out', target]);
+    const positional = await tertial([
+      'render',
+      'ks',
+      '2023-T3',
+      'examples/ks-2023-T3-aktiviteter.xlsx',
+      '--out',
+      target,
+    ]);
     expect(positional.code, positional.stderr).toBe(0);
-    const options = await tertial(['render', 'examples/ks-2023-T3-aktiviteter.xlsx', '--committee', 'ks', '--period', '2023-t3', '--out', target]);
+    const options = await tertial([
+      'render',
+      'examples/ks-2023-T3-aktiviteter.xlsx',
+      '--committee',
+      'ks',
+      '--period',
+      '2023-t3',
+      '--out',
+      target,
+    ]);
     expect(options.code, options.stderr).toBe(0);
   });
 

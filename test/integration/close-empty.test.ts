@@ -31,7 +31,9 @@ describe('closing a tertial with no accepted upload', () => {
     const receipt = await close(period, '');
     expect(receipt?.status).toBe('rejected');
     expect(receipt?.errors[0]?.code).toBe('empty_period');
-    expect(receipt?.errors[0]?.message).toMatch(/ingen godkänd fil.*0 mål och 0 aktiviteter.*"allowEmpty": true.*--tom/);
+    expect(receipt?.errors[0]?.message).toMatch(
+      /ingen godkänd fil.*0 mål och 0 aktiviteter.*"allowEmpty": true.*--tom/,
+    );
     expect(await stack.output(documentKey(period))).toBeUndefined();
     expect((await stack.runtime.repo.getPeriod(period))?.state ?? 'OPEN').toBe('OPEN');
   });

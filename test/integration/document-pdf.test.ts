@@ -45,7 +45,12 @@ let counter = 0;
 
 async function put(key: string, body: Uint8Array | string): Promise<void> {
   await stack.runtime.clients.s3.send(
-    new PutObjectCommand({ Bucket: stack.config.uploadsBucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body) }),
+    new PutObjectCommand({
+      Bucket: stack.config.uploadsBucket,
+      Key: key,
+      Body: body,
+      ContentLength: Buffer.byteLength(body),
+    }),
   );
   await stack.idle();
 }
@@ -62,13 +67,23 @@ async function receiptOf(period: Period): Promise<ClosureReceipt | undefined> {
 async function periodWithUpload(): Promise<Period> {
   counter += 1;
   const period: Period = { committee: `pdf-${counter}`, year: 2024, tertial: 1 };
-  await put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'P1', title: 'Pdf' }, [{ title: 'Något', status: 'Pågående' }]));
+  await put(
+    uploadKey(period, 'a.xlsx'),
+    await simpleWorkbook({ id: 'P1', title: 'Pdf' }, [{ title: 'Något', status: 'Pågående' }]),
+  );
   return period;
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tertial-pdf-'));
-  stack = await startLocalStack({ dataDir, s3Port: 0, dynamodbPort: 0, log, retryDelayMs: 20, convertToPdf: converter.convert });
+  stack = await startLocalStack({
+    dataDir,
+    s3Port: 0,
+    dynamodbPort: 0,
+    log,
+    retryDelayMs: 20,
+    convertToPdf: converter.convert,
+  });
 });
 
 afterAll(async () => {
@@ -103,12 +118,18 @@ describe('a PDF conversion that fails', () => {
     expect(converter.calls[1]).toEqual(await output(documentKey(period)));
     expect(converter.calls[0]).toEqual(converter.calls[1]);
     const receipt = await receiptOf(period);
-    expect(receipt).toMatchObject({ status: 'closed', document: documentKey(period), pdf: { status: 'written', key: pdfKey(period) } });
+    expect(receipt).toMatchObject({
+      status: 'closed',
+      document: documentKey(period),
+      pdf: { status: 'written', key: pdfKey(period) },
+    });
     expect(stack.failedEvents).toEqual([]);
     // The log has the failure as an error, then the retry's PDF.
     const messages = lines.map((l) => `${l.level}: ${l.message}`);
     expect(messages).toContain('error: pdf not made; the Word document stands, and the event will be retried');
-    expect(messages.indexOf('info: pdf written')).toBeGreaterThan(messages.indexOf('error: pdf not made; the Word document stands, and the event will be retried'));
+    expect(messages.indexOf('info: pdf written')).toBeGreaterThan(
+      messages.indexOf('error: pdf not made; the Word document stands, and the event will be retried'),
+    );
     expect(messages.filter((m) => m === 'info: document written')).toHaveLength(1);
   });
 

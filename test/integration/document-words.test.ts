@@ -24,11 +24,16 @@ import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { ACTIVITIES_WORKBOOK, CASE_WORKBOOK, EXAMPLE_PERIOD } from '../../examples/ks-2023-T3.js';
 import { PREVIOUS_PERIOD, PREVIOUS_WORKBOOK, previousWorkbook } from '../fixtures/golden/ks-2023-T2.js';
 
-const TOOLS = { soffice: '/usr/bin/soffice', pdftotext: '/usr/bin/pdftotext', 'hyphen-sv': '/usr/share/hyphen/hyph_sv_SE.dic' };
+const TOOLS = {
+  soffice: '/usr/bin/soffice',
+  pdftotext: '/usr/bin/pdftotext',
+  'hyphen-sv': '/usr/share/hyphen/hyph_sv_SE.dic',
+};
 const missing = Object.entries(TOOLS)
   .filter(([, path]) => !existsSync(path))
   .map(([name]) => name);
-if (missing.length > 0 && process.env.CI) throw new Error(`not installed: ${missing.join(', ')}; .ci/run installs them`);
+if (missing.length > 0 && process.env.CI)
+  throw new Error(`not installed: ${missing.join(', ')}; .ci/run installs them`);
 
 async function parsed(name: string, bytes: Uint8Array): Promise<ReportUpload> {
   const result = await parseUpload(name, bytes);
@@ -73,15 +78,32 @@ function brokenWords(text: string, words: ReadonlySet<string>): string[] {
 
 function pdftotext(pdf: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(TOOLS.pdftotext, ['-raw', '-enc', 'UTF-8', pdf, '-'], { maxBuffer: 20 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(TOOLS.pdftotext, ['-raw', '-enc', 'UTF-8', pdf, '-'], { maxBuffer: 20 * 1024 * 1024 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
   });
 }
 
 const LONG_TITLES: UploadContent = (() => {
   const source = { file: 'titlar.xlsx', sheet: 'Aktiviteter', row: 2 };
-  const responsible = ['Upphandlingssamordnare', 'Kommunikationsstrateg', 'Fastighetschef', 'Ekonomichef', 'Digitaliseringsstrateg', 'Folkhälsosamordnare'];
+  const responsible = [
+    'Upphandlingssamordnare',
+    'Kommunikationsstrateg',
+    'Fastighetschef',
+    'Ekonomichef',
+    'Digitaliseringsstrateg',
+    'Folkhälsosamordnare',
+  ];
   return {
-    goals: [{ id: 'KS9', title: 'Långa titlar i smala kolumner', assessment: 'Delvis uppfyllt', motivation: 'Kolumnerna får plats.', source: { ...source, sheet: 'Mål' } }],
+    goals: [
+      {
+        id: 'KS9',
+        title: 'Långa titlar i smala kolumner',
+        assessment: 'Delvis uppfyllt',
+        motivation: 'Kolumnerna får plats.',
+        source: { ...source, sheet: 'Mål' },
+      },
+    ],
     activities: responsible.map((r, i) => ({
       goalRef: 'KS9',
       title: `Samverkansöverenskommelse nummer ${i + 1}`,
@@ -94,55 +116,70 @@ const LONG_TITLES: UploadContent = (() => {
   };
 })();
 
-describe.skipIf(missing.length > 0 && !process.env.CI)(`no word broken mid-word in the PDF (skipped only where ${missing.join(', ') || 'nothing'} is missing)`, () => {
-  let work: string;
-  const convert = libreOfficeConverter();
+describe.skipIf(missing.length > 0 && !process.env.CI)(
+  `no word broken mid-word in the PDF (skipped only where ${missing.join(', ') || 'nothing'} is missing)`,
+  () => {
+    let work: string;
+    const convert = libreOfficeConverter();
 
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'tertial-words-'));
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
-  async function pdfTextOf(name: string, uploads: ReportUpload[], previous?: ReportUpload[]): Promise<string> {
-    const rendered = renderPeriodDocument({
-      period: EXAMPLE_PERIOD,
-      config: KS_CONFIG,
-      template: loadDefaultTemplate(),
-      uploads,
-      ...(previous ? { previous: { period: PREVIOUS_PERIOD, uploads: previous } } : {}),
-      closure: { diarienummer: 'KS 2024/12', documentDate: '2024-01-20', meetingDate: '2024-02-06' },
-      draft: false,
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), 'tertial-words-'));
     });
-    if (!rendered.ok) throw new Error(rendered.errors.map((e) => e.message).join('; '));
-    const path = join(work, `${name}.pdf`);
-    await writeFile(path, await convert(rendered.bytes));
-    return pdftotext(path);
-  }
+    afterAll(async () => {
+      if (work) await rm(work, { recursive: true, force: true });
+    });
 
-  it('the example report, compared with tertial 2: no input word split across lines without a hyphen', async () => {
-    const names = [ACTIVITIES_WORKBOOK, CASE_WORKBOOK].sort();
-    const uploads = await Promise.all(names.map(async (n) => parsed(n, new Uint8Array(await readFile(new URL(`../../examples/${n}`, import.meta.url))))));
-    const previous = [await parsed(PREVIOUS_WORKBOOK, await previousWorkbook())];
-    const text = await pdfTextOf('example', uploads, previous);
-    expect(text).toContain('Ekonomichef');
-    expect(brokenWords(text, inputWords(uploads))).toEqual([]);
-  }, 120_000);
-
-  it('a report whose Ansvarig values include Upphandlingssamordnare and Kommunikationsstrateg: none split without a hyphen', async () => {
-    const uploads = [{ name: 'titlar.xlsx', content: LONG_TITLES }];
-    const text = await pdfTextOf('titles', uploads, [{ name: 'titlar.xlsx', content: LONG_TITLES }]);
-    expect(brokenWords(text, inputWords(uploads))).toEqual([]);
-    // The columns fit their longest word: the titles stay whole on their line.
-    const lines = text.split('\n').map((l) => l.trim());
-    for (const title of ['Upphandlingssamordnare', 'Kommunikationsstrateg', 'Digitaliseringsstrateg', 'Folkhälsosamordnare']) {
-      expect(lines.some((l) => l.split(' ').includes(title)), title).toBe(true);
+    async function pdfTextOf(name: string, uploads: ReportUpload[], previous?: ReportUpload[]): Promise<string> {
+      const rendered = renderPeriodDocument({
+        period: EXAMPLE_PERIOD,
+        config: KS_CONFIG,
+        template: loadDefaultTemplate(),
+        uploads,
+        ...(previous ? { previous: { period: PREVIOUS_PERIOD, uploads: previous } } : {}),
+        closure: { diarienummer: 'KS 2024/12', documentDate: '2024-01-20', meetingDate: '2024-02-06' },
+        draft: false,
+      });
+      if (!rendered.ok) throw new Error(rendered.errors.map((e) => e.message).join('; '));
+      const path = join(work, `${name}.pdf`);
+      await writeFile(path, await convert(rendered.bytes));
+      return pdftotext(path);
     }
-  }, 120_000);
 
-  it('the detector finds a word cut without a hyphen (control)', () => {
-    expect(brokenWords('Ekonomiche\nf\nPågående', new Set(['Ekonomichef']))).toEqual(['Ekonomiche|f']);
-    expect(brokenWords('Ekonomi-\nchef', new Set(['Ekonomichef']))).toEqual([]);
-  });
-});
+    it('the example report, compared with tertial 2: no input word split across lines without a hyphen', async () => {
+      const names = [ACTIVITIES_WORKBOOK, CASE_WORKBOOK].sort();
+      const uploads = await Promise.all(
+        names.map(async (n) =>
+          parsed(n, new Uint8Array(await readFile(new URL(`../../examples/${n}`, import.meta.url)))),
+        ),
+      );
+      const previous = [await parsed(PREVIOUS_WORKBOOK, await previousWorkbook())];
+      const text = await pdfTextOf('example', uploads, previous);
+      expect(text).toContain('Ekonomichef');
+      expect(brokenWords(text, inputWords(uploads))).toEqual([]);
+    }, 120_000);
+
+    it('a report whose Ansvarig values include Upphandlingssamordnare and Kommunikationsstrateg: none split without a hyphen', async () => {
+      const uploads = [{ name: 'titlar.xlsx', content: LONG_TITLES }];
+      const text = await pdfTextOf('titles', uploads, [{ name: 'titlar.xlsx', content: LONG_TITLES }]);
+      expect(brokenWords(text, inputWords(uploads))).toEqual([]);
+      // The columns fit their longest word: the titles stay whole on their line.
+      const lines = text.split('\n').map((l) => l.trim());
+      for (const title of [
+        'Upphandlingssamordnare',
+        'Kommunikationsstrateg',
+        'Digitaliseringsstrateg',
+        'Folkhälsosamordnare',
+      ]) {
+        expect(
+          lines.some((l) => l.split(' ').includes(title)),
+          title,
+        ).toBe(true);
+      }
+    }, 120_000);
+
+    it('the detector finds a word cut without a hyphen (control)', () => {
+      expect(brokenWords('Ekonomiche\nf\nPågående', new Set(['Ekonomichef']))).toEqual(['Ekonomiche|f']);
+      expect(brokenWords('Ekonomi-\nchef', new Set(['Ekonomichef']))).toEqual([]);
+    });
+  },
+);

@@ -28,19 +28,28 @@ import { startTestStack, type TestStack } from '../helpers/local.js';
 import { missingReferenceLines } from '../helpers/reference.js';
 
 const PYTHON = '/usr/bin/python3';
-const TOOLS = { soffice: '/usr/bin/soffice', pdftotext: '/usr/bin/pdftotext', pdfinfo: '/usr/bin/pdfinfo', pdftoppm: '/usr/bin/pdftoppm' };
+const TOOLS = {
+  soffice: '/usr/bin/soffice',
+  pdftotext: '/usr/bin/pdftotext',
+  pdfinfo: '/usr/bin/pdfinfo',
+  pdftoppm: '/usr/bin/pdftoppm',
+};
 const missingTools = Object.entries(TOOLS)
   .filter(([, path]) => !existsSync(path))
   .map(([name]) => name);
 const hasPythonDocx = existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/docx/__init__.py');
-const skipReason = missingTools.length > 0 ? `not installed: ${missingTools.join(', ')} (apt-get install libreoffice-writer-nogui poppler-utils)` : '';
+const skipReason =
+  missingTools.length > 0
+    ? `not installed: ${missingTools.join(', ')} (apt-get install libreoffice-writer-nogui poppler-utils)`
+    : '';
 
 describe('the tools the document checks need', () => {
   it.runIf(process.env.CI)('are installed in CI (.ci/run installs them)', () => {
     expect(missingTools).toEqual([]);
     expect(hasPythonDocx, 'python3-docx').toBe(true);
   });
-  if (missingTools.length > 0 && !process.env.CI) it.skip(`the document checks below are skipped: ${skipReason}`, () => {});
+  if (missingTools.length > 0 && !process.env.CI)
+    it.skip(`the document checks below are skipped: ${skipReason}`, () => {});
 });
 
 function run(file: string, args: readonly string[], input?: string): Promise<string> {
@@ -157,7 +166,7 @@ describe.skipIf(missingTools.length > 0 && !process.env.CI)('the closed document
     expect(raw).toContain('/Lang(sv-SE)');
   });
 
-  it('renders page 1 and the first goal page as pictures (UPDATE_GOLDEN=1 refreshes the README\'s pictures)', async () => {
+  it("renders page 1 and the first goal page as pictures (UPDATE_GOLDEN=1 refreshes the README's pictures)", async () => {
     const page3 = pdfText.split('\f').findIndex((page) => page.includes('Förändringar sedan tertial 2')) + 1;
     expect(page3).toBeGreaterThan(1);
     for (const [page, name] of [
@@ -165,7 +174,18 @@ describe.skipIf(missingTools.length > 0 && !process.env.CI)('the closed document
       [page3, 'reference-page-3'],
     ] as const) {
       const prefix = join(work, name);
-      await run(TOOLS.pdftoppm, ['-png', '-r', '80', '-f', String(page), '-l', String(page), '-singlefile', pdfPath, prefix]);
+      await run(TOOLS.pdftoppm, [
+        '-png',
+        '-r',
+        '80',
+        '-f',
+        String(page),
+        '-l',
+        String(page),
+        '-singlefile',
+        pdfPath,
+        prefix,
+      ]);
       const png = await readFile(`${prefix}.png`);
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
       // A4 at 80 dpi.

@@ -31,7 +31,10 @@ describe('the draft and the close', () => {
   it('with tertial 2 closed, the tertial 3 draft has the closed document’s paragraphs, up to the draft marks', async () => {
     const t2: Period = { committee: 'utkast', year: 2024, tertial: 2 };
     const t3: Period = { ...t2, tertial: 3 };
-    await stack.put(uploadKey(t2, 'a.xlsx'), await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'Första aktiviteten', status: 'Pågående' }]));
+    await stack.put(
+      uploadKey(t2, 'a.xlsx'),
+      await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'Första aktiviteten', status: 'Pågående' }]),
+    );
     await stack.idle();
     await stack.put(closureKey(t2), '');
     await stack.idle();

@@ -40,12 +40,7 @@
  * round-trip unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTable, startDynamoDbServer } from '../../cli/local-stack.js';
 import type { Period, UploadContent } from '../../lambdas/core/domain.js';
 import { createClients, LOCAL_CREDENTIALS, type Clients } from '../../lambdas/storage/clients.js';
@@ -81,11 +76,24 @@ function sampleContent(file: string, tag = ''): UploadContent {
   const source = (row: number) => ({ file, sheet: 'Aktiviteter', row });
   return {
     goals: [
-      { id: 'KS1', title: `Trygg och säker kommun${tag}`, assessment: 'Delvis uppfyllt', motivation: 'Första raden\nAndra raden', source: source(2) },
+      {
+        id: 'KS1',
+        title: `Trygg och säker kommun${tag}`,
+        assessment: 'Delvis uppfyllt',
+        motivation: 'Första raden\nAndra raden',
+        source: source(2),
+      },
       { title: 'Mål utan id', motivation: '', focusArea: 'Välfärd', source: source(3) },
     ],
     activities: [
-      { goalRef: 'KS1', title: `Översyn av rutiner${tag}`, status: 'Pågående', comment: 'Åäö “citat” — tankstreck', responsible: 'Kansliet', source: source(2) },
+      {
+        goalRef: 'KS1',
+        title: `Översyn av rutiner${tag}`,
+        status: 'Pågående',
+        comment: 'Åäö “citat” — tankstreck',
+        responsible: 'Kansliet',
+        source: source(2),
+      },
       { goalRef: 'Mål utan id', title: 'Tom kommentar', status: 'Ej påbörjad', comment: '', source: source(3) },
     ],
     caseSections: [
@@ -113,7 +121,11 @@ function acceptedEntry(sequencer: string, generation: string, chunks: number, co
     generation,
     acceptedSequencer: sequencer,
     chunks,
-    counts: { goals: content.goals.length, activities: content.activities.length, caseSections: content.caseSections.length },
+    counts: {
+      goals: content.goals.length,
+      activities: content.activities.length,
+      caseSections: content.caseSections.length,
+    },
     acceptedAt: T0.toISOString(),
     lastOutcome: 'accepted',
     lastEventAt: T0.toISOString(),
@@ -124,7 +136,12 @@ function acceptedEntry(sequencer: string, generation: string, chunks: number, co
 function rejectedEntry(sequencer: string) {
   return (current: FileEntry | undefined): FileEntry => ({
     ...(current?.generation
-      ? { generation: current.generation, chunks: current.chunks, counts: current.counts, acceptedAt: current.acceptedAt }
+      ? {
+          generation: current.generation,
+          chunks: current.chunks,
+          counts: current.counts,
+          acceptedAt: current.acceptedAt,
+        }
       : {}),
     sequencer,
     lastOutcome: 'rejected',
@@ -165,7 +182,12 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
     server = await backend.start();
     await ensureTable({ region: REGION, dynamodbEndpoint: server.endpoint, tableName: TABLE });
     clients = createClients({ region: REGION, dynamodbEndpoint: server.endpoint });
-    raw = new DynamoDBClient({ region: REGION, endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    raw = new DynamoDBClient({
+      region: REGION,
+      endpoint: server.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
     repo = new PeriodRepository(clients.dynamo, TABLE);
   });
 
@@ -182,7 +204,13 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
     expect(first).toEqual({ period, state: 'OPEN', version: 0, files: {} });
     const again = await repo.ensurePeriod(period, new Date('2023-12-02T00:00:00.000Z'));
     expect(again).toEqual(first);
-    const item = await raw.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: periodPk(period) }, sk: { S: 'PERIOD' } }, ConsistentRead: true }));
+    const item = await raw.send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { pk: { S: periodPk(period) }, sk: { S: 'PERIOD' } },
+        ConsistentRead: true,
+      }),
+    );
     expect(item.Item?.createdAt).toEqual({ S: T0.toISOString() });
 
     // ensurePeriod after a commit keeps the files and the version.
@@ -248,8 +276,16 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
 
     const record = (await repo.getPeriod(period))!;
     expect(record.version).toBe(3);
-    expect(record.files['a.xlsx']).toMatchObject({ sequencer: seq(2), generation: entry.generation, lastOutcome: 'rejected' });
-    expect(record.files['b.xlsx']).toEqual({ sequencer: seq(3), lastOutcome: 'rejected', lastEventAt: T0.toISOString() });
+    expect(record.files['a.xlsx']).toMatchObject({
+      sequencer: seq(2),
+      generation: entry.generation,
+      lastOutcome: 'rejected',
+    });
+    expect(record.files['b.xlsx']).toEqual({
+      sequencer: seq(3),
+      lastOutcome: 'rejected',
+      lastEventAt: T0.toISOString(),
+    });
     expect(await repo.readActiveUploads(record)).toEqual([{ name: 'a.xlsx', entry: record.files['a.xlsx'], content }]);
   });
 
@@ -335,13 +371,40 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
     const chunks = await repo.stageUpload(period, generation, 'a.xlsx', content);
     const counts = { goals: 2, activities: 2, caseSections: 2 };
     const at = T0.toISOString();
-    expect((await repo.acceptUpload(period, 'a.xlsx', { sequencer: seq(1), eventTime: at }, { generation, chunks, counts, acceptedAt: at }, T0)).outcome).toBe('committed');
-    expect((await repo.rejectUpload(period, 'a.xlsx', { sequencer: seq(2), eventTime: at }, T0)).outcome).toBe('committed');
+    expect(
+      (
+        await repo.acceptUpload(
+          period,
+          'a.xlsx',
+          { sequencer: seq(1), eventTime: at },
+          { generation, chunks, counts, acceptedAt: at },
+          T0,
+        )
+      ).outcome,
+    ).toBe('committed');
+    expect((await repo.rejectUpload(period, 'a.xlsx', { sequencer: seq(2), eventTime: at }, T0)).outcome).toBe(
+      'committed',
+    );
     const afterRefusal = await repo.getPeriod(period);
-    expect(afterRefusal?.files['a.xlsx']).toEqual({ sequencer: seq(2), generation, acceptedSequencer: seq(1), chunks, counts, acceptedAt: at, lastOutcome: 'rejected', lastEventAt: at });
+    expect(afterRefusal?.files['a.xlsx']).toEqual({
+      sequencer: seq(2),
+      generation,
+      acceptedSequencer: seq(1),
+      chunks,
+      counts,
+      acceptedAt: at,
+      lastOutcome: 'rejected',
+      lastEventAt: at,
+    });
     expect((await repo.readActiveUploads(afterRefusal!)).map((u) => u.content)).toEqual([content]);
-    expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe('committed');
-    expect((await repo.getPeriod(period))?.files['a.xlsx']).toEqual({ sequencer: seq(3), lastOutcome: 'deleted', lastEventAt: at });
+    expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe(
+      'committed',
+    );
+    expect((await repo.getPeriod(period))?.files['a.xlsx']).toEqual({
+      sequencer: seq(3),
+      lastOutcome: 'deleted',
+      lastEventAt: at,
+    });
     expect((await repo.removeUpload(period, 'a.xlsx', { sequencer: seq(3), eventTime: at }, T0)).outcome).toBe('stale');
 
     // A commit reads one file's entry, not the whole period item.
@@ -397,8 +460,13 @@ describe.each(BACKENDS)('PeriodRepository on $name', (backend) => {
       ),
     ).toBe('ConditionalCheckFailedException');
     // The 400 KB item limit counts names and values in UTF-8: 409,600 bytes fit, one more does not.
-    const item = (total: number) => ({ ...key('size'), e: { S: 'x'.repeat(total - 'pk'.length - 'RAW#size'.length - 'sk'.length - 'X'.length - 'e'.length) } });
+    const item = (total: number) => ({
+      ...key('size'),
+      e: { S: 'x'.repeat(total - 'pk'.length - 'RAW#size'.length - 'sk'.length - 'X'.length - 'e'.length) },
+    });
     expect(await failure(raw.send(new PutItemCommand({ TableName: TABLE, Item: item(409_600) })))).toBe('ok');
-    expect(await failure(raw.send(new PutItemCommand({ TableName: TABLE, Item: item(409_601) })))).toBe('ValidationException');
+    expect(await failure(raw.send(new PutItemCommand({ TableName: TABLE, Item: item(409_601) })))).toBe(
+      'ValidationException',
+    );
   });
 });

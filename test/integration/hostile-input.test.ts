@@ -53,7 +53,9 @@ function expectRefused(result: ParseResult, code: string): InputIssue {
 }
 
 /** Runs `parse` and reports how long it took and how much the resident set grew meanwhile. */
-async function measured(parse: () => Promise<ParseResult>): Promise<{ result: ParseResult; ms: number; rssGrowthMb: number }> {
+async function measured(
+  parse: () => Promise<ParseResult>,
+): Promise<{ result: ParseResult; ms: number; rssGrowthMb: number }> {
   const rss = process.memoryUsage().rss;
   const start = performance.now();
   const result = await parse();
@@ -86,7 +88,20 @@ const inlineCell = (ref: string, text: string): string => `<c r="${ref}" t="inli
 describe('hostile input – not a workbook, or not a readable one', () => {
   it('corrupt or truncated .xlsx: clean.xlsx truncated at twelve points is refused each time', async () => {
     const clean = fixture('clean.xlsx');
-    const cuts = [1, 3, 4, 30, 200, 1000, Math.floor(clean.length / 4), Math.floor(clean.length / 2), Math.floor((clean.length * 3) / 4), clean.length - 23, clean.length - 22, clean.length - 1];
+    const cuts = [
+      1,
+      3,
+      4,
+      30,
+      200,
+      1000,
+      Math.floor(clean.length / 4),
+      Math.floor(clean.length / 2),
+      Math.floor((clean.length * 3) / 4),
+      clean.length - 23,
+      clean.length - 22,
+      clean.length - 1,
+    ];
     for (const cut of cuts) {
       const result = await parseUpload('avbruten.xlsx', clean.subarray(0, cut));
       // Fewer than four bytes cannot even be told to be a zip.
@@ -166,7 +181,9 @@ describe('hostile input – not a workbook, or not a readable one', () => {
     const text = 'Mål;Aktivitet;Status;Kommentar\r\nKS1;Budget;Genomförd;Klart\r\n';
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const { content } = expectOk(await parseUpload('unicode.csv', bytes));
-    expect(content.activities.map((a) => [a.goalRef, a.title, a.status, a.comment])).toEqual([['KS1', 'Budget', 'Genomförd', 'Klart']]);
+    expect(content.activities.map((a) => [a.goalRef, a.title, a.status, a.comment])).toEqual([
+      ['KS1', 'Budget', 'Genomförd', 'Klart'],
+    ]);
   });
 
   it(`a file larger than MAX_UPLOAD_BYTES (${MAX_UPLOAD_BYTES / MIB} MiB) → file_too_large, whatever its type`, async () => {
@@ -183,13 +200,16 @@ describe('hostile input – not a workbook, or not a readable one', () => {
 });
 
 describe('hostile input – zip bombs', () => {
-  const head = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+  const head =
+    '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
   const unit = '<row><c t="inlineStr"><is><t>KS1 Aktivitet Pågående</t></is></c></row>'.repeat(10_000);
   const tail = '</sheetData></worksheet>';
 
   /** clean.xlsx with its first sheet replaced by `sheet` (sizes as given, true or not). */
   function withSheet(sheet: Omit<RawZipEntry, 'name'>): Uint8Array {
-    return writeZip(entriesOf(fixture('clean.xlsx')).map((e) => (e.name === SHEET_PATH ? { ...sheet, name: SHEET_PATH } : e)));
+    return writeZip(
+      entriesOf(fixture('clean.xlsx')).map((e) => (e.name === SHEET_PATH ? { ...sheet, name: SHEET_PATH } : e)),
+    );
   }
 
   it('a sheet that inflates to 200 MB (a few hundred KB compressed) → workbook_too_large, from its declared size, quickly', async () => {
@@ -233,7 +253,12 @@ describe('hostile input – zip bombs', () => {
       crc: 0,
       uncompressedSize: 45 * MIB, // 150:1, each part within the per-part limit
     });
-    const bytes = writeZip([...entriesOf(await small()), part('xl/media/a.xml'), part('xl/media/b.xml'), part('xl/media/c.xml')]);
+    const bytes = writeZip([
+      ...entriesOf(await small()),
+      part('xl/media/a.xml'),
+      part('xl/media/b.xml'),
+      part('xl/media/c.xml'),
+    ]);
     const { result, ms } = await measured(() => parseUpload('stor.xlsx', bytes));
     expect(expectRefused(result, 'workbook_too_large').message).toContain(`mer än ${MAX_UNCOMPRESSED_BYTES / MIB} MB`);
     expect(ms).toBeLessThan(500);
@@ -252,10 +277,22 @@ describe('hostile input – zip bombs', () => {
 
   it('parts the reader never reads (images, …) are limited by their declared size but never inflated', async () => {
     // 10.4: a 400 MiB image in a 400 KB workbook is refused before anything inflates it.
-    const bomb: RawZipEntry = { name: 'xl/media/image1.png', compressed: new Uint8Array(1000), method: 8, crc: 0, uncompressedSize: 0xfffffff0 };
+    const bomb: RawZipEntry = {
+      name: 'xl/media/image1.png',
+      compressed: new Uint8Array(1000),
+      method: 8,
+      crc: 0,
+      uncompressedSize: 0xfffffff0,
+    };
     expectRefused(await parseUpload('bild.xlsx', writeZip([...entriesOf(await small()), bomb])), 'workbook_too_large');
     // Data that would not even inflate, declared at a plausible size: never inflated, so read.
-    const image: RawZipEntry = { name: 'xl/media/image1.png', compressed: new Uint8Array(1000).fill(0xff), method: 8, crc: 0, uncompressedSize: 1200 };
+    const image: RawZipEntry = {
+      name: 'xl/media/image1.png',
+      compressed: new Uint8Array(1000).fill(0xff),
+      method: 8,
+      crc: 0,
+      uncompressedSize: 1200,
+    };
     const { content } = expectOk(await parseUpload('bild.xlsx', writeZip([...entriesOf(await small()), image])));
     expect(content.activities).toHaveLength(1);
   });
@@ -282,24 +319,37 @@ describe('hostile input – sheets that reach far', () => {
   });
 
   it(`a value below row ${MAX_SHEET_ROWS} → too_many_rows; at row ${MAX_SHEET_ROWS} it is read`, async () => {
-    const at = async (row: number): Promise<ParseResult> => parseUpload('x.xlsx', await withExtraRows(`<row r="${row}">${inlineCell(`A${row}`, 'x')}</row>`));
-    expect(expectRefused(await at(MAX_SHEET_ROWS + 1), 'too_many_rows').message).toContain(`cell A${MAX_SHEET_ROWS + 1}`);
+    const at = async (row: number): Promise<ParseResult> =>
+      parseUpload('x.xlsx', await withExtraRows(`<row r="${row}">${inlineCell(`A${row}`, 'x')}</row>`));
+    expect(expectRefused(await at(MAX_SHEET_ROWS + 1), 'too_many_rows').message).toContain(
+      `cell A${MAX_SHEET_ROWS + 1}`,
+    );
     expect(expectRefused(await at(1_000_000), 'too_many_rows').message).toContain('högst 50 000 rader');
     // Row 50 000 holds only a goal: a row error, but the sheet itself is read.
     const result = await at(MAX_SHEET_ROWS);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.map((e) => [e.code, e.row])).toEqual([['missing_value', MAX_SHEET_ROWS], ['missing_value', MAX_SHEET_ROWS]]);
+    if (!result.ok)
+      expect(result.errors.map((e) => [e.code, e.row])).toEqual([
+        ['missing_value', MAX_SHEET_ROWS],
+        ['missing_value', MAX_SHEET_ROWS],
+      ]);
   });
 
   it("a cell's own reference places it, whatever its <row r> says; a reference that is none is a damaged sheet", async () => {
     const bytes = await withExtraRows(`<row r="900000">${inlineCell('A3', 'x')}</row>`);
     const result = await parseUpload('x.xlsx', bytes);
     expect(result.ok ? [] : result.errors.map((e) => e.code)).not.toContain('too_many_rows');
-    expectRefused(await parseUpload('x.xlsx', await withExtraRows(`<row r="3">${inlineCell('§3', 'x')}</row>`)), 'unreadable_workbook');
+    expectRefused(
+      await parseUpload('x.xlsx', await withExtraRows(`<row r="3">${inlineCell('§3', 'x')}</row>`)),
+      'unreadable_workbook',
+    );
   });
 
   it(`a value right of column ${MAX_SHEET_COLUMNS} → too_many_columns, also when the reference is written with entities`, async () => {
-    const plain = expectRefused(await parseUpload('x.xlsx', await withExtraRows(`<row r="3">${inlineCell('XFD3', 'x')}</row>`)), 'too_many_columns');
+    const plain = expectRefused(
+      await parseUpload('x.xlsx', await withExtraRows(`<row r="3">${inlineCell('XFD3', 'x')}</row>`)),
+      'too_many_columns',
+    );
     expect(plain.message).toContain('ända ut till cell XFD3');
     expect(plain.message).toContain(`högst ${MAX_SHEET_COLUMNS} kolumner (till och med kolumn GR)`);
     const entities = await withExtraRows(`<row r="3"><c r="&#88;FD3" t="inlineStr"><is><t>x</t></is></c></row>`);
@@ -315,7 +365,7 @@ describe('hostile input – sheets that reach far', () => {
     expect(issue.message).toContain('20 000 rader × 104 kolumner');
   });
 
-  it('empty formatted rows down to Excel\'s last row are fine; a row number beyond it → too_many_rows', async () => {
+  it("empty formatted rows down to Excel's last row are fine; a row number beyond it → too_many_rows", async () => {
     const formatted = await withExtraRows('<row r="1048576" ht="30" customHeight="1"/>');
     expect(expectOk(await parseUpload('x.xlsx', formatted)).content.activities).toHaveLength(1);
     for (const r of ['1048577', '2000000000', 'Infinity', '1e9']) {
@@ -334,8 +384,11 @@ describe('hostile input – sheets that reach far', () => {
   });
 
   it('pathological sheet XML (tags that never close, 40 MB of them) is scanned in linear time', async () => {
-    for (const junk of ['<c ', '<mergeCell ', '<c r="', '<row r=\'1']) {
-      const bytes = editParts(await small(), { [SHEET_PATH]: (xml) => xml.replace('</sheetData>', `</sheetData>${junk.repeat(Math.floor(40e6 / junk.length))}`) });
+    for (const junk of ['<c ', '<mergeCell ', '<c r="', "<row r='1"]) {
+      const bytes = editParts(await small(), {
+        [SHEET_PATH]: (xml) =>
+          xml.replace('</sheetData>', `</sheetData>${junk.repeat(Math.floor(40e6 / junk.length))}`),
+      });
       const { result, ms } = await measured(() => parseUpload('x.xlsx', bytes));
       expect(result.ok, junk).toBe(false);
       expect(ms, junk).toBeLessThan(5000);
@@ -346,7 +399,10 @@ describe('hostile input – sheets that reach far', () => {
     const bytes = editParts(await small(), {
       'xl/sharedStrings.xml': (xml) =>
         xml
-          .replace('<sst', '<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><sst')
+          .replace(
+            '<sst',
+            '<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><sst',
+          )
           .replace('Klart.', '&c;'),
     });
     const { result, ms } = await measured(() => parseUpload('x.xlsx', bytes));
@@ -362,7 +418,8 @@ describe('hostile input – sheets that reach far', () => {
 
   it('merged cells: a merge reaching far beyond the data is clipped; thousands of overlapping merges are refused, not looped over', async () => {
     const clipped = editParts(await small(), {
-      [SHEET_PATH]: (xml) => xml.replace('</sheetData>', '</sheetData><mergeCells count="1"><mergeCell ref="D2:XFD1048576"/></mergeCells>'),
+      [SHEET_PATH]: (xml) =>
+        xml.replace('</sheetData>', '</sheetData><mergeCells count="1"><mergeCell ref="D2:XFD1048576"/></mergeCells>'),
     });
     expect(expectOk(await parseUpload('x.xlsx', clipped)).content.activities.map((a) => a.comment)).toEqual(['Klart.']);
 
@@ -381,7 +438,9 @@ describe('hostile input – sheets that reach far', () => {
     const { result, ms } = await measured(() => parseUpload('tom.csv', lines));
     expectRefused(result, 'too_many_rows');
     expect(ms).toBeLessThan(2000);
-    const wide = new TextEncoder().encode(`Mål;Aktivitet;Status;Kommentar\nKS1;A;Pågående;x${';'.repeat(MAX_SHEET_COLUMNS + 100)}\n`);
+    const wide = new TextEncoder().encode(
+      `Mål;Aktivitet;Status;Kommentar\nKS1;A;Pågående;x${';'.repeat(MAX_SHEET_COLUMNS + 100)}\n`,
+    );
     const issue = expectRefused(await parseUpload('bred.csv', wide), 'too_many_columns');
     expect(issue.row).toBe(2);
   });
@@ -401,8 +460,11 @@ describe('hostile input – cell values', () => {
   });
 
   it('Excel date serials in the 1900 and the 1904 date system give the same yyyy-mm-dd (dates-1900.xlsx, dates-1904.xlsx)', async () => {
-    const serial = (name: string): string | undefined => /<c r="D2"[^>]*><v>([\d.]+)<\/v>/.exec(new PizZip(fixture(name)).file(SHEET_PATH)?.asText() ?? '')?.[1];
-    expect(new PizZip(fixture('dates-1904.xlsx')).file('xl/workbook.xml')?.asText()).toMatch(/<workbookPr[^>]*date1904="1"/);
+    const serial = (name: string): string | undefined =>
+      /<c r="D2"[^>]*><v>([\d.]+)<\/v>/.exec(new PizZip(fixture(name)).file(SHEET_PATH)?.asText() ?? '')?.[1];
+    expect(new PizZip(fixture('dates-1904.xlsx')).file('xl/workbook.xml')?.asText()).toMatch(
+      /<workbookPr[^>]*date1904="1"/,
+    );
     expect(Number(serial('dates-1900.xlsx')) - Number(serial('dates-1904.xlsx'))).toBe(1462);
     const expected = [
       ['Startdatum', '2024-01-15'],
@@ -412,7 +474,10 @@ describe('hostile input – cell values', () => {
     ];
     for (const name of ['dates-1900.xlsx', 'dates-1904.xlsx']) {
       const { content } = expectOk(await parseUpload(name, fixture(name)));
-      expect(content.activities.map((a) => [a.title, a.comment]), name).toEqual(expected);
+      expect(
+        content.activities.map((a) => [a.title, a.comment]),
+        name,
+      ).toEqual(expected);
     }
   });
 
@@ -420,16 +485,23 @@ describe('hostile input – cell values', () => {
     const bytes = fixture('control-characters.xlsx');
     // The shared strings hold them (as `_xHHHH_` escapes and character references)…
     const sst = new PizZip(bytes).file('xl/sharedStrings.xml')?.asText() ?? '';
-    const rawText = unescapeXlsxString(sst.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
-    for (const char of ['\u0001', '\u000B', '\uD800', '\uFFFE', '\u001F', '\u0000', '\uDC00']) expect(rawText).toContain(char);
+    const rawText = unescapeXlsxString(
+      sst.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    );
+    for (const char of ['\u0001', '\u000B', '\uD800', '\uFFFE', '\u001F', '\u0000', '\uDC00'])
+      expect(rawText).toContain(char);
     // …what the parser returns does not.
     const { content } = expectOk(await parseUpload('styrtecken.xlsx', bytes));
-    expect(content.activities.map((a) => [a.title, a.comment, a.responsible])).toEqual([['Styrtecken', 'Rad ett\nRad två 😀 slut', 'Åsa Öberg']]);
+    expect(content.activities.map((a) => [a.title, a.comment, a.responsible])).toEqual([
+      ['Styrtecken', 'Rad ett\nRad två 😀 slut', 'Åsa Öberg'],
+    ]);
   });
 
   it('control characters and lone surrogates: the rendered .docx stays valid XML', async () => {
     const { content } = expectOk(await parseUpload('styrtecken.xlsx', fixture('control-characters.xlsx')));
-    const csv = new TextEncoder().encode(`Mål;Aktivitet;Status;Kommentar\nKS1\uFFFE;CSV\u0007-rad;Pågående;slut\uFFFF\u0008\n`);
+    const csv = new TextEncoder().encode(
+      `Mål;Aktivitet;Status;Kommentar\nKS1\uFFFE;CSV\u0007-rad;Pågående;slut\uFFFF\u0008\n`,
+    );
     const fromCsv = expectOk(await parseUpload('styrtecken.csv', csv)).content;
     expect(fromCsv.activities.map((a) => [a.goalRef, a.title, a.comment])).toEqual([['KS1', 'CSV-rad', 'slut']]);
     const view = buildReport({
@@ -458,7 +530,11 @@ describe('hostile input – cell values', () => {
   it(`cells of 100 000 characters → value_too_long row errors (limit ${MAX_CELL_LENGTH}), with short issues`, async () => {
     const long = 'Lång text. '.repeat(10_000).slice(0, 100_000);
     expect(long).toHaveLength(100_000);
-    const bytes = await workbook([[...ACTIVITY_HEADER, 'x'.repeat(100_000)], ['KS1', 'Budget', 'Pågående', long], ['KS1', long, 'Pågående', 'kort']]);
+    const bytes = await workbook([
+      [...ACTIVITY_HEADER, 'x'.repeat(100_000)],
+      ['KS1', 'Budget', 'Pågående', long],
+      ['KS1', long, 'Pågående', 'kort'],
+    ]);
     const result = await parseUpload('lång.xlsx', bytes);
     if (result.ok) throw new Error('expected errors');
     expect(result.errors.map((e) => [e.code, e.row, e.column])).toEqual([
@@ -473,17 +549,22 @@ describe('hostile input – cell values', () => {
 
   it('a sheet name with control characters, or absurdly long, is cleaned and shortened before it is stored', async () => {
     const bytes = editParts(await small(), {
-      'xl/workbook.xml': (xml) => xml.replace(/name="Aktiviteter"/, `name="Aktiviteter_x0001_${' '.repeat(5)}${'x'.repeat(50_000)}"`),
+      'xl/workbook.xml': (xml) =>
+        xml.replace(/name="Aktiviteter"/, `name="Aktiviteter_x0001_${' '.repeat(5)}${'x'.repeat(50_000)}"`),
     });
     const result = await parseUpload('x.xlsx', bytes);
     const issue = expectRefused(result, 'missing_sheet');
     expect(issue.message.length).toBeLessThan(600);
-    const named = editParts(await small(), { 'xl/workbook.xml': (xml) => xml.replace(/name="Aktiviteter"/, 'name="Aktivi_x0002_teter"') });
+    const named = editParts(await small(), {
+      'xl/workbook.xml': (xml) => xml.replace(/name="Aktiviteter"/, 'name="Aktivi_x0002_teter"'),
+    });
     expect(expectOk(await parseUpload('x.xlsx', named)).content.activities[0]?.source.sheet).toBe('Aktiviteter');
   });
 
   it('a 100 000-character cell in a CSV → value_too_long', async () => {
-    const csv = new TextEncoder().encode(`Mål;Aktivitet;Status;Kommentar\nKS1;Budget;Pågående;${'x'.repeat(100_000)}\n`);
+    const csv = new TextEncoder().encode(
+      `Mål;Aktivitet;Status;Kommentar\nKS1;Budget;Pågående;${'x'.repeat(100_000)}\n`,
+    );
     const issue = expectRefused(await parseUpload('lång.csv', csv), 'value_too_long');
     expect(issue.row).toBe(2);
   });
@@ -504,19 +585,37 @@ describe('hostile input – cell values', () => {
 
 describe('hostile input – headers', () => {
   it('unknown header → extra_column warning naming it; the rest is read', async () => {
-    const result = await parseUpload('x.xlsx', await workbook([[...ACTIVITY_HEADER, 'Budget'], ['KS1', 'A', 'Pågående', '', 100]]));
+    const result = await parseUpload(
+      'x.xlsx',
+      await workbook([
+        [...ACTIVITY_HEADER, 'Budget'],
+        ['KS1', 'A', 'Pågående', '', 100],
+      ]),
+    );
     const { warnings } = expectOk(result);
     expect(warnings.map((w) => [w.code, w.column])).toEqual([['extra_column', 'Budget']]);
   });
 
   it('duplicated header → duplicate_column naming both columns', async () => {
-    const result = await parseUpload('x.xlsx', await workbook([[...ACTIVITY_HEADER, 'STATUS'], ['KS1', 'A', 'Pågående', '', 'Genomförd']]));
+    const result = await parseUpload(
+      'x.xlsx',
+      await workbook([
+        [...ACTIVITY_HEADER, 'STATUS'],
+        ['KS1', 'A', 'Pågående', '', 'Genomförd'],
+      ]),
+    );
     const issue = expectRefused(result, 'duplicate_column');
     expect(issue.message).toContain('(C, E)');
   });
 
   it('missing header → missing_column, naming the headers that were found', async () => {
-    const result = await parseUpload('x.xlsx', await workbook([['Mål', 'Aktivitet', 'Kommentar'], ['KS1', 'A', '']]));
+    const result = await parseUpload(
+      'x.xlsx',
+      await workbook([
+        ['Mål', 'Aktivitet', 'Kommentar'],
+        ['KS1', 'A', ''],
+      ]),
+    );
     const issue = expectRefused(result, 'missing_column');
     expect(issue.column).toBe('Status');
     expect(issue.message).toContain('Hittade rubriker på rad 1: "Mål", "Aktivitet", "Kommentar"');
@@ -524,7 +623,13 @@ describe('hostile input – headers', () => {
 
   it('a required header padded to 100 000 characters is matched but quoted short', async () => {
     const header = `Status${'*'.repeat(99_994)}`;
-    const result = await parseUpload('x.xlsx', await workbook([['Mål', 'Aktivitet', header, 'Kommentar', header], ['KS1', 'A', 'Pågående', '', 'x']]));
+    const result = await parseUpload(
+      'x.xlsx',
+      await workbook([
+        ['Mål', 'Aktivitet', header, 'Kommentar', header],
+        ['KS1', 'A', 'Pågående', '', 'x'],
+      ]),
+    );
     const issue = expectRefused(result, 'duplicate_column');
     expect(issue.column!.length).toBeLessThanOrEqual(80);
     expect(issue.message.length).toBeLessThan(400);
@@ -534,7 +639,10 @@ describe('hostile input – headers', () => {
 describe('parseUpload caps the issues a receipt lists', () => {
   it('a file with an error on each of 2,000 rows: the first 500 errors, then one that counts the rest', async () => {
     const { MAX_REPORTED_ISSUES } = await import('../../lambdas/core/parse/index.js');
-    const lines = ['Mål;Aktivitet;Status;Kommentar', ...Array.from({ length: 2000 }, (_, i) => `KS1;Aktivitet ${i + 1};Klar;`)];
+    const lines = [
+      'Mål;Aktivitet;Status;Kommentar',
+      ...Array.from({ length: 2000 }, (_, i) => `KS1;Aktivitet ${i + 1};Klar;`),
+    ];
     const result = await parseUpload('manga-fel.csv', new TextEncoder().encode(lines.join('\n')));
     expect(result.ok).toBe(false);
     if (result.ok) return;

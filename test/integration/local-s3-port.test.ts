@@ -50,18 +50,27 @@ interface Answer {
 /** Sends one request exactly as given (the path is not normalised or re-encoded). */
 function send(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** A request signed in the Authorization header, as the SDK and the AWS CLI send it. */
-async function sendSigned(method: string, path: string, body: Buffer | string = '', secret?: string, extra: Record<string, string> = {}): Promise<Answer> {
+async function sendSigned(
+  method: string,
+  path: string,
+  body: Buffer | string = '',
+  secret?: string,
+  extra: Record<string, string> = {},
+): Promise<Answer> {
   const payload = createHash('sha256').update(body).digest('hex');
   const [pathname, query] = path.split('?') as [string, string | undefined];
   const signed = await signer(secret).sign({
@@ -71,7 +80,12 @@ async function sendSigned(method: string, path: string, body: Buffer | string = 
     port,
     path: pathname,
     query: Object.fromEntries(new URLSearchParams(query ?? '')),
-    headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': payload, 'content-length': String(Buffer.byteLength(body)), ...extra },
+    headers: {
+      host: `127.0.0.1:${port}`,
+      'x-amz-content-sha256': payload,
+      'content-length': String(Buffer.byteLength(body)),
+      ...extra,
+    },
   });
   return send(method, path, signed.headers as Record<string, string>, body);
 }
@@ -82,16 +96,29 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-function multipart(fields: ReadonlyArray<readonly [string, string]>, file: Buffer, boundary = '----tertialform7MA4YWxkTrZu0gW'): { body: Buffer; contentType: string } {
+function multipart(
+  fields: ReadonlyArray<readonly [string, string]>,
+  file: Buffer,
+  boundary = '----tertialform7MA4YWxkTrZu0gW',
+): { body: Buffer; contentType: string } {
   const parts: Buffer[] = [];
-  for (const [name, value] of fields) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+  for (const [name, value] of fields)
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+  );
   parts.push(file, Buffer.from(`\r\n--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** The fields of a POST policy signed as AWS's presigned POST is (the policy's base64 signed with the SigV4 key). */
-function signedPolicyFields(conditions: unknown[], secret: string = LOCAL_CREDENTIALS.secretAccessKey, expiresInMs = 10 * 60_000): [string, string][] {
+function signedPolicyFields(
+  conditions: unknown[],
+  secret: string = LOCAL_CREDENTIALS.secretAccessKey,
+  expiresInMs = 10 * 60_000,
+): [string, string][] {
   const now = new Date();
   const date = now.toISOString().slice(0, 10).replace(/-/g, '');
   const amzDate = `${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
@@ -99,7 +126,12 @@ function signedPolicyFields(conditions: unknown[], secret: string = LOCAL_CREDEN
   const policy = Buffer.from(
     JSON.stringify({
       expiration: new Date(now.getTime() + expiresInMs).toISOString(),
-      conditions: [...conditions, { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate }],
+      conditions: [
+        ...conditions,
+        { 'x-amz-algorithm': 'AWS4-HMAC-SHA256' },
+        { 'x-amz-credential': credential },
+        { 'x-amz-date': amzDate },
+      ],
     }),
   ).toString('base64');
   const h = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
@@ -130,16 +162,28 @@ describe('the local S3 port (hostile requests)', () => {
     expect((await readdir(parent)).filter((name) => name.includes('x.xlsx'))).toEqual([]);
     const workbook = await readFile('examples/ks-2023-T3-aktiviteter.xlsx');
 
-    const unsigned = await send('PUT', '/tertial-uploads/uploads/..%2F..%2Fx.xlsx', { 'content-length': String(workbook.length) }, workbook);
+    const unsigned = await send(
+      'PUT',
+      '/tertial-uploads/uploads/..%2F..%2Fx.xlsx',
+      { 'content-length': String(workbook.length) },
+      workbook,
+    );
     expect(unsigned.status).toBe(400);
     expect(unsigned.body).toMatch(/<Code>InvalidObjectName<\/Code>/);
 
     const signed = await sendSigned('PUT', '/tertial-uploads/uploads/..%2F..%2Fx.xlsx', workbook);
     expect(signed.status).toBe(400);
-    for (const path of ['/tertial-uploads/uploads/..%5C..%5Cx.xlsx', '/tertial-uploads/uploads/../../x.xlsx', '/tertial-uploads/uploads/%2E%2E/x.xlsx', '/tertial-uploads/uploads//x.xlsx']) {
+    for (const path of [
+      '/tertial-uploads/uploads/..%5C..%5Cx.xlsx',
+      '/tertial-uploads/uploads/../../x.xlsx',
+      '/tertial-uploads/uploads/%2E%2E/x.xlsx',
+      '/tertial-uploads/uploads//x.xlsx',
+    ]) {
       expect((await sendSigned('PUT', path, workbook)).status, path).toBe(400);
     }
-    const copy = await sendSigned('PUT', '/tertial-uploads/uploads/ks/2024/T1/kopia.xlsx', '', undefined, { 'x-amz-copy-source': '/tertial-uploads/..%2F..%2Fetc/passwd' });
+    const copy = await sendSigned('PUT', '/tertial-uploads/uploads/ks/2024/T1/kopia.xlsx', '', undefined, {
+      'x-amz-copy-source': '/tertial-uploads/..%2F..%2Fetc/passwd',
+    });
     expect(copy.status).toBe(400);
 
     await stack.idle();
@@ -154,15 +198,28 @@ describe('the local S3 port (hostile requests)', () => {
     const key = 'uploads/ks/2024/T1/fran-webbsida.xlsx';
     const workbook = await readFile('examples/ks-2023-T3-aktiviteter.xlsx');
     // Even a correctly signed policy (the local credentials are public) is refused from another site.
-    const form = multipart([['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['starts-with', '$key', 'uploads/']])], workbook);
-    const answer = await send('POST', '/tertial-uploads', { 'content-type': form.contentType, 'content-length': String(form.body.length), origin: 'https://example.com' }, form.body);
+    const form = multipart(
+      [['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['starts-with', '$key', 'uploads/']])],
+      workbook,
+    );
+    const answer = await send(
+      'POST',
+      '/tertial-uploads',
+      { 'content-type': form.contentType, 'content-length': String(form.body.length), origin: 'https://example.com' },
+      form.body,
+    );
     expect(answer.status).toBe(403);
     expect(answer.body).toMatch(/<Code>AccessDenied<\/Code>/);
     expect(answer.body).toMatch(/example\.com/);
 
     // The plain cross-site form of the attack: no signature at all (the browser sends no Origin on some navigations).
     const plain = multipart([['key', key]], workbook);
-    const unsigned = await send('POST', '/tertial-uploads', { 'content-type': plain.contentType, 'content-length': String(plain.body.length) }, plain.body);
+    const unsigned = await send(
+      'POST',
+      '/tertial-uploads',
+      { 'content-type': plain.contentType, 'content-length': String(plain.body.length) },
+      plain.body,
+    );
     expect(unsigned.status).toBe(403);
 
     await stack.idle();
@@ -174,9 +231,18 @@ describe('the local S3 port (hostile requests)', () => {
   it('takes a form POST with a valid POST-policy signature from the local web server’s origin, and ingests it', async () => {
     const key = 'uploads/ks/2024/T1/fran-sidan.xlsx';
     const workbook = await readFile('examples/ks-2023-T3-aktiviteter.xlsx');
-    const fields = signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key], ['content-length-range', 1, 20 * 1024 * 1024]]);
+    const fields = signedPolicyFields([
+      { bucket: 'tertial-uploads' },
+      ['eq', '$key', key],
+      ['content-length-range', 1, 20 * 1024 * 1024],
+    ]);
     const form = multipart([['key', key], ...fields], workbook);
-    const answer = await send('POST', '/tertial-uploads', { 'content-type': form.contentType, 'content-length': String(form.body.length), origin: WEB_ORIGIN }, form.body);
+    const answer = await send(
+      'POST',
+      '/tertial-uploads',
+      { 'content-type': form.contentType, 'content-length': String(form.body.length), origin: WEB_ORIGIN },
+      form.body,
+    );
     expect(answer.status, answer.body).toBe(204);
     await stack.idle();
     const receipt = await stack.outputJson<{ status: string }>('receipts/ks/2024/T1/fran-sidan.xlsx.json');
@@ -184,13 +250,49 @@ describe('the local S3 port (hostile requests)', () => {
 
     // The same signed policy does not stretch to another key, a wrong secret or an expired policy.
     const other = multipart([['key', 'uploads/ks/2024/T1/annan.xlsx'], ...fields], workbook);
-    expect((await send('POST', '/tertial-uploads', { 'content-type': other.contentType, origin: WEB_ORIGIN }, other.body)).status).toBe(403);
-    const forged = multipart([['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], 'not-the-secret')], workbook);
-    expect((await send('POST', '/tertial-uploads', { 'content-type': forged.contentType, origin: WEB_ORIGIN }, forged.body)).status).toBe(403);
-    const expired = multipart([['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], undefined, -60_000)], workbook);
-    expect((await send('POST', '/tertial-uploads', { 'content-type': expired.contentType, origin: WEB_ORIGIN }, expired.body)).status).toBe(403);
-    const traversal = multipart([['key', 'uploads/../../x.xlsx'], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['starts-with', '$key', 'uploads/']])], workbook);
-    expect((await send('POST', '/tertial-uploads', { 'content-type': traversal.contentType, origin: WEB_ORIGIN }, traversal.body)).status).toBe(400);
+    expect(
+      (await send('POST', '/tertial-uploads', { 'content-type': other.contentType, origin: WEB_ORIGIN }, other.body))
+        .status,
+    ).toBe(403);
+    const forged = multipart(
+      [['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], 'not-the-secret')],
+      workbook,
+    );
+    expect(
+      (await send('POST', '/tertial-uploads', { 'content-type': forged.contentType, origin: WEB_ORIGIN }, forged.body))
+        .status,
+    ).toBe(403);
+    const expired = multipart(
+      [['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], undefined, -60_000)],
+      workbook,
+    );
+    expect(
+      (
+        await send(
+          'POST',
+          '/tertial-uploads',
+          { 'content-type': expired.contentType, origin: WEB_ORIGIN },
+          expired.body,
+        )
+      ).status,
+    ).toBe(403);
+    const traversal = multipart(
+      [
+        ['key', 'uploads/../../x.xlsx'],
+        ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['starts-with', '$key', 'uploads/']]),
+      ],
+      workbook,
+    );
+    expect(
+      (
+        await send(
+          'POST',
+          '/tertial-uploads',
+          { 'content-type': traversal.contentType, origin: WEB_ORIGIN },
+          traversal.body,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('refuses unsigned requests, a wrong secret, a foreign Host and a tampered presigned URL; takes a valid presigned one', async () => {
@@ -201,7 +303,14 @@ describe('the local S3 port (hostile requests)', () => {
     expect((await send('GET', key, { host: `evil.example:${port}` })).status).toBe(421);
 
     const presigned = await signer().presign(
-      { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: key, headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port,
+        path: key,
+        headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      },
       { expiresIn: 300 },
     );
     const query = new URLSearchParams(presigned.query as Record<string, string>).toString();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCaseField } from '../../lambdas/core/parse/caseSheet.js';
 import { parseRange } from '../../lambdas/core/parse/xlsx.js';
-import { cellToText, cleanText, columnLetter, excerpt, looseKey, matchCanonical } from '../../lambdas/core/parse/text.js';
+import {
+  cellToText,
+  cleanText,
+  columnLetter,
+  excerpt,
+  looseKey,
+  matchCanonical,
+} from '../../lambdas/core/parse/text.js';
 import { ACTIVITY_STATUSES } from '../../lambdas/core/domain.js';
 
 describe('parseUpload helpers – cell text', () => {

@@ -27,7 +27,8 @@ import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 
 const TOOLS = ['/usr/bin/soffice', '/usr/lib/python3/dist-packages/uno.py', '/usr/bin/pdftotext', '/usr/bin/pdfimages'];
 const missing = TOOLS.filter((t) => !existsSync(t));
-if (missing.length > 0 && !process.env.CI) console.warn(`pdf-converter.test.ts skipped: ${missing.join(', ')} not installed`);
+if (missing.length > 0 && !process.env.CI)
+  console.warn(`pdf-converter.test.ts skipped: ${missing.join(', ')} not installed`);
 
 /** A PNG of one red pixel: a real image, so that LibreOffice would embed it if it loaded it. */
 function png(): Buffer {
@@ -69,7 +70,12 @@ const field = (instruction: string): string =>
 
 /** The example document with links to the server and to the host's files added to its body. */
 function documentWithLinks(baseUrl: string, imageFile: string): Uint8Array {
-  const { view } = buildReport({ period: { committee: 'ks', year: 2023, tertial: 3 }, config: KS_CONFIG, uploads: [], closure: {} });
+  const { view } = buildReport({
+    period: { committee: 'ks', year: 2023, tertial: 3 },
+    config: KS_CONFIG,
+    uploads: [],
+    closure: {},
+  });
   const zip = new PizZip(renderReport(loadDefaultTemplate(), view));
   const targets = [`${baseUrl}/x.png`, `file://${imageFile}`, 'file:///etc/hostname'];
   const rels = zip.file('word/_rels/document.xml.rels')?.asText() ?? '';
@@ -128,7 +134,10 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('the PDF conversion deref
     await new Promise((r) => setTimeout(r, 500));
     expect(requests).toEqual([]);
     // No image made it into the PDF (the default template has none of its own).
-    const images = execFileSync('/usr/bin/pdfimages', ['-list', pdfFile], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    const images = execFileSync('/usr/bin/pdfimages', ['-list', pdfFile], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .slice(2);
     expect(images).toEqual([]);
     const text = execFileSync('/usr/bin/pdftotext', [pdfFile, '-'], { encoding: 'utf8' });
     const hostname = (await readFile('/etc/hostname', 'utf8')).trim();
@@ -137,7 +146,12 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('the PDF conversion deref
   });
 
   it('one instance converts one document after another', async () => {
-    const { view } = buildReport({ period: { committee: 'ks', year: 2024, tertial: 1 }, config: KS_CONFIG, uploads: [], closure: {} });
+    const { view } = buildReport({
+      period: { committee: 'ks', year: 2024, tertial: 1 },
+      config: KS_CONFIG,
+      uploads: [],
+      closure: {},
+    });
     const docx = renderReport(loadDefaultTemplate(), view);
     for (let i = 0; i < 3; i++) expect(new TextDecoder().decode((await convert(docx)).subarray(0, 5))).toBe('%PDF-');
   });

@@ -17,7 +17,8 @@ import { startTestStack, type TestStack } from '../helpers/local.js';
 type Line = { level: string; message: string } & Record<string, unknown>;
 
 function collectingLog(lines: Line[]): Log {
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, ...fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ level, message, ...fields });
   return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARN'), error: at('ERROR') };
 }
 
@@ -68,7 +69,9 @@ describe('10.10: misplaced upload keys are answered, not dropped', () => {
   it('a folder placeholder from the S3 console gets no receipt and no error', async () => {
     const ingest = makeIngestHandler(stack.runtime, collectingLog(lines));
     const key = 'uploads/ks/2023/T3/';
-    expect(await ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer(), 'ObjectCreated:Put', 0))).toEqual(['ignored']);
+    expect(await ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer(), 'ObjectCreated:Put', 0))).toEqual([
+      'ignored',
+    ]);
     expect(await stack.runtime.objects.list(stack.config.documentsBucket, 'receipts/ks/2023/T3/')).toEqual([]);
     expect(lines.filter((l) => l.key === key).map((l) => l.level)).toEqual(['INFO']);
   });
@@ -90,13 +93,25 @@ describe('every log line can be traced to its event', () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       const { handler } = await import('../../lambdas/ingest/handler.js');
-      const context = (id: string) => ({ awsRequestId: id, functionName: 'tertial-ingest', memoryLimitInMB: '512', invokedFunctionArn: 'arn:aws:lambda:eu-north-1:1:function:tertial-ingest' }) as Context;
+      const context = (id: string) =>
+        ({
+          awsRequestId: id,
+          functionName: 'tertial-ingest',
+          memoryLimitInMB: '512',
+          invokedFunctionArn: 'arn:aws:lambda:eu-north-1:1:function:tertial-ingest',
+        }) as Context;
       stack.setDelivery(false);
       await stack.put('uploads/lc/2023/T3/plan.xls', 'x');
       await stack.put('uploads/lc/2023/T3/noter.txt', 'x');
       stack.setDelivery(true);
-      await handler(s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/plan.xls', nextSequencer()), context('request-1'));
-      await handler(s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/noter.txt', nextSequencer()), context('request-2'));
+      await handler(
+        s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/plan.xls', nextSequencer()),
+        context('request-1'),
+      );
+      await handler(
+        s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/noter.txt', nextSequencer()),
+        context('request-2'),
+      );
     } finally {
       out.mockRestore();
       err.mockRestore();
@@ -111,8 +126,14 @@ describe('every log line can be traced to its event', () => {
     expect(of('request-2').length).toBeGreaterThan(0);
     // Every line is one invocation's: none without a request id.
     expect(logged.filter((l) => l.function_request_id === undefined)).toEqual([]);
-    expect(of('request-1').every((l) => l.cold_start === true && l.function_name === 'tertial-ingest' && l.service === 'tertial-ingest')).toBe(true);
+    expect(
+      of('request-1').every(
+        (l) => l.cold_start === true && l.function_name === 'tertial-ingest' && l.service === 'tertial-ingest',
+      ),
+    ).toBe(true);
     expect(of('request-2').every((l) => l.cold_start === false && l.key === 'uploads/lc/2023/T3/noter.txt')).toBe(true);
-    expect(await stack.outputJson<{ status: string }>('receipts/lc/2023/T3/plan.xls.json')).toMatchObject({ status: 'rejected' });
+    expect(await stack.outputJson<{ status: string }>('receipts/lc/2023/T3/plan.xls.json')).toMatchObject({
+      status: 'rejected',
+    });
   });
 });

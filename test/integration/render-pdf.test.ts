@@ -11,7 +11,12 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedLibreOffice, libreOfficeConverter, PdfConversionError, type WarmPdfConverter } from '../../lambdas/assemble/pdf.js';
+import {
+  installedLibreOffice,
+  libreOfficeConverter,
+  PdfConversionError,
+  type WarmPdfConverter,
+} from '../../lambdas/assemble/pdf.js';
 
 let dir: string;
 const open: WarmPdfConverter[] = [];
@@ -68,7 +73,8 @@ describe('Function: libreOfficeConverter', () => {
   it('starts one instance with a profile of its own and hands it every conversion', async () => {
     const python = await worker('ok', writesPdf);
     const convert = converter(python);
-    for (let i = 0; i < 3; i++) expect(new TextDecoder().decode(await convert(new TextEncoder().encode('docx')))).toBe('%PDF-1.7 stand-in');
+    for (let i = 0; i < 3; i++)
+      expect(new TextDecoder().decode(await convert(new TextEncoder().encode('docx')))).toBe('%PDF-1.7 stand-in');
     expect(await pids('ok')).toHaveLength(1);
     const args = (await readFile(join(dir, 'ok.args'), 'utf8')).split('\0');
     expect(args[0]).toBe('-c');
@@ -119,7 +125,9 @@ describe('Function: libreOfficeConverter', () => {
     const started = Date.now();
     const error = await convert(new Uint8Array([1])).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect((error as Error).message).toMatch(/did not finish within 0.3 s; it was stopped and the next conversion starts a new one/);
+    expect((error as Error).message).toMatch(
+      /did not finish within 0.3 s; it was stopped and the next conversion starts a new one/,
+    );
     const [first] = await pids('hang');
     const child = Number(await readFile(childFile, 'utf8'));
     await new Promise((r) => setTimeout(r, 100));
@@ -131,16 +139,23 @@ describe('Function: libreOfficeConverter', () => {
 
   it('answers a crash during a conversion with an error, and the next conversion with a fresh instance', async () => {
     const marker = join(dir, 'crash.once');
-    const python = await worker('crash', `if [ ! -f ${marker} ]; then touch ${marker}; echo 'soffice.bin crashed' >&2; exit 139; fi; ${writesPdf}`);
+    const python = await worker(
+      'crash',
+      `if [ ! -f ${marker} ]; then touch ${marker}; echo 'soffice.bin crashed' >&2; exit 139; fi; ${writesPdf}`,
+    );
     const convert = converter(python);
-    await expect(convert(new Uint8Array([1]))).rejects.toThrow(/LibreOffice stopped during the conversion: soffice.bin crashed/);
+    await expect(convert(new Uint8Array([1]))).rejects.toThrow(
+      /LibreOffice stopped during the conversion: soffice.bin crashed/,
+    );
     expect(new TextDecoder().decode(await convert(new Uint8Array([1])))).toBe('%PDF-1.7 stand-in');
     expect(await pids('crash')).toHaveLength(2);
   });
 
   it('bounds the start, and fails clearly when the instance cannot start', async () => {
     const silent = await worker('silent', writesPdf, 'sleep 30');
-    await expect(converter(silent, { startTimeoutMs: 300 })(new Uint8Array([1]))).rejects.toThrow(/LibreOffice did not start within 0.3 s/);
+    await expect(converter(silent, { startTimeoutMs: 300 })(new Uint8Array([1]))).rejects.toThrow(
+      /LibreOffice did not start within 0.3 s/,
+    );
     await expect(converter(join(dir, 'nowhere'))(new Uint8Array([1]))).rejects.toThrow(PdfConversionError);
   });
 });
@@ -150,6 +165,8 @@ describe('Function: installedLibreOffice', () => {
     expect(installedLibreOffice(join(dir, 'nowhere'))).toBeUndefined();
     expect(installedLibreOffice(process.execPath, { python: join(dir, 'nowhere') })).toBeUndefined();
     expect(typeof installedLibreOffice(process.execPath, { python: process.execPath })).toBe('function');
-    expect(installedLibreOffice() === undefined).toBe(!existsSync('/usr/bin/soffice') || !existsSync('/usr/bin/python3'));
+    expect(installedLibreOffice() === undefined).toBe(
+      !existsSync('/usr/bin/soffice') || !existsSync('/usr/bin/python3'),
+    );
   });
 });

@@ -33,7 +33,10 @@ function freshPeriod(): Period {
 /** A runtime on the same servers whose DynamoDB traffic goes through `plan`. */
 function faultyRuntime(plan: FaultPlan, options: { maxAttempts?: number; chunkBytes?: number } = {}) {
   const { handler, stats } = faultyDynamoHandler(stack.config.dynamodbEndpoint as string, plan);
-  const clients = createClients(stack.config, { dynamoRequestHandler: handler, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
+  const clients = createClients(stack.config, {
+    dynamoRequestHandler: handler,
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
   const runtime: Runtime = {
     config: stack.config,
     clients,
@@ -55,7 +58,11 @@ async function putQuietly(key: string, body: Uint8Array | string): Promise<void>
 }
 
 function activities(n: number, prefix: string) {
-  return Array.from({ length: n }, (_, i) => ({ title: `${prefix} ${String(i + 1).padStart(3, '0')}`, status: 'Pågående', comment: `Kommentar ${i + 1} för ${prefix}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    title: `${prefix} ${String(i + 1).padStart(3, '0')}`,
+    status: 'Pågående',
+    comment: `Kommentar ${i + 1} för ${prefix}`,
+  }));
 }
 
 async function activeActivityTitles(period: Period): Promise<string[]> {
@@ -93,7 +100,11 @@ describe('events: at least once, in no set order', () => {
     // Delivered once more later: still one effect, the receipt rewritten identically.
     const before = await stack.output(uploadReceiptKey(period, 'dubblett.xlsx'));
     expect(await ingest(event)).toEqual(['duplicate']);
-    expect(Buffer.from((await stack.output(uploadReceiptKey(period, 'dubblett.xlsx'))) as Uint8Array).equals(Buffer.from(before as Uint8Array))).toBe(true);
+    expect(
+      Buffer.from((await stack.output(uploadReceiptKey(period, 'dubblett.xlsx'))) as Uint8Array).equals(
+        Buffer.from(before as Uint8Array),
+      ),
+    ).toBe(true);
   });
 
   it('out of order: version 2 processed before version 1 leaves version 2 in force', async () => {
@@ -102,7 +113,10 @@ describe('events: at least once, in no set order', () => {
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     const seq1 = nextSequencer();
     const seq2 = nextSequencer();
-    await putQuietly(key, await simpleWorkbook({ id: 'O1', title: 'Ordning' }, [{ title: 'Version 2', status: 'Genomförd' }]));
+    await putQuietly(
+      key,
+      await simpleWorkbook({ id: 'O1', title: 'Ordning' }, [{ title: 'Version 2', status: 'Genomförd' }]),
+    );
     expect(await ingest(s3Event(stack.config.uploadsBucket, key, seq2))).toEqual(['accepted']);
     // Version 1's event arrives late (its content is long gone; on AWS it is read by versionId).
     expect(await ingest(s3Event(stack.config.uploadsBucket, key, seq1))).toEqual(['stale']);
@@ -118,7 +132,9 @@ describe('events: at least once, in no set order', () => {
       })),
     );
     const overwrites = await Promise.all(
-      Array.from({ length: 5 }, (_, v) => simpleWorkbook({ id: 'CX', title: 'Skrivs över' }, activities(3, `Version ${v + 1}`))),
+      Array.from({ length: 5 }, (_, v) =>
+        simpleWorkbook({ id: 'CX', title: 'Skrivs över' }, activities(3, `Version ${v + 1}`)),
+      ),
     );
     await Promise.all(files.map((f) => stack.put(uploadKey(period, f.name), f.bytes)));
     for (const bytes of overwrites) await stack.put(uploadKey(period, 'overskriven.xlsx'), bytes);
@@ -132,7 +148,11 @@ describe('events: at least once, in no set order', () => {
       expect(upload?.content.activities.map((a) => a.title)).toEqual(activities(5 + i, `Fil ${i}`).map((a) => a.title));
     }
     // Rows are never mixed between versions of one file: exactly version 5's three.
-    expect(uploads.find((u) => u.name === 'overskriven.xlsx')?.content.activities.map((a) => a.title)).toEqual(['Version 5 001', 'Version 5 002', 'Version 5 003']);
+    expect(uploads.find((u) => u.name === 'overskriven.xlsx')?.content.activities.map((a) => a.title)).toEqual([
+      'Version 5 001',
+      'Version 5 002',
+      'Version 5 003',
+    ]);
     const total = uploads.reduce((n, u) => n + u.content.activities.length, 0);
     expect(total).toBe(files.reduce((n, _, i) => n + 5 + i, 0) + 3);
     // Superseded versions' rows are gone: one generation per file.
@@ -144,8 +164,14 @@ describe('events: at least once, in no set order', () => {
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     const keep = uploadKey(period, 'behall.xlsx');
     const gone = uploadKey(period, 'tabort.xlsx');
-    await stack.put(keep, await simpleWorkbook({ id: 'K1', title: 'Behåll' }, [{ title: 'Stannar', status: 'Pågående' }]));
-    await stack.put(gone, await simpleWorkbook({ id: 'K2', title: 'Ta bort' }, [{ title: 'Försvinner', status: 'Pågående' }]));
+    await stack.put(
+      keep,
+      await simpleWorkbook({ id: 'K1', title: 'Behåll' }, [{ title: 'Stannar', status: 'Pågående' }]),
+    );
+    await stack.put(
+      gone,
+      await simpleWorkbook({ id: 'K2', title: 'Ta bort' }, [{ title: 'Försvinner', status: 'Pågående' }]),
+    );
     await stack.idle();
     await stack.remove(gone);
     await stack.idle();
@@ -154,9 +180,14 @@ describe('events: at least once, in no set order', () => {
     // A delete that S3 sequenced before a re-upload, delivered after it: ignored.
     const deleteSeq = nextSequencer();
     const uploadSeq = nextSequencer();
-    await putQuietly(gone, await simpleWorkbook({ id: 'K2', title: 'Ta bort' }, [{ title: 'Tillbaka', status: 'Genomförd' }]));
+    await putQuietly(
+      gone,
+      await simpleWorkbook({ id: 'K2', title: 'Ta bort' }, [{ title: 'Tillbaka', status: 'Genomförd' }]),
+    );
     expect(await ingest(s3Event(stack.config.uploadsBucket, gone, uploadSeq))).toEqual(['accepted']);
-    expect(await ingest(s3Event(stack.config.uploadsBucket, gone, deleteSeq, 'ObjectRemoved:DeleteMarkerCreated'))).toEqual(['stale']);
+    expect(
+      await ingest(s3Event(stack.config.uploadsBucket, gone, deleteSeq, 'ObjectRemoved:DeleteMarkerCreated')),
+    ).toEqual(['stale']);
     expect(await activeActivityTitles(period)).toEqual(['Stannar', 'Tillbaka']);
   });
 });
@@ -179,10 +210,16 @@ describe('DynamoDB faults', () => {
     const period = freshPeriod();
     const key = uploadKey(period, 'misslyckad.xlsx');
     // A version that is in force before the faults start.
-    await stack.put(key, await simpleWorkbook({ id: 'F1', title: 'Fel' }, [{ title: 'Gammal version', status: 'Genomförd' }]));
+    await stack.put(
+      key,
+      await simpleWorkbook({ id: 'F1', title: 'Fel' }, [{ title: 'Gammal version', status: 'Genomförd' }]),
+    );
     await stack.idle();
     await putQuietly(key, await simpleWorkbook({ id: 'F1', title: 'Fel' }, activities(200, 'Ny version')));
-    const { runtime, stats } = faultyRuntime({ throttleRate: 1, throttleOperations: ['BatchWriteItem'] }, { maxAttempts: 2 });
+    const { runtime, stats } = faultyRuntime(
+      { throttleRate: 1, throttleOperations: ['BatchWriteItem'] },
+      { maxAttempts: 2 },
+    );
     const ingest = makeIngestHandler(runtime, silentLog);
 
     await expect(ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer()))).rejects.toThrow(/throughput/i);
@@ -227,17 +264,25 @@ describe('closing', () => {
     const outcomes: string[] = [];
     for (let round = 0; round < 6; round++) {
       const period = freshPeriod();
-      await stack.put(uploadKey(period, 'forst.xlsx'), await simpleWorkbook({ id: 'R1', title: 'Först' }, [{ title: 'Redan med', status: 'Genomförd' }]));
+      await stack.put(
+        uploadKey(period, 'forst.xlsx'),
+        await simpleWorkbook({ id: 'R1', title: 'Först' }, [{ title: 'Redan med', status: 'Genomförd' }]),
+      );
       await stack.idle();
       const key = uploadKey(period, 'kapplopning.xlsx');
       await putQuietly(key, await simpleWorkbook({ id: 'R2', title: 'Kapplöpning' }, activities(30, 'Sen')));
       await putQuietly(closureKey(period), '');
       // Slow commits on one side, varying by round, so both orders happen.
-      const slowIngest = faultyRuntime({ delayMs: { operation: round % 2 ? 'UpdateItem' : 'BatchWriteItem', ms: 5 * round } });
+      const slowIngest = faultyRuntime({
+        delayMs: { operation: round % 2 ? 'UpdateItem' : 'BatchWriteItem', ms: 5 * round },
+      });
       const slowClose = faultyRuntime({ delayMs: { operation: 'UpdateItem', ms: 5 * (6 - round) } });
       await Promise.all([
         makeIngestHandler(slowIngest.runtime, silentLog)(s3Event(stack.config.uploadsBucket, key, nextSequencer())),
-        makeAssembleHandler(slowClose.runtime, silentLog)(s3Event(stack.config.uploadsBucket, closureKey(period), nextSequencer())),
+        makeAssembleHandler(
+          slowClose.runtime,
+          silentLog,
+        )(s3Event(stack.config.uploadsBucket, closureKey(period), nextSequencer())),
       ]);
       const upload = await stack.outputJson<UploadReceipt>(uploadReceiptKey(period, 'kapplopning.xlsx'));
       const closure = await stack.outputJson<ClosureReceipt>(closureReceiptKey(period));
@@ -261,7 +306,10 @@ describe('closing', () => {
 
   it('a config that does not parse: the period does not close, the receipt says why, and closing after the fix works', async () => {
     const period = freshPeriod();
-    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'C1', title: 'Konfig' }, [{ title: 'Något', status: 'Pågående' }]));
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'C1', title: 'Konfig' }, [{ title: 'Något', status: 'Pågående' }]),
+    );
     await stack.put(`config/${period.committee}.json`, '{"displayName": 42,');
     await stack.idle();
     await stack.put(closureKey(period), '');
@@ -272,7 +320,10 @@ describe('closing', () => {
     expect((await stack.runtime.repo.getPeriod(period))?.state).toBe('OPEN');
     expect(await stack.output(documentKey(period))).toBeUndefined();
 
-    await stack.put(`config/${period.committee}.json`, JSON.stringify({ displayName: 'Konfigurationsnämnden', municipality: 'Ånge kommun' }));
+    await stack.put(
+      `config/${period.committee}.json`,
+      JSON.stringify({ displayName: 'Konfigurationsnämnden', municipality: 'Ånge kommun' }),
+    );
     await stack.put(closureKey(period), '');
     await stack.idle();
     expect((await stack.outputJson<ClosureReceipt>(closureReceiptKey(period)))?.status).toBe('closed');
@@ -288,7 +339,9 @@ describe('hostile input at the edge', () => {
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     // The event says 50 MB; the object is tiny. Had it been downloaded and parsed, the
     // receipt would name another problem than the size.
-    expect(await ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer(), 'ObjectCreated:Put', 50 * 1024 * 1024))).toEqual(['rejected']);
+    expect(
+      await ingest(s3Event(stack.config.uploadsBucket, key, nextSequencer(), 'ObjectCreated:Put', 50 * 1024 * 1024)),
+    ).toEqual(['rejected']);
     const receipt = await stack.outputJson<UploadReceipt>(uploadReceiptKey(period, 'enorm.xlsx'));
     expect(receipt?.errors.map((e) => e.code)).toEqual(['file_too_large']);
     expect(await activeActivityTitles(period)).toEqual([]);

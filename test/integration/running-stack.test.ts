@@ -39,15 +39,25 @@ let s3Endpoint: string;
 let webUrl: string;
 let dataDir: string;
 
-function run(file: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const tertial = (args: string[], extraEnv: Record<string, string> = {}) => run(process.execPath, [BIN, ...args], extraEnv);
+const tertial = (args: string[], extraEnv: Record<string, string> = {}) =>
+  run(process.execPath, [BIN, ...args], extraEnv);
 const aws = (args: string[]) =>
   run(AWS, ['--endpoint-url', s3Endpoint, ...args], {
     AWS_ACCESS_KEY_ID: 'S3RVER',
@@ -60,7 +70,11 @@ const aws = (args: string[]) =>
 
 /** Starts `tertial local --data D` and waits until it serves. */
 async function startStack(): Promise<{ process: ChildProcess; output: string }> {
-  const child = spawn(process.execPath, [BIN, 'local', '--data', dataDir], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'local', '--data', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack did not come up:\n${output}`)), 60_000);
@@ -99,7 +113,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tertial-running-'));
   dataDir = join(work, 'data');
   const [s3Port, dynamodbPort, webPort] = [await freePort(), await freePort(), await freePort()];
-  env = { TERTIAL_S3_PORT: String(s3Port), TERTIAL_DYNAMODB_PORT: String(dynamodbPort), TERTIAL_WEB_PORT: String(webPort) };
+  env = {
+    TERTIAL_S3_PORT: String(s3Port),
+    TERTIAL_DYNAMODB_PORT: String(dynamodbPort),
+    TERTIAL_WEB_PORT: String(webPort),
+  };
   s3Endpoint = `http://127.0.0.1:${s3Port}`;
   const started = await startStack();
   stack = started.process;
@@ -119,7 +137,10 @@ describe('a running local stack', () => {
 
     const status = await tertial(['status', 'ks', '2024-T1', '--json']);
     expect(status.code).toBe(0);
-    const record = JSON.parse(status.stdout) as { state: string; files: Record<string, { lastOutcome: string; counts: { activities: number } }> };
+    const record = JSON.parse(status.stdout) as {
+      state: string;
+      files: Record<string, { lastOutcome: string; counts: { activities: number } }>;
+    };
     expect(record.state).toBe('OPEN');
     expect(record.files['ks-2023-T3-aktiviteter.xlsx']?.counts.activities).toBe(16);
 
@@ -146,7 +167,10 @@ describe('a running local stack', () => {
 
   it('streams a large file (over 1 MiB) whole, and prints no progress line when stderr is not a terminal', async () => {
     const comment = 'Arbetet fortgår enligt plan, åäö. '.repeat(18);
-    const rows = Array.from({ length: 2500 }, (_, i) => `Ökad trygghet;Aktivitet ${i + 1};Pågående;${comment};Åsa Öberg`);
+    const rows = Array.from(
+      { length: 2500 },
+      (_, i) => `Ökad trygghet;Aktivitet ${i + 1};Pågående;${comment};Åsa Öberg`,
+    );
     const file = join(work, 'stor.csv');
     const text = `Mål;Aktivitet;Status;Kommentar;Ansvarig\n${rows.join('\n')}\n`;
     await writeFile(file, text);
@@ -159,93 +183,122 @@ describe('a running local stack', () => {
     expect(result.stdout).toMatch(/är mottagen och gäller för tertial 1 2025: .*2[ \u00a0]?500 aktiviteter/);
   });
 
-  it.skipIf(!hasAws)('answers every upload name with a receipt within 10 s, in the outbox too, with one request id per event', async () => {
-    const folder = 'uploads/ks/2025/T2';
-    const names = ['EKONOMI.XLSX', 'plan.xls', 'mål.ods', 'rapport.xlsm', 'noter.txt'];
-    const junk = join(work, 'junk.bin');
-    await writeFile(junk, 'inte ett kalkylblad\n');
-    for (const name of names) {
-      const source = name === 'EKONOMI.XLSX' ? 'examples/ks-2023-T3-aktiviteter.xlsx' : junk;
-      const started = Date.now();
-      const up = await aws(['s3', 'cp', source, `s3://tertial-uploads/${folder}/${name}`]);
+  it.skipIf(!hasAws)(
+    'answers every upload name with a receipt within 10 s, in the outbox too, with one request id per event',
+    async () => {
+      const folder = 'uploads/ks/2025/T2';
+      const names = ['EKONOMI.XLSX', 'plan.xls', 'mål.ods', 'rapport.xlsm', 'noter.txt'];
+      const junk = join(work, 'junk.bin');
+      await writeFile(junk, 'inte ett kalkylblad\n');
+      for (const name of names) {
+        const source = name === 'EKONOMI.XLSX' ? 'examples/ks-2023-T3-aktiviteter.xlsx' : junk;
+        const started = Date.now();
+        const up = await aws(['s3', 'cp', source, `s3://tertial-uploads/${folder}/${name}`]);
+        expect(up.code, up.stderr).toBe(0);
+        let receipt: { status?: string; message?: string; errors?: { message: string }[] } = {};
+        while (!receipt.status && Date.now() - started < 10_000) {
+          const got = await aws(['s3', 'cp', `s3://tertial-documents/receipts/ks/2025/T2/${name}.json`, '-']);
+          if (got.code === 0) receipt = JSON.parse(got.stdout);
+          else await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(receipt.status, `receipt of ${name} within 10 s`).toBe(
+          name === 'EKONOMI.XLSX' ? 'accepted' : 'rejected',
+        );
+        if (name === 'EKONOMI.XLSX') {
+          expect(receipt.message).toMatch(
+            /"EKONOMI\.XLSX" är mottagen och gäller för tertial 2 2025: 0 mål, 16 aktiviteter/,
+          );
+        } else {
+          expect(receipt.message).toContain('Inget från filen har sparats.');
+          expect(receipt.errors?.[0]?.message).toContain(`(.${name.slice(name.lastIndexOf('.') + 1)})`);
+          expect(receipt.errors?.[0]?.message).toContain('Arkiv → Spara som');
+        }
+      }
+      // A folder created in the S3 console gets no receipt and no error.
+      expect(
+        (await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', `${folder}/ny mapp/`])).code,
+      ).toBe(0);
+
+      const status = JSON.parse((await tertial(['status', 'ks', '2025-T2', '--json'])).stdout) as {
+        files: Record<string, { lastOutcome: string }>;
+      };
+      expect(Object.fromEntries(Object.entries(status.files).map(([n, f]) => [n, f.lastOutcome]))).toEqual({
+        'EKONOMI.XLSX': 'accepted',
+        'plan.xls': 'rejected',
+        'mål.ods': 'rejected',
+        'rapport.xlsm': 'rejected',
+        'noter.txt': 'rejected',
+      });
+
+      // Each receipt is also a message in the outbox, with the attributes a subscription filters on.
+      const outbox = join(work, 'data', 'outbox');
+      const messages = await Promise.all(
+        (await readdir(outbox)).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8'))),
+      );
+      for (const name of names) {
+        const message = messages.find(
+          (m) => m.topic === 'receipts' && m.message.includes(`receipts/ks/2025/T2/${name}.json`),
+        );
+        expect(message, name).toBeDefined();
+        expect(message.attributes).toEqual({ committee: 'ks', period: '2025-T2' });
+        expect(message.subject).toBe(name === 'EKONOMI.XLSX' ? `Kvitto: ${name}` : `Kvitto: ${name} (inte mottagen)`);
+      }
+
+      // The log lines of one event share a request id, and name the function.
+      const lines = (await readFile(join(work, 'data', 'logs', 'tertial.log'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      for (const name of names) {
+        const ofUpload = lines.filter((l) => l.key === `${folder}/${name}` && l.function_name === 'tertial-ingest');
+        expect(ofUpload.length, name).toBeGreaterThan(0);
+        const ids = new Set(ofUpload.map((l) => l.function_request_id));
+        expect(ids.size, name).toBe(1);
+        expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
+        expect(ofUpload.every((l) => typeof l.cold_start === 'boolean')).toBe(true);
+      }
+      const placeholder = lines.filter((l) => l.key === `${folder}/ny mapp/`);
+      expect(placeholder.map((l) => l.level)).toEqual(['INFO']);
+    },
+  );
+
+  it.skipIf(!hasAws)(
+    'works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)',
+    async () => {
+      const up = await aws([
+        's3',
+        'cp',
+        'examples/ks-2023-T3-mal-och-arende.xlsx',
+        's3://tertial-uploads/uploads/ks/2024/T3/mål och ärende.xlsx',
+      ]);
       expect(up.code, up.stderr).toBe(0);
-      let receipt: { status?: string; message?: string; errors?: { message: string }[] } = {};
-      while (!receipt.status && Date.now() - started < 10_000) {
-        const got = await aws(['s3', 'cp', `s3://tertial-documents/receipts/ks/2025/T2/${name}.json`, '-']);
-        if (got.code === 0) receipt = JSON.parse(got.stdout);
-        else await new Promise((r) => setTimeout(r, 200));
+      // The upload's receipt appears once the ingest handler is done.
+      let receipt = '';
+      for (let i = 0; i < 50 && !receipt.includes('"status"'); i++) {
+        receipt = (await aws(['s3', 'cp', 's3://tertial-documents/receipts/ks/2024/T3/mål och ärende.xlsx.json', '-']))
+          .stdout;
+        if (!receipt.includes('"status"')) await new Promise((r) => setTimeout(r, 200));
       }
-      expect(receipt.status, `receipt of ${name} within 10 s`).toBe(name === 'EKONOMI.XLSX' ? 'accepted' : 'rejected');
-      if (name === 'EKONOMI.XLSX') {
-        expect(receipt.message).toMatch(/"EKONOMI\.XLSX" är mottagen och gäller för tertial 2 2025: 0 mål, 16 aktiviteter/);
-      } else {
-        expect(receipt.message).toContain('Inget från filen har sparats.');
-        expect(receipt.errors?.[0]?.message).toContain(`(.${name.slice(name.lastIndexOf('.') + 1)})`);
-        expect(receipt.errors?.[0]?.message).toContain('Arkiv → Spara som');
+      expect(JSON.parse(receipt).status).toBe('accepted');
+
+      const close = await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', 'closures/ks/2024/T3']);
+      expect(close.code, close.stderr).toBe(0);
+      const target = join(work, 'fetched.docx');
+      let fetched = { code: 1, stdout: '', stderr: '' };
+      for (let i = 0; i < 50 && fetched.code !== 0; i++) {
+        fetched = await aws([
+          's3',
+          'cp',
+          's3://tertial-documents/documents/ks/2024/T3/ks-maluppfoljning-2024-T3.docx',
+          target,
+        ]);
+        if (fetched.code !== 0) await new Promise((r) => setTimeout(r, 200));
       }
-    }
-    // A folder created in the S3 console gets no receipt and no error.
-    expect((await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', `${folder}/ny mapp/`])).code).toBe(0);
-
-    const status = JSON.parse((await tertial(['status', 'ks', '2025-T2', '--json'])).stdout) as { files: Record<string, { lastOutcome: string }> };
-    expect(Object.fromEntries(Object.entries(status.files).map(([n, f]) => [n, f.lastOutcome]))).toEqual({
-      'EKONOMI.XLSX': 'accepted',
-      'plan.xls': 'rejected',
-      'mål.ods': 'rejected',
-      'rapport.xlsm': 'rejected',
-      'noter.txt': 'rejected',
-    });
-
-    // Each receipt is also a message in the outbox, with the attributes a subscription filters on.
-    const outbox = join(work, 'data', 'outbox');
-    const messages = await Promise.all((await readdir(outbox)).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8'))));
-    for (const name of names) {
-      const message = messages.find((m) => m.topic === 'receipts' && m.message.includes(`receipts/ks/2025/T2/${name}.json`));
-      expect(message, name).toBeDefined();
-      expect(message.attributes).toEqual({ committee: 'ks', period: '2025-T2' });
-      expect(message.subject).toBe(name === 'EKONOMI.XLSX' ? `Kvitto: ${name}` : `Kvitto: ${name} (inte mottagen)`);
-    }
-
-    // The log lines of one event share a request id, and name the function.
-    const lines = (await readFile(join(work, 'data', 'logs', 'tertial.log'), 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    for (const name of names) {
-      const ofUpload = lines.filter((l) => l.key === `${folder}/${name}` && l.function_name === 'tertial-ingest');
-      expect(ofUpload.length, name).toBeGreaterThan(0);
-      const ids = new Set(ofUpload.map((l) => l.function_request_id));
-      expect(ids.size, name).toBe(1);
-      expect([...ids][0]).toMatch(/^[0-9a-f-]{36}$/);
-      expect(ofUpload.every((l) => typeof l.cold_start === 'boolean')).toBe(true);
-    }
-    const placeholder = lines.filter((l) => l.key === `${folder}/ny mapp/`);
-    expect(placeholder.map((l) => l.level)).toEqual(['INFO']);
-  });
-
-  it.skipIf(!hasAws)('works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)', async () => {
-    const up = await aws(['s3', 'cp', 'examples/ks-2023-T3-mal-och-arende.xlsx', 's3://tertial-uploads/uploads/ks/2024/T3/mål och ärende.xlsx']);
-    expect(up.code, up.stderr).toBe(0);
-    // The upload's receipt appears once the ingest handler is done.
-    let receipt = '';
-    for (let i = 0; i < 50 && !receipt.includes('"status"'); i++) {
-      receipt = (await aws(['s3', 'cp', 's3://tertial-documents/receipts/ks/2024/T3/mål och ärende.xlsx.json', '-'])).stdout;
-      if (!receipt.includes('"status"')) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(JSON.parse(receipt).status).toBe('accepted');
-
-    const close = await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', 'closures/ks/2024/T3']);
-    expect(close.code, close.stderr).toBe(0);
-    const target = join(work, 'fetched.docx');
-    let fetched = { code: 1, stdout: '', stderr: '' };
-    for (let i = 0; i < 50 && fetched.code !== 0; i++) {
-      fetched = await aws(['s3', 'cp', 's3://tertial-documents/documents/ks/2024/T3/ks-maluppfoljning-2024-T3.docx', target]);
-      if (fetched.code !== 0) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(fetched.code, fetched.stderr).toBe(0);
-    const paragraphs = docxParagraphs(await readFile(target));
-    expect(paragraphs).toContain('Kommunstyrelsens måluppföljning tertialrapport 3 2024');
-  });
+      expect(fetched.code, fetched.stderr).toBe(0);
+      const paragraphs = docxParagraphs(await readFile(target));
+      expect(paragraphs).toContain('Kommunstyrelsens måluppföljning tertialrapport 3 2024');
+    },
+  );
 
   it.skipIf(!hasAws)(
     'each crafted hostile workbook gets its receipt within 10 s, the stack answers other requests meanwhile, and stays under 600 MB RSS',
@@ -286,7 +339,9 @@ describe('a running local stack', () => {
   it('tertial close of a tertial that is already closed answers at once, naming the document', async () => {
     const again = await tertial(['close', 'ks', '2024-T1']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/Tertial 1 2024 är redan stängd sedan \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dokumentet: s3:\/\/tertial-documents\/documents\/ks\/2024\/T1\/ks-maluppfoljning-2024-T1\.docx/);
+    expect(again.stdout).toMatch(
+      /Tertial 1 2024 är redan stängd sedan \d{4}-\d{2}-\d{2} \d{2}:\d{2}\. Dokumentet: s3:\/\/tertial-documents\/documents\/ks\/2024\/T1\/ks-maluppfoljning-2024-T1\.docx/,
+    );
   });
 
   it('tertial close ks 2030-T1 (nothing uploaded) is refused with the receipt’s reason, and --tom closes it', async () => {
@@ -299,9 +354,15 @@ describe('a running local stack', () => {
   });
 
   it('tertial status prints its times in Swedish local time', async () => {
-    const json = JSON.parse((await tertial(['status', 'ks', '2024-T1', '--json'])).stdout) as { files: Record<string, { lastEventAt: string }> };
+    const json = JSON.parse((await tertial(['status', 'ks', '2024-T1', '--json'])).stdout) as {
+      files: Record<string, { lastEventAt: string }>;
+    };
     const at = json.files['ks-2023-T3-aktiviteter.xlsx']?.lastEventAt ?? '';
-    const expected = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(new Date(at));
+    const expected = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(new Date(at));
     const table = (await tertial(['status', 'ks', '2024-T1'])).stdout;
     expect(table).toMatch(/Tid \(svensk tid\)/);
     expect(table).toContain(expected);
@@ -325,7 +386,9 @@ describe('a running local stack', () => {
       const others = { TERTIAL_S3_PORT: '0', TERTIAL_DYNAMODB_PORT: '0', TERTIAL_WEB_PORT: '0', [variable]: busy };
       const second = await tertial(['local', '--data', join(work, `second-${variable}`)], others);
       expect(second.code).toBe(1);
-      expect(second.stderr.trim().split('\n')).toEqual([`tertial: Port ${busy} är upptagen (kör den lokala stacken redan?). Välj en annan med ${variable}=PORT, eller 0 för en ledig.`]);
+      expect(second.stderr.trim().split('\n')).toEqual([
+        `tertial: Port ${busy} är upptagen (kör den lokala stacken redan?). Välj en annan med ${variable}=PORT, eller 0 för en ledig.`,
+      ]);
       // The process ended by itself (a hang would hit the timeout), so nothing of it still listens.
     },
   );
@@ -337,7 +400,12 @@ describe('tertial local, the stack and nothing else', () => {
     async () => {
       // The demo did not run: ks 2023-T3 is the stack's own, and empty.
       expect((await tertial(['status', 'ks', '2023-T3'])).stdout).toMatch(/inget uppladdat ännu/);
-      const up = await aws(['s3', 'cp', 'examples/ks-2023-T3-aktiviteter.xlsx', 's3://tertial-uploads/uploads/ks/2023/T3/aktiviteter.xlsx']);
+      const up = await aws([
+        's3',
+        'cp',
+        'examples/ks-2023-T3-aktiviteter.xlsx',
+        's3://tertial-uploads/uploads/ks/2023/T3/aktiviteter.xlsx',
+      ]);
       expect(up.code, up.stderr).toBe(0);
       const receipt = await awsFetch('receipts/ks/2023/T3/aktiviteter.xlsx.json', join(work, 'receipt.json'));
       expect(receipt.code, receipt.stderr).toBe(0);

@@ -8,7 +8,12 @@ import { closureKey, documentKey, templateReceiptKey, uploadKey } from '../../la
 import type { TemplateReceipt } from '../../lambdas/core/receipt.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
-import { doctypeTemplate, externalRelationshipTemplate, nestedLoopTemplate, oversizedDocumentTemplate } from '../fixtures/crafted-templates.js';
+import {
+  doctypeTemplate,
+  externalRelationshipTemplate,
+  nestedLoopTemplate,
+  oversizedDocumentTemplate,
+} from '../fixtures/crafted-templates.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
 import { s3Event, sequencers } from '../helpers/events.js';
@@ -40,7 +45,10 @@ async function uploadTemplate(committee: string, bytes: Uint8Array): Promise<Tem
 
 async function closeWithOneActivity(committee: string, tertial: 1 | 2 | 3): Promise<string[]> {
   const period = { committee, year: 2024, tertial };
-  await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]));
+  await stack.put(
+    uploadKey(period, 'a.xlsx'),
+    await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]),
+  );
   await stack.idle();
   await stack.put(closureKey(period), '');
   await stack.idle();
@@ -80,8 +88,13 @@ describe('committee templates', () => {
   it('a template replaced during a close does not change that close’s document', async () => {
     const committee = 'byte';
     const period = { committee, year: 2024, tertial: 1 as const };
-    expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall A)'))).status).toBe('accepted');
-    await stack.put(uploadKey(period, 'a.xlsx'), await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]));
+    expect(
+      (await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall A)'))).status,
+    ).toBe('accepted');
+    await stack.put(
+      uploadKey(period, 'a.xlsx'),
+      await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'En aktivitet', status: 'Pågående' }]),
+    );
     await stack.idle();
 
     // The close has read its inputs (the template among them) when it first writes to the
@@ -91,15 +104,29 @@ describe('committee templates', () => {
       before: async (operation) => {
         if (operation !== 'UpdateItem' || replaced) return;
         replaced = true;
-        expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall B)'))).status).toBe('accepted');
+        expect(
+          (await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (mall B)')))
+            .status,
+        ).toBe('accepted');
       },
     });
     const clients = createClients(stack.config, { dynamoRequestHandler: handler });
-    const runtime = { config: stack.config, clients, objects: s3ObjectStore(clients.s3), repo: new PeriodRepository(clients.dynamo, stack.config.tableName), notify: stack.runtime.notify };
+    const runtime = {
+      config: stack.config,
+      clients,
+      objects: s3ObjectStore(clients.s3),
+      repo: new PeriodRepository(clients.dynamo, stack.config.tableName),
+      notify: stack.runtime.notify,
+    };
     stack.setDelivery(false);
     await stack.put(closureKey(period), '');
     stack.setDelivery(true);
-    expect(await makeAssembleHandler(runtime, silentLog)(s3Event(stack.config.uploadsBucket, closureKey(period), nextSequencer()))).toEqual(['closed']);
+    expect(
+      await makeAssembleHandler(
+        runtime,
+        silentLog,
+      )(s3Event(stack.config.uploadsBucket, closureKey(period), nextSequencer())),
+    ).toEqual(['closed']);
     expect(replaced).toBe(true);
 
     const paragraphs = docxParagraphs((await stack.output(documentKey(period))) as Uint8Array);
@@ -120,7 +147,10 @@ describe('committee templates', () => {
 
   it('refuses a template that nests a loop in itself, links an image or has a DOCTYPE, and the accepted one stays in force', async () => {
     const committee = 'fientlig';
-    expect((await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (godkänd mall)'))).status).toBe('accepted');
+    expect(
+      (await uploadTemplate(committee, editedTemplate('Förslag till beslut', 'Förslag till beslut (godkänd mall)')))
+        .status,
+    ).toBe('accepted');
     const hostile: [Uint8Array, string][] = [
       [nestedLoopTemplate(10), 'står inuti avsnittet {#goals}'],
       [externalRelationshipTemplate('image', 'file:///etc/passwd'), 'utanför dokumentet'],

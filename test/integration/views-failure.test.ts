@@ -38,7 +38,10 @@ function refusingWrites(objects: ObjectStore, prefix: string, fault: Error, writ
 describe('a views failure', () => {
   it('is thrown with the fault that caused it as its cause', async () => {
     const fault = new Error('injected: status page write refused');
-    const handler = makeViewsHandler({ ...stack.runtime, objects: refusingWrites(stack.runtime.objects, 'status/', fault) }, silentLog);
+    const handler = makeViewsHandler(
+      { ...stack.runtime, objects: refusingWrites(stack.runtime.objects, 'status/', fault) },
+      silentLog,
+    );
     const event = s3Event(stack.config.documentsBucket, 'receipts/ks/2026/T1/uppfoljning.xlsx.json', nextSequencer());
 
     const thrown = await handler(event).then(
@@ -59,14 +62,21 @@ describe('a views failure', () => {
     const fault = new Error('injected: one period refused');
     // Two periods of the committee, in the table's index of its periods (what an upload
     // into each would leave), with status pages written by a healthy views function.
-    for (const tertial of [1, 2] as const) await stack.runtime.repo.ensurePeriod({ committee: 'sn', year: 2026, tertial }, new Date());
+    for (const tertial of [1, 2] as const)
+      await stack.runtime.repo.ensurePeriod({ committee: 'sn', year: 2026, tertial }, new Date());
     const healthy = makeViewsHandler(stack.runtime, silentLog);
-    for (const tertial of ['T1', 'T2']) await healthy(s3Event(stack.config.documentsBucket, `receipts/sn/2026/${tertial}/a.xlsx.json`, nextSequencer()));
+    for (const tertial of ['T1', 'T2'])
+      await healthy(s3Event(stack.config.documentsBucket, `receipts/sn/2026/${tertial}/a.xlsx.json`, nextSequencer()));
     expect(await stack.runtime.objects.list(stack.config.documentsBucket, 'status/sn/2026/')).toHaveLength(2);
 
     const written: string[] = [];
-    const handler = makeViewsHandler({ ...stack.runtime, objects: refusingWrites(stack.runtime.objects, 'status/sn/2026/T1/', fault, written) }, silentLog);
-    const thrown = await handler(s3Event(stack.config.documentsBucket, 'receipts/templates/sn.docx.json', nextSequencer())).then(
+    const handler = makeViewsHandler(
+      { ...stack.runtime, objects: refusingWrites(stack.runtime.objects, 'status/sn/2026/T1/', fault, written) },
+      silentLog,
+    );
+    const thrown = await handler(
+      s3Event(stack.config.documentsBucket, 'receipts/templates/sn.docx.json', nextSequencer()),
+    ).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -15,7 +15,8 @@ import { MAX_TAG_CHARS } from '../../lambdas/core/parse/xml.js';
 import { keepRead, readWorkbook, takeKeptRead } from '../../lambdas/core/parse/xlsx.js';
 import { inflatingEntryWorkbook, longAttributeWorkbook, plainWorkbook } from '../fixtures/hostile-workbooks.js';
 
-const corpus = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../fixtures/corpus/${name}`, import.meta.url)));
+const corpus = (name: string): Uint8Array =>
+  new Uint8Array(readFileSync(new URL(`../fixtures/corpus/${name}`, import.meta.url)));
 
 function accepted(result: ParseResult): { content: UploadContent; warnings: readonly InputIssue[] } {
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.errors, null, 2)}`);
@@ -29,7 +30,10 @@ function refused(result: ParseResult): readonly InputIssue[] {
 
 const HEADER = ['Mål', 'Aktivitet', 'Status', 'Kommentar'];
 
-async function sheet(rows: readonly (readonly ExcelJS.CellValue[])[], edit?: (ws: ExcelJS.Worksheet) => void): Promise<Uint8Array> {
+async function sheet(
+  rows: readonly (readonly ExcelJS.CellValue[])[],
+  edit?: (ws: ExcelJS.Worksheet) => void,
+): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Aktiviteter');
   for (const row of rows) ws.addRow([...row]);
@@ -101,13 +105,14 @@ describe('error values from formulas', () => {
 });
 
 describe('dates on the 1904 system and Numbers date cells', () => {
-  it.each(['with-aktiviteter-libreoffice-1904-date.xlsx', 'with-aktiviteter-macexcel-1904-date.xlsx', 'with-aktiviteter-numbers-date-Attendance.xlsx'])(
-    '%s: the date cell reads 2024-03-01',
-    async (name) => {
-      const { content } = accepted(await parseUpload(name, corpus(name)));
-      expect(content.activities.find((a) => a.title.startsWith('Ledarutvecklingsprogram'))?.comment).toBe('2024-03-01');
-    },
-  );
+  it.each([
+    'with-aktiviteter-libreoffice-1904-date.xlsx',
+    'with-aktiviteter-macexcel-1904-date.xlsx',
+    'with-aktiviteter-numbers-date-Attendance.xlsx',
+  ])('%s: the date cell reads 2024-03-01', async (name) => {
+    const { content } = accepted(await parseUpload(name, corpus(name)));
+    expect(content.activities.find((a) => a.title.startsWith('Ledarutvecklingsprogram'))?.comment).toBe('2024-03-01');
+  });
 
   it('ISO date cells (t="d") read as dates', () => {
     const read = readWorkbook(corpus('real-calamine-date_iso.xlsx'));
@@ -121,7 +126,9 @@ describe('Tab-separated text and its encodings', () => {
 
   it('a Tab-separated .csv (cells copied from Excel into a text editor) is read', async () => {
     const { content } = accepted(await parseUpload('tabbar.csv', new TextEncoder().encode(rows.join('\r\n'))));
-    expect(content.activities.map((a) => [a.goalRef, a.title, a.comment])).toEqual([['KS1', 'Åtgärd "ett"', 'Klart, nästan.']]);
+    expect(content.activities.map((a) => [a.goalRef, a.title, a.comment])).toEqual([
+      ['KS1', 'Åtgärd "ett"', 'Klart, nästan.'],
+    ]);
   });
 
   it('Excel\'s "Unicode-text" (UTF-16LE with BOM, Tabs) is read', async () => {
@@ -130,10 +137,15 @@ describe('Tab-separated text and its encodings', () => {
     expect(content.activities.map((a) => a.title)).toEqual(['Åtgärd "ett"']);
   });
 
-  it('Excel for Mac\'s plain CSV (Mac Roman) reads å, ä and ö right', async () => {
-    const bytes = iconv.encode('Mål;Aktivitet;Status;Kommentar\nKS1;Översyn av äldreomsorgen;Pågående;Även på lördagar\n', 'macintosh');
+  it("Excel for Mac's plain CSV (Mac Roman) reads å, ä and ö right", async () => {
+    const bytes = iconv.encode(
+      'Mål;Aktivitet;Status;Kommentar\nKS1;Översyn av äldreomsorgen;Pågående;Även på lördagar\n',
+      'macintosh',
+    );
     const { content } = accepted(await parseUpload('mac.csv', bytes));
-    expect(content.activities.map((a) => [a.title, a.comment])).toEqual([['Översyn av äldreomsorgen', 'Även på lördagar']]);
+    expect(content.activities.map((a) => [a.title, a.comment])).toEqual([
+      ['Översyn av äldreomsorgen', 'Även på lördagar'],
+    ]);
     // The same text from Windows Excel (Windows-1252) still reads right.
     const windows = iconv.encode('Mål;Aktivitet;Status;Kommentar\nKS1;Översyn – äldre;Pågående;Även\n', 'win1252');
     expect(accepted(await parseUpload('win.csv', windows)).content.activities[0]?.title).toBe('Översyn – äldre');
@@ -141,14 +153,17 @@ describe('Tab-separated text and its encodings', () => {
 });
 
 describe('valid workbooks are not called damaged', () => {
-  it.each(['with-aktiviteter-59746_NoRowNums-no-r.xlsx', 'with-aktiviteter-InlineString-openxmlsdk-style.xlsx', 'with-aktiviteter-crlf-macexcel.xlsx'])(
-    '%s (no r attributes, x: prefixes, CR LF in shared strings) is read in full',
-    async (name) => {
-      const { content } = accepted(await parseUpload(name, corpus(name)));
-      expect(content.activities).toHaveLength(7);
-      expect(content.activities.map((a) => a.comment)).toContain('Antagen av kommunfullmäktige 2023-11-14, § 147.\nTotal investeringsram: 312,5 mnkr.');
-    },
-  );
+  it.each([
+    'with-aktiviteter-59746_NoRowNums-no-r.xlsx',
+    'with-aktiviteter-InlineString-openxmlsdk-style.xlsx',
+    'with-aktiviteter-crlf-macexcel.xlsx',
+  ])('%s (no r attributes, x: prefixes, CR LF in shared strings) is read in full', async (name) => {
+    const { content } = accepted(await parseUpload(name, corpus(name)));
+    expect(content.activities).toHaveLength(7);
+    expect(content.activities.map((a) => a.comment)).toContain(
+      'Antagen av kommunfullmäktige 2023-11-14, § 147.\nTotal investeringsram: 312,5 mnkr.',
+    );
+  });
 
   it.each([
     ['real-sheetjs-wtf_path.xlsx', 'SheetJS, Hidden', 'workbook part outside xl/ (found through _rels/.rels)'],
@@ -193,10 +208,14 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
     expect(errors.map((e) => e.code)).toEqual(['unreadable_workbook']);
     // Refused by the tag bound, not by a parser giving up after seconds of work.
     const read = readWorkbook(bytes);
-    expect(read.ok ? '' : read.problem.kind === 'corrupt' && read.problem.detail).toContain('a tag longer than allowed');
+    expect(read.ok ? '' : read.problem.kind === 'corrupt' && read.problem.detail).toContain(
+      'a tag longer than allowed',
+    );
     expect(ms).toBeLessThan(2000);
     // Just under the bound the same workbook is read (and refused for its row, which lacks a title).
-    expect(refused(await parseUpload('kort.xlsx', longAttributeWorkbook(MAX_TAG_CHARS - 100))).map((e) => e.code)).toEqual(['missing_value', 'missing_value']);
+    expect(
+      refused(await parseUpload('kort.xlsx', longAttributeWorkbook(MAX_TAG_CHARS - 100))).map((e) => e.code),
+    ).toEqual(['missing_value', 'missing_value']);
   });
 
   it('a refused 400 KB workbook with an entry inflating to 400 MiB is refused before anything inflates it', async () => {
@@ -221,7 +240,14 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
 
   it('the marked-up copy fails soft: a package it cannot edit gives undefined, never an exception', async () => {
     const bytes = plainWorkbook();
-    const issue: InputIssue = { code: 'missing_value', message: 'Fel.', file: 'x.xlsx', sheet: 'Aktiviteter', row: 2, column: 'Status' };
+    const issue: InputIssue = {
+      code: 'missing_value',
+      message: 'Fel.',
+      file: 'x.xlsx',
+      sheet: 'Aktiviteter',
+      row: 2,
+      column: 'Status',
+    };
     // Without [Content_Types].xml the reader still reads the cells; the copy cannot be made.
     const { entriesOf, writeZip } = await import('../fixtures/containers.js');
     const withoutTypes = writeZip(entriesOf(bytes).filter((e) => e.name !== '[Content_Types].xml'));

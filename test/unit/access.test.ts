@@ -54,7 +54,11 @@ describe('access: what a page may send', () => {
   it('staff upload a workbook of their committee, to exactly its key, type and size', () => {
     expect(decideUpload(staff, { kind: 'upload', ...period, name: 'a b.xlsx' }, limits)).toEqual({
       ok: true,
-      target: { key: 'uploads/ks/2024/T1/a b.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', maxBytes: limits.uploadBytes },
+      target: {
+        key: 'uploads/ks/2024/T1/a b.xlsx',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        maxBytes: limits.uploadBytes,
+      },
     });
   });
 
@@ -74,8 +78,16 @@ describe('access: what a page may send', () => {
   });
 
   it('the secretary closes and uploads the template of their committee', () => {
-    expect(decideUpload(secretary, { kind: 'close', ...period }, limits)).toMatchObject({ ok: true, target: { key: 'closures/ks/2024/T1', contentType: 'application/json' } });
-    expect(decideUpload(secretary, { kind: 'template', ...period }, limits)).toMatchObject({ ok: true, target: { key: 'templates/ks.docx' } });
-    expect(decideUpload(secretary, { kind: 'upload', committee: 'bun', year: 2024, tertial: 1, name: 'a.csv' }, limits)).toMatchObject({ ok: true, target: { contentType: 'text/csv' } });
+    expect(decideUpload(secretary, { kind: 'close', ...period }, limits)).toMatchObject({
+      ok: true,
+      target: { key: 'closures/ks/2024/T1', contentType: 'application/json' },
+    });
+    expect(decideUpload(secretary, { kind: 'template', ...period }, limits)).toMatchObject({
+      ok: true,
+      target: { key: 'templates/ks.docx' },
+    });
+    expect(
+      decideUpload(secretary, { kind: 'upload', committee: 'bun', year: 2024, tertial: 1, name: 'a.csv' }, limits),
+    ).toMatchObject({ ok: true, target: { contentType: 'text/csv' } });
   });
 });

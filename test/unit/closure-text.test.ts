@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_DIARIENUMMER, parseClosure } from '../../lambdas/core/closure.js';
-import { MAX_CONFIG_NAME, MAX_CONFIG_VISION, MAX_FOCUS_AREAS, parseCommitteeConfig } from '../../lambdas/core/committee.js';
+import {
+  MAX_CONFIG_NAME,
+  MAX_CONFIG_VISION,
+  MAX_FOCUS_AREAS,
+  parseCommitteeConfig,
+} from '../../lambdas/core/committee.js';
 
 const closure = (body: unknown) => parseClosure(new TextEncoder().encode(JSON.stringify(body)));
 
@@ -35,7 +40,10 @@ describe('closure and settings text (one printable line, lengths a document can 
   });
 
   it('keeps a Swedish case number as it is', () => {
-    expect(closure({ diarienummer: ' KS 2024/12 – Ånge ' })).toMatchObject({ ok: true, closure: { diarienummer: 'KS 2024/12 – Ånge' } });
+    expect(closure({ diarienummer: ' KS 2024/12 – Ånge ' })).toMatchObject({
+      ok: true,
+      closure: { diarienummer: 'KS 2024/12 – Ånge' },
+    });
   });
 
   it('takes allowEmpty: true, refuses a non-boolean', () => {

@@ -19,7 +19,12 @@ import { reportContent } from '../../bench/lib/data.js';
 
 /** docxtemplater alone, with the options the project renders with. */
 function docxtemplaterParts(template: Uint8Array, view: ReportView): Map<string, string> {
-  const doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: false, stripInvalidXMLChars: true, errorLogging: false });
+  const doc = new Docxtemplater(new PizZip(template), {
+    paragraphLoop: true,
+    linebreaks: false,
+    stripInvalidXMLChars: true,
+    errorLogging: false,
+  });
   doc.render(view);
   // The project's post-render fixes (unique ids, column widths) come after the loops, on both sides.
   finishRenderedPackage(pizZipParts(doc.getZip() as PizZip));
@@ -37,21 +42,32 @@ function projectParts(template: Uint8Array, view: ReportView): Map<string, strin
 
 function exampleView(rows: number, change: (v: ReportView) => ReportView = (v) => v): ReportView {
   const content = reportContent(rows);
-  return change(buildReport({ period: { committee: 'ks', year: 2023, tertial: 3 }, config: KS_CONFIG, uploads: [{ name: 'a.xlsx', content }], closure: {} }).view);
+  return change(
+    buildReport({
+      period: { committee: 'ks', year: 2023, tertial: 3 },
+      config: KS_CONFIG,
+      uploads: [{ name: 'a.xlsx', content }],
+      closure: {},
+    }).view,
+  );
 }
 
 /** The default template with document.xml's body replaced. */
 function templateWithBody(bodyXml: string): Uint8Array {
   const zip = new PizZip();
   for (const [name, xml] of defaultTemplateParts()) {
-    zip.file(name, name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml);
+    zip.file(
+      name,
+      name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml,
+    );
   }
   return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
 const p = (text: string): string => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
 const tc = (content: string): string => `<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>${content}</w:tc>`;
-const table = (rowsXml: string): string => `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>${rowsXml}</w:tbl>`;
+const table = (rowsXml: string): string =>
+  `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>${rowsXml}</w:tbl>`;
 
 const TRICKY = `A & <b> "c" 'd' \u0001e\u0008`;
 
@@ -60,7 +76,10 @@ describe('Module: compiled loops', () => {
     const template = loadDefaultTemplate();
     for (const view of [
       exampleView(200),
-      exampleView(200, (v) => ({ ...v, goals: v.goals.map((g, i) => ({ ...g, activityTitle: TRICKY, goalHeading: i === 0 ? TRICKY : g.goalHeading })) })),
+      exampleView(200, (v) => ({
+        ...v,
+        goals: v.goals.map((g, i) => ({ ...g, activityTitle: TRICKY, goalHeading: i === 0 ? TRICKY : g.goalHeading })),
+      })),
       exampleView(0),
     ]) {
       expect(projectParts(template, view)).toEqual(docxtemplaterParts(template, view));
@@ -71,17 +90,28 @@ describe('Module: compiled loops', () => {
     const bodies = [
       // A row per goal; its second cell holds only a condition that is false for some goals:
       // that cell gets an empty paragraph.
-      table(`<w:tr>${tc(p('{#goals}{goalHeading}'))}${tc(`${p('{#hasMotivation}')}${p('{goalAssessment}')}${p('{/hasMotivation}{/goals}')}`)}</w:tr>`),
+      table(
+        `<w:tr>${tc(p('{#goals}{goalHeading}'))}${tc(`${p('{#hasMotivation}')}${p('{goalAssessment}')}${p('{/hasMotivation}{/goals}')}`)}</w:tr>`,
+      ),
       // A row per proposal in a table with nothing else: with no proposals the table is dropped.
       table(`<w:tr>${tc(p('{#proposals}{proposalText}'))}${tc(p('{proposalNumber}{/proposals}'))}</w:tr>`) + p('efter'),
       // A table per goal, each followed by the next goal's table, then by text.
       `${p('{#goals}')}${table(`<w:tr>${tc(p('{#activities}{activityTitle}'))}${tc(p('{^isGreen}–{/isGreen}{activityStatus}{/activities}'))}</w:tr>`)}${p('{/goals}')}${p('slut {reportTitle}')}`,
       // A table last in a cell: docxtemplater puts an empty paragraph after it.
-      table(`<w:tr>${tc(p('{#goals}{goalHeading}') + table(`<w:tr>${tc(p('{goalAssessment}'))}</w:tr>`))}${tc(p('{/goals}'))}</w:tr>`),
+      table(
+        `<w:tr>${tc(p('{#goals}{goalHeading}') + table(`<w:tr>${tc(p('{goalAssessment}'))}</w:tr>`))}${tc(p('{/goals}'))}</w:tr>`,
+      ),
       // Inverted sections and conditions inside loops, on lists and flags.
       `${p('{^proposals}inga förslag{/proposals}')}${p('{#goals}')}${p('{goalHeading}{#isGreen} grön{/isGreen}{^isGreen} inte grön{/isGreen}')}${p('{/goals}')}`,
     ];
-    const views = [exampleView(30), exampleView(30, (v) => ({ ...v, proposals: [], goals: v.goals.map((g) => ({ ...g, hasMotivation: false, activities: [] })) }))];
+    const views = [
+      exampleView(30),
+      exampleView(30, (v) => ({
+        ...v,
+        proposals: [],
+        goals: v.goals.map((g) => ({ ...g, hasMotivation: false, activities: [] })),
+      })),
+    ];
     for (const body of bodies) {
       const template = templateWithBody(body);
       for (const view of views) expect(projectParts(template, view)).toEqual(docxtemplaterParts(template, view));
@@ -104,7 +134,18 @@ describe('Module: compiled loops', () => {
       { tag: 'w:tbl', shouldContain: ['w:tr'], drop: true },
     ];
     const cell = ['<w:tc>', '<w:tcPr>', '</w:tcPr>', '</w:tc>'];
-    const parts = ['<w:tbl>', '<w:tr>', ...cell, '</w:tr>', '</w:tbl>', '<w:tbl>', '<w:tr>', '</w:tr>', '</w:tbl>', 'text'];
+    const parts = [
+      '<w:tbl>',
+      '<w:tr>',
+      ...cell,
+      '</w:tr>',
+      '</w:tbl>',
+      '<w:tbl>',
+      '<w:tr>',
+      '</w:tr>',
+      '</w:tbl>',
+      'text',
+    ];
     expect(cleanUp(parts, rules)).toBe(true);
     expect(parts.join('')).toBe('<w:tbl><w:tr><w:tc><w:tcPr></w:tcPr><w:p></w:p></w:tc></w:tr></w:tbl><w:p/>text');
   });

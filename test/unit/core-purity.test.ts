@@ -48,7 +48,9 @@ describe('the core imports nothing of AWS, Lambda or the file system', () => {
     const files = sourceFiles(CORE);
     expect(files.length).toBeGreaterThan(10);
     const violations = files.flatMap((file) =>
-      forbiddenImports(readFileSync(file, 'utf8')).map(({ specifier, reason }) => `${relative(ROOT, file)} imports ${specifier} (${reason})`),
+      forbiddenImports(readFileSync(file, 'utf8')).map(
+        ({ specifier, reason }) => `${relative(ROOT, file)} imports ${specifier} (${reason})`,
+      ),
     );
     expect(violations).toEqual([]);
   });

@@ -11,7 +11,9 @@ function lambdaErrorPayload(error: unknown): { errorType: string; errorMessage: 
 
 describe('a failed event carries its cause to the failure queue', () => {
   it('names the record and every cause in the message Lambda keeps (it keeps no `cause`)', async () => {
-    const root = Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ProvisionedThroughputExceededException' });
+    const root = Object.assign(new Error('Throughput exceeds the current capacity of your table'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
     const event = s3Event('uploads', 'uploads/ks/2023/T3/a.xlsx', '01');
     const failed = await dispatchS3Event(event, 'ingest', silentLog, async () => {
       throw new Error('could not stage the rows', { cause: root });
@@ -33,7 +35,9 @@ describe('a failed event carries its cause to the failure queue', () => {
     const failed = (await dispatchS3Event(event, 'ingest', silentLog, async (e) => {
       throw new Error(`${e.key.slice(-6)} broke: ${'x'.repeat(3000)}`);
     }).catch((e: unknown) => e)) as Error;
-    expect(failed.message).toMatch(/^ingest failed on 2 records: ObjectCreated:Put s3:\/\/uploads\/uploads\/ks\/2023\/T3\/a\.xlsx: Error: a\.xlsx broke/);
+    expect(failed.message).toMatch(
+      /^ingest failed on 2 records: ObjectCreated:Put s3:\/\/uploads\/uploads\/ks\/2023\/T3\/a\.xlsx: Error: a\.xlsx broke/,
+    );
     expect(failed.message).toContain('b.xlsx');
     expect(failed.message.length).toBeLessThanOrEqual(MAX_FAILURE_MESSAGE_LENGTH);
     expect(failed.cause).toBeInstanceOf(AggregateError);

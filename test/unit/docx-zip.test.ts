@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { crc32, tableCrc32, writeDocxFromPizZip, writeDocxZip } from '../../lambdas/core/docx-zip.js';
 import { inflateEntry, readZip } from '../../lambdas/core/parse/zip.js';
 
-const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document>Måluppföljning & "citat" — ✓</w:document>\n';
+const XML =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document>Måluppföljning & "citat" — ✓</w:document>\n';
 
 describe('Function: crc32', () => {
   it('gives the check value of CRC-32 (ISO-HDLC) for "123456789"', () => {
@@ -41,7 +42,7 @@ describe('Function: writeDocxZip', () => {
     expect(read.file('docProps/empty.xml')?.asText()).toBe('');
   });
 
-  it('declares sizes and CRCs that the upload reader\'s hardened checks accept', () => {
+  it("declares sizes and CRCs that the upload reader's hardened checks accept", () => {
     const listed = readZip(zip);
     if (!listed.ok) throw new Error(JSON.stringify(listed.problem));
     expect(listed.entries.map((e) => e.name)).toEqual(parts.map((p) => p.name));

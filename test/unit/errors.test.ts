@@ -13,7 +13,14 @@ const faults: readonly [string, TertialError][] = [
   ['ConfigError', new ConfigError('environment variable TABLE_NAME is not set', { cause })],
   ['ContentionError', new ContentionError('period item kept changing', { cause })],
   ['UnprocessedItemsError', new UnprocessedItemsError('rows left unprocessed', { cause })],
-  ['TemplateError', new TemplateError('invalid_template', [{ code: 'invalid_template', message: 'Mallen går inte att läsa.', file: 'templates/ks.docx' }], { cause })],
+  [
+    'TemplateError',
+    new TemplateError(
+      'invalid_template',
+      [{ code: 'invalid_template', message: 'Mallen går inte att läsa.', file: 'templates/ks.docx' }],
+      { cause },
+    ),
+  ],
   ['PdfConversionError', new PdfConversionError('conversion timed out', { cause })],
   ['UsageError', new UsageError('unknown command', undefined, { cause })],
   ['PortInUseError', new PortInUseError(4569, { cause })],

@@ -30,13 +30,17 @@ describe('fuzz: mutated workbooks and templates are refused or read within limit
     expect(outcomes.get('accepted') ?? 0).toBeGreaterThan(0);
   });
 
-  it(`${TEMPLATE_CASES} mutated templates (templates/default.docx), checked as the template-check handler checks them`, { timeout: 600_000 }, async () => {
-    const failures: string[] = [];
-    for (let id = 1; id <= TEMPLATE_CASES; id++) {
-      const c = makeCase(100_000 + id, templates);
-      const verdict = await runCase(c);
-      if (!verdict.ok) failures.push(`#${c.id} ${c.mutation}: ${verdict.reason}`);
-    }
-    expect(failures).toEqual([]);
-  });
+  it(
+    `${TEMPLATE_CASES} mutated templates (templates/default.docx), checked as the template-check handler checks them`,
+    { timeout: 600_000 },
+    async () => {
+      const failures: string[] = [];
+      for (let id = 1; id <= TEMPLATE_CASES; id++) {
+        const c = makeCase(100_000 + id, templates);
+        const verdict = await runCase(c);
+        if (!verdict.ok) failures.push(`#${c.id} ${c.mutation}: ${verdict.reason}`);
+      }
+      expect(failures).toEqual([]);
+    },
+  );
 });

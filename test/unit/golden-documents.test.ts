@@ -30,7 +30,9 @@ async function parsed(name: string, bytes: Uint8Array): Promise<ReportUpload> {
 /** The example workbooks as staff uploaded them (read from examples/, in name order). */
 async function exampleWorkbooks(): Promise<ReportUpload[]> {
   const names = [ACTIVITIES_WORKBOOK, CASE_WORKBOOK].sort();
-  return Promise.all(names.map(async (n) => parsed(n, new Uint8Array(readFileSync(new URL(`../../examples/${n}`, import.meta.url))))));
+  return Promise.all(
+    names.map(async (n) => parsed(n, new Uint8Array(readFileSync(new URL(`../../examples/${n}`, import.meta.url))))),
+  );
 }
 
 const CLOSURE = '{"diarienummer": "KS 2024/12", "documentDate": "2024-01-20", "meetingDate": "2024-02-06"}';
@@ -62,7 +64,12 @@ const CASES: readonly Case[] = [
     name: 'ks-2023-T3-utan-jamforelse',
     what: 'the example workbooks with an empty closure and no previous tertial (the reference document)',
     render: async () => {
-      const { view } = buildReport({ period: EXAMPLE_PERIOD, config: KS_CONFIG, uploads: await exampleWorkbooks(), closure: {} });
+      const { view } = buildReport({
+        period: EXAMPLE_PERIOD,
+        config: KS_CONFIG,
+        uploads: await exampleWorkbooks(),
+        closure: {},
+      });
       return renderReport(loadDefaultTemplate(), view);
     },
   },
@@ -70,7 +77,12 @@ const CASES: readonly Case[] = [
     name: 'ks-2024-T1-tom',
     what: 'a tertial closed with no uploads at all',
     render: async () => {
-      const { view } = buildReport({ period: { committee: 'ks', year: 2024, tertial: 1 }, config: KS_CONFIG, uploads: [], closure: {} });
+      const { view } = buildReport({
+        period: { committee: 'ks', year: 2024, tertial: 1 },
+        config: KS_CONFIG,
+        uploads: [],
+        closure: {},
+      });
       return renderReport(loadDefaultTemplate(), view);
     },
   },
@@ -86,8 +98,20 @@ describe('Golden documents (UPDATE_GOLDEN=1 refreshes test/fixtures/golden/)', (
   });
 
   it('prettyXml puts one element on a line and keeps text elements whole (control)', () => {
-    expect(prettyXml('<?xml version="1.0"?>\n<a><b x="1"/><c><w:t xml:space="preserve"> x & y </w:t></c><d></d></a>')).toBe(
-      ['<?xml version="1.0"?>', '<a>', '  <b x="1"/>', '  <c>', '    <w:t xml:space="preserve"> x & y </w:t>', '  </c>', '  <d></d>', '</a>', ''].join('\n'),
+    expect(
+      prettyXml('<?xml version="1.0"?>\n<a><b x="1"/><c><w:t xml:space="preserve"> x & y </w:t></c><d></d></a>'),
+    ).toBe(
+      [
+        '<?xml version="1.0"?>',
+        '<a>',
+        '  <b x="1"/>',
+        '  <c>',
+        '    <w:t xml:space="preserve"> x & y </w:t>',
+        '  </c>',
+        '  <d></d>',
+        '</a>',
+        '',
+      ].join('\n'),
     );
   });
 });

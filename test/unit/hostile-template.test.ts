@@ -18,12 +18,16 @@ import { docxParagraphs } from '../helpers/docx-text.js';
 function templateWithBody(bodyXml: string): Uint8Array {
   const zip = new PizZip();
   for (const [name, xml] of defaultTemplateParts()) {
-    zip.file(name, name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml);
+    zip.file(
+      name,
+      name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml,
+    );
   }
   return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
-const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const p = (text: string): string => `<w:p><w:r><w:t xml:space="preserve">${xmlText(text)}</w:t></w:r></w:p>`;
 
 function messages(template: Uint8Array): string[] {
@@ -90,7 +94,10 @@ describe('hostile template – broken tags', () => {
     for (const [body, expected] of cases) {
       const found = messages(templateWithBody(p(body)));
       expect(found.join('\n'), body).toMatch(expected);
-      expect(found.every((m) => m.startsWith('word/document.xml: ')), body).toBe(true);
+      expect(
+        found.every((m) => m.startsWith('word/document.xml: ')),
+        body,
+      ).toBe(true);
     }
   });
 
@@ -121,7 +128,9 @@ describe('hostile template – expressions that try to reach constructor', () =>
       expect(found[0], payload).toContain(`Mallen använder taggen ${payload}, som rapporten inte känner till.`);
     }
     const loop = messages(templateWithBody(p('{#constructor}') + p('{/constructor}')));
-    expect(loop[0]).toContain('Mallen använder avsnittet {#constructor}, men rapporten har inget värde med det namnet.');
+    expect(loop[0]).toContain(
+      'Mallen använder avsnittet {#constructor}, men rapporten har inget värde med det namnet.',
+    );
     const raw = messages(templateWithBody(p('{@constructor}')));
     expect(raw[0]).toContain('{@constructor}');
   });

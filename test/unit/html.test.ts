@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, htmlDocument, joinHtml, link, trustedHtml } from '../../lambdas/core/html.js';
-import { closedReceipt, rejectedClosureReceipt, rejectedUploadReceipt, templateReceipt } from '../../lambdas/core/receipt.js';
+import {
+  closedReceipt,
+  rejectedClosureReceipt,
+  rejectedUploadReceipt,
+  templateReceipt,
+} from '../../lambdas/core/receipt.js';
 import { receiptHtml } from '../../lambdas/core/receipt-html.js';
 import { statusPageHtml, type StatusPageModel } from '../../lambdas/views/status-page.js';
 
@@ -19,7 +24,8 @@ function expectInert(page: string): void {
   expect(page).not.toContain(`"x'`);
   expect(page).not.toContain(`'y&`);
   // The status page's own script file is the only script any page has.
-  for (const tag of page.match(/<script\b[^>]*>/g) ?? []) expect(tag).toBe('<script src="../../../../assets/tertial.js" defer>');
+  for (const tag of page.match(/<script\b[^>]*>/g) ?? [])
+    expect(tag).toBe('<script src="../../../../assets/tertial.js" defer>');
 }
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
@@ -51,11 +57,15 @@ describe('html: the tagged template', () => {
   });
 
   it('escapes a link target and its text', () => {
-    expect(String(link(`x" onclick="y`, EVIL, EVIL))).toBe(`<a href="x&quot; onclick=&quot;y" aria-label="${EVIL_ESCAPED}">${EVIL_ESCAPED}</a>`);
+    expect(String(link(`x" onclick="y`, EVIL, EVIL))).toBe(
+      `<a href="x&quot; onclick=&quot;y" aria-label="${EVIL_ESCAPED}">${EVIL_ESCAPED}</a>`,
+    );
   });
 
   it('the layout refuses a policy that could break out of its attribute', () => {
-    expect(() => htmlDocument({ title: 't', body: html``, contentSecurityPolicy: `default-src 'none'"><script>` })).toThrow(/Content-Security-Policy/);
+    expect(() =>
+      htmlDocument({ title: 't', body: html``, contentSecurityPolicy: `default-src 'none'"><script>` }),
+    ).toThrow(/Content-Security-Policy/);
     const page = htmlDocument({ title: EVIL, body: html`<main></main>`, contentSecurityPolicy: "default-src 'none'" });
     expect(page).toContain(`<title>${EVIL_ESCAPED}</title>`);
     expectInert(page);
@@ -98,18 +108,51 @@ describe('html: hostile text is escaped on every page', () => {
     // Title, heading, lead, facts, upload row (name, time, three links), goals, warnings, times.
     expect(occurrences(page, EVIL_ESCAPED)).toBeGreaterThanOrEqual(20);
 
-    const open = statusPageHtml({ ...model, state: 'open', closeReceipt: { ...model.closeReceipt!, status: 'rejected' }, draft: { href: EVIL, updatedAt: EVIL } });
+    const open = statusPageHtml({
+      ...model,
+      state: 'open',
+      closeReceipt: { ...model.closeReceipt!, status: 'rejected' },
+      draft: { href: EVIL, updatedAt: EVIL },
+    });
     expectInert(open);
   });
 
   it('every kind of receipt page escapes file names, messages and cell values', () => {
     const period = { committee: 'ks', year: 2024, tertial: 1 as const };
     const receivedAt = new Date('2024-02-06T09:05:00Z');
-    const issue = { code: 'unknown_status' as const, message: EVIL, file: EVIL, sheet: EVIL, row: 3, column: EVIL, value: EVIL };
+    const issue = {
+      code: 'unknown_status' as const,
+      message: EVIL,
+      file: EVIL,
+      sheet: EVIL,
+      row: 3,
+      column: EVIL,
+      value: EVIL,
+    };
     const pages = [
-      receiptHtml(rejectedUploadReceipt({ period, file: EVIL, key: EVIL, receivedAt, errors: [issue], warnings: [issue], hasPreviousVersion: false }), { annotatedCopy: EVIL }),
+      receiptHtml(
+        rejectedUploadReceipt({
+          period,
+          file: EVIL,
+          key: EVIL,
+          receivedAt,
+          errors: [issue],
+          warnings: [issue],
+          hasPreviousVersion: false,
+        }),
+        { annotatedCopy: EVIL },
+      ),
       receiptHtml(rejectedClosureReceipt({ period, receivedAt, errors: [issue], warnings: [issue] })),
-      receiptHtml(closedReceipt({ period, receivedAt, document: EVIL, counts: { goals: 1, activities: 1 }, uploads: [EVIL], warnings: [issue] })),
+      receiptHtml(
+        closedReceipt({
+          period,
+          receivedAt,
+          document: EVIL,
+          counts: { goals: 1, activities: 1 },
+          uploads: [EVIL],
+          warnings: [issue],
+        }),
+      ),
       receiptHtml(templateReceipt({ committee: EVIL, key: EVIL, receivedAt, errors: [issue], hasPrevious: false })),
     ];
     for (const page of pages) {

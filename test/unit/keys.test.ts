@@ -57,16 +57,26 @@ describe('keys: the S3 layout', () => {
 
   it('places the draft and the status page per period, apart from the final document', () => {
     expect(draftKey(period)).toBe('drafts/ks/2023/T3/ks-maluppfoljning-2023-T3-UTKAST.docx');
-    expect(draftKey({ committee: 'bmn-2', year: 2024, tertial: 1 })).toBe('drafts/bmn-2/2024/T1/bmn-2-maluppfoljning-2024-T1-UTKAST.docx');
+    expect(draftKey({ committee: 'bmn-2', year: 2024, tertial: 1 })).toBe(
+      'drafts/bmn-2/2024/T1/bmn-2-maluppfoljning-2024-T1-UTKAST.docx',
+    );
     expect(draftKey(period)).not.toBe(documentKey(period));
     expect(statusPageKey(period)).toBe('status/ks/2023/T3/index.html');
     expect(statusPageKey(period).startsWith(statusPagesPrefix('ks'))).toBe(true);
-    expect(statusPageKey({ committee: 'ks-2', year: 2023, tertial: 3 }).startsWith(statusPagesPrefix('ks'))).toBe(false);
+    expect(statusPageKey({ committee: 'ks-2', year: 2023, tertial: 3 }).startsWith(statusPagesPrefix('ks'))).toBe(
+      false,
+    );
   });
 
   it('parses a status page key back, and nothing else', () => {
     expect(parseStatusPageKey(statusPageKey(period))).toEqual(period);
-    for (const key of ['status/ks/2023/T3/other.html', 'status/ks/2023/T4/index.html', 'status/../2023/T3/index.html', 'status/ks/2023/T3', draftKey(period)]) {
+    for (const key of [
+      'status/ks/2023/T3/other.html',
+      'status/ks/2023/T4/index.html',
+      'status/../2023/T3/index.html',
+      'status/ks/2023/T3',
+      draftKey(period),
+    ]) {
       expect(parseStatusPageKey(key), key).toBeUndefined();
     }
   });
@@ -127,13 +137,19 @@ describe('keys: hostile keys', () => {
 
 describe('keys: S3 event encoding', () => {
   it('decodes keys as S3 writes them into events (+ for space, UTF-8 percent-encoding)', () => {
-    expect(decodeEventKey('uploads/ks/2023/T3/M%C3%A5l+och+plan+%282%29.xlsx')).toBe('uploads/ks/2023/T3/Mål och plan (2).xlsx');
+    expect(decodeEventKey('uploads/ks/2023/T3/M%C3%A5l+och+plan+%282%29.xlsx')).toBe(
+      'uploads/ks/2023/T3/Mål och plan (2).xlsx',
+    );
     expect(decodeEventKey('uploads/ks/2023/T3/a%2Bb.xlsx')).toBe('uploads/ks/2023/T3/a+b.xlsx');
     expect(decodeEventKey('%E0%A4%A')).toBeUndefined();
   });
 
   it('round-trips any key through the event encoding', () => {
-    for (const key of ['uploads/ks/2023/T3/Mål & plan 100%.xlsx', 'uploads/ks/2023/T3/a+b c.csv', 'closures/ks/2023/T1']) {
+    for (const key of [
+      'uploads/ks/2023/T3/Mål & plan 100%.xlsx',
+      'uploads/ks/2023/T3/a+b c.csv',
+      'closures/ks/2023/T1',
+    ]) {
       const encoded = encodeEventKey(key);
       expect(encoded).not.toContain(' ');
       expect(decodeEventKey(encoded)).toBe(key);
@@ -158,7 +174,7 @@ describe('keys: what staff read after an upload', () => {
     expect(annotatedUploadKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan-fel.xlsx');
   });
 
-  it('never collides with a receipt, the closing receipt or another upload\'s copy', () => {
+  it("never collides with a receipt, the closing receipt or another upload's copy", () => {
     const names = ['a.xlsx', 'a-fel.xlsx', 'a.csv', 'a.xlsx.xlsx', 'stangning.xlsx', 'b-fel-fel.xlsx'];
     const keys = [
       closureReceiptKey(period),
@@ -206,15 +222,29 @@ describe('keys: the output bucket’s notifications', () => {
 
 describe('keys: the period history', () => {
   it('formats and parses every kind of history key, and refuses the rest', async () => {
-    const { acceptedCopyKey, closeRecordKey, parseHistoryKey, removalMarkKey, reopenRecordKey } = await import('../../lambdas/core/keys.js');
+    const { acceptedCopyKey, closeRecordKey, parseHistoryKey, removalMarkKey, reopenRecordKey } =
+      await import('../../lambdas/core/keys.js');
     const seq = 'A'.repeat(40);
     expect(acceptedCopyKey(period, 'Mål 1.xlsx', seq)).toBe(`history/ks/2023/T3/files/${seq}/Mål 1.xlsx`);
-    expect(parseHistoryKey(period, acceptedCopyKey(period, 'Mål 1.xlsx', seq))).toEqual({ kind: 'accepted', name: 'Mål 1.xlsx', sequencer: seq });
-    expect(parseHistoryKey(period, removalMarkKey(period, 'a.csv', seq))).toEqual({ kind: 'removed', name: 'a.csv', sequencer: seq });
+    expect(parseHistoryKey(period, acceptedCopyKey(period, 'Mål 1.xlsx', seq))).toEqual({
+      kind: 'accepted',
+      name: 'Mål 1.xlsx',
+      sequencer: seq,
+    });
+    expect(parseHistoryKey(period, removalMarkKey(period, 'a.csv', seq))).toEqual({
+      kind: 'removed',
+      name: 'a.csv',
+      sequencer: seq,
+    });
     expect(parseHistoryKey(period, closeRecordKey(period, 12))).toEqual({ kind: 'closed', version: 12 });
     expect(parseHistoryKey(period, reopenRecordKey(period, 12))).toEqual({ kind: 'reopened', version: 12 });
     expect(closeRecordKey(period, 12)).toBe('history/ks/2023/T3/closes/0000000012.json');
-    for (const bad of [`history/ks/2023/T3/files/${seq}/.dold.xlsx`, `history/ks/2023/T3/files/xyz/a.xlsx`, 'history/ks/2023/T3/closes/12.json', 'history/ks/2023/T2/closes/0000000012.json']) {
+    for (const bad of [
+      `history/ks/2023/T3/files/${seq}/.dold.xlsx`,
+      `history/ks/2023/T3/files/xyz/a.xlsx`,
+      'history/ks/2023/T3/closes/12.json',
+      'history/ks/2023/T2/closes/0000000012.json',
+    ]) {
       expect(parseHistoryKey(period, bad)).toBeUndefined();
     }
     expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();

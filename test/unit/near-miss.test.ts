@@ -29,10 +29,14 @@ describe('near-miss status or assessment: "menade du …?" with the closest vali
   });
 
   it('puts the suggestion in the receipt’s message, and still refuses the file', async () => {
-    const bytes = await buildWorkbook({ Aktiviteter: [[...ACTIVITY_HEADER], ['KS1', 'Budget', 'Ekonomichef', 'Pågånde', '']] });
+    const bytes = await buildWorkbook({
+      Aktiviteter: [[...ACTIVITY_HEADER], ['KS1', 'Budget', 'Ekonomichef', 'Pågånde', '']],
+    });
     const result = await parseUpload('a.xlsx', bytes);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors[0]?.message).toMatch(/"Pågånde" är inte en giltig status\. Menade du "Pågående"\? Använd en av:/);
+    expect(result.errors[0]?.message).toMatch(
+      /"Pågånde" är inte en giltig status\. Menade du "Pågående"\? Använd en av:/,
+    );
   });
 });

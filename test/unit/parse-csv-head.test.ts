@@ -16,7 +16,8 @@ function awkwardCsv(rows: number, newline = '\r\n'): string {
     'rad fyra";;;',
     HEADER,
   ];
-  for (let i = 0; i < rows; i++) lines.push(`KS${i % 7};"Aktivitet ${i}${i % 5 === 0 ? `${newline}andra raden` : ''}";Kommunchef;Pågående;`);
+  for (let i = 0; i < rows; i++)
+    lines.push(`KS${i % 7};"Aktivitet ${i}${i % 5 === 0 ? `${newline}andra raden` : ''}";Kommunchef;Pågående;`);
   return lines.join(newline);
 }
 
@@ -44,7 +45,9 @@ describe('Function: parseCsvHead', () => {
 
   it('reads a short file whole', () => {
     const text = `${HEADER}\nKS1;a;b;Pågående;c`;
-    expect(parseCsvHead(text, ';', 'Aktiviteter', 20).grid.rows).toEqual(parseCsvText(text, ';', 'Aktiviteter').grid.rows);
+    expect(parseCsvHead(text, ';', 'Aktiviteter', 20).grid.rows).toEqual(
+      parseCsvText(text, ';', 'Aktiviteter').grid.rows,
+    );
   });
 });
 
@@ -53,7 +56,11 @@ describe('Function: parseUpload – CSV delimiter chosen from the header rows', 
     const result = await parseUpload('aktiviteter.csv', new TextEncoder().encode(awkwardCsv(3000)));
     if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
     expect(result.content.activities).toHaveLength(3000);
-    expect(result.content.activities[5]).toMatchObject({ goalRef: 'KS5', title: 'Aktivitet 5\nandra raden', status: 'Pågående' });
+    expect(result.content.activities[5]).toMatchObject({
+      goalRef: 'KS5',
+      title: 'Aktivitet 5\nandra raden',
+      status: 'Pågående',
+    });
   });
 });
 

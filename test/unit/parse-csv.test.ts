@@ -57,7 +57,9 @@ describe('parseUpload – CSV files', () => {
   });
 
   it('reads a UTF-8 CSV with BOM, ";" and title lines above the header (activities-bom-semicolon.csv)', async () => {
-    const { content, warnings } = expectOk(await parseUpload('activities-bom-semicolon.csv', fixture('activities-bom-semicolon.csv')));
+    const { content, warnings } = expectOk(
+      await parseUpload('activities-bom-semicolon.csv', fixture('activities-bom-semicolon.csv')),
+    );
     const src = (row: number) => ({ file: 'activities-bom-semicolon.csv', sheet: 'Aktiviteter', row });
     expect(warnings).toEqual([]);
     expect(content.activities).toEqual([
@@ -91,12 +93,20 @@ describe('parseUpload – CSV files', () => {
       },
       // lines 2–3 are one record, so this one starts on line 4
       { goalRef: 'Ökad trygghet', title: 'Belysning vid ån', status: 'Genomförd', comment: 'Klart', source: src(4) },
-      { goalRef: 'Älvstranden', title: 'Ny brygga', status: 'Avbruten', comment: '', responsible: 'ÅÄÖ åäö', source: src(5) },
+      {
+        goalRef: 'Älvstranden',
+        title: 'Ny brygga',
+        status: 'Avbruten',
+        comment: '',
+        responsible: 'ÅÄÖ åäö',
+        source: src(5),
+      },
     ]);
   });
 
   it('reports errors on the line where the record starts, after a multi-line field', async () => {
-    const text = 'Mål;Aktivitet;Status;Kommentar\r\nKS1;A;Pågående;"rad 1\r\nrad 2\r\nrad 3"\r\nKS1;B;Klar;\r\n\r\n;C;Pågående;\r\n';
+    const text =
+      'Mål;Aktivitet;Status;Kommentar\r\nKS1;A;Pågående;"rad 1\r\nrad 2\r\nrad 3"\r\nKS1;B;Klar;\r\n\r\n;C;Pågående;\r\n';
     const errors = expectErrors(await parseUpload('fel.csv', iconv.encode(text, 'win1252')));
     expect(where(errors)).toEqual([
       { code: 'unknown_status', sheet: 'Aktiviteter', row: 5, column: 'Status' },
@@ -110,7 +120,9 @@ describe('parseUpload – CSV files', () => {
   it('detects the delimiter from the header even when the data is full of commas', async () => {
     const text = 'Mål;Aktivitet;Status;Kommentar\nKS1;Budget, plan, uppföljning;Pågående;a, b, c, d, e\n';
     const { content } = expectOk(await parseUpload('a.csv', utf8(text)));
-    expect(content.activities.map((a) => [a.title, a.comment])).toEqual([['Budget, plan, uppföljning', 'a, b, c, d, e']]);
+    expect(content.activities.map((a) => [a.title, a.comment])).toEqual([
+      ['Budget, plan, uppföljning', 'a, b, c, d, e'],
+    ]);
   });
 
   it('follows an Excel "sep=" first line and counts it as line 1', async () => {
@@ -142,14 +154,18 @@ describe('parseUpload – CSV files', () => {
 
   it('reports more than 20 000 data rows once', async () => {
     const rows = Array.from({ length: 20_001 }, (_, i) => `KS1;Aktivitet ${i};Pågående;`);
-    const errors = expectErrors(await parseUpload('stor.csv', utf8(['Mål;Aktivitet;Status;Kommentar', ...rows].join('\n'))));
+    const errors = expectErrors(
+      await parseUpload('stor.csv', utf8(['Mål;Aktivitet;Status;Kommentar', ...rows].join('\n'))),
+    );
     expect(where(errors)).toEqual([{ code: 'too_many_rows', sheet: 'Aktiviteter' }]);
     expect(errors[0]?.message).toContain('20 001');
   });
 
   it('accepts exactly 20 000 data rows', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `KS1;Aktivitet ${i};Pågående;`);
-    const { content } = expectOk(await parseUpload('stor.csv', utf8(['Mål;Aktivitet;Status;Kommentar', ...rows].join('\n'))));
+    const { content } = expectOk(
+      await parseUpload('stor.csv', utf8(['Mål;Aktivitet;Status;Kommentar', ...rows].join('\n'))),
+    );
     expect(content.activities).toHaveLength(20_000);
     expect(content.activities[19_999]?.source.row).toBe(20_001);
   });

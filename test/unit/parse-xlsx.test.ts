@@ -87,7 +87,13 @@ describe('parseUpload – clean workbook (clean.xlsx)', () => {
         responsible: 'Ekonomichef',
         source: src('Aktiviteter', 2),
       },
-      { goalRef: 'KS1', title: 'Se över lokalkostnader', status: 'Pågående', comment: '', source: src('Aktiviteter', 3) },
+      {
+        goalRef: 'KS1',
+        title: 'Se över lokalkostnader',
+        status: 'Pågående',
+        comment: '',
+        source: src('Aktiviteter', 3),
+      },
       {
         goalRef: 'KS2',
         title: 'Medborgardialog om parker',
@@ -96,14 +102,25 @@ describe('parseUpload – clean workbook (clean.xlsx)', () => {
         responsible: 'Kommunikationschef',
         source: src('Aktiviteter', 4),
       },
-      { goalRef: '3', title: 'Trygghetsvandringar', status: 'Avbruten', comment: 'Ersatt av en annan insats.', source: src('Aktiviteter', 5) },
+      {
+        goalRef: '3',
+        title: 'Trygghetsvandringar',
+        status: 'Avbruten',
+        comment: 'Ersatt av en annan insats.',
+        source: src('Aktiviteter', 5),
+      },
     ]);
     expect(content.caseSections).toEqual([
       { kind: 'summary', text: 'Kommunstyrelsen följer upp sina mål för tertial 2.', source: src('Ärende', 2) },
       { kind: 'considerations', text: 'Förvaltningen bedömer att arbetet går enligt plan.', source: src('Ärende', 3) },
       { kind: 'proposal', text: 'Kommunstyrelsen godkänner uppföljningen.', source: src('Ärende', 4) },
       { kind: 'proposal', text: 'Kommunstyrelsen lägger rapporten till handlingarna.', source: src('Ärende', 5) },
-      { kind: 'focusArea', name: 'Hållbar vardag', text: 'Insatserna för en hållbar vardag fortsätter.', source: src('Ärende', 6) },
+      {
+        kind: 'focusArea',
+        name: 'Hållbar vardag',
+        text: 'Insatserna för en hållbar vardag fortsätter.',
+        source: src('Ärende', 6),
+      },
     ]);
   });
 
@@ -153,9 +170,21 @@ describe('parseUpload – hand-made workbook (handmade.xlsx)', () => {
         responsible: 'Ärendeansvarig: Åke',
         source: src('aktiviteter', 8),
       },
-      { goalRef: 'Älvstrandens utveckling', title: 'Städdag vid älven', status: 'Pågående', comment: '', source: src('aktiviteter', 9) },
+      {
+        goalRef: 'Älvstrandens utveckling',
+        title: 'Städdag vid älven',
+        status: 'Pågående',
+        comment: '',
+        source: src('aktiviteter', 9),
+      },
       // Row 10 only holds the merged goal: skipped, not an error.
-      { goalRef: 'Över 90 % nöjda brukare', title: 'Kartlägg lekplatser', status: 'Pågående', comment: 'Klart till jul.', source: src('aktiviteter', 11) },
+      {
+        goalRef: 'Över 90 % nöjda brukare',
+        title: 'Kartlägg lekplatser',
+        status: 'Pågående',
+        comment: 'Klart till jul.',
+        source: src('aktiviteter', 11),
+      },
     ]);
   });
 
@@ -169,8 +198,19 @@ describe('parseUpload – hand-made workbook (handmade.xlsx)', () => {
         focusArea: 'Trygghet & omsorg',
         source: src('MÅL', 5),
       },
-      { title: 'Älvstrandens utveckling', assessment: 'Ej bedömt', motivation: '', focusArea: 'Hållbar vardag', source: src('MÅL', 6) },
-      { title: 'Över 90 % nöjda brukare', assessment: 'Ej uppfyllt', motivation: 'Målet nås inte i år.', source: src('MÅL', 7) },
+      {
+        title: 'Älvstrandens utveckling',
+        assessment: 'Ej bedömt',
+        motivation: '',
+        focusArea: 'Hållbar vardag',
+        source: src('MÅL', 6),
+      },
+      {
+        title: 'Över 90 % nöjda brukare',
+        assessment: 'Ej uppfyllt',
+        motivation: 'Målet nås inte i år.',
+        source: src('MÅL', 7),
+      },
     ]);
   });
 
@@ -182,10 +222,23 @@ describe('parseUpload – hand-made workbook (handmade.xlsx)', () => {
         text: 'Kommunstyrelsen följer upp målen för tertial 2.\nÅtta av tio aktiviteter pågår.',
         source: src('ärende', 1),
       },
-      { kind: 'considerations', text: 'Förvaltningen ser över åtgärderna för ökad trygghet.', source: src('ärende', 2) },
+      {
+        kind: 'considerations',
+        text: 'Förvaltningen ser över åtgärderna för ökad trygghet.',
+        source: src('ärende', 2),
+      },
       { kind: 'proposal', text: 'Kommunstyrelsen godkänner uppföljningen.', source: src('ärende', 3) },
-      { kind: 'proposal', text: 'Kommunstyrelsen uppdrar åt förvaltningen att återrapportera i december.', source: src('ärende', 4) },
-      { kind: 'focusArea', name: 'Trygghet & omsorg', text: 'Trygghetsarbetet har prioriterats.', source: src('ärende', 5) },
+      {
+        kind: 'proposal',
+        text: 'Kommunstyrelsen uppdrar åt förvaltningen att återrapportera i december.',
+        source: src('ärende', 4),
+      },
+      {
+        kind: 'focusArea',
+        name: 'Trygghet & omsorg',
+        text: 'Trygghetsarbetet har prioriterats.',
+        source: src('ärende', 5),
+      },
     ]);
   });
 
@@ -257,14 +310,22 @@ describe('parseUpload – missing sheet and columns', () => {
     const rows: Cell[][] = Array.from({ length: 20 }, () => []);
     rows.push(ACTIVITY_HEADER, ['KS1', 'A', 'Pågående', '']); // header on row 21: too far down
     const errors = expectErrors(await parseUpload('x.xlsx', await workbook({ Aktiviteter: rows })));
-    expect(where(errors)).toEqual(ACTIVITY_HEADER.map((column) => ({ code: 'missing_column', sheet: 'Aktiviteter', column })));
+    expect(where(errors)).toEqual(
+      ACTIVITY_HEADER.map((column) => ({ code: 'missing_column', sheet: 'Aktiviteter', column })),
+    );
     expect(errors[0]?.message).toContain('Ingen av rubrikerna hittades');
   });
 
   it('reports a missing column in the Mål sheet and a duplicated header', async () => {
     const bytes = await workbook({
-      Aktiviteter: [['Mål', 'Aktivitet', 'Status', 'Kommentar', 'status'], ['KS1', 'A', 'Pågående', '', 'Genomförd']],
-      Mål: [['Mål', 'Bedömning'], ['Ekonomi', 'Uppfyllt']],
+      Aktiviteter: [
+        ['Mål', 'Aktivitet', 'Status', 'Kommentar', 'status'],
+        ['KS1', 'A', 'Pågående', '', 'Genomförd'],
+      ],
+      Mål: [
+        ['Mål', 'Bedömning'],
+        ['Ekonomi', 'Uppfyllt'],
+      ],
     });
     const errors = expectErrors(await parseUpload('x.xlsx', bytes));
     expect(where(errors)).toEqual([
@@ -307,7 +368,9 @@ describe('parseUpload – unreadable and unsupported files', () => {
     const txt = expectErrors(await parseUpload('notes.txt', fixture('notes.txt')));
     expect(where(txt)).toEqual([{ code: 'unsupported_file_type' }]);
     expect(txt[0]?.message).toContain('(.txt)');
-    expect(where(expectErrors(await parseUpload('uppföljning', fixture('clean.xlsx'))))).toEqual([{ code: 'unsupported_file_type' }]);
+    expect(where(expectErrors(await parseUpload('uppföljning', fixture('clean.xlsx'))))).toEqual([
+      { code: 'unsupported_file_type' },
+    ]);
     const xls = expectErrors(await parseUpload('gammal.xls', fixture('clean.xlsx')));
     expect(xls[0]?.message).toContain('Excel-arbetsbok (.xlsx)');
   });
@@ -324,7 +387,11 @@ describe('parseUpload – cell values', () => {
 
   it('turns numbers, booleans and dates into the text Swedish Excel shows', async () => {
     const bytes = await workbook({
-      Aktiviteter: [ACTIVITY_HEADER.concat('Ansvarig'), [1.5, 2024, 'Pågående', new Date(Date.UTC(2024, 0, 15)), true], [0.1 + 0.2, 'B', 'Pågående', 42, false]],
+      Aktiviteter: [
+        ACTIVITY_HEADER.concat('Ansvarig'),
+        [1.5, 2024, 'Pågående', new Date(Date.UTC(2024, 0, 15)), true],
+        [0.1 + 0.2, 'B', 'Pågående', 42, false],
+      ],
     });
     const { content } = expectOk(await parseUpload('x.xlsx', bytes));
     expect(content.activities.map((a) => [a.goalRef, a.title, a.comment, a.responsible])).toEqual([
@@ -354,7 +421,9 @@ describe('parseUpload – cell values', () => {
 
   it('reports values longer than 10 000 characters', async () => {
     const long = 'x'.repeat(10_001);
-    const bytes = await workbook({ Aktiviteter: [ACTIVITY_HEADER, ['KS1', 'A', 'Pågående', long], ['KS1', 'B', 'Pågående', 'x'.repeat(10_000)]] });
+    const bytes = await workbook({
+      Aktiviteter: [ACTIVITY_HEADER, ['KS1', 'A', 'Pågående', long], ['KS1', 'B', 'Pågående', 'x'.repeat(10_000)]],
+    });
     const errors = expectErrors(await parseUpload('x.xlsx', bytes));
     expect(where(errors)).toEqual([{ code: 'value_too_long', sheet: 'Aktiviteter', row: 2, column: 'Kommentar' }]);
     expect(errors[0]?.message).toContain('10 001 tecken');

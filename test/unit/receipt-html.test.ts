@@ -23,7 +23,11 @@ const hostile: InputIssue = {
   column: 'Status" onmouseover="x',
   value: '<script>alert(1)</script>',
 };
-const sheetless: InputIssue = { code: 'missing_sheet', message: 'Arbetsboken saknar fliken "Aktiviteter".', file: 'a.xlsx' };
+const sheetless: InputIssue = {
+  code: 'missing_sheet',
+  message: 'Arbetsboken saknar fliken "Aktiviteter".',
+  file: 'a.xlsx',
+};
 
 function rejected() {
   return rejectedUploadReceipt({
@@ -32,24 +36,55 @@ function rejected() {
     key: 'uploads/ks/2024/T1/a<b>.xlsx',
     receivedAt,
     errors: [hostile, sheetless],
-    warnings: [{ code: 'extra_column', message: 'Kolumnen "Budget" läses inte in.', file: 'a.xlsx', sheet: 'Aktiviteter', row: 1, column: 'Budget' }],
+    warnings: [
+      {
+        code: 'extra_column',
+        message: 'Kolumnen "Budget" läses inte in.',
+        file: 'a.xlsx',
+        sheet: 'Aktiviteter',
+        row: 1,
+        column: 'Budget',
+      },
+    ],
     hasPreviousVersion: true,
   });
 }
 
 /** The text of every element named `tag`, tags inside stripped. */
 function texts(html: string, tag: string): string[] {
-  return [...html.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => (m[1] ?? '').replace(/<[^>]*>/g, '').trim());
+  return [...html.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) =>
+    (m[1] ?? '').replace(/<[^>]*>/g, '').trim(),
+  );
 }
 
 describe('receiptHtml', () => {
   it('is one self-contained Swedish page: lang, title, one h1, no script, nothing loaded from elsewhere', () => {
     for (const receipt of [
       rejected(),
-      acceptedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2024/T1/a.xlsx', receivedAt, counts: { goals: 2, activities: 5, caseSections: 1 }, warnings: [] }),
+      acceptedUploadReceipt({
+        period,
+        file: 'a.xlsx',
+        key: 'uploads/ks/2024/T1/a.xlsx',
+        receivedAt,
+        counts: { goals: 2, activities: 5, caseSections: 1 },
+        warnings: [],
+      }),
       removedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2024/T1/a.xlsx', receivedAt }),
-      failedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2024/T1/a.xlsx', receivedAt, hasPreviousVersion: false }),
-      closedReceipt({ period, receivedAt, document: 'documents/ks/2024/T1/ks-maluppfoljning-2024-T1.docx', uploads: ['a.xlsx'], counts: { goals: 1, activities: 2 }, warnings: [] }),
+      failedUploadReceipt({
+        period,
+        file: 'a.xlsx',
+        key: 'uploads/ks/2024/T1/a.xlsx',
+        receivedAt,
+        hasPreviousVersion: false,
+      }),
+      closedReceipt({
+        period,
+        receivedAt,
+        document: 'documents/ks/2024/T1/ks-maluppfoljning-2024-T1.docx',
+        uploads: ['a.xlsx'],
+        counts: { goals: 1, activities: 2 },
+        warnings: [],
+      }),
       rejectedClosureReceipt({ period, receivedAt, errors: [sheetless], warnings: [] }),
       templateReceipt({ committee: 'ks', key: 'templates/ks.docx', receivedAt, errors: [], hasPrevious: false }),
     ]) {
@@ -79,10 +114,22 @@ describe('receiptHtml', () => {
   it('lists every error in a table with column headers Blad, Rad, Kolumn, Värde, Fel', () => {
     const html = receiptHtml(rejected());
     const errorTable = html.slice(html.indexOf('<table>'), html.indexOf('</table>'));
-    expect([...errorTable.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['Blad', 'Rad', 'Kolumn', 'Värde', 'Fel']);
+    expect([...errorTable.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual([
+      'Blad',
+      'Rad',
+      'Kolumn',
+      'Värde',
+      'Fel',
+    ]);
     const rows = [...errorTable.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) => texts(m[1] ?? '', 'td'));
     expect(rows).toEqual([
-      ['Akt&lt;i&gt;viteter', '3', 'Status&quot; onmouseover=&quot;x', '&lt;script&gt;alert(1)&lt;/script&gt;', `${escapeHtml(hostile.message)} (unknown_status)`],
+      [
+        'Akt&lt;i&gt;viteter',
+        '3',
+        'Status&quot; onmouseover=&quot;x',
+        '&lt;script&gt;alert(1)&lt;/script&gt;',
+        `${escapeHtml(hostile.message)} (unknown_status)`,
+      ],
       ['–', '–', '–', '–', `${escapeHtml(sheetless.message)} (missing_sheet)`],
     ]);
     expect(html).toContain('<caption>Fel, 2 st.</caption>');
@@ -93,7 +140,13 @@ describe('receiptHtml', () => {
     const html = receiptHtml(rejected());
     const warningTable = html.slice(html.lastIndexOf('<table>'), html.lastIndexOf('</table>'));
     expect(warningTable).toContain('<caption>Varningar, 1 st.</caption>');
-    expect([...warningTable.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['Blad', 'Rad', 'Kolumn', 'Värde', 'Varning']);
+    expect([...warningTable.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual([
+      'Blad',
+      'Rad',
+      'Kolumn',
+      'Värde',
+      'Varning',
+    ]);
   });
 
   it('says the outcome in words and with a symbol, not by colour alone', () => {
@@ -101,7 +154,14 @@ describe('receiptHtml', () => {
     expect(refusedPage).toMatch(/<span class="status bad"><span aria-hidden="true">✗<\/span> Inte mottagen<\/span>/);
     expect(texts(refusedPage, 'title')[0]).toBe('Inte mottagen: Kvitto för a&lt;b&gt;.xlsx');
     const accepted = receiptHtml(
-      acceptedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2024/T1/a.xlsx', receivedAt, counts: { goals: 2, activities: 5, caseSections: 0 }, warnings: [] }),
+      acceptedUploadReceipt({
+        period,
+        file: 'a.xlsx',
+        key: 'uploads/ks/2024/T1/a.xlsx',
+        receivedAt,
+        counts: { goals: 2, activities: 5, caseSections: 0 },
+        warnings: [],
+      }),
     );
     expect(accepted).toMatch(/<span class="status ok"><span aria-hidden="true">✓<\/span> Mottagen<\/span>/);
     expect(accepted).toContain('<p>Inga fel.</p>');
@@ -112,7 +172,14 @@ describe('receiptHtml', () => {
   it('links the marked copy of a refused workbook, relative to the page', () => {
     const html = receiptHtml(rejected(), { annotatedCopy: 'a<b> & c-fel.xlsx' });
     expect(html).toContain('<a href="a%3Cb%3E%20%26%20c-fel.xlsx">a&lt;b&gt; &amp; c-fel.xlsx</a>');
-    const accepted = acceptedUploadReceipt({ period, file: 'a.xlsx', key: 'k', receivedAt, counts: { goals: 0, activities: 0, caseSections: 0 }, warnings: [] });
+    const accepted = acceptedUploadReceipt({
+      period,
+      file: 'a.xlsx',
+      key: 'k',
+      receivedAt,
+      counts: { goals: 0, activities: 0, caseSections: 0 },
+      warnings: [],
+    });
     expect(receiptHtml(accepted, { annotatedCopy: 'a-fel.xlsx' })).not.toContain('a-fel.xlsx');
   });
 });

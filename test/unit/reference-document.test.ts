@@ -98,7 +98,16 @@ describe('Reference document: kommunstyrelsens måluppföljning tertialrapport 3
     const overview = body.indexOf('Måluppfyllelse i sammandrag');
     expect(overview).toBe(body.indexOf(SUMMARY) + 1);
     const end = body.indexOf('Förvaltningens övervägande');
-    expect(body.slice(overview, end).every((p) => p === 'Måluppfyllelse i sammandrag' || p === '' || /^(Bedömning|Antal mål|Status|Antal aktiviteter|Totalt|\d+|[●◐○✕–] .+)$/.test(p))).toBe(true);
+    expect(
+      body
+        .slice(overview, end)
+        .every(
+          (p) =>
+            p === 'Måluppfyllelse i sammandrag' ||
+            p === '' ||
+            /^(Bedömning|Antal mål|Status|Antal aktiviteter|Totalt|\d+|[●◐○✕–] .+)$/.test(p),
+        ),
+    ).toBe(true);
     const withoutOverview = [...body.slice(0, overview), ...body.slice(end)];
     expect(withoutOverview.slice(0, expected.length)).toEqual(expected);
     expect(withoutOverview[expected.length]).toBe('Måluppföljning');

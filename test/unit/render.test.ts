@@ -13,11 +13,24 @@ const src = (row: number) => ({ file: 'a.xlsx', sheet: 'Aktiviteter', row });
 
 function content(): UploadContent {
   const goals: Goal[] = [
-    { id: 'KS1', title: `Ekonomi ${TRICKY}`, assessment: 'Delvis uppfyllt', motivation: 'Första.\nAndra.', source: src(2) },
+    {
+      id: 'KS1',
+      title: `Ekonomi ${TRICKY}`,
+      assessment: 'Delvis uppfyllt',
+      motivation: 'Första.\nAndra.',
+      source: src(2),
+    },
     { id: 'KS2', title: 'Utan aktiviteter', motivation: '', source: src(3) },
   ];
   const activities: Activity[] = [
-    { goalRef: 'KS1', title: TRICKY, status: 'Pågående', comment: 'Rad ett.\nRad två.', responsible: 'Ekonomichef', source: src(2) },
+    {
+      goalRef: 'KS1',
+      title: TRICKY,
+      status: 'Pågående',
+      comment: 'Rad ett.\nRad två.',
+      responsible: 'Ekonomichef',
+      source: src(2),
+    },
     { goalRef: 'KS1', title: 'Tom kommentar', status: 'Genomförd', comment: '', source: src(3) },
     { goalRef: 'KS1', title: 'Styrtecken\u0001i text', status: 'Avbruten', comment: 'x\u0008y', source: src(4) },
   ];
@@ -30,7 +43,14 @@ function view(closure = {}, previous?: UploadContent): ReportView {
     config: KS_CONFIG,
     uploads: [{ name: 'a.xlsx', content: content() }],
     closure,
-    ...(previous ? { previous: { period: { committee: 'ks', year: 2023, tertial: 2 }, uploads: [{ name: 'a.xlsx', content: previous }] } } : {}),
+    ...(previous
+      ? {
+          previous: {
+            period: { committee: 'ks', year: 2023, tertial: 2 },
+            uploads: [{ name: 'a.xlsx', content: previous }],
+          },
+        }
+      : {}),
   }).view;
 }
 
@@ -64,7 +84,9 @@ function templateWithBody(bodyXml: string, extra: Record<string, string> = {}): 
   for (const [name, xml] of defaultTemplateParts()) {
     zip.file(
       name,
-      name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : (extra[name] ?? xml),
+      name === 'word/document.xml'
+        ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`)
+        : (extra[name] ?? xml),
     );
   }
   return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
@@ -144,7 +166,7 @@ describe('Function: renderReport', () => {
     expect(documentXml).not.toContain('<prognos>');
   });
 
-  it('puts the closure details at the top of the first page, and the case number in the later pages\' header, only when given', () => {
+  it("puts the closure details at the top of the first page, and the case number in the later pages' header, only when given", () => {
     const top = (d: Uint8Array): string[] => {
       const body = docxParagraphs(d, { headers: false });
       return body.slice(0, body.indexOf('Kommunstyrelsens måluppföljning tertialrapport 3 2023'));
@@ -152,15 +174,26 @@ describe('Function: renderReport', () => {
     expect(top(docx)).toEqual(['Kommunstyrelsen']);
     expect(xmlParagraphs(part(docx, 'word/header1.xml'))).toEqual(['Kommunstyrelsen\t']);
 
-    const withClosure = renderReport(template, view({ diarienummer: 'KS 2024/12', documentDate: '2024-01-20', meetingDate: '2024-02-06' }));
-    expect(top(withClosure)).toEqual(['Datum 2024-01-20', 'Dnr KS 2024/12', 'Kommunstyrelsen', 'Sammanträde 2024-02-06']);
+    const withClosure = renderReport(
+      template,
+      view({ diarienummer: 'KS 2024/12', documentDate: '2024-01-20', meetingDate: '2024-02-06' }),
+    );
+    expect(top(withClosure)).toEqual([
+      'Datum 2024-01-20',
+      'Dnr KS 2024/12',
+      'Kommunstyrelsen',
+      'Sammanträde 2024-02-06',
+    ]);
     expect(xmlParagraphs(part(withClosure, 'word/header1.xml'))).toEqual(['Kommunstyrelsen\tDnr KS 2024/12']);
     const onlyMeeting = renderReport(template, view({ meetingDate: '2024-02-06' }));
     expect(top(onlyMeeting)).toEqual(['Kommunstyrelsen', 'Sammanträde 2024-02-06']);
   });
 
   it('has a letterhead on the first page and a running header on the others (titlePg)', () => {
-    expect(xmlParagraphs(part(docx, 'word/header2.xml'))).toEqual(['Ånge kommun\tTJÄNSTESKRIVELSE', 'Kommunförvaltningen']);
+    expect(xmlParagraphs(part(docx, 'word/header2.xml'))).toEqual([
+      'Ånge kommun\tTJÄNSTESKRIVELSE',
+      'Kommunförvaltningen',
+    ]);
     expect(documentXml).toContain('<w:headerReference w:type="first" r:id="rIdHeader2"/>');
     expect(documentXml).toContain('<w:titlePg/>');
     expect(part(docx, 'word/_rels/document.xml.rels')).toContain('Target="header2.xml"');
@@ -197,7 +230,8 @@ describe('Function: renderReport', () => {
 
   describe('status at a glance', () => {
     /** The summary tables' rows, as "label|count". */
-    const summary = (caption: string): string[][] => rows(tables(documentXml).find((t) => t.includes(`w:val="${caption}"`)) ?? '');
+    const summary = (caption: string): string[][] =>
+      rows(tables(documentXml).find((t) => t.includes(`w:val="${caption}"`)) ?? '');
 
     it('counts goals per assessment and activities per status, with a symbol beside each word, on the first page', () => {
       const body = docxParagraphs(docx, { headers: false });
@@ -225,20 +259,25 @@ describe('Function: renderReport', () => {
     it('colours each symbol by its status and shades the assessment, so colour always comes with a word', () => {
       // The assessment: symbol in amber, symbol and word on the amber tint.
       const assessment = /<w:p>(?:(?!<\/w:p>).)*?Bedömning: (?:(?!<\/w:p>).)*?<\/w:p>/s.exec(documentXml)?.[0] ?? '';
-      expect(assessment).toMatch(/<w:color w:val="8A5A00"\/><w:shd w:val="clear" w:color="auto" w:fill="FFF2C7"\/><\/w:rPr><w:t xml:space="preserve">◐<\/w:t>/);
+      expect(assessment).toMatch(
+        /<w:color w:val="8A5A00"\/><w:shd w:val="clear" w:color="auto" w:fill="FFF2C7"\/><\/w:rPr><w:t xml:space="preserve">◐<\/w:t>/,
+      );
       expect(assessment).toMatch(/w:fill="FFF2C7"\/><\/w:rPr><w:t xml:space="preserve">Delvis uppfyllt<\/w:t>/);
       // An activity's status: the word on its tint (red for Avbruten).
       expect(documentXml).toMatch(/w:fill="FBE3E3"\/><\/w:rPr><w:t xml:space="preserve">Avbruten<\/w:t>/);
       // No colour without a word: every coloured symbol run is followed by a word in the same paragraph.
       for (const p of documentXml.match(/<w:p>(?:(?!<\/w:p>).)*?<\/w:p>/gs) ?? []) {
-        if (/<w:color w:val="(1E6B30|8A5A00|B71C1C|595959)"/.test(p)) expect(xmlParagraphs(p)[0]).toMatch(/(^|: )[●◐○✕–]\u00a0\p{L}/u);
+        if (/<w:color w:val="(1E6B30|8A5A00|B71C1C|595959)"/.test(p))
+          expect(xmlParagraphs(p)[0]).toMatch(/(^|: )[●◐○✕–]\u00a0\p{L}/u);
       }
     });
   });
 
   it('writes all coloured text with at least 4.5:1 contrast against white and against its tint', () => {
     const luminance = (hex: string): number => {
-      const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      const [r, g, b] = [0, 2, 4]
+        .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
       return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
     };
     const contrast = (a: string, b: string): number => {
@@ -394,7 +433,9 @@ describe('Function: checkTemplate', () => {
       '<w:tbl><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="3000"/></w:tblGrid><w:tr>' +
       tc(p('{#goals}{goalHeading}')) +
       tc(p('{/goals}')) +
-      tc('<w:p><w:r><w:t>{-w:p summary}</w:t></w:r><w:r><w:t>{text}</w:t></w:r><w:r><w:t>{/summary}</w:t></w:r></w:p>') +
+      tc(
+        '<w:p><w:r><w:t>{-w:p summary}</w:t></w:r><w:r><w:t>{text}</w:t></w:r><w:r><w:t>{/summary}</w:t></w:r></w:p>',
+      ) +
       '</w:tr></w:tbl>' +
       p('');
     const result = checkTemplate(templateWithBody(row));

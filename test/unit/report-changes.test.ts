@@ -12,7 +12,13 @@ const goal = (id: string, title: string, assessment?: Assessment): Goal => ({
   source: src(1),
   ...(assessment ? { assessment } : {}),
 });
-const activity = (goalRef: string, title: string, status: ActivityStatus): Activity => ({ goalRef, title, status, comment: '', source: src(2) });
+const activity = (goalRef: string, title: string, status: ActivityStatus): Activity => ({
+  goalRef,
+  title,
+  status,
+  comment: '',
+  source: src(2),
+});
 
 function report(current: UploadContent, previous?: UploadContent, tertial: 2 | 3 = 3): ReportView {
   return buildReport({
@@ -20,11 +26,23 @@ function report(current: UploadContent, previous?: UploadContent, tertial: 2 | 3
     config: KS_CONFIG,
     uploads: [{ name: 'a.xlsx', content: current }],
     closure: {},
-    ...(previous ? { previous: { period: { committee: 'ks', year: 2023, tertial: (tertial - 1) as 1 | 2 }, uploads: [{ name: 'a.xlsx', content: previous }] } } : {}),
+    ...(previous
+      ? {
+          previous: {
+            period: { committee: 'ks', year: 2023, tertial: (tertial - 1) as 1 | 2 },
+            uploads: [{ name: 'a.xlsx', content: previous }],
+          },
+        }
+      : {}),
   }).view;
 }
 
-const comparable = (id: string, title: string, assessment: Assessment, activities: [string, ActivityStatus][] = []): ComparableGoal => ({
+const comparable = (
+  id: string,
+  title: string,
+  assessment: Assessment,
+  activities: [string, ActivityStatus][] = [],
+): ComparableGoal => ({
   id,
   title,
   heading: id ? `${id} ${title}` : title,
@@ -35,7 +53,11 @@ const comparable = (id: string, title: string, assessment: Assessment, activitie
 describe('Function: compareGoals', () => {
   it('matches goals by id, then by title, case- and whitespace-insensitively', () => {
     const result = compareGoals(
-      [comparable('ks1', 'Nytt namn', 'Uppfyllt'), comparable('', 'ekonomi  I BALANS', 'Uppfyllt'), comparable('KS9', 'Helt ny', 'Ej bedömt')],
+      [
+        comparable('ks1', 'Nytt namn', 'Uppfyllt'),
+        comparable('', 'ekonomi  I BALANS', 'Uppfyllt'),
+        comparable('KS9', 'Helt ny', 'Ej bedömt'),
+      ],
       [comparable('KS1', 'Gammalt namn', 'Delvis uppfyllt'), comparable('', 'Ekonomi i balans', 'Ej uppfyllt')],
     );
     expect(result.goals.map((g) => [g.isNew, g.previousAssessment])).toEqual([
@@ -54,10 +76,26 @@ describe('Function: compareGoals', () => {
 
   it('compares activities by goal and title: new, status changed, unchanged, and those no longer reported', () => {
     const result = compareGoals(
-      [comparable('KS1', 'A', 'Uppfyllt', [['Budget', 'Genomförd'], ['  lokaler ', 'Pågående'], ['Ny sak', 'Ej påbörjad']])],
-      [comparable('KS1', 'A', 'Uppfyllt', [['budget', 'Pågående'], ['Lokaler', 'Pågående'], ['Borttagen', 'Avbruten']])],
+      [
+        comparable('KS1', 'A', 'Uppfyllt', [
+          ['Budget', 'Genomförd'],
+          ['  lokaler ', 'Pågående'],
+          ['Ny sak', 'Ej påbörjad'],
+        ]),
+      ],
+      [
+        comparable('KS1', 'A', 'Uppfyllt', [
+          ['budget', 'Pågående'],
+          ['Lokaler', 'Pågående'],
+          ['Borttagen', 'Avbruten'],
+        ]),
+      ],
     );
-    expect(result.goals[0]?.activities).toEqual([{ kind: 'status', from: 'Pågående', to: 'Genomförd' }, { kind: 'unchanged' }, { kind: 'new' }]);
+    expect(result.goals[0]?.activities).toEqual([
+      { kind: 'status', from: 'Pågående', to: 'Genomförd' },
+      { kind: 'unchanged' },
+      { kind: 'new' },
+    ]);
     expect(result.goals[0]?.removedActivities).toEqual([{ title: 'Borttagen', status: 'Avbruten' }]);
   });
 
@@ -72,8 +110,19 @@ describe('Function: compareGoals', () => {
 
   it('pairs the same title listed twice under one goal in order', () => {
     const result = compareGoals(
-      [comparable('KS1', 'A', 'Uppfyllt', [['Dubbel', 'Genomförd'], ['Dubbel', 'Pågående'], ['Dubbel', 'Pågående']])],
-      [comparable('KS1', 'A', 'Uppfyllt', [['Dubbel', 'Pågående'], ['Dubbel', 'Pågående']])],
+      [
+        comparable('KS1', 'A', 'Uppfyllt', [
+          ['Dubbel', 'Genomförd'],
+          ['Dubbel', 'Pågående'],
+          ['Dubbel', 'Pågående'],
+        ]),
+      ],
+      [
+        comparable('KS1', 'A', 'Uppfyllt', [
+          ['Dubbel', 'Pågående'],
+          ['Dubbel', 'Pågående'],
+        ]),
+      ],
     );
     expect(result.goals[0]?.activities.map((a) => a.kind)).toEqual(['status', 'unchanged', 'new']);
   });
@@ -81,7 +130,11 @@ describe('Function: compareGoals', () => {
 
 describe('Function: buildReport, compared with the previous tertial', () => {
   const previous: UploadContent = {
-    goals: [goal('KS1', 'Ekonomi i balans', 'Ej uppfyllt'), goal('KS2', 'Attraktiv arbetsgivare', 'Delvis uppfyllt'), goal('KS3', 'Utgått mål', 'Uppfyllt')],
+    goals: [
+      goal('KS1', 'Ekonomi i balans', 'Ej uppfyllt'),
+      goal('KS2', 'Attraktiv arbetsgivare', 'Delvis uppfyllt'),
+      goal('KS3', 'Utgått mål', 'Uppfyllt'),
+    ],
     activities: [
       activity('KS1', 'Budgetuppföljning', 'Pågående'),
       activity('KS1', 'Investeringsplan', 'Genomförd'),
@@ -91,7 +144,11 @@ describe('Function: buildReport, compared with the previous tertial', () => {
     caseSections: [],
   };
   const current: UploadContent = {
-    goals: [goal('KS1', 'Ekonomi i balans', 'Delvis uppfyllt'), goal('KS2', 'Attraktiv arbetsgivare', 'Delvis uppfyllt'), goal('KS4', 'Nytt mål')],
+    goals: [
+      goal('KS1', 'Ekonomi i balans', 'Delvis uppfyllt'),
+      goal('KS2', 'Attraktiv arbetsgivare', 'Delvis uppfyllt'),
+      goal('KS4', 'Nytt mål'),
+    ],
     activities: [
       activity('KS1', 'Budgetuppföljning', 'Genomförd'),
       activity('KS1', 'INVESTERINGSPLAN', 'Genomförd'),
@@ -139,23 +196,44 @@ describe('Function: buildReport, compared with the previous tertial', () => {
     expect(same.hasComparison).toBe(true);
     expect(same.hasChanges).toBe(false);
     expect(same.changes).toEqual([]);
-    expect(same.goals.flatMap((g) => g.activities.map((a) => a.activityChange))).toEqual(['Oförändrad', 'Oförändrad', 'Oförändrad', 'Oförändrad']);
+    expect(same.goals.flatMap((g) => g.activities.map((a) => a.activityChange))).toEqual([
+      'Oförändrad',
+      'Oförändrad',
+      'Oförändrad',
+      'Oförändrad',
+    ]);
 
     const alone = report(current);
-    expect([alone.hasComparison, alone.hasChanges, alone.previousPeriodLabel, alone.previousTertial]).toEqual([false, false, '', '']);
-    expect(alone.goals.every((g) => !g.isNewGoal && !g.goalAssessmentChanged && g.previousGoalAssessment === '')).toBe(true);
+    expect([alone.hasComparison, alone.hasChanges, alone.previousPeriodLabel, alone.previousTertial]).toEqual([
+      false,
+      false,
+      '',
+      '',
+    ]);
+    expect(alone.goals.every((g) => !g.isNewGoal && !g.goalAssessmentChanged && g.previousGoalAssessment === '')).toBe(
+      true,
+    );
     expect(alone.goals.flatMap((g) => g.activities.map((a) => a.activityChange))).toEqual(['', '', '', '', '']);
   });
 
   it('compares the previous tertial combined the same way: goals named by title, duplicates across files once', () => {
-    const byTitle: UploadContent = { ...previous, activities: [activity('Ekonomi i balans', 'Budgetuppföljning', 'Genomförd')] };
-    const copy = { name: 'b.xlsx', content: { goals: [], activities: [activity('KS1', 'Budgetuppföljning', 'Pågående')], caseSections: [] } };
+    const byTitle: UploadContent = {
+      ...previous,
+      activities: [activity('Ekonomi i balans', 'Budgetuppföljning', 'Genomförd')],
+    };
+    const copy = {
+      name: 'b.xlsx',
+      content: { goals: [], activities: [activity('KS1', 'Budgetuppföljning', 'Pågående')], caseSections: [] },
+    };
     const result = buildReport({
       period: { committee: 'ks', year: 2023, tertial: 3 },
       config: KS_CONFIG,
       uploads: [{ name: 'a.xlsx', content: current }],
       closure: {},
-      previous: { period: { committee: 'ks', year: 2023, tertial: 2 }, uploads: [{ name: 'a.xlsx', content: byTitle }, copy] },
+      previous: {
+        period: { committee: 'ks', year: 2023, tertial: 2 },
+        uploads: [{ name: 'a.xlsx', content: byTitle }, copy],
+      },
     });
     expect(result.view.goals[0]?.activities[0]?.activityChange).toBe('Oförändrad');
     // The previous tertial's own warnings (the duplicate) were in its own receipt.
@@ -187,7 +265,12 @@ describe('Function: buildReport, status at a glance', () => {
   });
 
   it('gives every status a symbol and exactly one traffic-light flag', () => {
-    const tones = [...view.assessmentSummary, ...view.statusSummary, ...view.goals, ...view.goals.flatMap((g) => g.activities)];
+    const tones = [
+      ...view.assessmentSummary,
+      ...view.statusSummary,
+      ...view.goals,
+      ...view.goals.flatMap((g) => g.activities),
+    ];
     for (const t of tones) expect([t.isGreen, t.isYellow, t.isRed, t.isGrey].filter(Boolean)).toHaveLength(1);
     expect(view.assessmentSummary.map((r) => r.symbol)).toEqual(['●', '◐', '○', '–']);
     expect(view.statusSummary.map((r) => r.symbol)).toEqual(['●', '◐', '○', '✕']);

@@ -23,7 +23,9 @@ describe('Function: parseClosure', () => {
     expect(result).toEqual({
       ok: true,
       closure: {},
-      warnings: [expect.objectContaining({ code: 'unknown_closure_field', column: 'motesdatum', file: 'closures/ks/2023/T3' })],
+      warnings: [
+        expect.objectContaining({ code: 'unknown_closure_field', column: 'motesdatum', file: 'closures/ks/2023/T3' }),
+      ],
     });
   });
 

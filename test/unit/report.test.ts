@@ -97,7 +97,9 @@ describe('Function: buildReport', () => {
 
     it('warns about conflicting goal definitions and keeps the first', () => {
       const { view, warnings } = build([
-        upload('a.xlsx', { goals: [goal('a.xlsx', 2, { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Uppfyllt' })] }),
+        upload('a.xlsx', {
+          goals: [goal('a.xlsx', 2, { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Uppfyllt' })],
+        }),
         upload('b.xlsx', {
           goals: [
             goal('b.xlsx', 3, { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Ej uppfyllt' }),
@@ -119,7 +121,9 @@ describe('Function: buildReport', () => {
 
     it('keeps an activity whose goal no upload defines, under a heading with its reference, and warns once per reference', () => {
       const { view, warnings } = build([
-        upload('a.xlsx', { goals: [goal('a.xlsx', 2, { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Uppfyllt' })] }),
+        upload('a.xlsx', {
+          goals: [goal('a.xlsx', 2, { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Uppfyllt' })],
+        }),
         upload('b.xlsx', {
           activities: [
             activity('b.xlsx', 7, { goalRef: 'KS9', title: 'Föräldralös', status: 'Genomförd', comment: 'Klar.' }),
@@ -139,7 +143,13 @@ describe('Function: buildReport', () => {
       });
       expect(orphan?.activities.map((a) => a.activityTitle)).toEqual(['Föräldralös', 'Också föräldralös']);
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatchObject({ code: 'undefined_goal', file: 'b.xlsx', sheet: 'Aktiviteter', row: 7, value: 'KS9' });
+      expect(warnings[0]).toMatchObject({
+        code: 'undefined_goal',
+        file: 'b.xlsx',
+        sheet: 'Aktiviteter',
+        row: 7,
+        value: 'KS9',
+      });
       expect(warnings[0]?.message).toMatch(/KS9/);
     });
 
@@ -182,7 +192,12 @@ describe('Function: buildReport', () => {
       expect(texts(view.summary)).toEqual(['Från a.']);
       expect(texts(view.considerations)).toEqual(['Övervägande från b.']);
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatchObject({ code: 'duplicate_case_section', file: 'b.xlsx', row: 2, value: 'Ärendet i korthet' });
+      expect(warnings[0]).toMatchObject({
+        code: 'duplicate_case_section',
+        file: 'b.xlsx',
+        row: 2,
+        value: 'Ärendet i korthet',
+      });
     });
 
     it('takes all proposals from one file, numbered, without numbers staff typed', () => {
@@ -190,7 +205,10 @@ describe('Function: buildReport', () => {
         upload('a.xlsx', {
           caseSections: [
             section('a.xlsx', 2, { kind: 'proposal', text: '1. Godkänna redovisningen.' }),
-            section('a.xlsx', 3, { kind: 'proposal', text: 'Lägga rapporten till handlingarna.\n3) Uppdra åt kommunchefen.' }),
+            section('a.xlsx', 3, {
+              kind: 'proposal',
+              text: 'Lägga rapporten till handlingarna.\n3) Uppdra åt kommunchefen.',
+            }),
           ],
         }),
         upload('b.xlsx', { caseSections: [section('b.xlsx', 2, { kind: 'proposal', text: 'Något annat.' })] }),

@@ -5,7 +5,12 @@ import type { Period } from '../../lambdas/core/domain.js';
 import { annotatedUploadKey, draftKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import type { UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { PeriodSnapshot } from '../../lambdas/views/snapshot.js';
-import { hrefFromStatusPage, statusPageHtml, statusPageModel, type StatusPageInput } from '../../lambdas/views/status-page.js';
+import {
+  hrefFromStatusPage,
+  statusPageHtml,
+  statusPageModel,
+  type StatusPageInput,
+} from '../../lambdas/views/status-page.js';
 
 const period: Period = { committee: 'ks', year: 2023, tertial: 3 };
 const source = (file: string, row: number) => ({ file, sheet: 'Aktiviteter', row });
@@ -13,7 +18,13 @@ const source = (file: string, row: number) => ({ file, sheet: 'Aktiviteter', row
 function snapshot(overrides: Partial<PeriodSnapshot> = {}): PeriodSnapshot {
   const content = {
     goals: [
-      { id: 'KS1', title: 'Ekonomi i balans', assessment: 'Delvis uppfyllt' as const, motivation: '', source: source('a.xlsx', 2) },
+      {
+        id: 'KS1',
+        title: 'Ekonomi i balans',
+        assessment: 'Delvis uppfyllt' as const,
+        motivation: '',
+        source: source('a.xlsx', 2),
+      },
       { id: 'KS2', title: 'Mål utan <aktiviteter> & "citat"', motivation: '', source: source('a.xlsx', 3) },
     ],
     activities: [
@@ -40,7 +51,11 @@ function snapshot(overrides: Partial<PeriodSnapshot> = {}): PeriodSnapshot {
       version: 3,
       files: {
         'a.xlsx': entry,
-        'b <script>.csv': { sequencer: '2'.padStart(40, '0'), lastOutcome: 'rejected', lastEventAt: '2024-01-05T11:00:00.000Z' },
+        'b <script>.csv': {
+          sequencer: '2'.padStart(40, '0'),
+          lastOutcome: 'rejected',
+          lastEventAt: '2024-01-05T11:00:00.000Z',
+        },
       },
     },
     settings: { ok: true, config: KS_CONFIG, template: new Uint8Array(), templateId: 'default', warnings: [] },
@@ -49,8 +64,23 @@ function snapshot(overrides: Partial<PeriodSnapshot> = {}): PeriodSnapshot {
   };
 }
 
-function receipt(file: string, status: UploadReceipt['status'], receivedAt: string, errors: UploadReceipt['errors'] = []): UploadReceipt {
-  return { kind: 'upload', status, period: 'ks 2023-T3', file, key: `uploads/ks/2023/T3/${file}`, receivedAt, message: '', errors, warnings: [] };
+function receipt(
+  file: string,
+  status: UploadReceipt['status'],
+  receivedAt: string,
+  errors: UploadReceipt['errors'] = [],
+): UploadReceipt {
+  return {
+    kind: 'upload',
+    status,
+    period: 'ks 2023-T3',
+    file,
+    key: `uploads/ks/2023/T3/${file}`,
+    receivedAt,
+    message: '',
+    errors,
+    warnings: [],
+  };
 }
 
 function input(overrides: Partial<StatusPageInput> = {}): StatusPageInput {
@@ -58,10 +88,19 @@ function input(overrides: Partial<StatusPageInput> = {}): StatusPageInput {
   return {
     snapshot: snapshot(),
     now: new Date('2024-01-05T12:00:00Z'),
-    receiptObjects: [listed(uploadReceiptKey(period, 'a.xlsx')), listed(uploadReceiptKey(period, 'a.xlsx').replace(/json$/, 'html')), listed(uploadReceiptKey(period, 'b <script>.csv'))],
+    receiptObjects: [
+      listed(uploadReceiptKey(period, 'a.xlsx')),
+      listed(uploadReceiptKey(period, 'a.xlsx').replace(/json$/, 'html')),
+      listed(uploadReceiptKey(period, 'b <script>.csv')),
+    ],
     uploadReceipts: new Map([
       ['a.xlsx', receipt('a.xlsx', 'accepted', '2024-01-05T10:00:00.000Z')],
-      ['b <script>.csv', receipt('b <script>.csv', 'rejected', '2024-01-05T11:00:00.000Z', [{ code: 'unknown_status', message: 'x', file: 'b.csv' }])],
+      [
+        'b <script>.csv',
+        receipt('b <script>.csv', 'rejected', '2024-01-05T11:00:00.000Z', [
+          { code: 'unknown_status', message: 'x', file: 'b.csv' },
+        ]),
+      ],
     ]),
     draftObject: { key: draftKey(period), size: 1, lastModified: new Date('2024-01-05T11:00:02Z') },
     documentExists: false,
@@ -92,7 +131,9 @@ describe('status page: the model', () => {
       { status: 'Genomförd', count: 1 },
       { status: 'Avbruten', count: 0 },
     ]);
-    expect(model.goals.filter((g) => g.activities === 0).map((g) => g.heading)).toEqual(['KS2 Mål utan <aktiviteter> & "citat"']);
+    expect(model.goals.filter((g) => g.activities === 0).map((g) => g.heading)).toEqual([
+      'KS2 Mål utan <aktiviteter> & "citat"',
+    ]);
     expect(model.goals.find((g) => g.undefinedGoal)?.heading).toBe('KS9');
     expect(model.reportWarnings.some((w) => w.includes('KS9'))).toBe(true);
   });
@@ -101,7 +142,12 @@ describe('status page: the model', () => {
     const model = statusPageModel(
       input({
         uploadReceipts: new Map([
-          ['a.xlsx', receipt('a.xlsx', 'rejected', '2024-02-01T10:00:00.000Z', [{ code: 'period_closed', message: 'stängd', file: 'a.xlsx' }])],
+          [
+            'a.xlsx',
+            receipt('a.xlsx', 'rejected', '2024-02-01T10:00:00.000Z', [
+              { code: 'period_closed', message: 'stängd', file: 'a.xlsx' },
+            ]),
+          ],
         ]),
       }),
     );
@@ -113,16 +159,27 @@ describe('status page: the model', () => {
     const listed = (key: string) => ({ key, size: 1, lastModified: new Date('2024-01-05T11:00:01Z') });
     const base = input();
     const refusedA = new Map(base.uploadReceipts);
-    refusedA.set('a.xlsx', receipt('a.xlsx', 'rejected', '2024-01-05T13:00:00.000Z', [{ code: 'unknown_status', message: 'x', file: 'a.xlsx' }]));
+    refusedA.set(
+      'a.xlsx',
+      receipt('a.xlsx', 'rejected', '2024-01-05T13:00:00.000Z', [
+        { code: 'unknown_status', message: 'x', file: 'a.xlsx' },
+      ]),
+    );
     const withCopy = [...base.receiptObjects, listed(annotatedUploadKey(period, 'a.xlsx'))];
     const refused = statusPageModel({ ...base, receiptObjects: withCopy, uploadReceipts: refusedA }).uploads[0];
-    expect(refused).toMatchObject({ outcome: 'rejected', inForce: true, annotatedHref: '../../../../receipts/ks/2023/T3/a-fel.xlsx' });
+    expect(refused).toMatchObject({
+      outcome: 'rejected',
+      inForce: true,
+      annotatedHref: '../../../../receipts/ks/2023/T3/a-fel.xlsx',
+    });
     // Accepted again since: the old marked-up copy is no longer offered.
     expect(statusPageModel({ ...base, receiptObjects: withCopy }).uploads[0]?.annotatedHref).toBeUndefined();
   });
 
   it('says why the draft is behind when the settings cannot be used', () => {
-    const errors = [{ code: 'invalid_config' as const, message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' }];
+    const errors = [
+      { code: 'invalid_config' as const, message: 'config/ks.json är inte giltig JSON.', file: 'config/ks.json' },
+    ];
     const model = statusPageModel(input({ snapshot: snapshot({ settings: { ok: false, errors, warnings: [] } }) }));
     expect(model.draftProblems).toEqual(['config/ks.json är inte giltig JSON.']);
     expect(statusPageHtml(model)).toContain('Utkastet kunde inte uppdateras');
@@ -137,7 +194,12 @@ describe('status page: the model', () => {
           record: {
             ...base.record!,
             state: 'CLOSED',
-            closure: { closedAt: '2024-01-06T08:00:00.000Z', documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx', closure: { diarienummer: 'KS 2024/12' }, template: 'default' },
+            closure: {
+              closedAt: '2024-01-06T08:00:00.000Z',
+              documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+              closure: { diarienummer: 'KS 2024/12' },
+              template: 'default',
+            },
           },
         },
         documentExists: true,
@@ -145,7 +207,11 @@ describe('status page: the model', () => {
       }),
     );
     expect(model.state).toBe('closed');
-    expect(model.closure).toMatchObject({ closedAt: '2024-01-06T08:00:00.000Z', diarienummer: 'KS 2024/12', committeeTemplate: false });
+    expect(model.closure).toMatchObject({
+      closedAt: '2024-01-06T08:00:00.000Z',
+      diarienummer: 'KS 2024/12',
+      committeeTemplate: false,
+    });
     expect(model.document).toEqual({
       href: '../../../../documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
       pdfHref: '../../../../documents/ks/2023/T3/ks-maluppfoljning-2023-T3.pdf',

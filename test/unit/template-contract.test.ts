@@ -39,7 +39,12 @@ function templateTagNames(): Set<string> {
   for (const text of runTexts()) {
     for (const m of text.matchAll(/\{([^{}]*)\}/g)) {
       const raw = (m[1] ?? '').trim();
-      names.add(raw.replace(/^-\S+\s+/, '').replace(/^[#^/]/, '').trim());
+      names.add(
+        raw
+          .replace(/^-\S+\s+/, '')
+          .replace(/^[#^/]/, '')
+          .trim(),
+      );
     }
   }
   return names;
@@ -74,8 +79,12 @@ function conformance(value: unknown, specs: TagSpecs, path: string): string[] {
 }
 
 function minimalView(): ReportView {
-  return buildReport({ period: { committee: 'ks', year: 2023, tertial: 3 }, config: KS_CONFIG, uploads: [], closure: {} })
-    .view;
+  return buildReport({
+    period: { committee: 'ks', year: 2023, tertial: 3 },
+    config: KS_CONFIG,
+    uploads: [],
+    closure: {},
+  }).view;
 }
 
 function fullView(): ReportView {
@@ -276,6 +285,10 @@ describe('Template contract: default.docx and REPORT_TAGS', () => {
       expect(zip.file(name)?.asText(), `${name} (run: npx tsx templates/build-default-template.ts)`).toBe(xml);
     }
     const names = Object.keys(zip.files).filter((n) => !zip.files[n]?.dir);
-    expect(names.sort()).toEqual(defaultTemplateParts().map(([n]) => n).sort());
+    expect(names.sort()).toEqual(
+      defaultTemplateParts()
+        .map(([n]) => n)
+        .sort(),
+    );
   });
 });

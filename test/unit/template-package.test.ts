@@ -63,13 +63,20 @@ describe('template package – a loop nested inside a loop over the same list', 
   });
 
   it('a top-level list inside another list is refused: it would repeat the whole list per item', () => {
-    const template = templateWithBody(p('{#goals}') + p('{#changes}') + p('{changeText}') + p('{/changes}') + p('{/goals}'));
+    const template = templateWithBody(
+      p('{#goals}') + p('{#changes}') + p('{changeText}') + p('{/changes}') + p('{/goals}'),
+    );
     expect(refusal(template)).toContain('Avsnittet {#changes} står inuti avsnittet {#goals}');
   });
 
   it('a list inside the item it belongs to, and conditions from outer scopes, stay allowed', () => {
     const template = templateWithBody(
-      p('{#goals}') + p('{goalHeading} {#hasComparison}{previousPeriodLabel}{/hasComparison}') + p('{#activities}') + p('{activityTitle} {committeeName}') + p('{/activities}') + p('{/goals}'),
+      p('{#goals}') +
+        p('{goalHeading} {#hasComparison}{previousPeriodLabel}{/hasComparison}') +
+        p('{#activities}') +
+        p('{activityTitle} {committeeName}') +
+        p('{/activities}') +
+        p('{/goals}'),
     );
     expect(checkTemplate(template, FILE)).toMatchObject({ ok: true });
   });
@@ -78,22 +85,32 @@ describe('template package – a loop nested inside a loop over the same list', 
 describe('template package – a template must not reach outside the document', () => {
   it('an image linked to http:// is refused (LibreOffice would fetch it while converting)', () => {
     const message = refusal(externalRelationshipTemplate('image', 'http://169.254.169.254/latest/meta-data/'));
-    expect(message).toContain('word/document.xml hänvisar till något utanför dokumentet (image: http://169.254.169.254/latest/meta-data/)');
+    expect(message).toContain(
+      'word/document.xml hänvisar till något utanför dokumentet (image: http://169.254.169.254/latest/meta-data/)',
+    );
   });
 
   it('an image linked to file:///etc/passwd is refused (it would be embedded in the published PDF)', () => {
-    expect(refusal(externalRelationshipTemplate('image', 'file:///etc/passwd'))).toContain('(image: file:///etc/passwd)');
+    expect(refusal(externalRelationshipTemplate('image', 'file:///etc/passwd'))).toContain(
+      '(image: file:///etc/passwd)',
+    );
   });
 
   it('external frames, sub-documents, OLE links and attached templates are refused', () => {
     for (const kind of ['frame', 'subDocument', 'oleObject'] as const) {
-      expect(refusal(externalRelationshipTemplate(kind, 'http://example.com/x')), kind).toContain(`(${kind}: http://example.com/x)`);
+      expect(refusal(externalRelationshipTemplate(kind, 'http://example.com/x')), kind).toContain(
+        `(${kind}: http://example.com/x)`,
+      );
     }
-    expect(refusal(externalRelationshipTemplate('attachedTemplate', 'file:///C:/mallar/normal.dotm'))).toContain('word/settings.xml hänvisar till något utanför');
+    expect(refusal(externalRelationshipTemplate('attachedTemplate', 'file:///C:/mallar/normal.dotm'))).toContain(
+      'word/settings.xml hänvisar till något utanför',
+    );
   });
 
   it('an external hyperlink is allowed', () => {
-    expect(checkTemplate(externalRelationshipTemplate('hyperlink', 'https://www.ange.se/'), FILE)).toMatchObject({ ok: true });
+    expect(checkTemplate(externalRelationshipTemplate('hyperlink', 'https://www.ange.se/'), FILE)).toMatchObject({
+      ok: true,
+    });
   });
 
   it('INCLUDEPICTURE, INCLUDETEXT, LINK and DDE fields are refused, not stripped, and the receipt says so', () => {
@@ -120,7 +137,12 @@ describe('template package – a template must not reach outside the document', 
 
 describe('template package – a DOCTYPE in any part', () => {
   it('a DOCTYPE in word/_rels/document.xml.rels, document.xml, styles.xml or [Content_Types].xml is refused, naming the part', () => {
-    for (const part of ['word/_rels/document.xml.rels', 'word/document.xml', 'word/styles.xml', '[Content_Types].xml']) {
+    for (const part of [
+      'word/_rels/document.xml.rels',
+      'word/document.xml',
+      'word/styles.xml',
+      '[Content_Types].xml',
+    ]) {
       expect(refusal(doctypeTemplate(part)), part).toContain(`Delen ${part} i mallen har en DOCTYPE-deklaration`);
     }
   });

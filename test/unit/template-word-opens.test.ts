@@ -24,11 +24,27 @@ const GOALS = 4;
 function view(): ReportView {
   const source = { file: 'a.xlsx', sheet: 'Mål', row: 2 };
   const content: UploadContent = {
-    goals: Array.from({ length: GOALS }, (_, i) => ({ id: `KS${i + 1}`, title: `Mål ${i + 1}`, motivation: '', source: { ...source, row: i + 2 } })),
-    activities: Array.from({ length: GOALS }, (_, i) => ({ goalRef: `KS${i + 1}`, title: `Aktivitet ${i + 1}`, status: 'Pågående' as const, comment: '', source: { ...source, sheet: 'Aktiviteter', row: i + 2 } })),
+    goals: Array.from({ length: GOALS }, (_, i) => ({
+      id: `KS${i + 1}`,
+      title: `Mål ${i + 1}`,
+      motivation: '',
+      source: { ...source, row: i + 2 },
+    })),
+    activities: Array.from({ length: GOALS }, (_, i) => ({
+      goalRef: `KS${i + 1}`,
+      title: `Aktivitet ${i + 1}`,
+      status: 'Pågående' as const,
+      comment: '',
+      source: { ...source, sheet: 'Aktiviteter', row: i + 2 },
+    })),
     caseSections: [],
   };
-  return buildReport({ period: { committee: 'ks', year: 2024, tertial: 1 }, config: KS_CONFIG, uploads: [{ name: 'a.xlsx', content }], closure: {} }).view;
+  return buildReport({
+    period: { committee: 'ks', year: 2024, tertial: 1 },
+    config: KS_CONFIG,
+    uploads: [{ name: 'a.xlsx', content }],
+    closure: {},
+  }).view;
 }
 
 /** Checks the template as the upload does, renders it, and returns the output's parts. */
@@ -99,11 +115,15 @@ describe('whatever the template, the output opens in Word', () => {
 
   it('a package without word/document.xml is refused in plain Swedish, with and without headers', () => {
     for (const keepHeaders of [false, true]) {
-      expect(refusal(missingDocumentTemplate(keepHeaders)), String(keepHeaders)).toContain('Filen saknar själva dokumentet (word/document.xml)');
+      expect(refusal(missingDocumentTemplate(keepHeaders)), String(keepHeaders)).toContain(
+        'Filen saknar själva dokumentet (word/document.xml)',
+      );
     }
   });
 
   it('a relationship to a part that is not in the package is refused in plain Swedish', () => {
-    expect(refusal(brokenRelationshipTemplate())).toContain('hänvisar till delen media/image9.png, som inte finns i filen');
+    expect(refusal(brokenRelationshipTemplate())).toContain(
+      'hänvisar till delen media/image9.png, som inte finns i filen',
+    );
   });
 });

@@ -18,26 +18,35 @@ describe('every upload is routed by one table', () => {
     expect(uploadFileType(name)).toBe(format);
   });
 
-  it.each(['plan.xls', 'mål.ods', 'rapport.xlsm', 'noter.txt', 'data.tsv', 'bok.xlsb', 'kalkyl.numbers', 'rapport.pdf', 'mall.docx', 'bild.png', 'utan-filändelse'])(
-    'refuses %s with a receipt in its period, naming the format',
-    (name) => {
-      const route = routeUploadKey(`uploads/ks/2023/T3/${name}`);
-      expect(route.action).toBe('refuse');
-      if (route.action !== 'refuse') return;
-      expect(route.upload).toEqual({ period, name });
-      const issue = unsupportedFormatIssue(name, route.format);
-      expect(issue.code).toBe('unsupported_file_type');
-      expect(issue.message).toContain(`"${name}"`);
-      const extension = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
-      if (extension) expect(issue.message).toContain(`(${extension})`);
-      else expect(issue.message).toContain('saknar filändelse');
-      if (name.endsWith('.numbers')) expect(issue.message).toContain('Arkiv → Exportera till → Excel');
-      else {
-        expect(issue.message).toContain('i Excel Arkiv → Spara som → Excel-arbetsbok (*.xlsx)');
-        expect(issue.message).toContain('i LibreOffice Arkiv → Spara som → filformat Excel 2007–365 (.xlsx)');
-      }
-    },
-  );
+  it.each([
+    'plan.xls',
+    'mål.ods',
+    'rapport.xlsm',
+    'noter.txt',
+    'data.tsv',
+    'bok.xlsb',
+    'kalkyl.numbers',
+    'rapport.pdf',
+    'mall.docx',
+    'bild.png',
+    'utan-filändelse',
+  ])('refuses %s with a receipt in its period, naming the format', (name) => {
+    const route = routeUploadKey(`uploads/ks/2023/T3/${name}`);
+    expect(route.action).toBe('refuse');
+    if (route.action !== 'refuse') return;
+    expect(route.upload).toEqual({ period, name });
+    const issue = unsupportedFormatIssue(name, route.format);
+    expect(issue.code).toBe('unsupported_file_type');
+    expect(issue.message).toContain(`"${name}"`);
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
+    if (extension) expect(issue.message).toContain(`(${extension})`);
+    else expect(issue.message).toContain('saknar filändelse');
+    if (name.endsWith('.numbers')) expect(issue.message).toContain('Arkiv → Exportera till → Excel');
+    else {
+      expect(issue.message).toContain('i Excel Arkiv → Spara som → Excel-arbetsbok (*.xlsx)');
+      expect(issue.message).toContain('i LibreOffice Arkiv → Spara som → filformat Excel 2007–365 (.xlsx)');
+    }
+  });
 
   it('names the formats staff are likely to upload by mistake', () => {
     const described = (name: string) => {
@@ -107,17 +116,40 @@ describe('10.10: upload keys outside the layout get a receipt, or an ERROR log w
 
 describe('a receipt as a message', () => {
   it('lists at most a screenful of errors, then where to read the rest', () => {
-    const errors = Array.from({ length: 45 }, (_, i) => ({ code: 'missing_value' as const, message: `Fel nummer ${i + 1}.`, file: 'a.xlsx', sheet: 'Aktiviteter', row: i + 2 }));
-    const receipt = rejectedUploadReceipt({ period, file: 'a.xlsx', key: 'uploads/ks/2023/T3/a.xlsx', receivedAt: new Date(0), errors, warnings: [], hasPreviousVersion: false });
+    const errors = Array.from({ length: 45 }, (_, i) => ({
+      code: 'missing_value' as const,
+      message: `Fel nummer ${i + 1}.`,
+      file: 'a.xlsx',
+      sheet: 'Aktiviteter',
+      row: i + 2,
+    }));
+    const receipt = rejectedUploadReceipt({
+      period,
+      file: 'a.xlsx',
+      key: 'uploads/ks/2023/T3/a.xlsx',
+      receivedAt: new Date(0),
+      errors,
+      warnings: [],
+      hasPreviousVersion: false,
+    });
     const message = receiptMessage(
       receipt,
-      { bucket: 'out', receiptKey: 'receipts/ks/2023/T3/a.xlsx.json', htmlKey: 'receipts/ks/2023/T3/a.xlsx.html', markedUpKey: 'receipts/ks/2023/T3/a-fel.xlsx' },
+      {
+        bucket: 'out',
+        receiptKey: 'receipts/ks/2023/T3/a.xlsx.json',
+        htmlKey: 'receipts/ks/2023/T3/a.xlsx.html',
+        markedUpKey: 'receipts/ks/2023/T3/a-fel.xlsx',
+      },
       { committee: 'ks', period: '2023-T3' },
     );
     expect(message.text).toContain('Fel (45):');
-    expect(message.text).toContain(`- blad Aktiviteter, rad ${MAX_MESSAGE_ISSUES + 1}: Fel nummer ${MAX_MESSAGE_ISSUES}.`);
+    expect(message.text).toContain(
+      `- blad Aktiviteter, rad ${MAX_MESSAGE_ISSUES + 1}: Fel nummer ${MAX_MESSAGE_ISSUES}.`,
+    );
     expect(message.text).not.toContain(`Fel nummer ${MAX_MESSAGE_ISSUES + 1}.`);
-    expect(message.text).toContain(`… och ${45 - MAX_MESSAGE_ISSUES} till. Alla finns i kvittot: s3://out/receipts/ks/2023/T3/a.xlsx.html`);
+    expect(message.text).toContain(
+      `… och ${45 - MAX_MESSAGE_ISSUES} till. Alla finns i kvittot: s3://out/receipts/ks/2023/T3/a.xlsx.html`,
+    );
     expect(message.text).toContain('Din fil med felen markerade: s3://out/receipts/ks/2023/T3/a-fel.xlsx');
     expect(message.text).toContain('Kvittot (JSON): s3://out/receipts/ks/2023/T3/a.xlsx.json');
     expect(message.subject).toBe('Kvitto: a.xlsx (inte mottagen)');
@@ -125,7 +157,15 @@ describe('a receipt as a message', () => {
 
   it('keeps the subject under the 100 characters SNS allows, on one line', () => {
     const file = `${'x'.repeat(190)}\n.xlsx`;
-    const receipt = rejectedUploadReceipt({ period, file, key: 'k', receivedAt: new Date(0), errors: [], warnings: [], hasPreviousVersion: false });
+    const receipt = rejectedUploadReceipt({
+      period,
+      file,
+      key: 'k',
+      receivedAt: new Date(0),
+      errors: [],
+      warnings: [],
+      hasPreviousVersion: false,
+    });
     const { subject } = receiptMessage(receipt, { bucket: 'out', receiptKey: 'k.json' }, { committee: 'ks' });
     expect(subject.length).toBeLessThan(100);
     expect(subject).not.toMatch(/[\r\n]/);

@@ -12,7 +12,15 @@ import { ACTIVITY_STATUSES, ASSESSMENTS, type Period, type UploadContent } from 
 import { readWorkbook } from '../../lambdas/core/parse/xlsx.js';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
 import { buildWorkbook, carryOver, type WorkbookGoal } from '../../lambdas/core/workbook.js';
-import { cells, dataValidations, fillColours, openXlsx, partText, sheetParts, sheetXml } from '../helpers/xlsx-parts.js';
+import {
+  cells,
+  dataValidations,
+  fillColours,
+  openXlsx,
+  partText,
+  sheetParts,
+  sheetXml,
+} from '../helpers/xlsx-parts.js';
 
 const T1: Period = { committee: 'ks', year: 2024, tertial: 1 };
 const T2: Period = { ...T1, tertial: 2 };
@@ -32,7 +40,10 @@ async function values(bytes: Uint8Array, sheet: string): Promise<unknown[][]> {
   return found.rows.map((row) => row.cells.map((text) => (text === '' ? null : text)));
 }
 
-async function parsed(name: string, bytes: Uint8Array): Promise<{ content: UploadContent; warnings: readonly unknown[] }> {
+async function parsed(
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ content: UploadContent; warnings: readonly unknown[] }> {
   const result = await parseUpload(name, bytes);
   if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.errors, null, 2)}`);
   return { content: result.content, warnings: result.warnings };
@@ -108,12 +119,24 @@ describe('buildWorkbook: the layout staff see', () => {
   it('offers drop-downs for Status and Bedömning, with an input message and an error message, down to row 20 001', async () => {
     const zip = openXlsx(await buildWorkbook({ period: T2 }));
     const status = dataValidations(sheetXml(zip, 'Aktiviteter')).find((v) => v.attributes.sqref === 'D2:D20001');
-    expect(status?.attributes).toMatchObject({ type: 'list', showInputMessage: '1', showErrorMessage: '1', errorStyle: 'stop', promptTitle: 'Status' });
+    expect(status?.attributes).toMatchObject({
+      type: 'list',
+      showInputMessage: '1',
+      showErrorMessage: '1',
+      errorStyle: 'stop',
+      promptTitle: 'Status',
+    });
     expect(status?.formula1).toBe('"Ej påbörjad,Pågående,Genomförd,Avbruten"');
     expect(status?.attributes.prompt).toContain('Ej påbörjad, Pågående, Genomförd, Avbruten');
 
     const assessment = dataValidations(sheetXml(zip, 'Mål')).find((v) => v.attributes.sqref === 'C2:C20001');
-    expect(assessment?.attributes).toMatchObject({ type: 'list', allowBlank: '1', showInputMessage: '1', showErrorMessage: '1', promptTitle: 'Bedömning' });
+    expect(assessment?.attributes).toMatchObject({
+      type: 'list',
+      allowBlank: '1',
+      showInputMessage: '1',
+      showErrorMessage: '1',
+      promptTitle: 'Bedömning',
+    });
     expect(assessment?.formula1).toBe('"Uppfyllt,Delvis uppfyllt,Ej uppfyllt,Ej bedömt"');
 
     // Excel refuses longer texts (and LibreOffice truncates them).
@@ -164,13 +187,31 @@ describe('buildWorkbook: the parser accepts what it writes', () => {
   it('a filled-in template reads back as written, case texts included', async () => {
     const filled = await fillIn(await buildWorkbook({ period: T1, goals: GOALS }), {
       goals: [{ Mål: 'En ekonomi i balans', Bedömning: 'Delvis uppfyllt', Motivering: 'Resultatet är positivt.' }],
-      activities: [{ Mål: 'KS1', Aktivitet: 'Investeringsplan', Ansvarig: 'Ekonomichef', Status: 'Pågående', Kommentar: '=1+1 är ingen formel\nAndra stycket.' }],
+      activities: [
+        {
+          Mål: 'KS1',
+          Aktivitet: 'Investeringsplan',
+          Ansvarig: 'Ekonomichef',
+          Status: 'Pågående',
+          Kommentar: '=1+1 är ingen formel\nAndra stycket.',
+        },
+      ],
       case: { 'Ärendet i korthet': 'Tertial 1.', 'Förslag till beslut': 'Godkänna redovisningen.' },
     });
     const { content, warnings } = await parsed('ifylld.xlsx', filled);
-    expect(content.goals[0]).toMatchObject({ id: 'KS1', assessment: 'Delvis uppfyllt', motivation: 'Resultatet är positivt.' });
+    expect(content.goals[0]).toMatchObject({
+      id: 'KS1',
+      assessment: 'Delvis uppfyllt',
+      motivation: 'Resultatet är positivt.',
+    });
     expect(content.activities).toEqual([
-      expect.objectContaining({ goalRef: 'KS1', title: 'Investeringsplan', responsible: 'Ekonomichef', status: 'Pågående', comment: '=1+1 är ingen formel\nAndra stycket.' }),
+      expect.objectContaining({
+        goalRef: 'KS1',
+        title: 'Investeringsplan',
+        responsible: 'Ekonomichef',
+        status: 'Pågående',
+        comment: '=1+1 är ingen formel\nAndra stycket.',
+      }),
     ]);
     expect(content.caseSections.map((s) => [s.kind, s.text])).toEqual([
       ['summary', 'Tertial 1.'],
@@ -181,7 +222,9 @@ describe('buildWorkbook: the parser accepts what it writes', () => {
     expect(warnings.map((w) => (w as { code: string }).code)).toEqual(Array(6).fill('empty_case_field'));
     // Each says what the document prints instead, never that the field is "skipped".
     const messages = warnings.map((w) => (w as { message: string }).message);
-    expect(messages.filter((m) => /dokumentet visar "Ärendet har ingen bärighet på hållbar vardag\."/.test(m))).toHaveLength(1);
+    expect(
+      messages.filter((m) => /dokumentet visar "Ärendet har ingen bärighet på hållbar vardag\."/.test(m)),
+    ).toHaveLength(1);
     expect(messages.some((m) => /ingen text under Förvaltningens övervägande/.test(m))).toBe(true);
     expect(messages.some((m) => /hoppas över/.test(m))).toBe(false);
   });
@@ -193,8 +236,20 @@ describe('buildWorkbook: carry-over T1 → T2 → T3', () => {
     const t1 = await fillIn(await buildWorkbook({ period: T1, goals: GOALS }), {
       goals: [{ Mål: 'En ekonomi i balans', Bedömning: 'Delvis uppfyllt', Motivering: 'Bra start.' }],
       activities: [
-        { Mål: 'KS1', Aktivitet: 'A Investeringsplan', Ansvarig: 'Ekonomichef', Status: 'Genomförd', Kommentar: 'Beslutad.' },
-        { Mål: 'KS1', Aktivitet: 'B Budgetuppföljning', Ansvarig: 'Ekonomichef', Status: 'Pågående', Kommentar: 'Varje månad.\nRapport till KS.' },
+        {
+          Mål: 'KS1',
+          Aktivitet: 'A Investeringsplan',
+          Ansvarig: 'Ekonomichef',
+          Status: 'Genomförd',
+          Kommentar: 'Beslutad.',
+        },
+        {
+          Mål: 'KS1',
+          Aktivitet: 'B Budgetuppföljning',
+          Ansvarig: 'Ekonomichef',
+          Status: 'Pågående',
+          Kommentar: 'Varje månad.\nRapport till KS.',
+        },
         { Mål: 'KS2', Aktivitet: 'C Medborgarenkät', Status: 'Ej påbörjad', Kommentar: '' },
         { Mål: 'KS2', Aktivitet: 'D Trygghetsvandring', Status: 'Avbruten', Kommentar: 'Ersätts.' },
         { Mål: 'Nöjda invånare', Aktivitet: 'E Öppet hus', Status: 'pågående', Kommentar: 'Två tillfällen.' },
@@ -205,7 +260,7 @@ describe('buildWorkbook: carry-over T1 → T2 → T3', () => {
 
     // T2: only B, C and E come along, each with its status and last comment.
     const t2Template = await buildWorkbook({ period: T2, previous: [t1Content] });
-    expect((await values(t2Template, 'Aktiviteter'))).toEqual([
+    expect(await values(t2Template, 'Aktiviteter')).toEqual([
       ['Mål', 'Aktivitet', 'Ansvarig', 'Status', 'Kommentar förra tertialen', 'Kommentar'],
       ['KS1', 'B Budgetuppföljning', 'Ekonomichef', 'Pågående', 'Varje månad.\nRapport till KS.', null],
       ['KS2', 'C Medborgarenkät', null, 'Ej påbörjad', null, null],
@@ -260,13 +315,26 @@ describe('buildWorkbook: carry-over T1 → T2 → T3', () => {
   it('marks the previous comment as read-only: greyed, and typing in it is refused', async () => {
     const content: UploadContent = {
       goals: [],
-      activities: [{ goalRef: 'KS1', title: 'B', status: 'Pågående', comment: 'Förra.', source: { file: 'a.xlsx', sheet: 'Aktiviteter', row: 2 } }],
+      activities: [
+        {
+          goalRef: 'KS1',
+          title: 'B',
+          status: 'Pågående',
+          comment: 'Förra.',
+          source: { file: 'a.xlsx', sheet: 'Aktiviteter', row: 2 },
+        },
+      ],
       caseSections: [],
     };
     const zip = openXlsx(await buildWorkbook({ period: T2, previous: [content] }));
     const xml = sheetXml(zip, 'Aktiviteter');
     const readOnly = dataValidations(xml).find((v) => v.attributes.sqref === 'E2:E20001');
-    expect(readOnly?.attributes).toMatchObject({ type: 'custom', showInputMessage: '1', showErrorMessage: '1', errorStyle: 'stop' });
+    expect(readOnly?.attributes).toMatchObject({
+      type: 'custom',
+      showInputMessage: '1',
+      showErrorMessage: '1',
+      errorStyle: 'stop',
+    });
     expect(readOnly?.formula1).toBe('FALSE');
     expect(readOnly?.attributes.prompt).toContain('läses inte in');
     const fills = fillColours(zip);
@@ -283,7 +351,10 @@ describe('buildWorkbook: carry-over T1 → T2 → T3', () => {
       caseSections: [],
     };
     const b: UploadContent = {
-      goals: [{ id: 'ks1', title: 'Ekonomi i balans', motivation: '', source: src }, { title: 'Trygghet', motivation: '', source: src }],
+      goals: [
+        { id: 'ks1', title: 'Ekonomi i balans', motivation: '', source: src },
+        { title: 'Trygghet', motivation: '', source: src },
+      ],
       activities: [
         { goalRef: 'ks1', title: ' plan ', status: 'Ej påbörjad', comment: 'b', source: src },
         { goalRef: 'Trygghet', title: 'Vandring', status: 'Avbruten', comment: '', source: src },
@@ -291,7 +362,11 @@ describe('buildWorkbook: carry-over T1 → T2 → T3', () => {
       caseSections: [],
     };
     const carried = carryOver([a, b], [{ id: 'KS0', title: 'Vision' }]);
-    expect(carried.goals).toEqual([{ id: 'KS0', title: 'Vision' }, { id: 'KS1', title: 'Ekonomi' }, { title: 'Trygghet' }]);
+    expect(carried.goals).toEqual([
+      { id: 'KS0', title: 'Vision' },
+      { id: 'KS1', title: 'Ekonomi' },
+      { title: 'Trygghet' },
+    ]);
     expect(carried.activities).toEqual([{ goalRef: 'KS1', title: 'Plan', status: 'Pågående', previousComment: 'a' }]);
   });
 });

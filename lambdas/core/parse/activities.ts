@@ -44,7 +44,12 @@ function parseActivity(rec: TableRecord<ActivityColumn>, ctx: SheetContext): Act
 
   if (goalRef === '') {
     ok = false;
-    missingValue(rec, 'goal', ctx, 'Skriv in målets id (t.ex. KS1) eller målets namn. Om flera aktiviteter hör till samma mål kan du slå ihop målcellerna.');
+    missingValue(
+      rec,
+      'goal',
+      ctx,
+      'Skriv in målets id (t.ex. KS1) eller målets namn. Om flera aktiviteter hör till samma mål kan du slå ihop målcellerna.',
+    );
   }
   if (title === '') {
     ok = false;

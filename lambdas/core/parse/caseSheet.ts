@@ -4,13 +4,26 @@
  */
 import type { CaseSection, SourceRef } from '../domain.js';
 import { ISSUE_CODES, type SheetContext } from './issues.js';
-import { MAX_CELL_LENGTH, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS, isBlankRow, ownCell, type Grid, type GridRow } from './table.js';
+import {
+  MAX_CELL_LENGTH,
+  MAX_DATA_ROWS,
+  MAX_HEADER_SEARCH_ROWS,
+  isBlankRow,
+  ownCell,
+  type Grid,
+  type GridRow,
+} from './table.js';
 import { columnLetter, excerpt, looseKey, swedishNumber } from './text.js';
 
 const FIELD_HEADERS = ['fält', 'falt', 'rubrik', 'avsnitt', 'del'];
 const TEXT_HEADERS = ['text', 'innehåll', 'beskrivning', 'värde'];
 
-export const CASE_FIELD_NAMES = ['Ärendet i korthet', 'Förvaltningens övervägande', 'Förslag till beslut', 'Fokusområde {namn}'];
+export const CASE_FIELD_NAMES = [
+  'Ärendet i korthet',
+  'Förvaltningens övervägande',
+  'Förslag till beslut',
+  'Fokusområde {namn}',
+];
 
 type Field =
   | { readonly kind: 'summary' | 'considerations' | 'proposal' }
@@ -170,7 +183,8 @@ function parseRow(row: GridRow, layout: Layout, ctx: SheetContext, sections: Dra
 
   const field = classifyCaseField(fieldText);
   if (!field || field.kind === 'focusAreaWithoutName') {
-    const allowed = 'Ärendet i korthet, Förvaltningens övervägande, Förslag till beslut eller Fokusområde följt av namnet (t.ex. "Fokusområde Hållbar vardag")';
+    const allowed =
+      'Ärendet i korthet, Förvaltningens övervägande, Förslag till beslut eller Fokusområde följt av namnet (t.ex. "Fokusområde Hållbar vardag")';
     ctx.error({
       code: ISSUE_CODES.unknownCaseField,
       message: field
@@ -183,7 +197,10 @@ function parseRow(row: GridRow, layout: Layout, ctx: SheetContext, sections: Dra
     return;
   }
 
-  const draft: Draft = field.kind === 'focusArea' ? { kind: 'focusArea', name: field.name, text, source } : { kind: field.kind, text, source };
+  const draft: Draft =
+    field.kind === 'focusArea'
+      ? { kind: 'focusArea', name: field.name, text, source }
+      : { kind: field.kind, text, source };
   const label = describeField(draft);
   if (text === '') {
     ctx.warning({

@@ -25,7 +25,9 @@ export interface CsvQuoteProblem {
 }
 
 /** Parsing stopped at a limit: too many records, or a record with too many fields. */
-export type CsvLimit = { readonly kind: 'rows'; readonly row: number } | { readonly kind: 'columns'; readonly row: number; readonly columns: number };
+export type CsvLimit =
+  | { readonly kind: 'rows'; readonly row: number }
+  | { readonly kind: 'columns'; readonly row: number; readonly columns: number };
 
 export interface CsvParseResult {
   readonly grid: Grid;
@@ -48,7 +50,11 @@ export function decodeCsv(bytes: Uint8Array): string {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // A BOM says UTF-8 even if a few bytes are broken; otherwise it is Windows-1252.
-    text = hasBom ? new TextDecoder('utf-8').decode(bytes) : looksLikeMacRoman(bytes) ? new TextDecoder('macintosh').decode(bytes) : decodeWindows1252(bytes);
+    text = hasBom
+      ? new TextDecoder('utf-8').decode(bytes)
+      : looksLikeMacRoman(bytes)
+        ? new TextDecoder('macintosh').decode(bytes)
+        : decodeWindows1252(bytes);
   }
   return text.replace(/^\uFEFF/, '');
 }
@@ -63,7 +69,9 @@ const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\
 
 function decodeWindows1252(bytes: Uint8Array): string {
   const text = new TextDecoder('windows-1252').decode(bytes);
-  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c) : text;
+  return /[\u0080-\u009f]/.test(text)
+    ? text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c)
+    : text;
 }
 
 /** How far into the file the encoding is judged: the header and the first rows. */
@@ -156,7 +164,13 @@ export function parseCsvText(
  * `maxFields`, as it stops on the whole text. For choosing the delimiter from the header
  * rows of a file of 50,000 lines.
  */
-export function parseCsvHead(text: string, delimiter: CsvDelimiter, sheet: string, records: number, maxFields = Number.POSITIVE_INFINITY): CsvParseResult {
+export function parseCsvHead(
+  text: string,
+  delimiter: CsvDelimiter,
+  sheet: string,
+  records: number,
+  maxFields = Number.POSITIVE_INFINITY,
+): CsvParseResult {
   for (let lines = 4 * records + 16; ; lines *= 4) {
     const end = indexAfterLines(text, lines);
     const result = parseCsvText(end < text.length ? text.slice(0, end) : text, delimiter, sheet, records, maxFields);

@@ -8,7 +8,15 @@ import { uploadFormat } from '../keys.js';
 import { unsupportedFormatIssue } from '../routing-issues.js';
 import { ACTIVITY_COLUMNS, parseActivities } from './activities.js';
 import { parseCaseSheet } from './caseSheet.js';
-import { declaredDelimiter, decodeCsv, guessDelimiter, parseCsvHead, parseCsvText, type CsvDelimiter, type CsvParseResult } from './csv.js';
+import {
+  declaredDelimiter,
+  decodeCsv,
+  guessDelimiter,
+  parseCsvHead,
+  parseCsvText,
+  type CsvDelimiter,
+  type CsvParseResult,
+} from './csv.js';
 import { parseGoals } from './goals.js';
 import { ISSUE_CODES, IssueCollector, SheetContext } from './issues.js';
 import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
@@ -60,7 +68,11 @@ export interface ParseOptions {
   readonly period?: Period;
 }
 
-export async function parseUpload(fileName: string, bytes: Uint8Array, options: ParseOptions = {}): Promise<ParseResult> {
+export async function parseUpload(
+  fileName: string,
+  bytes: Uint8Array,
+  options: ParseOptions = {},
+): Promise<ParseResult> {
   const issues = new IssueCollector(fileName);
   const type = uploadFileType(fileName);
   let content: UploadContent | undefined;
@@ -123,7 +135,8 @@ function megabytes(bytes: number): string {
   return (mb >= 10 ? String(Math.round(mb)) : mb.toFixed(1)).replace('.', ',');
 }
 
-const SAVE_AS_XLSX = 'Öppna filen i Excel, välj Arkiv → Spara som → Excel-arbetsbok (.xlsx) och ladda upp den nya filen.';
+const SAVE_AS_XLSX =
+  'Öppna filen i Excel, välj Arkiv → Spara som → Excel-arbetsbok (.xlsx) och ladda upp den nya filen.';
 
 function reportWorkbookProblem(fileName: string, problem: WorkbookProblem, issues: IssueCollector): void {
   const file = `Filen "${fileName}"`;
@@ -216,7 +229,12 @@ function reportWorkbookProblem(fileName: string, problem: WorkbookProblem, issue
   }
 }
 
-function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueCollector, options: ParseOptions): UploadContent | undefined {
+function parseWorkbookUpload(
+  fileName: string,
+  bytes: Uint8Array,
+  issues: IssueCollector,
+  options: ParseOptions,
+): UploadContent | undefined {
   const read = readWorkbook(bytes);
   if (!read.ok) {
     reportWorkbookProblem(fileName, read.problem, issues);
@@ -240,10 +258,14 @@ function parseWorkbookUpload(fileName: string, bytes: Uint8Array, issues: IssueC
     });
   }
 
-  const activities = activitiesGrid ? parseActivities(activitiesGrid, new SheetContext(issues, activitiesGrid.sheet, false)) : [];
+  const activities = activitiesGrid
+    ? parseActivities(activitiesGrid, new SheetContext(issues, activitiesGrid.sheet, false))
+    : [];
   // An optional sheet left completely empty counts as absent.
   const goals =
-    goalsGrid && !goalsGrid.rows.every(isBlankRow) ? parseGoals(goalsGrid, new SheetContext(issues, goalsGrid.sheet, false)) : [];
+    goalsGrid && !goalsGrid.rows.every(isBlankRow)
+      ? parseGoals(goalsGrid, new SheetContext(issues, goalsGrid.sheet, false))
+      : [];
   const caseSections = caseGrid ? parseCaseSheet(caseGrid, new SheetContext(issues, caseGrid.sheet, false)) : [];
   // A refused workbook gets a marked-up copy, made from this read (annotate.ts).
   if (issues.errors.length > 0) keepRead(bytes, read);
@@ -255,7 +277,9 @@ export function workbookPeriod(read: WorkbookRead): string | undefined {
   const name = read.definedNames.find((n) => n.name.toLowerCase() === WORKBOOK_PERIOD_NAME.toLowerCase());
   const place = name ? parseCellFormula(name.value) : undefined;
   if (!place) return undefined;
-  const sheet = read.sheets.find((s) => s.sheet === place.sheet) ?? read.sheets.find((s) => looseKey(s.sheet) === looseKey(place.sheet));
+  const sheet =
+    read.sheets.find((s) => s.sheet === place.sheet) ??
+    read.sheets.find((s) => looseKey(s.sheet) === looseKey(place.sheet));
   const match = /^([A-Z]+)(\d+)$/.exec(place.ref);
   if (!sheet || !match) return undefined;
   const row = sheet.rows[Number(match[2]) - 1];
@@ -353,7 +377,12 @@ function chooseCsvParse(text: string, sheet: string, fileName: string): CsvParse
   const candidates: CsvDelimiter[] = [';', ',', '\t'];
   const scratch = new SheetContext(new IssueCollector(fileName), sheet, true);
   const withHeader = candidates.find(
-    (d) => locateTable(parseCsvHead(text, d, sheet, MAX_HEADER_SEARCH_ROWS, MAX_SHEET_COLUMNS).grid, ACTIVITY_COLUMNS, scratch) !== undefined,
+    (d) =>
+      locateTable(
+        parseCsvHead(text, d, sheet, MAX_HEADER_SEARCH_ROWS, MAX_SHEET_COLUMNS).grid,
+        ACTIVITY_COLUMNS,
+        scratch,
+      ) !== undefined,
   );
   return parse(withHeader ?? guessDelimiter(text));
 }

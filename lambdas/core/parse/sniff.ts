@@ -111,7 +111,11 @@ function utf16le(bytes: Uint8Array): string {
 
 function indexOf(haystack: Uint8Array, needle: readonly number[]): number {
   const first = needle[0];
-  outer: for (let i = haystack.indexOf(first ?? 0); i >= 0 && i + needle.length <= haystack.length; i = haystack.indexOf(first ?? 0, i + 1)) {
+  outer: for (
+    let i = haystack.indexOf(first ?? 0);
+    i >= 0 && i + needle.length <= haystack.length;
+    i = haystack.indexOf(first ?? 0, i + 1)
+  ) {
     for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
     return i;
   }

@@ -294,13 +294,15 @@ function reportHiddenRows(rows: readonly GridRow[], ctx: SheetContext): void {
   const hidden = rows.filter((row) => row.hidden).map((row) => row.rowNumber);
   if (hidden.length === 0) return;
   const ranges: string[] = [];
-  for (let i = 0; i < hidden.length; ) {
+  for (let i = 0; i < hidden.length;) {
     let j = i;
     while (j + 1 < hidden.length && hidden[j + 1] === hidden[j]! + 1) j++;
     ranges.push(i === j ? String(hidden[i]) : `${hidden[i]}–${hidden[j]}`);
     i = j + 1;
   }
-  const listed = ranges.slice(0, MAX_LISTED_RANGES).join(', ') + (ranges.length > MAX_LISTED_RANGES ? ` och ${ranges.length - MAX_LISTED_RANGES} områden till` : '');
+  const listed =
+    ranges.slice(0, MAX_LISTED_RANGES).join(', ') +
+    (ranges.length > MAX_LISTED_RANGES ? ` och ${ranges.length - MAX_LISTED_RANGES} områden till` : '');
   ctx.warning({
     code: ISSUE_CODES.hiddenRows,
     message:

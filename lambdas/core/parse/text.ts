@@ -60,7 +60,10 @@ export function normalizeMultiline(text: string): string {
 
 function numberToText(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 });
+  if (Number.isInteger(n))
+    return Number.isSafeInteger(n)
+      ? String(n)
+      : n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 });
   return String(Number(n.toPrecision(15)));
 }
 

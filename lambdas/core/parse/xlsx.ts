@@ -21,7 +21,13 @@
  *
  * Pure: no I/O. Nothing here throws on bad input.
  */
-import { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, type ExtentProblem } from './sheetExtent.js';
+import {
+  EXCEL_MAX_ROWS,
+  MAX_SHEET_CELLS,
+  MAX_SHEET_COLUMNS,
+  MAX_SHEET_ROWS,
+  type ExtentProblem,
+} from './sheetExtent.js';
 import { builtInFormat, formatNumber, isDateCode } from './numberFormat.js';
 import { sniff } from './sniff.js';
 import type { CellValue, Grid, GridRow } from './table.js';
@@ -77,8 +83,7 @@ export interface WorkbookPackage {
 }
 
 export type WorkbookReadResult =
-  | ({ readonly ok: true } & WorkbookRead)
-  | { readonly ok: false; readonly problem: WorkbookProblem };
+  ({ readonly ok: true } & WorkbookRead) | { readonly ok: false; readonly problem: WorkbookProblem };
 
 export interface CellRange {
   /** Zero-based, inclusive. */
@@ -162,7 +167,9 @@ function readPackage(entries: readonly ZipEntry[], parts: Map<string, ZipEntry>)
     return entry ? partText(entry) : undefined;
   };
   const rootRels = relationships(text('_rels/.rels'), '');
-  const workbookPath = rootRels.find((r) => r.type.endsWith(REL_OFFICE_DOCUMENT) && parts.has(partKey(r.target)))?.target ?? 'xl/workbook.xml';
+  const workbookPath =
+    rootRels.find((r) => r.type.endsWith(REL_OFFICE_DOCUMENT) && parts.has(partKey(r.target)))?.target ??
+    'xl/workbook.xml';
   const workbookEntry = parts.get(partKey(workbookPath));
   if (!workbookEntry) return fail({ kind: 'not_a_workbook', detected: 'zip' });
   const workbook = readWorkbookPart(partText(workbookEntry));
@@ -220,7 +227,11 @@ function scan(xml: string, handler: XmlHandler, part: string): void {
 }
 
 function describeXmlProblem(problem: XmlProblem): string {
-  return problem === 'tag_too_long' ? 'a tag longer than allowed' : problem === 'doctype' ? 'a document type declaration' : 'unterminated markup';
+  return problem === 'tag_too_long'
+    ? 'a tag longer than allowed'
+    : problem === 'doctype'
+      ? 'a document type declaration'
+      : 'unterminated markup';
 }
 
 function sheetName(name: string): string {
@@ -501,7 +512,11 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
       case 'd': {
         // ISO 8601 as written (`2024-03-01T00:00:00`): the date, and the time where the format shows it.
         const iso = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(raw.trim());
-        text = iso?.[1] ? (iso[2] && iso[2] !== '00:00' && /h/i.test(format) ? `${iso[1]} ${iso[2]}` : iso[1]) : raw.trim();
+        text = iso?.[1]
+          ? iso[2] && iso[2] !== '00:00' && /h/i.test(format)
+            ? `${iso[1]} ${iso[2]}`
+            : iso[1]
+          : raw.trim();
         value = { type: 'date', value: raw.trim(), format };
         break;
       }
@@ -567,7 +582,8 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
             else {
               const n = Number(r);
               if (n > EXCEL_MAX_ROWS) stop({ limit: 'rows', row: n, ref: '' });
-              if (!Number.isInteger(n) || n < 1) throw new StopRead({ kind: 'corrupt', detail: `${name}: row number ${excerpt(r, 20)}` });
+              if (!Number.isInteger(n) || n < 1)
+                throw new StopRead({ kind: 'corrupt', detail: `${name}: row number ${excerpt(r, 20)}` });
               row = n;
             }
             if (row > EXCEL_MAX_ROWS) stop({ limit: 'rows', row, ref: '' });
@@ -589,7 +605,8 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
             }
             const address = r === undefined || r === '' ? undefined : parseCellRef(r);
             // A reference that is none (`r="§1"`) is a damaged sheet, as Excel says too.
-            if (!address && r !== undefined && r !== '') throw new StopRead({ kind: 'corrupt', detail: `${name}: cell reference ${excerpt(r, 20)}` });
+            if (!address && r !== undefined && r !== '')
+              throw new StopRead({ kind: 'corrupt', detail: `${name}: cell reference ${excerpt(r, 20)}` });
             if (address) {
               cellColumn0 = address.col;
               cellRow = address.row + 1;
@@ -663,7 +680,8 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
       },
       text(start, end, cdata) {
         if (inValue) valueText += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
-        else if (inInlineText && phonetic === 0) inlineText += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
+        else if (inInlineText && phonetic === 0)
+          inlineText += cdata ? xml.slice(start, end) : xmlTextContent(xml.slice(start, end));
       },
     },
     name,

@@ -124,7 +124,12 @@ function isSpace(code: number): boolean {
  * Calls `visit` with each attribute's local name and its decoded value, in order.
  * Malformed attribute text ends the walk quietly (what was read so far counts).
  */
-export function forEachAttribute(xml: string, start: number, end: number, visit: (name: string, value: string) => void): void {
+export function forEachAttribute(
+  xml: string,
+  start: number,
+  end: number,
+  visit: (name: string, value: string) => void,
+): void {
   let p = start;
   while (p < end) {
     while (p < end && isSpace(xml.charCodeAt(p))) p++;
@@ -188,5 +193,7 @@ export function unescapeXlsxString(text: string): string {
 
 /** Text made safe for an XML attribute value or element content. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
+  return text.replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;',
+  );
 }

@@ -18,7 +18,17 @@
  * Pure: no I/O. Nothing here throws on bad input.
  */
 import { inflateRawSync } from 'node:zlib';
-import { CENTRAL_SIZE, EOCD_SIZE, FLAG_ENCRYPTED, FLAG_UTF8, LOCAL_SIZE, SIG_CENTRAL, SIG_EOCD, SIG_LOCAL, SIG_ZIP64_LOCATOR } from '../zip-format.js';
+import {
+  CENTRAL_SIZE,
+  EOCD_SIZE,
+  FLAG_ENCRYPTED,
+  FLAG_UTF8,
+  LOCAL_SIZE,
+  SIG_CENTRAL,
+  SIG_EOCD,
+  SIG_LOCAL,
+  SIG_ZIP64_LOCATOR,
+} from '../zip-format.js';
 
 /** Largest declared uncompressed size of one entry (e.g. one sheet's XML): 50 MiB. */
 export const MAX_ENTRY_BYTES = 50 * 1024 * 1024;
@@ -60,7 +70,8 @@ export type ZipProblem =
   | { readonly kind: 'total_too_large'; readonly size: number }
   | { readonly kind: 'ratio_too_high'; readonly entry: string; readonly ratio: number };
 
-export type ZipReadResult = { readonly ok: true; readonly entries: readonly ZipEntry[] } | { readonly ok: false; readonly problem: ZipProblem };
+export type ZipReadResult =
+  { readonly ok: true; readonly entries: readonly ZipEntry[] } | { readonly ok: false; readonly problem: ZipProblem };
 
 const ZIP64_EXTRA_ID = 0x0001;
 
@@ -77,7 +88,8 @@ export function readZip(bytes: Uint8Array, wanted: (name: string) => boolean = (
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEocd(bytes, view);
   if (eocd < 0) return corrupt('no end of central directory record');
-  if (eocd >= 20 && view.getUint32(eocd - 20, true) === SIG_ZIP64_LOCATOR) return { ok: false, problem: { kind: 'zip64' } };
+  if (eocd >= 20 && view.getUint32(eocd - 20, true) === SIG_ZIP64_LOCATOR)
+    return { ok: false, problem: { kind: 'zip64' } };
 
   const disk = view.getUint16(eocd + 4, true);
   const cdDisk = view.getUint16(eocd + 6, true);
@@ -85,7 +97,8 @@ export function readZip(bytes: Uint8Array, wanted: (name: string) => boolean = (
   const totalEntries = view.getUint16(eocd + 10, true);
   const cdSize = view.getUint32(eocd + 12, true);
   const cdOffset = view.getUint32(eocd + 16, true);
-  if (totalEntries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) return { ok: false, problem: { kind: 'zip64' } };
+  if (totalEntries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+    return { ok: false, problem: { kind: 'zip64' } };
   if (disk !== 0 || cdDisk !== 0 || entriesOnDisk !== totalEntries) return corrupt('split archive');
   if (totalEntries > MAX_ZIP_ENTRIES) return { ok: false, problem: { kind: 'too_many_entries', count: totalEntries } };
   if (cdOffset + cdSize > eocd) return corrupt('central directory outside the file');
@@ -95,7 +108,8 @@ export function readZip(bytes: Uint8Array, wanted: (name: string) => boolean = (
   let total = 0;
   let pos = cdOffset;
   for (let i = 0; i < totalEntries; i++) {
-    if (pos + CENTRAL_SIZE > cdOffset + cdSize || view.getUint32(pos, true) !== SIG_CENTRAL) return corrupt(`central directory entry ${i}`);
+    if (pos + CENTRAL_SIZE > cdOffset + cdSize || view.getUint32(pos, true) !== SIG_CENTRAL)
+      return corrupt(`central directory entry ${i}`);
     const flags = view.getUint16(pos + 8, true);
     const method = view.getUint16(pos + 10, true);
     const dosTime = view.getUint16(pos + 12, true);
@@ -110,10 +124,16 @@ export function readZip(bytes: Uint8Array, wanted: (name: string) => boolean = (
     const localOffset = view.getUint32(pos + 42, true);
     const next = pos + CENTRAL_SIZE + nameLength + extraLength + commentLength;
     if (next > cdOffset + cdSize) return corrupt(`central directory entry ${i} overruns`);
-    if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff || diskStart === 0xffff) {
+    if (
+      compressedSize === 0xffffffff ||
+      uncompressedSize === 0xffffffff ||
+      localOffset === 0xffffffff ||
+      diskStart === 0xffff
+    ) {
       return { ok: false, problem: { kind: 'zip64' } };
     }
-    if (hasExtraField(view, pos + CENTRAL_SIZE + nameLength, extraLength, ZIP64_EXTRA_ID)) return { ok: false, problem: { kind: 'zip64' } };
+    if (hasExtraField(view, pos + CENTRAL_SIZE + nameLength, extraLength, ZIP64_EXTRA_ID))
+      return { ok: false, problem: { kind: 'zip64' } };
 
     const nameBytes = bytes.subarray(pos + CENTRAL_SIZE, pos + CENTRAL_SIZE + nameLength);
     const name = decodeName(nameBytes, (flags & FLAG_UTF8) !== 0);
@@ -122,19 +142,29 @@ export function readZip(bytes: Uint8Array, wanted: (name: string) => boolean = (
     pos = next;
 
     // The local header only tells where the data starts; its sizes are never trusted.
-    if (localOffset + LOCAL_SIZE > cdOffset || view.getUint32(localOffset, true) !== SIG_LOCAL) return corrupt(`local header of ${name}`);
-    const dataStart = localOffset + LOCAL_SIZE + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
+    if (localOffset + LOCAL_SIZE > cdOffset || view.getUint32(localOffset, true) !== SIG_LOCAL)
+      return corrupt(`local header of ${name}`);
+    const dataStart =
+      localOffset + LOCAL_SIZE + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
     if (dataStart + compressedSize > cdOffset) return corrupt(`data of ${name} outside the file`);
 
     if (!wanted(name) || name.endsWith('/')) continue;
     if ((flags & FLAG_ENCRYPTED) !== 0) return { ok: false, problem: { kind: 'encrypted' } };
     if (method !== 0 && method !== 8) return corrupt(`compression method ${method} in ${name}`);
     if (method === 0 && compressedSize !== uncompressedSize) return corrupt(`stored entry ${name} with two sizes`);
-    if (uncompressedSize > MAX_ENTRY_BYTES) return { ok: false, problem: { kind: 'entry_too_large', entry: name, size: uncompressedSize } };
+    if (uncompressedSize > MAX_ENTRY_BYTES)
+      return { ok: false, problem: { kind: 'entry_too_large', entry: name, size: uncompressedSize } };
     total += uncompressedSize;
     if (total > MAX_UNCOMPRESSED_BYTES) return { ok: false, problem: { kind: 'total_too_large', size: total } };
     if (uncompressedSize > RATIO_CHECK_MIN_BYTES && uncompressedSize > MAX_COMPRESSION_RATIO * compressedSize) {
-      return { ok: false, problem: { kind: 'ratio_too_high', entry: name, ratio: Math.round(uncompressedSize / Math.max(1, compressedSize)) } };
+      return {
+        ok: false,
+        problem: {
+          kind: 'ratio_too_high',
+          entry: name,
+          ratio: Math.round(uncompressedSize / Math.max(1, compressedSize)),
+        },
+      };
     }
     entries.push({
       name,
@@ -179,7 +209,8 @@ function decodeName(nameBytes: Uint8Array, utf8: boolean): string {
   return utf8 ? new TextDecoder('utf-8').decode(nameBytes) : Buffer.from(nameBytes).toString('latin1');
 }
 
-export type InflateResult = { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly problem: ZipProblem };
+export type InflateResult =
+  { readonly ok: true; readonly data: Uint8Array } | { readonly ok: false; readonly problem: ZipProblem };
 
 /**
  * Inflates one entry, never producing more than its declared size: an entry whose data
@@ -193,10 +224,22 @@ export function inflateEntry(entry: ZipEntry): InflateResult {
     data = inflateRawSync(entry.compressed, { maxOutputLength: entry.uncompressedSize + 1 });
   } catch (e) {
     const tooMuch = (e as { code?: string } | undefined)?.code === 'ERR_BUFFER_TOO_LARGE';
-    return { ok: false, problem: { kind: 'corrupt', detail: tooMuch ? `${entry.name} inflates to more than declared` : `${entry.name} does not inflate` } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'corrupt',
+        detail: tooMuch ? `${entry.name} inflates to more than declared` : `${entry.name} does not inflate`,
+      },
+    };
   }
   if (data.length !== entry.uncompressedSize) {
-    return { ok: false, problem: { kind: 'corrupt', detail: `${entry.name} inflates to ${data.length} bytes, declared ${entry.uncompressedSize}` } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'corrupt',
+        detail: `${entry.name} inflates to ${data.length} bytes, declared ${entry.uncompressedSize}`,
+      },
+    };
   }
   return { ok: true, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
