@@ -28,10 +28,6 @@ import type { ObjectStore } from '../lambdas/storage/objects.js';
 import { handleWebRequest, securityHeaders, type WebApp, type WebResponse } from '../lambdas/web/app.js';
 import { presignPost, type PresignedPost, type SigningCredentials } from '../lambdas/web/presign.js';
 
-export { contentTypeOf, keyOfPath } from '../lambdas/web/app.js';
-
-export const DEFAULT_WEB_PORT = 4570;
-
 /** The local users file: who may sign in, with their groups. */
 const UsersFile = z.object({
   users: z

@@ -88,10 +88,3 @@ export const COMMITTEE_PATTERN = /^[a-z0-9-]{1,32}$/;
 export function formatPeriod(p: Period): string {
   return `${p.committee} ${p.year}-T${p.tertial}`;
 }
-
-/** Parses `2023-T3` (also `2023-t3`, `2023T3`). Returns undefined for anything else. */
-export function parsePeriodLabel(committee: string, label: string): Period | undefined {
-  const m = /^(\d{4})-?[Tt]([123])$/.exec(label.trim());
-  if (!m || !COMMITTEE_PATTERN.test(committee)) return undefined;
-  return { committee, year: Number(m[1]), tertial: Number(m[2]) as Tertial };
-}

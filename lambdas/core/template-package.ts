@@ -24,7 +24,6 @@ import type { InputIssue } from './domain.js';
 import { inflateEntry, readZip, type ZipEntry, type ZipProblem } from './parse/zip.js';
 
 /** Largest uploaded template (its reason is with the constant). */
-export { MAX_TEMPLATE_BYTES } from './upload-limits.js';
 import { MAX_TEMPLATE_BYTES } from './upload-limits.js';
 /**
  * Largest inflated part: 16 MiB. The default template's document.xml is about 60 KB, and

@@ -33,8 +33,6 @@ import { MAX_DATA_ROWS } from './parse/table.js';
 import { columnLetter, looseKey } from './parse/text.js';
 import { wrappedRowHeight } from './row-height.js';
 
-export { wrappedRowHeight } from './row-height.js';
-
 /**
  * The sheet names, as `SHEET_NAMES` in parse/index.ts has them (not imported from there:
  * that module brings the CSV code page tables into any bundle that writes a workbook;

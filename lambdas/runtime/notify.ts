@@ -12,9 +12,6 @@ export interface Notifier {
   publish(topic: Topic, message: OutgoingMessage): Promise<void>;
 }
 
-/** For deployments and tests with nobody to tell. */
-export const silentNotifier: Notifier = { publish: async () => {} };
-
 /** Publishes to the topics that are configured; a topic without an ARN is skipped. */
 export function snsNotifier(region: string, topicArns: Partial<Record<Topic, string>>): Notifier {
   let sns: SNSClient | undefined;

@@ -165,9 +165,7 @@ export const reopenRecord = z.object({
   reopenedAt: z.string(),
 });
 
-export type PeriodItem = z.infer<typeof periodItem>;
 export type StoredFileEntry = z.infer<typeof fileEntry>;
-export type StoredClosureRecord = z.infer<typeof closureRecord>;
 export type CloseRecord = z.infer<typeof closeRecord>;
 export type ReopenRecord = z.infer<typeof reopenRecord>;
 

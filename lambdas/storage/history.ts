@@ -23,14 +23,7 @@ import {
   removalMarkKey,
   reopenRecordKey,
 } from '../core/keys.js';
-import {
-  closeRecord,
-  parseStoredJson,
-  reopenRecord,
-  SCHEMA_VERSION,
-  type CloseRecord,
-  type ReopenRecord,
-} from './formats.js';
+import { closeRecord, parseStoredJson, SCHEMA_VERSION, type CloseRecord, type ReopenRecord } from './formats.js';
 import { CONTENT_TYPES, type ObjectStore } from './objects.js';
 import type { PeriodRecord } from './repository.js';
 
@@ -170,9 +163,4 @@ export async function readHistory(deps: HistoryDeps, period: Period): Promise<Pe
     close = parseStoredJson(closeRecord, new TextDecoder().decode(object.bytes), `close record ${key}`);
   }
   return { files, ...(close ? { close } : {}), empty: listed.length === 0 };
-}
-
-/** Parses a reopening record (for tests and tools that read the history). */
-export function parseReopenRecord(text: string, what: string): ReopenRecord {
-  return parseStoredJson(reopenRecord, text, what);
 }

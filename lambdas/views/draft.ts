@@ -9,11 +9,11 @@
  */
 import { stockholmDate } from '../core/time.js';
 import { renderPeriodDocument } from '../core/document.js';
-import type { InputIssue, Period } from '../core/domain.js';
+import type { InputIssue } from '../core/domain.js';
 import { draftKey, templateKey } from '../core/keys.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import type { ViewDeps } from './deps.js';
-import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
+import type { PeriodSnapshot } from './snapshot.js';
 
 export type DraftResult =
   | {
@@ -27,8 +27,6 @@ export type DraftResult =
   | { readonly status: 'skipped'; readonly reason: 'no_period' | 'closed' }
   /** The settings or the template cannot be used; the previous draft, if any, stays. */
   | { readonly status: 'failed'; readonly errors: readonly InputIssue[] };
-
-export { DRAFT_TITLE_PREFIX } from '../core/document.js';
 
 /**
  * Renders the draft's bytes from a snapshot. Pure. `today` (Stockholm, `yyyy-mm-dd`) is
@@ -83,12 +81,4 @@ export async function writeDraft(deps: ViewDeps, snapshot: PeriodSnapshot): Prom
     activities: rendered.activities,
     warnings: rendered.warnings,
   };
-}
-
-/**
- * Regenerates the period's draft from the table. Bad settings or a template that cannot
- * be filled are a `failed` result (for the status page to show); storage faults throw.
- */
-export function refreshDraft(deps: ViewDeps, period: Period): Promise<DraftResult> {
-  return writeUntilStable(deps, period, (snapshot) => writeDraft(deps, snapshot));
 }

@@ -34,7 +34,7 @@ import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
 import type { ViewDeps } from './deps.js';
 import type { DraftResult } from './draft.js';
-import { writeUntilStable, type PeriodSnapshot } from './snapshot.js';
+import type { PeriodSnapshot } from './snapshot.js';
 
 // ---------------------------------------------------------------------------------------
 // The model
@@ -472,11 +472,6 @@ function count(n: number, one: string, many: string): string {
 
 // ---------------------------------------------------------------------------------------
 // Reading and writing
-
-/** Rewrites the period's status page from the table and the output bucket. Storage faults throw. */
-export function refreshStatusPage(deps: ViewDeps, period: Period, draft?: DraftResult): Promise<void> {
-  return writeUntilStable(deps, period, (snapshot) => writeStatusPage(deps, snapshot, draft));
-}
 
 export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, draft?: DraftResult): Promise<void> {
   const { period } = snapshot;

@@ -18,13 +18,6 @@ import { columnLetter, excerpt, looseKey, swedishNumber } from './text.js';
 const FIELD_HEADERS = ['fält', 'falt', 'rubrik', 'avsnitt', 'del'];
 const TEXT_HEADERS = ['text', 'innehåll', 'beskrivning', 'värde'];
 
-export const CASE_FIELD_NAMES = [
-  'Ärendet i korthet',
-  'Förvaltningens övervägande',
-  'Förslag till beslut',
-  'Fokusområde {namn}',
-];
-
 type Field =
   | { readonly kind: 'summary' | 'considerations' | 'proposal' }
   | { readonly kind: 'focusArea'; readonly name: string }

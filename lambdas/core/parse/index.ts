@@ -27,10 +27,9 @@ import { parseCellFormula, WORKBOOK_PERIOD_NAME } from './workbook-period.js';
 import { keepRead, readWorkbook, type WorkbookProblem, type WorkbookRead } from './xlsx.js';
 import { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
 
-export { ISSUE_CODES, type IssueCode } from './issues.js';
-export { MAX_CELL_LENGTH, MAX_DATA_ROWS, MAX_HEADER_SEARCH_ROWS } from './table.js';
-export { EXCEL_MAX_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
-export { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from './zip.js';
+export { MAX_CELL_LENGTH, MAX_DATA_ROWS } from './table.js';
+export { MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheetExtent.js';
+export { MAX_COMPRESSION_RATIO, MAX_ENTRY_BYTES, MAX_UNCOMPRESSED_BYTES } from './zip.js';
 
 /** Largest upload accepted (its reason is with the constant). */
 export { MAX_UPLOAD_BYTES } from '../upload-limits.js';
