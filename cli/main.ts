@@ -178,7 +178,7 @@ async function uploadCommand(cmd: ParsedCommand): Promise<number> {
             if (line !== shown) process.stderr.write((shown = line));
           }
         : undefined;
-    const started = Date.now();
+    const started = await receiptMark(runtime, uploadReceiptKey(period, name));
     await put(runtime, uploadKey(period, name), countingStream(file, progress), size);
     if (progress) process.stderr.write('\n');
     process.stdout.write(`Uppladdad: s3://${LOCAL_BUCKETS.uploads}/${uploadKey(period, name)} (${size} byte)\n`);
@@ -242,7 +242,7 @@ async function closeCommand(cmd: ParsedCommand): Promise<number> {
       );
       return 0;
     }
-    const started = Date.now();
+    const started = await receiptMark(runtime, closureReceiptKey(period));
     const payload = Object.keys(body).length ? JSON.stringify(body) : '';
     await put(runtime, closureKey(period), payload, Buffer.byteLength(payload));
     const receipt = await waitForReceipt<ClosureReceipt>(runtime, closureReceiptKey(period), started);
@@ -260,7 +260,7 @@ async function closeCommand(cmd: ParsedCommand): Promise<number> {
 async function reopenCommand(cmd: ParsedCommand): Promise<number> {
   const period = cmd.period as Period;
   return withLocalStack(async (runtime) => {
-    const started = Date.now();
+    const started = await receiptMark(runtime, reopeningReceiptKey(period));
     await put(runtime, reopeningKey(period), '', 0);
     const receipt = await waitForReceipt<ReopeningReceipt>(runtime, reopeningReceiptKey(period), started);
     process.stdout.write(`${receipt.message}\n`);
@@ -361,17 +361,30 @@ async function readJson<T extends Receipt>(runtime: Runtime, key: string): Promi
 }
 
 /** Polls for a receipt written for an event at or after `since` (ms). */
+/** When a command wrote its object, and the receipt that was there before it (if any). */
+interface ReceiptMark {
+  readonly since: number;
+  readonly previous: string | undefined;
+}
+
+/** Taken just before the write: the receipt to wait for is a newer one than this. */
+async function receiptMark(runtime: Runtime, key: string): Promise<ReceiptMark> {
+  const previous = await readJson<Receipt>(runtime, key).catch(() => undefined);
+  return { since: Date.now(), previous: previous?.receivedAt };
+}
+
 async function waitForReceipt<T extends Receipt>(
   runtime: Runtime,
   key: string,
-  since: number,
+  { since, previous }: ReceiptMark,
   timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const receipt = await readJson<T>(runtime, key).catch(() => undefined);
-    // s3rver stamps event times with whole milliseconds; allow a little clock slack.
-    if (receipt && Date.parse(receipt.receivedAt) >= since - 1000) return receipt;
+    // s3rver stamps event times with whole milliseconds; allow a little clock slack, but
+    // never take the receipt of the event before this one (a close refused a moment ago).
+    if (receipt && receipt.receivedAt !== previous && Date.parse(receipt.receivedAt) >= since - 1000) return receipt;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(
