@@ -8,6 +8,7 @@ import { TertialError } from '../lambdas/core/errors.js';
 import { parseArgs } from 'node:util';
 import { COMMITTEE_PATTERN, type Period, type Tertial } from '../lambdas/core/domain.js';
 import { COMMANDS, type CommandSpec } from './usage.mjs';
+import { editDistance } from '../lambdas/core/parse/near-miss.js';
 
 /** A problem the person running the command can fix: one line, then the usage line; exit code 2. */
 export class UsageError extends TertialError {
@@ -126,18 +127,4 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
 }
