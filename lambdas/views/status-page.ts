@@ -19,11 +19,14 @@ import {
   annotatedUploadKey,
   closureReceiptKey,
   documentKey,
+  documentsPrefix,
   draftKey,
-  isUploadName,
+  pathFromStatusPage,
   pdfKey,
+  receiptsPrefix,
   statusPageKey,
   templateReceiptKey,
+  uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../core/keys.js';
@@ -104,9 +107,9 @@ export interface StatusPageModel {
   };
 }
 
-/** A key of the output bucket as a link from the status page (four levels deep). */
+/** A key of the output bucket as a link from the status page. */
 export function hrefFromStatusPage(key: string): string {
-  return `../../../../${key.split('/').map(encodeURIComponent).join('/')}`;
+  return pathFromStatusPage(key.split('/').map(encodeURIComponent).join('/'));
 }
 
 export interface StatusPageInput {
@@ -276,8 +279,8 @@ const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok
 export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-/** The page script, relative to the page (four levels deep), so it is the serving host's own. */
-const PAGE_SCRIPT_FROM_STATUS_PAGE = '../../../../assets/tertial.js';
+/** The page script, relative to the page, so it is the serving host's own. */
+const PAGE_SCRIPT_FROM_STATUS_PAGE = pathFromStatusPage('assets/tertial.js');
 
 /** The page for a model. Pure: the same model gives the same bytes. */
 export function statusPageHtml(model: StatusPageModel): string {
@@ -476,12 +479,10 @@ function count(n: number, one: string, many: string): string {
 export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, draft?: DraftResult): Promise<void> {
   const { period } = snapshot;
   const bucket = deps.documentsBucket;
-  const receiptsPrefix = closureReceiptKey(period).replace(/[^/]+$/, '');
-  const documentsPrefix = documentKey(period).replace(/[^/]+$/, '');
   const [receiptObjects, draftObjects, documentObjects, acceptedTemplate, templateReceiptExists] = await Promise.all([
-    deps.objects.list(bucket, receiptsPrefix),
+    deps.objects.list(bucket, receiptsPrefix(period)),
     deps.objects.list(bucket, draftKey(period)),
-    deps.objects.list(bucket, documentsPrefix),
+    deps.objects.list(bucket, documentsPrefix(period)),
     deps.repo.getAcceptedTemplate(period.committee),
     deps.objects.exists(bucket, templateReceiptKey(period.committee)),
   ]);
@@ -491,14 +492,13 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
   let closeReceipt: ClosureReceipt | undefined;
   await Promise.all(
     receiptObjects.map(async (o) => {
-      const name = o.key.slice(receiptsPrefix.length);
       const isClose = o.key === closureReceiptKey(period);
-      const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
-      if (!isClose && !isUploadName(uploadName)) return;
+      const uploadName = uploadNameOfReceiptKey(period, o.key);
+      if (!isClose && uploadName === undefined) return;
       const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
-      else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
+      else if (receipt.kind === 'upload' && uploadName !== undefined) uploadReceipts.set(uploadName, receipt);
     }),
   );
 
