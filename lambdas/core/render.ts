@@ -20,7 +20,8 @@ import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
 import { finishRenderedPackage, type RenderedParts } from './post-render.js';
 import { inspectTemplatePackage } from './template-package.js';
-import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
+import type { ReportView } from './report.js';
+import { REPORT_TAGS, type TagSpec, type TagSpecs } from './report-tags.js';
 
 /** The built-in template's file name under `templates/`. */
 export const DEFAULT_TEMPLATE_NAME = 'default.docx';

@@ -12,6 +12,7 @@
  * CloudFront distribution in front of the bucket.
  */
 import { stockholmMinute } from '../core/time.js';
+import { combinePeriod } from '../core/combined-period.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
@@ -32,7 +33,6 @@ import {
 } from '../core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
 import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
-import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
 import type { ViewDeps } from './deps.js';
@@ -136,21 +136,19 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
   const config: CommitteeConfig = settings.ok ? settings.config : genericCommitteeConfig(period.committee);
   const receiptKeys = new Set(input.receiptObjects.map((o) => o.key));
 
-  const { view, warnings } = buildReport({
-    period,
+  const combined = combinePeriod(
+    snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
     config,
-    uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure: {},
-  });
-  const goals: GoalRow[] = view.goals.map((g) => ({
-    heading: g.goalHeading,
-    assessment: g.goalAssessment,
+  );
+  const goals: GoalRow[] = combined.goals.map((g) => ({
+    heading: g.heading,
+    assessment: g.assessment,
     activities: g.activities.length,
     undefinedGoal: g.isUndefinedGoal,
   }));
   const activitiesByStatus = ACTIVITY_STATUSES.map((status) => ({
     status,
-    count: view.goals.reduce((n, g) => n + g.activities.filter((a) => a.activityStatus === status).length, 0),
+    count: combined.goals.reduce((n, g) => n + g.activities.filter((a) => a.status === status).length, 0),
   }));
 
   const names = new Set([...Object.keys(record?.files ?? {}), ...input.uploadReceipts.keys()]);
@@ -223,7 +221,7 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
     uploads,
     goals,
     activitiesByStatus,
-    reportWarnings: warnings.map((w) => w.message),
+    reportWarnings: combined.warnings.map((w) => w.message),
     ...(input.draftObject
       ? {
           draft: {
