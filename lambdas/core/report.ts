@@ -294,6 +294,15 @@ export interface ReportView {
   readonly goals: readonly GoalView[];
 }
 
+/** Names of the list tags, at any depth (the other loop tags are conditions). */
+export const LIST_TAGS: ReadonlySet<string> = new Set(listTagNames(REPORT_TAGS));
+
+function listTagNames(specs: TagSpecs): string[] {
+  return Object.entries(specs).flatMap(([name, spec]) =>
+    spec.type === 'list' ? [name, ...listTagNames(spec.item)] : [],
+  );
+}
+
 // Compile-time check that the view and REPORT_TAGS name the same fields.
 type Keys<T> = keyof T & string;
 type SameKeys<A, B> = [Keys<A>] extends [Keys<B>] ? ([Keys<B>] extends [Keys<A>] ? true : false) : false;
