@@ -181,3 +181,12 @@ export type TagValues<T extends TagSpecs> = {
       ? boolean
       : string;
 };
+
+/** Names of the list tags, at any depth (the other loop tags are conditions). */
+export const LIST_TAGS: ReadonlySet<string> = new Set(listTagNames(REPORT_TAGS));
+
+function listTagNames(specs: TagSpecs): string[] {
+  return Object.entries(specs).flatMap(([name, spec]) =>
+    spec.type === 'list' ? [name, ...listTagNames(spec.item)] : [],
+  );
+}
