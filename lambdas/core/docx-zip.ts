@@ -76,17 +76,6 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
   const level = options.level ?? 6;
   const now = new Date();
 
-  interface Entry {
-    readonly name: Buffer;
-    readonly flags: number;
-    readonly method: number;
-    readonly crc: number;
-    readonly size: number;
-    readonly compressed: Uint8Array;
-    readonly time: number;
-    readonly date: number;
-    readonly offset: number;
-  }
   const entries: Entry[] = [];
   let offset = 0;
   for (const part of parts) {
@@ -134,14 +123,7 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
   for (const e of entries) {
     out.writeUInt32LE(SIG_LOCAL, pos);
     out.writeUInt16LE(VERSION, pos + 4);
-    out.writeUInt16LE(e.flags, pos + 6);
-    out.writeUInt16LE(e.method, pos + 8);
-    out.writeUInt16LE(e.time, pos + 10);
-    out.writeUInt16LE(e.date, pos + 12);
-    out.writeUInt32LE(e.crc, pos + 14);
-    out.writeUInt32LE(e.compressed.byteLength, pos + 18);
-    out.writeUInt32LE(e.size, pos + 22);
-    out.writeUInt16LE(e.name.length, pos + 26);
+    writeEntryFields(out, e, pos + 6);
     out.writeUInt16LE(0, pos + 28); // no extra field
     e.name.copy(out, pos + LOCAL_SIZE);
     out.set(e.compressed, pos + LOCAL_SIZE + e.name.length);
@@ -152,14 +134,7 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
     out.writeUInt32LE(SIG_CENTRAL, pos);
     out.writeUInt16LE(VERSION, pos + 4); // made by: MS-DOS, 2.0 (as pizzip writes it)
     out.writeUInt16LE(VERSION, pos + 6);
-    out.writeUInt16LE(e.flags, pos + 8);
-    out.writeUInt16LE(e.method, pos + 10);
-    out.writeUInt16LE(e.time, pos + 12);
-    out.writeUInt16LE(e.date, pos + 14);
-    out.writeUInt32LE(e.crc, pos + 16);
-    out.writeUInt32LE(e.compressed.byteLength, pos + 20);
-    out.writeUInt32LE(e.size, pos + 24);
-    out.writeUInt16LE(e.name.length, pos + 28);
+    writeEntryFields(out, e, pos + 8);
     out.fill(0, pos + 30, pos + 42); // extra and comment lengths, disk, internal and external attributes
     out.writeUInt32LE(e.offset, pos + 42);
     e.name.copy(out, pos + CENTRAL_SIZE);
@@ -176,6 +151,33 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
 }
 
 /** MS-DOS date and time fields (local time, as zip tools read them); clamped to 1980–2107. */
+interface Entry {
+  readonly name: Buffer;
+  readonly flags: number;
+  readonly method: number;
+  readonly crc: number;
+  readonly size: number;
+  readonly compressed: Uint8Array;
+  readonly time: number;
+  readonly date: number;
+  readonly offset: number;
+}
+
+/**
+ * The fields a local header and its central directory record share, in the same order
+ * (flags to name length, 22 bytes): the two differ only in what stands around them.
+ */
+function writeEntryFields(out: Buffer, e: Entry, at: number): void {
+  out.writeUInt16LE(e.flags, at);
+  out.writeUInt16LE(e.method, at + 2);
+  out.writeUInt16LE(e.time, at + 4);
+  out.writeUInt16LE(e.date, at + 6);
+  out.writeUInt32LE(e.crc, at + 8);
+  out.writeUInt32LE(e.compressed.byteLength, at + 12);
+  out.writeUInt32LE(e.size, at + 16);
+  out.writeUInt16LE(e.name.length, at + 20);
+}
+
 function dosDateTime(d: Date): { time: number; date: number } {
   const valid = Number.isFinite(d.getTime());
   const year = valid ? Math.min(2107, Math.max(1980, d.getFullYear())) : 1980;

@@ -120,7 +120,6 @@ async function applyUpload(
   refused?: RefusedFormat,
 ): Promise<IngestOutcome> {
   const { repo, objects } = deps;
-  const receivedAt = new Date(event.eventTime);
   const before = await repo.getFileState(upload.period, upload.name);
   const known = before?.files[upload.name];
   if (known && known.sequencer > event.sequencer) return 'stale';
@@ -143,7 +142,7 @@ async function applyUpload(
     original = object.bytes;
     parsed = await parseUpload(upload.name, original, { period: upload.period });
   }
-  const receiptBase = { period: upload.period, file: upload.name, key: event.key, receivedAt };
+  const receiptBase = receiptBaseOf(upload, event);
 
   if (known && known.sequencer === event.sequencer) {
     // The same event again (S3 delivers at least once): its effect is in force; make
@@ -236,47 +235,45 @@ async function applyUpload(
 }
 
 async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, upload: UploadKey): Promise<IngestOutcome> {
-  const receivedAt = new Date(event.eventTime);
+  const receiptBase = receiptBaseOf(upload, event);
   const result = await deps.repo.removeUpload(upload.period, upload.name, event, deps.clock());
   if (result.outcome === 'stale') {
     if (result.previous?.sequencer === event.sequencer && result.previous.lastOutcome === 'deleted') {
       await recordRemoval(deps, upload.period, upload.name, event.sequencer);
-      await writeReceipt(
-        deps,
-        upload,
-        removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }),
-      );
+      await writeReceipt(deps, upload, removedUploadReceipt(receiptBase));
       return 'duplicate';
     }
     return 'stale';
   }
   if (result.outcome === 'closed') {
     log.warn('upload removed after the period closed; the closed document keeps its rows');
-    return refuseClosed(
-      deps,
-      log,
-      upload,
-      { period: upload.period, file: upload.name, key: event.key, receivedAt },
-      [],
-    );
+    return refuseClosed(deps, log, upload, receiptBase, []);
   }
   await recordRemoval(deps, upload.period, upload.name, event.sequencer);
   if (result.previous?.generation) {
     await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);
   }
-  await writeReceipt(
-    deps,
-    upload,
-    removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }),
-  );
+  await writeReceipt(deps, upload, removedUploadReceipt(receiptBase));
   return 'removed';
+}
+
+/** What every receipt of an upload event says about the file. */
+interface ReceiptBase {
+  readonly period: UploadKey['period'];
+  readonly file: string;
+  readonly key: string;
+  readonly receivedAt: Date;
+}
+
+function receiptBaseOf(upload: UploadKey, event: ObjectEvent): ReceiptBase {
+  return { period: upload.period, file: upload.name, key: event.key, receivedAt: new Date(event.eventTime) };
 }
 
 async function refuseClosed(
   deps: IngestDeps,
   log: Log,
   upload: UploadKey,
-  base: { period: UploadKey['period']; file: string; key: string; receivedAt: Date },
+  base: ReceiptBase,
   warnings: readonly InputIssue[],
 ): Promise<IngestOutcome> {
   log.info('upload refused: period is closed');
@@ -301,7 +298,7 @@ async function reportFault(
   deps: IngestDeps,
   log: Log,
   upload: UploadKey,
-  base: { period: UploadKey['period']; file: string; key: string; receivedAt: Date },
+  base: ReceiptBase,
   hasPreviousVersion: boolean,
   error: unknown,
 ): Promise<void> {

@@ -326,21 +326,8 @@ export class PeriodRepository {
 
   async readGeneration(period: Period, generation: string): Promise<UploadContent> {
     const chunks: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': periodPk(period), ':prefix': `GEN#${generation}#` },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? [])
-        chunks.push(parseStored(chunkItem, item, `staged rows ${periodPk(period)} ${String(item.sk)}`).entries);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of this.queryPrefix(periodPk(period), `GEN#${generation}#`))
+      chunks.push(parseStored(chunkItem, item, `staged rows ${periodPk(period)} ${String(item.sk)}`).entries);
     return unchunkContent(chunks, `staged rows of generation ${generation} in ${periodPk(period)}`);
   }
 
@@ -363,16 +350,14 @@ export class PeriodRepository {
     accepted: AcceptedVersion,
     now: Date,
   ): Promise<CommitResult> {
-    return this.commitFile(
+    return this.commitEvent(
       period,
       uploadName,
-      event.sequencer,
+      event,
+      'accepted',
       () => ({
-        sequencer: event.sequencer,
         ...accepted,
         acceptedSequencer: event.sequencer,
-        lastOutcome: 'accepted',
-        lastEventAt: event.eventTime,
       }),
       now,
     );
@@ -380,12 +365,13 @@ export class PeriodRepository {
 
   /** A refused upload: recorded as the key's newest event, while the accepted version in force (if any) stays in force. */
   async rejectUpload(period: Period, uploadName: string, event: UploadEvent, now: Date): Promise<CommitResult> {
-    return this.commitFile(
+    return this.commitEvent(
       period,
       uploadName,
-      event.sequencer,
-      (current) => ({
-        ...(current?.generation !== undefined
+      event,
+      'rejected',
+      (current) =>
+        current?.generation !== undefined
           ? {
               generation: current.generation,
               ...(current.acceptedSequencer !== undefined ? { acceptedSequencer: current.acceptedSequencer } : {}),
@@ -393,22 +379,35 @@ export class PeriodRepository {
               ...(current.counts ? { counts: current.counts } : {}),
               ...(current.acceptedAt ? { acceptedAt: current.acceptedAt } : {}),
             }
-          : {}),
-        sequencer: event.sequencer,
-        lastOutcome: 'rejected',
-        lastEventAt: event.eventTime,
-      }),
+          : {},
       now,
     );
   }
 
   /** A deleted upload: the file has no version in force any more. */
   async removeUpload(period: Period, uploadName: string, event: UploadEvent, now: Date): Promise<CommitResult> {
+    return this.commitEvent(period, uploadName, event, 'deleted', () => ({}), now);
+  }
+
+  /** Commits `event`'s outcome for the key, with what `kept` carries over of the version in force (or brings). */
+  private commitEvent(
+    period: Period,
+    uploadName: string,
+    event: UploadEvent,
+    outcome: FileEntry['lastOutcome'],
+    kept: (current: FileEntry | undefined) => Omit<FileEntry, 'sequencer' | 'lastOutcome' | 'lastEventAt'>,
+    now: Date,
+  ): Promise<CommitResult> {
     return this.commitFile(
       period,
       uploadName,
       event.sequencer,
-      () => ({ sequencer: event.sequencer, lastOutcome: 'deleted', lastEventAt: event.eventTime }),
+      (current) => ({
+        ...kept(current),
+        sequencer: event.sequencer,
+        lastOutcome: outcome,
+        lastEventAt: event.eventTime,
+      }),
       now,
     );
   }
@@ -416,23 +415,10 @@ export class PeriodRepository {
   /** The committee's periods that have a period item, oldest first. */
   async listCommitteePeriods(committee: string): Promise<Period[]> {
     const periods: Period[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': committeePk(committee), ':prefix': PERIOD_INDEX_SK_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const raw of out.Items ?? []) {
-        const item = parseStored(periodIndexItem, raw, `period index ${committeePk(committee)} ${String(raw.sk)}`);
-        periods.push({ committee, year: item.year, tertial: item.tertial as Tertial });
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const raw of this.queryPrefix(committeePk(committee), PERIOD_INDEX_SK_PREFIX)) {
+      const item = parseStored(periodIndexItem, raw, `period index ${committeePk(committee)} ${String(raw.sk)}`);
+      periods.push({ committee, year: item.year, tertial: item.tertial as Tertial });
+    }
     return periods;
   }
 
@@ -615,22 +601,31 @@ export class PeriodRepository {
 
   private async stagedRowKeys(period: Period): Promise<string[]> {
     const keys: string[] = [];
+    for await (const item of this.queryPrefix(periodPk(period), 'GEN#', 'sk')) keys.push(String(item.sk));
+    return keys;
+  }
+
+  /** Every item of the partition whose sort key starts with `prefix`, page by page, read consistently. */
+  private async *queryPrefix(
+    pk: string,
+    prefix: string,
+    projection?: string,
+  ): AsyncGenerator<Record<string, unknown>, void, undefined> {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :gen)',
-          ExpressionAttributeValues: { ':pk': periodPk(period), ':gen': 'GEN#' },
-          ProjectionExpression: 'sk',
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          ...(projection ? { ProjectionExpression: projection } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of out.Items ?? []) keys.push(String(item.sk));
+      yield* out.Items ?? [];
       start = out.LastEvaluatedKey;
     } while (start);
-    return keys;
   }
 
   /** The committee's accepted template (the last valid `templates/{committee}.docx`), if any. */

@@ -12,6 +12,7 @@ import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { templateReceipt } from '../core/receipt.js';
+import type { InputIssue } from '../core/domain.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
 import type { Notifier } from '../runtime/notify.js';
 import { checkTemplate } from '../core/render.js';
@@ -51,21 +52,23 @@ export async function checkCommitteeTemplate(
     log.warn('template no longer exists; a later event will account for it');
     return 'missing';
   }
-  const receivedAt = new Date(event.eventTime);
-  const checked = checkTemplate(object.bytes, event.key);
-  if (!checked.ok) {
-    log.info('template refused', { codes: checked.errors.map((e) => e.code) });
-    await writeReceipt(
+  const receipt = (errors: readonly InputIssue[], warnings: readonly InputIssue[]): Promise<void> =>
+    writeReceipt(
       deps,
       committee,
       templateReceipt({
         committee,
         key: event.key,
-        receivedAt,
-        errors: checked.errors,
+        receivedAt: new Date(event.eventTime),
+        errors,
+        warnings,
         hasPrevious: current !== undefined,
       }),
     );
+  const checked = checkTemplate(object.bytes, event.key);
+  if (!checked.ok) {
+    log.info('template refused', { codes: checked.errors.map((e) => e.code) });
+    await receipt(checked.errors, []);
     return 'rejected';
   }
   const copyKey = acceptedTemplateKey(committee, event.sequencer);
@@ -77,18 +80,7 @@ export async function checkCommitteeTemplate(
   });
   if (outcome === 'stale') return 'stale';
   log.info('template accepted', { copy: copyKey, warnings: checked.warnings.map((w) => w.code) });
-  await writeReceipt(
-    deps,
-    committee,
-    templateReceipt({
-      committee,
-      key: event.key,
-      receivedAt,
-      errors: [],
-      warnings: checked.warnings,
-      hasPrevious: current !== undefined,
-    }),
-  );
+  await receipt([], checked.warnings);
   return 'accepted';
 }
 

@@ -2,7 +2,7 @@
 import { didYouMean } from './near-miss.js';
 import { ACTIVITY_STATUSES, type Activity } from '../domain.js';
 import { ISSUE_CODES, type SheetContext } from './issues.js';
-import { locateTable, tableRecords, type ColumnSpec, type Grid, type TableRecord } from './table.js';
+import { readTable, type ColumnSpec, type Grid, type TableRecord } from './table.js';
 import { excerpt, listOr, matchCanonical } from './text.js';
 
 type ActivityColumn = 'goal' | 'title' | 'status' | 'comment' | 'responsible' | 'previousComment';
@@ -23,10 +23,7 @@ export const ACTIVITY_COLUMNS: readonly ColumnSpec<ActivityColumn>[] = [
 ];
 
 export function parseActivities(grid: Grid, ctx: SheetContext): Activity[] {
-  const layout = locateTable(grid, ACTIVITY_COLUMNS, ctx);
-  if (!layout) return [];
-  const records = tableRecords(grid, ACTIVITY_COLUMNS, layout, ctx);
-  if (!records) return [];
+  const records = readTable(grid, ACTIVITY_COLUMNS, ctx);
 
   const activities: Activity[] = [];
   for (const rec of records) {

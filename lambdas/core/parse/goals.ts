@@ -3,7 +3,7 @@ import { didYouMean } from './near-miss.js';
 import { ASSESSMENTS, type Goal } from '../domain.js';
 import { missingValue } from './activities.js';
 import { ISSUE_CODES, type SheetContext } from './issues.js';
-import { locateTable, tableRecords, type ColumnSpec, type Grid, type TableRecord } from './table.js';
+import { readTable, type ColumnSpec, type Grid, type TableRecord } from './table.js';
 import { excerpt, looseKey, matchCanonical } from './text.js';
 
 type GoalColumn = 'id' | 'title' | 'assessment' | 'motivation' | 'focusArea';
@@ -19,10 +19,7 @@ export const GOAL_COLUMNS: readonly ColumnSpec<GoalColumn>[] = [
 export const GOAL_ID_PATTERN = /^[A-Za-zÅÄÖåäö0-9._-]{1,20}$/;
 
 export function parseGoals(grid: Grid, ctx: SheetContext): Goal[] {
-  const layout = locateTable(grid, GOAL_COLUMNS, ctx);
-  if (!layout) return [];
-  const records = tableRecords(grid, GOAL_COLUMNS, layout, ctx);
-  if (!records) return [];
+  const records = readTable(grid, GOAL_COLUMNS, ctx);
 
   const goals: Goal[] = [];
   const seenIds = new Map<string, number>();

@@ -99,6 +99,19 @@ function matchRow<K extends string>(row: GridRow, specs: readonly ColumnSpec<K>[
  * ones that were found), `duplicate_column` and `extra_column`. Returns undefined when no
  * header row was found.
  */
+/**
+ * The data rows of the sheet's table of `specs`, or none when the table is not found or
+ * cannot be read (the reason is then an issue in `ctx`).
+ */
+export function readTable<K extends string>(
+  grid: Grid,
+  specs: readonly ColumnSpec<K>[],
+  ctx: SheetContext,
+): TableRecord<K>[] {
+  const layout = locateTable(grid, specs, ctx);
+  return (layout && tableRecords(grid, specs, layout, ctx)) ?? [];
+}
+
 export function locateTable<K extends string>(
   grid: Grid,
   specs: readonly ColumnSpec<K>[],
@@ -216,7 +229,7 @@ export interface TableRecord<K extends string> {
  * when there are more than {@link MAX_DATA_ROWS}, and `value_too_long` for every known
  * cell longer than {@link MAX_CELL_LENGTH} characters.
  */
-export function tableRecords<K extends string>(
+function tableRecords<K extends string>(
   grid: Grid,
   specs: readonly ColumnSpec<K>[],
   layout: TableLayout<K>,
