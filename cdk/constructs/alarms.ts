@@ -78,34 +78,41 @@ export class Alarms extends Construct {
     const notify = new actions.SnsAction(this.topic);
     const period = Duration.minutes(5);
 
-    this.failedEvents = new cloudwatch.Alarm(this, 'FailedEvents', {
-      alarmName: `${props.namePrefix}-failed-events`,
-      alarmDescription:
-        'An S3 event could not be processed after its retries and is waiting in the failure queue. See README, "Deploy to AWS": reading the failure queue.',
-      metric: props.failureQueue.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failedEvents.addAlarmAction(notify);
-
-    const functionErrors: Record<string, cloudwatch.Alarm> = {};
-    for (const [name, fn] of Object.entries(props.functions)) {
-      const alarm = new cloudwatch.Alarm(this, `${name}Errors`, {
-        alarmName: `${props.namePrefix}-${name}-errors`,
-        alarmDescription: `The ${name} function failed (it will be retried). Its log group has the error, with the bucket, key and period.`,
-        metric: fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+    // Every alarm fires on the first occurrence in one period and tells the topic.
+    const alarmOnAny = (
+      id: string,
+      name: string,
+      alarmDescription: string,
+      metric: cloudwatch.IMetric,
+    ): cloudwatch.Alarm => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmName: `${props.namePrefix}-${name}`,
+        alarmDescription,
+        metric,
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(notify);
-      functionErrors[name] = alarm;
+      return alarm;
+    };
+
+    this.failedEvents = alarmOnAny(
+      'FailedEvents',
+      'failed-events',
+      'An S3 event could not be processed after its retries and is waiting in the failure queue. See README, "Deploy to AWS": reading the failure queue.',
+      props.failureQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+    );
+
+    const functionErrors: Record<string, cloudwatch.Alarm> = {};
+    for (const [name, fn] of Object.entries(props.functions)) {
+      functionErrors[name] = alarmOnAny(
+        `${name}Errors`,
+        `${name}-errors`,
+        `The ${name} function failed (it will be retried). Its log group has the error, with the bucket, key and period.`,
+        fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      );
     }
     this.functionErrors = functionErrors;
 
@@ -119,17 +126,12 @@ export class Alarms extends Construct {
         metricName: `${name}-error-log-lines`,
         metricValue: '1',
       });
-      const alarm = new cloudwatch.Alarm(this, `${name}ErrorLogs`, {
-        alarmName: `${props.namePrefix}-${name}-error-logs`,
-        alarmDescription: `The ${name} function logged an ERROR line: something nobody was told through a receipt. Its log group has the line, with the key.`,
-        metric: filter.metric({ period, statistic: cloudwatch.Stats.SUM }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(notify);
-      errorLogs[name] = alarm;
+      errorLogs[name] = alarmOnAny(
+        `${name}ErrorLogs`,
+        `${name}-error-logs`,
+        `The ${name} function logged an ERROR line: something nobody was told through a receipt. Its log group has the line, with the key.`,
+        filter.metric({ period, statistic: cloudwatch.Stats.SUM }),
+      );
     }
     this.errorLogs = errorLogs;
   }

@@ -12,9 +12,8 @@ import {
   reopeningReceiptKey,
 } from '../../lambdas/core/keys.js';
 import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
-import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
+import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 
 const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
 
@@ -61,8 +60,6 @@ export class AssembleFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: AssembleFunctionProps) {
     super(scope, id, {
       handler: 'assemble',
-      functionName: `${props.namePrefix}-assemble`,
-      serviceName: 'tertial-assemble',
       description: 'Assembles the period report (documents/) when a closure marker (closures/) is written',
       // Reads a whole period's entries, renders the .docx (CPU-bound: zip and XML) and
       // uploads it: seconds, once per period, so a generous ceiling costs nothing.
@@ -70,8 +67,7 @@ export class AssembleFunction extends PipelineFunction {
       // The PDF conversion is bounded at 120 s (lambdas/assemble/pdf.ts), the render at
       // seconds; five minutes leaves room for both and for S3 and DynamoDB retries.
       timeout: Duration.minutes(5),
-      failureQueue: props.failureQueue,
-      destroyOnRemoval: props.destroyOnRemoval,
+      ...wiredProps('assemble', props),
       bundleDefaultTemplate: true,
       ...(props.pdf
         ? {
@@ -108,10 +104,9 @@ export class AssembleFunction extends PipelineFunction {
     // one): the names the layout reserves for them, which no upload's receipt can have.
     grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);
 
-    this.addEnvironment('TABLE_NAME', table.tableName);
     // Reads the period and its staged rows and the committee's template in force, closes
     // or reopens with a conditional UpdateItem, sweeps orphaned rows (BatchWriteItem).
-    grantTableItems(this.role, table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble);
+    this.bindTable(table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble);
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
-import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
+import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 
 export type IngestFunctionProps = PipelineWiring;
@@ -17,8 +16,6 @@ export class IngestFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: IngestFunctionProps) {
     super(scope, id, {
       handler: 'ingest',
-      functionName: `${props.namePrefix}-ingest`,
-      serviceName: 'tertial-ingest',
       description: 'Parses uploaded spreadsheets (uploads/) into the report table',
       // Chosen for the largest workbook the parser accepts (MAX_DATA_ROWS, 20,000 rows):
       // measured, about 1.5 s to parse and 2 s to stage its rows. Parsing is CPU-bound
@@ -26,8 +23,7 @@ export class IngestFunction extends PipelineFunction {
       // well under 1024 MB. The timeout leaves room for throttled batch-write retries.
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      failureQueue: props.failureQueue,
-      destroyOnRemoval: props.destroyOnRemoval,
+      ...wiredProps('ingest', props),
     });
     const { uploadsBucket, documentsBucket, table } = props;
 
@@ -39,10 +35,9 @@ export class IngestFunction extends PipelineFunction {
     grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
-    this.addEnvironment('TABLE_NAME', table.tableName);
     // Reads the period, stages the rows of an upload and deletes a superseded version's
     // rows (BatchWriteItem), commits with a conditional UpdateItem. No PutItem, DeleteItem
     // or Scan: none of its code sends them.
-    grantTableItems(this.role, table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.ingest);
+    this.bindTable(table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.ingest);
   }
 }

@@ -20,6 +20,8 @@ import {
 } from '../bundling.js';
 import { DEFAULT_TEMPLATE_SOURCE, repoPath } from '../paths.js';
 import { ASYNC_RETRY_ATTEMPTS, MAX_EVENT_AGE } from './failure-path.js';
+import { grantTableItems, type ItemAction } from './table-grants.js';
+import type { TableItemKind } from '../../lambdas/storage/table-keys.js';
 
 /** Six months: the previous tertial's runs can still be looked into when the next one closes. */
 export const LOG_RETENTION = logs.RetentionDays.SIX_MONTHS;
@@ -64,6 +66,22 @@ export interface ContainerImage {
   /** The architecture the image is built for. */
   readonly architecture: lambda.Architecture;
   readonly ephemeralStorageSize?: Size;
+}
+
+/**
+ * What an S3-triggered function's props take from its short name and the wiring: the
+ * physical name `{namePrefix}-{name}`, the service `tertial-{name}`, the failure queue.
+ */
+export function wiredProps(
+  name: string,
+  wiring: PipelineWiring,
+): Pick<PipelineFunctionProps, 'functionName' | 'serviceName' | 'failureQueue' | 'destroyOnRemoval'> {
+  return {
+    functionName: `${wiring.namePrefix}-${name}`,
+    serviceName: `tertial-${name}`,
+    failureQueue: wiring.failureQueue,
+    destroyOnRemoval: wiring.destroyOnRemoval,
+  };
 }
 
 /** Where the default template ends up inside the deployed function (`/var/task` is the bundle root). */
@@ -174,5 +192,11 @@ export class PipelineFunction extends Construct {
   /** Sets an environment variable of the function (call it next to the grant it goes with). */
   addEnvironment(name: string, value: string): void {
     this.lambdaFunction.addEnvironment(name, value);
+  }
+
+  /** Names the table in `TABLE_NAME` and allows exactly `actions` on the items of `kinds`. */
+  bindTable(table: dynamodb.ITable, actions: readonly ItemAction[], kinds: readonly TableItemKind[]): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    grantTableItems(this.role, table, actions, kinds);
   }
 }

@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
-import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
+import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 
 export type TemplateCheckFunctionProps = PipelineWiring;
@@ -18,15 +17,12 @@ export class TemplateCheckFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: TemplateCheckFunctionProps) {
     super(scope, id, {
       handler: 'templateCheck',
-      functionName: `${props.namePrefix}-template-check`,
-      serviceName: 'tertial-template-check',
       description: 'Checks committee templates (templates/) and keeps the accepted copy',
       // One .docx of at most a few MB, unzipped and rendered once with sample data: the
       // same kind of work as assembling a document, on a smaller input.
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      failureQueue: props.failureQueue,
-      destroyOnRemoval: props.destroyOnRemoval,
+      ...wiredProps('template-check', props),
     });
     const { uploadsBucket, documentsBucket, table } = props;
 
@@ -37,8 +33,7 @@ export class TemplateCheckFunction extends PipelineFunction {
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.templateReceipts]);
 
-    this.addEnvironment('TABLE_NAME', table.tableName);
     // Reads and moves the committee's template pointer; nothing of a period.
-    grantTableItems(this.role, table, ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck);
+    this.bindTable(table, ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck);
   }
 }

@@ -2,9 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantPeriodViews, grantWriteObjects } from './object-grants.js';
 import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
-import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
-import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
+import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 
 export type ViewsFunctionProps = PipelineWiring;
 
@@ -20,16 +19,13 @@ export class ViewsFunction extends PipelineFunction {
   constructor(scope: Construct, id: string, props: ViewsFunctionProps) {
     super(scope, id, {
       handler: 'views',
-      functionName: `${props.namePrefix}-views`,
-      serviceName: 'tertial-views',
       description:
         'Regenerates the period draft (drafts/) and status page (status/) after each receipt; the next workbook (workbooks/) on a close',
       // The same work as a close (read the period, render the document) plus one HTML
       // page, so the same size as the assemble function.
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      failureQueue: props.failureQueue,
-      destroyOnRemoval: props.destroyOnRemoval,
+      ...wiredProps('views', props),
       bundleDefaultTemplate: true,
     });
     const { uploadsBucket, documentsBucket, table } = props;
@@ -41,7 +37,6 @@ export class ViewsFunction extends PipelineFunction {
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.workbooks]);
 
     // Reads the period and the committee's accepted template; writes nothing there.
-    this.addEnvironment('TABLE_NAME', table.tableName);
-    grantTableItems(this.role, table, ['GetItem', 'Query'], TABLE_ITEM_KINDS.views);
+    this.bindTable(table, ['GetItem', 'Query'], TABLE_ITEM_KINDS.views);
   }
 }
