@@ -27,7 +27,7 @@ import { bundleChild, runChild } from './lib/child.js';
 import { csvBytes, workbookBytes } from './lib/data.js';
 import { interleave, median, medianRatio } from './lib/measure.js';
 import { floorParseXlsx } from './parse-floor.js';
-import type { ChildReport } from './parse-child.js';
+import type { ChildReport } from './lib/child-report.js';
 
 export interface ParseCase {
   readonly format: 'xlsx' | 'csv';

@@ -11,13 +11,9 @@
  * period item's size afterwards (on DynamoDB each commit costs one write unit per KB of
  * the item, so its size is what makes it a hot spot there).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
-import { startLocalStack } from '../cli/local-stack.js';
+import { startScratchStack } from '../cli/scratch-stack.js';
 import { silentLog } from '../lambdas/core/log.js';
 import { uploadKey } from '../lambdas/core/keys.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
@@ -62,16 +58,7 @@ async function rushOn(
   uploads: number,
   spread = false,
 ): Promise<RushBackendResult> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tertial-rush-'));
-  const stack = await startLocalStack({
-    dataDir,
-    s3Port: 0,
-    dynamodbPort: 0,
-    log: silentLog,
-    retryDelayMs: 50,
-    dynamodb: backend,
-    convertToPdf: false,
-  });
+  const stack = await startScratchStack('rush', { log: silentLog, dynamodb: backend, convertToPdf: false });
   try {
     // Only the ingest runs: on AWS the views the receipts trigger are other Lambdas.
     stack.setDelivery(false);
@@ -96,18 +83,7 @@ async function rushOn(
       spread ? { ...period, year: 2000 + (i % 100), tertial: ((Math.floor(i / 100) % 3) + 1) as 1 | 2 | 3 } : period;
     const names = Array.from({ length: uploads }, (_, i) => `fil-${String(i + 1).padStart(3, '0')}.csv`);
     const bodies = names.map((_, i) => csvFor(i + 1));
-    await Promise.all(
-      names.map((name, i) =>
-        stack.runtime.clients.s3.send(
-          new PutObjectCommand({
-            Bucket: stack.config.uploadsBucket,
-            Key: uploadKey(periodOf(i), name),
-            Body: bodies[i],
-            ContentLength: Buffer.byteLength(bodies[i] as string),
-          }),
-        ),
-      ),
-    );
+    await Promise.all(names.map((name, i) => stack.put(uploadKey(periodOf(i), name), bodies[i] as string)));
     const ingest = makeIngestHandler(stack.runtime, silentLog);
     const sequencer = sequencers();
     const events: S3Event[] = names.map((name, i) =>
@@ -160,8 +136,7 @@ async function rushOn(
       period_item_kb: Math.round(Buffer.byteLength(JSON.stringify(raw.Item ?? {})) / 102.4) / 10,
     };
   } finally {
-    await stack.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stack.dispose();
   }
 }
 

@@ -15,7 +15,7 @@ import { loadDefaultTemplate } from '../lambdas/runtime/default-template.js';
 import { oversizedDocumentTemplate } from '../test/fixtures/crafted-templates.js';
 import { bundleChild, runChild } from './lib/child.js';
 import { interleave, median, medianRatio } from './lib/measure.js';
-import type { TemplateChildReport } from './template-check-child.js';
+import type { ChildReport } from './lib/child-report.js';
 
 export interface TemplateCheckResult {
   readonly file_bytes: number;
@@ -49,11 +49,11 @@ export async function benchTemplateCheck(rounds: number, processes: number): Pro
       { rounds },
     );
     const child = await bundleChild('bench/template-check-child.ts', dir);
-    const fresh: TemplateChildReport[] = [];
-    const freshDefault: TemplateChildReport[] = [];
+    const fresh: ChildReport[] = [];
+    const freshDefault: ChildReport[] = [];
     for (let i = 0; i < processes; i++) {
-      fresh.push(await runChild<TemplateChildReport>(child, [oversizedFile]));
-      freshDefault.push(await runChild<TemplateChildReport>(child, [defaultFile]));
+      fresh.push(await runChild<ChildReport>(child, [oversizedFile]));
+      freshDefault.push(await runChild<ChildReport>(child, [defaultFile]));
     }
     return {
       file_bytes: oversized.byteLength,
