@@ -25,6 +25,7 @@ import { buildReport, type ReportView } from '../lambdas/core/report.js';
 import { reportContent } from './lib/data.js';
 import { interleave, median, medianRatio, type Samples } from './lib/measure.js';
 import { floorRenderer } from './render-floor.js';
+import { docxtemplaterAlone } from './lib/docxtemplater.js';
 
 export interface RenderCase {
   readonly rows: number;
@@ -52,18 +53,6 @@ function bareDocxtemplater(template: Uint8Array, view: ReportView): Uint8Array {
 
 function documentXml(docx: Uint8Array): string {
   return new PizZip(docx).file('word/document.xml')?.asText() ?? '';
-}
-
-/** docxtemplater with the options renderReport gives it, rendering the view as renderReport did before its loops were compiled. */
-function docxtemplaterAsBefore(template: Uint8Array, view: ReportView): Uint8Array {
-  const doc = new Docxtemplater(new PizZip(template), {
-    paragraphLoop: true,
-    linebreaks: false,
-    stripInvalidXMLChars: true,
-    errorLogging: false,
-  });
-  doc.render(view);
-  return doc.getZip().generate({ type: 'uint8array', compression: 'DEFLATE' });
 }
 
 /**
@@ -131,7 +120,7 @@ export async function benchRender(rows: number, rounds: number): Promise<RenderC
     }
   }
 
-  const before = docxtemplaterAsBefore(template, view);
+  const before = docxtemplaterAlone(template, view).generate({ type: 'uint8array', compression: 'DEFLATE' });
   const difference = sameDocument(outputs.tertial, before);
   if (difference)
     throw new Error(`render tertial: not the document docxtemplater writes with the project's options: ${difference}`);

@@ -18,6 +18,7 @@ import { annotateWorkbook } from '../../lambdas/core/annotate.js';
 import { MAX_DATA_ROWS, MAX_REPORTED_ISSUES, parseUpload } from '../../lambdas/core/parse/index.js';
 import { checkTemplate } from '../../lambdas/core/render.js';
 import { deflatedEntry, entriesOf, writeZip, type RawZipEntry } from '../fixtures/containers.js';
+import { seededRandom } from '../helpers/random.js';
 
 /** Longest a case may take: a generous bound that tells a hang or a blow-up from a slow shared machine. */
 export const FUZZ_TIME_LIMIT_MS = 15_000;
@@ -66,18 +67,6 @@ export function loadSeeds(): FuzzSeed[] {
     ...workbooks.map((path) => ({ kind: 'workbook' as const, name: path, bytes: read(path) })),
     { kind: 'template', name: 'templates/default.docx', bytes: read('templates/default.docx') },
   ];
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rng = () => number;
@@ -279,7 +268,7 @@ const MUTATIONS: readonly { readonly name: string; readonly apply: (rng: Rng, by
 
 /** The case of one seed number: which file, which mutation, and the mutated bytes. */
 export function makeCase(id: number, seeds: readonly FuzzSeed[]): FuzzCase {
-  const rng = random(id);
+  const rng = seededRandom(id);
   const seed = pick(rng, seeds);
   const mutation = pick(rng, MUTATIONS);
   let bytes: Uint8Array;

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { HTTP_TIMEOUTS } from '../../lambdas/storage/clients.js';
+import { seededRandom } from './random.js';
 
 type Handler = NonNullable<DynamoDBClientConfig['requestHandler']> & {
   handle(request: HttpRequestLike, options?: unknown): Promise<{ response: HttpResponseLike }>;
@@ -43,17 +44,6 @@ export interface FaultStats {
   crashed: boolean;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function jsonResponse(statusCode: number, body: unknown, errorType?: string): { response: HttpResponseLike } {
   const text = JSON.stringify(body);
   return {
@@ -84,7 +74,7 @@ async function readBody(body: unknown): Promise<string> {
 export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handler: Handler; stats: FaultStats } {
   const base = new DynamoDBClient({ region: 'eu-north-1', endpoint, requestHandler: HTTP_TIMEOUTS }).config
     .requestHandler as unknown as Handler;
-  const random = mulberry32(plan.seed ?? 42);
+  const random = seededRandom(plan.seed ?? 42);
   const stats: FaultStats = { requests: 0, throttled: 0, partialBatches: 0, crashed: false };
   let done = 0;
 

@@ -6,14 +6,12 @@
  * Small inputs are fixtures (test/fixtures/build-fixtures.ts); big ones (zip bombs, huge
  * cells, truncations) are generated here.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import PizZip from 'pizzip';
 import { unescapeXlsxString } from '../../lambdas/core/parse/xml.js';
 import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
-import type { InputIssue, ParseResult, UploadContent } from '../../lambdas/core/domain.js';
+import type { InputIssue, ParseResult } from '../../lambdas/core/domain.js';
 import {
   MAX_CELL_LENGTH,
   MAX_COMPRESSION_RATIO,
@@ -29,17 +27,7 @@ import { renderReport } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport } from '../../lambdas/core/report.js';
 import { deflateBomb, editParts, entriesOf, writeZip, type RawZipEntry } from '../fixtures/containers.js';
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-
-function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(`${FIXTURES}${name}`));
-}
-
-function expectOk(result: ParseResult): { content: UploadContent; warnings: readonly InputIssue[] } {
-  if (!result.ok) throw new Error(`expected ok, got errors:\n${result.errors.map((e) => e.message).join('\n')}`);
-  return result;
-}
+import { expectOk, fixture } from '../helpers/parse-results.js';
 
 /** Refused with exactly one error of `code`, a Swedish message naming the file or sheet, and no content. */
 function expectRefused(result: ParseResult, code: string): InputIssue {

@@ -5,7 +5,6 @@
  * a row or a table left without content, a table followed by text, inverted sections,
  * values with XML's special and invalid characters).
  */
-import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { describe, expect, it } from 'vitest';
 import { cleanUp } from '../../lambdas/core/compiled-loops.js';
@@ -14,21 +13,16 @@ import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import { renderReport } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport, type ReportView } from '../../lambdas/core/report.js';
-import { defaultTemplateParts } from '../../templates/build-default-template.js';
 import { reportContent } from '../../bench/lib/data.js';
+import { docxtemplaterAlone } from '../../bench/lib/docxtemplater.js';
+import { p, templateWithBody } from '../fixtures/crafted-templates.js';
 
 /** docxtemplater alone, with the options the project renders with. */
 function docxtemplaterParts(template: Uint8Array, view: ReportView): Map<string, string> {
-  const doc = new Docxtemplater(new PizZip(template), {
-    paragraphLoop: true,
-    linebreaks: false,
-    stripInvalidXMLChars: true,
-    errorLogging: false,
-  });
-  doc.render(view);
+  const zip = docxtemplaterAlone(template, view);
   // The project's post-render fixes (unique ids, column widths) come after the loops, on both sides.
-  finishRenderedPackage(pizZipParts(doc.getZip() as PizZip));
-  return templatedParts(doc.getZip() as PizZip);
+  finishRenderedPackage(pizZipParts(zip));
+  return templatedParts(zip);
 }
 
 function templatedParts(zip: PizZip): Map<string, string> {
@@ -52,19 +46,6 @@ function exampleView(rows: number, change: (v: ReportView) => ReportView = (v) =
   );
 }
 
-/** The default template with document.xml's body replaced. */
-function templateWithBody(bodyXml: string): Uint8Array {
-  const zip = new PizZip();
-  for (const [name, xml] of defaultTemplateParts()) {
-    zip.file(
-      name,
-      name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml,
-    );
-  }
-  return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
-}
-
-const p = (text: string): string => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
 const tc = (content: string): string => `<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>${content}</w:tc>`;
 const table = (rowsXml: string): string =>
   `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>${rowsXml}</w:tbl>`;

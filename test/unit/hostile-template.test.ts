@@ -11,24 +11,8 @@ import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import { checkTemplate, renderReport, TemplateError } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport, type ReportView } from '../../lambdas/core/report.js';
-import { defaultTemplateParts } from '../../templates/build-default-template.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
-
-/** The default template with document.xml's body replaced. */
-function templateWithBody(bodyXml: string): Uint8Array {
-  const zip = new PizZip();
-  for (const [name, xml] of defaultTemplateParts()) {
-    zip.file(
-      name,
-      name === 'word/document.xml' ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`) : xml,
-    );
-  }
-  return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
-}
-
-const xmlText = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const p = (text: string): string => `<w:p><w:r><w:t xml:space="preserve">${xmlText(text)}</w:t></w:r></w:p>`;
+import { p, templateWithBody } from '../fixtures/crafted-templates.js';
 
 function messages(template: Uint8Array): string[] {
   const result = checkTemplate(template, 'templates/ks.docx');

@@ -1,37 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import type { InputIssue, ParseResult, UploadContent } from '../../lambdas/core/domain.js';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
-
-function fixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(`${FIXTURES}${name}`));
-}
+import { expectErrors, expectOk, fixture, where } from '../helpers/parse-results.js';
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
-}
-
-function expectOk(result: ParseResult): { content: UploadContent; warnings: readonly InputIssue[] } {
-  if (!result.ok) throw new Error(`expected ok, got errors:\n${result.errors.map((e) => e.message).join('\n')}`);
-  return result;
-}
-
-function expectErrors(result: ParseResult): readonly InputIssue[] {
-  if (result.ok) throw new Error('expected errors, got ok');
-  return result.errors;
-}
-
-function where(issues: readonly InputIssue[]): { code: string; sheet?: string; row?: number; column?: string }[] {
-  return issues.map(({ code, sheet, row, column }) => ({
-    code,
-    ...(sheet === undefined ? {} : { sheet }),
-    ...(row === undefined ? {} : { row }),
-    ...(column === undefined ? {} : { column }),
-  }));
 }
 
 describe('parseUpload – CSV files', () => {

@@ -5,8 +5,8 @@ import type { Activity, Goal, UploadContent } from '../../lambdas/core/domain.js
 import { checkTemplate, renderReport, TemplateError } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
 import { buildReport, type ReportView } from '../../lambdas/core/report.js';
-import { defaultTemplateParts } from '../../templates/build-default-template.js';
 import { docxParagraphs, xmlParagraphs } from '../helpers/docx-text.js';
+import { defaultParts, p, templateWithBody } from '../fixtures/crafted-templates.js';
 
 const TRICKY = `Budget & <prognos> "Q3" {x} {#y} 'ok'`;
 const src = (row: number) => ({ file: 'a.xlsx', sheet: 'Aktiviteter', row });
@@ -77,22 +77,6 @@ function part(docx: Uint8Array, name: string): string {
   if (!file) throw new Error(`${name} missing`);
   return file.asText();
 }
-
-/** The default template with document.xml's body replaced. */
-function templateWithBody(bodyXml: string, extra: Record<string, string> = {}): Uint8Array {
-  const zip = new PizZip();
-  for (const [name, xml] of defaultTemplateParts()) {
-    zip.file(
-      name,
-      name === 'word/document.xml'
-        ? xml.replace(/<w:body>[\s\S]*?(<w:sectPr>)/, `<w:body>${bodyXml}$1`)
-        : (extra[name] ?? xml),
-    );
-  }
-  return zip.generate({ type: 'uint8array', compression: 'DEFLATE' });
-}
-
-const p = (text: string): string => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
 
 function tables(xml: string): string[] {
   return [...xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((m) => m[0]);
@@ -399,10 +383,9 @@ describe('Function: checkTemplate', () => {
   });
 
   it('checks page headers too', () => {
-    const header = defaultTemplateParts().find(([n]) => n === 'word/header1.xml')?.[1] ?? '';
-    const bad = templateWithBody(p('{reportTitle}'), {
-      'word/header1.xml': header.replace('{committeeName}', '{namnd}'),
-    });
+    const parts = defaultParts();
+    parts.set('word/header1.xml', String(parts.get('word/header1.xml')).replace('{committeeName}', '{namnd}'));
+    const bad = templateWithBody(p('{reportTitle}'), parts);
     const result = checkTemplate(bad);
     expect(result.ok).toBe(false);
     if (result.ok) return;
