@@ -25,7 +25,7 @@ import { UsageError, type ParsedCommand } from './args.js';
 import { formatIssue } from './issue-text.js';
 import { LOCAL_REGION, localPorts } from './local-config.js';
 import { startLocalStack, type LocalStack } from './local-stack.js';
-import { readUsersFile, startWebServer, type WebServer } from './web.js';
+import { readUsersFile, startWebServer, type WebServer, type WebServerOptions } from './web.js';
 
 /** The demo's own data folder (emptied at every start), so the demo never touches `tertial local`'s `./.data`. */
 export const DEMO_DATA_DIR = '.data-demo';
@@ -41,6 +41,31 @@ interface Running {
   readonly logFile: string;
 }
 
+/**
+ * Starts the page server over the local stack's documents, with uploads presigned for
+ * its S3 port, and lets the pages (by either name of the loopback address) send them
+ * there; no other site may.
+ */
+export async function startLocalWebServer(
+  stack: LocalStack,
+  options: Pick<WebServerOptions, 'port' | 'log' | 'users'>,
+): Promise<WebServer> {
+  const web = await startWebServer({
+    ...options,
+    objects: stack.runtime.objects,
+    bucket: stack.config.documentsBucket,
+    uploads: {
+      bucket: stack.config.uploadsBucket,
+      endpoint: stack.config.s3Endpoint as string,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    },
+  });
+  stack.allowBrowserOrigin(web.url);
+  stack.allowBrowserOrigin(web.url.replace('127.0.0.1', 'localhost'));
+  return web;
+}
+
 /** Starts the stack and the page server on the configured ports, runs `use`, and stops everything, whatever happens. */
 async function withStack(dataDir: string, use: (running: Running) => Promise<number>): Promise<number> {
   const ports = localPorts();
@@ -53,22 +78,11 @@ async function withStack(dataDir: string, use: (running: Running) => Promise<num
   try {
     stack = await startLocalStack({ dataDir, s3Port: ports.s3, dynamodbPort: ports.dynamodb, log });
     const usersFile = process.env.TERTIAL_WEB_USERS;
-    web = await startWebServer({
-      objects: stack.runtime.objects,
-      bucket: stack.config.documentsBucket,
+    web = await startLocalWebServer(stack, {
       port: ports.web,
       log,
       ...(usersFile ? { users: await readUsersFile(usersFile) } : {}),
-      uploads: {
-        bucket: stack.config.uploadsBucket,
-        endpoint: stack.config.s3Endpoint as string,
-        region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
-      },
     });
-    // The pages send uploads straight to the S3 port (presigned POSTs); no other site may.
-    stack.allowBrowserOrigin(web.url);
-    stack.allowBrowserOrigin(web.url.replace('127.0.0.1', 'localhost'));
     return await use({ stack, web, logFile });
   } finally {
     await web?.close();

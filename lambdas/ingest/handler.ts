@@ -7,19 +7,11 @@ import { invocationLogger, type InvocationContext } from '../runtime/invocation.
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
-import { createRuntime, type Runtime } from '../storage/runtime.js';
+import { createRuntime, stepDeps, type Runtime } from '../storage/runtime.js';
 import { ingestUpload, type IngestDeps, type IngestOutcome } from './ingest.js';
 
-export function ingestDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): IngestDeps {
-  return {
-    objects: runtime.objects,
-    repo: runtime.repo,
-    log,
-    clock,
-    documentsBucket: runtime.config.documentsBucket,
-    notify: runtime.notify,
-  };
-}
+/** The ingest's dependencies from the runtime (the reindex gives the same). */
+export const ingestDeps: (runtime: Runtime, log: Log, clock?: () => Date) => IngestDeps = stepDeps;
 
 export function makeIngestHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
   const deps = ingestDeps(runtime, log, clock);

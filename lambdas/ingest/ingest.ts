@@ -23,7 +23,6 @@ import {
 import { receiptHtml } from '../core/receipt-html.js';
 import { misplacedIssue, unsupportedFormatIssue } from '../core/routing-issues.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
-import type { Notifier } from '../runtime/notify.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
@@ -35,18 +34,12 @@ import {
   removedUploadReceipt,
   type UploadReceipt,
 } from '../core/receipt.js';
-import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
+import { CONTENT_TYPES } from '../storage/objects.js';
 import { recordAcceptedUpload, recordRemoval } from '../storage/history.js';
 import { countsOf, newGeneration, type CommitResult, type PeriodRepository } from '../storage/repository.js';
+import type { StepDeps } from '../storage/runtime.js';
 
-export interface IngestDeps {
-  readonly objects: ObjectStore;
-  readonly repo: PeriodRepository;
-  readonly log: Log;
-  readonly clock: () => Date;
-  readonly documentsBucket: string;
-  readonly notify: Notifier;
-}
+export type IngestDeps = StepDeps;
 
 export type IngestOutcome =
   'accepted' | 'rejected' | 'removed' | 'refused_closed' | 'stale' | 'duplicate' | 'missing' | 'ignored' | 'misplaced';
@@ -156,17 +149,7 @@ async function applyUpload(
         acceptedUploadReceipt({ ...receiptBase, counts: countsOf(parsed.content), warnings: parsed.warnings }),
       );
     } else if (known.lastOutcome === 'rejected' && !parsed.ok) {
-      await writeReceipt(
-        deps,
-        upload,
-        rejectedUploadReceipt({
-          ...receiptBase,
-          errors: parsed.errors,
-          warnings: parsed.warnings,
-          hasPreviousVersion: known.generation !== undefined,
-        }),
-        original,
-      );
+      await writeReceipt(deps, upload, rejectedReceipt(receiptBase, parsed, known.generation !== undefined), original);
     }
     return 'duplicate';
   }
@@ -185,12 +168,7 @@ async function applyUpload(
     await writeReceipt(
       deps,
       upload,
-      rejectedUploadReceipt({
-        ...receiptBase,
-        errors: parsed.errors,
-        warnings: parsed.warnings,
-        hasPreviousVersion: result.previous?.generation !== undefined,
-      }),
+      rejectedReceipt(receiptBase, parsed, result.previous?.generation !== undefined),
       original,
     );
     return 'rejected';
@@ -269,6 +247,14 @@ function receiptBaseOf(upload: UploadKey, event: ObjectEvent): ReceiptBase {
   return { period: upload.period, file: upload.name, key: event.key, receivedAt: new Date(event.eventTime) };
 }
 
+function rejectedReceipt(
+  base: ReceiptBase,
+  refused: { readonly errors: readonly InputIssue[]; readonly warnings: readonly InputIssue[] },
+  hasPreviousVersion: boolean,
+): UploadReceipt {
+  return rejectedUploadReceipt({ ...base, errors: refused.errors, warnings: refused.warnings, hasPreviousVersion });
+}
+
 async function refuseClosed(
   deps: IngestDeps,
   log: Log,
@@ -280,12 +266,7 @@ async function refuseClosed(
   await writeReceipt(
     deps,
     upload,
-    rejectedUploadReceipt({
-      ...base,
-      errors: [closedPeriodIssue(upload.name, upload.period)],
-      warnings,
-      hasPreviousVersion: false,
-    }),
+    rejectedReceipt(base, { errors: [closedPeriodIssue(upload.name, upload.period)], warnings }, false),
   );
   return 'refused_closed';
 }

@@ -2,6 +2,7 @@
  * What a handler builds once per cold start: configuration, clients, the object
  * store and the repository. Handlers call this; domain code receives its results.
  */
+import type { Log } from '../core/log.js';
 import { snsNotifier, type Notifier } from '../runtime/notify.js';
 import { createClients, type ClientOptions, type Clients } from './clients.js';
 import { readRuntimeConfig, type RuntimeConfig } from './config.js';
@@ -36,5 +37,26 @@ export function createRuntime(config: RuntimeConfig = readRuntimeConfig(), optio
     objects: s3ObjectStore(clients.s3),
     repo: new PeriodRepository(clients.dynamo, config.tableName),
     notify,
+  };
+}
+
+/** What a pipeline step's domain function is given: the runtime's stores and topics, a log and a clock. */
+export interface StepDeps {
+  readonly objects: ObjectStore;
+  readonly repo: PeriodRepository;
+  readonly log: Log;
+  readonly clock: () => Date;
+  readonly documentsBucket: string;
+  readonly notify: Notifier;
+}
+
+export function stepDeps(runtime: Runtime, log: Log, clock: () => Date = () => new Date()): StepDeps {
+  return {
+    objects: runtime.objects,
+    repo: runtime.repo,
+    log,
+    clock,
+    documentsBucket: runtime.config.documentsBucket,
+    notify: runtime.notify,
   };
 }

@@ -10,23 +10,15 @@
  */
 import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
-import { withFields, type Log } from '../core/log.js';
+import { withFields } from '../core/log.js';
 import { templateReceipt } from '../core/receipt.js';
 import type { InputIssue } from '../core/domain.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
-import type { Notifier } from '../runtime/notify.js';
 import { checkTemplate } from '../core/render.js';
-import { CONTENT_TYPES, type ObjectStore } from '../storage/objects.js';
-import type { PeriodRepository } from '../storage/repository.js';
+import { CONTENT_TYPES } from '../storage/objects.js';
+import type { StepDeps } from '../storage/runtime.js';
 
-export interface TemplateCheckDeps {
-  readonly objects: ObjectStore;
-  readonly repo: PeriodRepository;
-  readonly log: Log;
-  readonly clock: () => Date;
-  readonly documentsBucket: string;
-  readonly notify: Notifier;
-}
+export type TemplateCheckDeps = StepDeps;
 
 export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored';
 

@@ -4,18 +4,11 @@ import { invocationLogger, type InvocationContext } from '../runtime/invocation.
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
-import { createRuntime, type Runtime } from '../storage/runtime.js';
+import { createRuntime, stepDeps, type Runtime } from '../storage/runtime.js';
 import { checkCommitteeTemplate, type TemplateCheckOutcome } from './check.js';
 
 export function makeTemplateCheckHandler(runtime: Runtime, log: Log, clock: () => Date = () => new Date()) {
-  const deps = {
-    objects: runtime.objects,
-    repo: runtime.repo,
-    log,
-    clock,
-    documentsBucket: runtime.config.documentsBucket,
-    notify: runtime.notify,
-  };
+  const deps = stepDeps(runtime, log, clock);
   const logFor = invocationLogger(log);
   // Open periods' drafts follow from the template receipt it writes (lambdas/views).
   return (event: S3Event, context?: InvocationContext): Promise<TemplateCheckOutcome[]> => {

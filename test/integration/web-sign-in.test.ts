@@ -13,11 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_REGION } from '../../cli/local-stack.js';
-import { startWebServer, type WebServer } from '../../cli/web.js';
+import { startLocalWebServer } from '../../cli/local-command.js';
+import type { WebServer } from '../../cli/web.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import { documentKey, statusPageKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
-import { LOCAL_CREDENTIALS } from '../../lambdas/storage/clients.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
@@ -76,19 +75,7 @@ describe.skipIf(!hasChromium)(
           ],
         }),
       ]);
-      web = await startWebServer({
-        objects: stack.runtime.objects,
-        bucket: stack.config.documentsBucket,
-        port: 0,
-        users: USERS,
-        uploads: {
-          bucket: stack.config.uploadsBucket,
-          endpoint: stack.config.s3Endpoint as string,
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-        },
-      });
-      stack.allowBrowserOrigin(web.url);
+      web = await startLocalWebServer(stack, { port: 0, users: USERS });
       // Each committee has a status page to start from.
       await stack.put(
         uploadKey(ks, 'mål.xlsx'),
