@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { InputIssue, ParseResult, UploadContent } from '../../lambdas/core/domain.js';
+import { parseUpload } from '../../lambdas/core/parse/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -32,4 +33,17 @@ export function where(
     ...(row === undefined ? {} : { row }),
     ...(column === undefined ? {} : { column }),
   }));
+}
+
+/** Parses the upload and returns what was accepted; throws with every error's message when it was refused. */
+export async function parsed(
+  name: string,
+  bytes: Uint8Array,
+): Promise<{ content: UploadContent; warnings: readonly InputIssue[] }> {
+  return expectOk(await parseUpload(name, bytes));
+}
+
+/** Parses `test/fixtures/{name}` as an upload of that name and returns what was accepted. */
+export function parsedFixture(name: string): Promise<{ content: UploadContent; warnings: readonly InputIssue[] }> {
+  return parsed(name, fixture(name));
 }

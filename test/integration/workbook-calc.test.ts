@@ -11,20 +11,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Period, UploadContent } from '../../lambdas/core/domain.js';
-import { parseUpload } from '../../lambdas/core/parse/index.js';
 import { buildWorkbook } from '../../lambdas/core/workbook.js';
 import { dataValidations, openXlsx, partText, sheetXml } from '../helpers/xlsx-parts.js';
+import { parsed } from '../helpers/parse-results.js';
 
 const T2: Period = { committee: 'ks', year: 2024, tertial: 2 };
-
-async function parsed(
-  name: string,
-  bytes: Uint8Array,
-): Promise<{ content: UploadContent; warnings: readonly unknown[] }> {
-  const result = await parseUpload(name, bytes);
-  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.errors, null, 2)}`);
-  return { content: result.content, warnings: result.warnings };
-}
 
 const SOFFICE = '/usr/bin/soffice';
 // LibreOffice without Calc (e.g. only libreoffice-writer-nogui, for documents) cannot load a workbook.

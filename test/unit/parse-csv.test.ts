@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
-import { expectErrors, expectOk, fixture, where } from '../helpers/parse-results.js';
+import { expectErrors, expectOk, fixture, parsedFixture, where } from '../helpers/parse-results.js';
 
 function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
@@ -9,7 +9,7 @@ function utf8(text: string): Uint8Array {
 
 describe('parseUpload – CSV files', () => {
   it('reads a UTF-8 CSV with "," (activities-comma.csv)', async () => {
-    const { content, warnings } = expectOk(await parseUpload('activities-comma.csv', fixture('activities-comma.csv')));
+    const { content, warnings } = await parsedFixture('activities-comma.csv');
     const src = (row: number) => ({ file: 'activities-comma.csv', sheet: 'Aktiviteter', row });
     expect(warnings).toEqual([]);
     expect(content.goals).toEqual([]);
@@ -30,9 +30,7 @@ describe('parseUpload – CSV files', () => {
   });
 
   it('reads a UTF-8 CSV with BOM, ";" and title lines above the header (activities-bom-semicolon.csv)', async () => {
-    const { content, warnings } = expectOk(
-      await parseUpload('activities-bom-semicolon.csv', fixture('activities-bom-semicolon.csv')),
-    );
+    const { content, warnings } = await parsedFixture('activities-bom-semicolon.csv');
     const src = (row: number) => ({ file: 'activities-bom-semicolon.csv', sheet: 'Aktiviteter', row });
     expect(warnings).toEqual([]);
     expect(content.activities).toEqual([

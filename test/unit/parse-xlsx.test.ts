@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
-import { expectErrors, expectOk, fixture, where } from '../helpers/parse-results.js';
+import { expectErrors, expectOk, fixture, parsedFixture, where } from '../helpers/parse-results.js';
 
 type Cell = ExcelJS.CellValue;
 
@@ -27,7 +27,7 @@ const ACTIVITY_HEADER = ['Mål', 'Aktivitet', 'Status', 'Kommentar'];
 
 describe('parseUpload – clean workbook (clean.xlsx)', () => {
   it('reads goals, activities and case sections with exact values and rows', async () => {
-    const { content, warnings } = expectOk(await parseUpload('clean.xlsx', fixture('clean.xlsx')));
+    const { content, warnings } = await parsedFixture('clean.xlsx');
     const src = (sheet: string, row: number) => ({ file: 'clean.xlsx', sheet, row });
     expect(warnings).toEqual([]);
     expect(content.goals).toEqual([
@@ -105,7 +105,7 @@ describe('parseUpload – clean workbook (clean.xlsx)', () => {
 describe('parseUpload – hand-made workbook (handmade.xlsx)', () => {
   // Tabs: Instruktioner, aktiviteter, MÅL, ärende. The worksheet XML files are rotated
   // (tab 1 lives in sheet2.xml, tab 4 in sheet1.xml) and the rels targets are absolute.
-  const load = async () => expectOk(await parseUpload('handmade.xlsx', fixture('handmade.xlsx')));
+  const load = async () => await parsedFixture('handmade.xlsx');
   const src = (sheet: string, row: number) => ({ file: 'handmade.xlsx', sheet, row });
 
   it('finds the header below title rows, in any order, and fills merged goal cells', async () => {
@@ -350,7 +350,7 @@ describe('parseUpload – unreadable and unsupported files', () => {
 
 describe('parseUpload – cell values', () => {
   it('keeps formula-looking and markup-looking text literally', async () => {
-    const { content } = expectOk(await parseUpload('special-characters.xlsx', fixture('special-characters.xlsx')));
+    const { content } = await parsedFixture('special-characters.xlsx');
     expect(content.activities.map((a) => [a.title, a.comment])).toEqual([
       ['& < > " {x} =SUM(A1)', '=SUM(A1)'],
       ["{{title}} ${x} <b>fet</b> 'citat'", '-1+2 @ #REF! &amp; &#65;'],

@@ -21,6 +21,7 @@ import {
   sheetParts,
   sheetXml,
 } from '../helpers/xlsx-parts.js';
+import { parsed } from '../helpers/parse-results.js';
 
 const T1: Period = { committee: 'ks', year: 2024, tertial: 1 };
 const T2: Period = { ...T1, tertial: 2 };
@@ -38,15 +39,6 @@ async function values(bytes: Uint8Array, sheet: string): Promise<unknown[][]> {
   const found = read.sheets.find((s) => s.sheet === sheet);
   if (!found) throw new Error(`no sheet ${sheet}`);
   return found.rows.map((row) => row.cells.map((text) => (text === '' ? null : text)));
-}
-
-async function parsed(
-  name: string,
-  bytes: Uint8Array,
-): Promise<{ content: UploadContent; warnings: readonly unknown[] }> {
-  const result = await parseUpload(name, bytes);
-  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.errors, null, 2)}`);
-  return { content: result.content, warnings: result.warnings };
 }
 
 type Edit = Record<string, string | undefined>;
