@@ -264,16 +264,23 @@ describe('Function: checkTemplate – what an edit lost against the default', ()
 describe('Function: templateReceipt – accepted with warnings', () => {
   const receivedAt = new Date('2024-02-06T09:05:00Z');
   const found = warnings(editedDocument(/<w:tblCaption w:val="[^"]*"\/>/g, '')).slice(0, 2);
-
-  it('says "godkänd med varningar" and carries the warnings in its JSON, which reads back', () => {
-    const receipt = templateReceipt({
+  /** The receipt of an accepted template with the two warnings found and none before it, unless told otherwise. */
+  const receiptOf = (args: {
+    errors?: readonly InputIssue[];
+    warnings?: readonly InputIssue[];
+    hasPrevious?: boolean;
+  }): ReturnType<typeof templateReceipt> =>
+    templateReceipt({
       committee: 'ks',
       key: FILE,
       receivedAt,
-      errors: [],
-      warnings: found,
-      hasPrevious: true,
+      errors: args.errors ?? [],
+      warnings: args.warnings ?? found,
+      hasPrevious: args.hasPrevious ?? false,
     });
+
+  it('says "godkänd med varningar" and carries the warnings in its JSON, which reads back', () => {
+    const receipt = receiptOf({ hasPrevious: true });
     expect(receipt.status).toBe('accepted');
     expect(receipt.message).toBe(
       'Mallen "templates/ks.docx" är godkänd med varningar och används när nästa tertial stängs. 2 varningar, se nedan: ' +
@@ -284,14 +291,7 @@ describe('Function: templateReceipt – accepted with warnings', () => {
   });
 
   it('shows the warnings on the page and in the message, with the status in words', () => {
-    const receipt = templateReceipt({
-      committee: 'ks',
-      key: FILE,
-      receivedAt,
-      errors: [],
-      warnings: found,
-      hasPrevious: false,
-    });
+    const receipt = receiptOf({});
     const html = receiptHtml(receipt);
     expect(html).toContain('<title>Godkänd med varningar: Mall för ks</title>');
     expect(html).toContain('<h2>Varningar (2)</h2>');
@@ -307,24 +307,10 @@ describe('Function: templateReceipt – accepted with warnings', () => {
   });
 
   it('without warnings it is plainly accepted; a refused template has none; a receipt from before warnings reads as none', () => {
-    const plain = templateReceipt({
-      committee: 'ks',
-      key: FILE,
-      receivedAt,
-      errors: [],
-      warnings: [],
-      hasPrevious: false,
-    });
+    const plain = receiptOf({ warnings: [] });
     expect(plain.message).toBe('Mallen "templates/ks.docx" är godkänd och används när nästa tertial stängs.');
     expect(receiptHtml(plain)).toContain('<title>Godkänd: Mall för ks</title>');
-    const refused = templateReceipt({
-      committee: 'ks',
-      key: FILE,
-      receivedAt,
-      errors: [{ code: 'invalid_template', file: FILE, message: 'Trasig.' }],
-      warnings: found,
-      hasPrevious: false,
-    });
+    const refused = receiptOf({ errors: [{ code: 'invalid_template', file: FILE, message: 'Trasig.' }] });
     expect(refused.warnings).toEqual([]);
     const old = parseReceipt(
       JSON.stringify({
