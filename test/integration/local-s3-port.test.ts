@@ -96,6 +96,12 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
+/** Posts the form to the uploads bucket as the local web server's page does; the answer's status. */
+async function postFromPage(form: { contentType: string; body: Buffer }): Promise<number> {
+  return (await send('POST', '/tertial-uploads', { 'content-type': form.contentType, origin: WEB_ORIGIN }, form.body))
+    .status;
+}
+
 function multipart(
   fields: ReadonlyArray<readonly [string, string]>,
   file: Buffer,
@@ -250,32 +256,17 @@ describe('the local S3 port (hostile requests)', () => {
 
     // The same signed policy does not stretch to another key, a wrong secret or an expired policy.
     const other = multipart([['key', 'uploads/ks/2024/T1/annan.xlsx'], ...fields], workbook);
-    expect(
-      (await send('POST', '/tertial-uploads', { 'content-type': other.contentType, origin: WEB_ORIGIN }, other.body))
-        .status,
-    ).toBe(403);
+    expect(await postFromPage(other)).toBe(403);
     const forged = multipart(
       [['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], 'not-the-secret')],
       workbook,
     );
-    expect(
-      (await send('POST', '/tertial-uploads', { 'content-type': forged.contentType, origin: WEB_ORIGIN }, forged.body))
-        .status,
-    ).toBe(403);
+    expect(await postFromPage(forged)).toBe(403);
     const expired = multipart(
       [['key', key], ...signedPolicyFields([{ bucket: 'tertial-uploads' }, ['eq', '$key', key]], undefined, -60_000)],
       workbook,
     );
-    expect(
-      (
-        await send(
-          'POST',
-          '/tertial-uploads',
-          { 'content-type': expired.contentType, origin: WEB_ORIGIN },
-          expired.body,
-        )
-      ).status,
-    ).toBe(403);
+    expect(await postFromPage(expired)).toBe(403);
     const traversal = multipart(
       [
         ['key', 'uploads/../../x.xlsx'],
@@ -283,16 +274,7 @@ describe('the local S3 port (hostile requests)', () => {
       ],
       workbook,
     );
-    expect(
-      (
-        await send(
-          'POST',
-          '/tertial-uploads',
-          { 'content-type': traversal.contentType, origin: WEB_ORIGIN },
-          traversal.body,
-        )
-      ).status,
-    ).toBe(400);
+    expect(await postFromPage(traversal)).toBe(400);
   });
 
   it('refuses unsigned requests, a wrong secret, a foreign Host and a tampered presigned URL; takes a valid presigned one', async () => {
