@@ -156,7 +156,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
             out.firstChild.textContent = 'Stängningen är skickad. Väntar på kvittot …';
             return awaitReceipt(receiptKey, before);
           });
-        }).then(function (receipt) { showReceipt(out, receipt); });
+        }).then(function (receipt) { showReceipt(out, receipt, 'receipts/' + periodPath + 'stangning.html'); });
       });
     });
     return form;

@@ -2,8 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import type { Period } from '../../lambdas/core/domain.js';
-import { annotatedUploadKey, draftKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
-import type { UploadReceipt } from '../../lambdas/core/receipt.js';
+import {
+  annotatedUploadKey,
+  closureReceiptHtmlKey,
+  closureReceiptKey,
+  draftKey,
+  uploadReceiptKey,
+} from '../../lambdas/core/keys.js';
+import { closedReceipt, rejectedClosureReceipt, type UploadReceipt } from '../../lambdas/core/receipt.js';
 import type { PeriodSnapshot } from '../../lambdas/views/snapshot.js';
 import {
   hrefFromStatusPage,
@@ -220,6 +226,72 @@ describe('status page: the model', () => {
     expect(html).toContain('Stängd');
     expect(html).toContain('KS 2024/12');
     expect(html).not.toContain('UTKAST.docx');
+  });
+
+  it('links the closure receipt’s page beside its JSON, as it links each upload’s', () => {
+    const base = snapshot();
+    const listed = (key: string) => ({ key, size: 1, lastModified: new Date('2024-01-06T08:00:01Z') });
+    const closed = statusPageModel(
+      input({
+        snapshot: {
+          ...base,
+          record: {
+            ...base.record!,
+            state: 'CLOSED',
+            closure: {
+              closedAt: '2024-01-06T08:00:00.000Z',
+              documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+              closure: {},
+              template: 'default',
+            },
+          },
+        },
+        receiptObjects: [listed(closureReceiptKey(period)), listed(closureReceiptHtmlKey(period))],
+        closeReceipt: closedReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          document: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+          uploads: ['a.xlsx'],
+          counts: { goals: 2, activities: 3 },
+          warnings: [],
+        }),
+        documentExists: true,
+      }),
+    );
+    expect(closed.closeReceipt?.htmlHref).toBe('../../../../receipts/ks/2023/T3/stangning.html');
+    expect(statusPageHtml(closed)).toContain(
+      '<dt>Stängningen</dt><dd><a href="../../../../receipts/ks/2023/T3/stangning.html">Kvitto för stängningen</a> · <a href="../../../../receipts/ks/2023/T3/stangning.json">Kvitto för stängningen (JSON)</a></dd>',
+    );
+
+    const refused = statusPageModel(
+      input({
+        receiptObjects: [listed(closureReceiptKey(period)), listed(closureReceiptHtmlKey(period))],
+        closeReceipt: rejectedClosureReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          errors: [{ code: 'empty_period', message: 'Inget att stänga.', file: '' }],
+          warnings: [],
+        }),
+      }),
+    );
+    expect(statusPageHtml(refused)).toContain(
+      '<a href="../../../../receipts/ks/2023/T3/stangning.html">Kvitto för stängningsförsöket</a>',
+    );
+
+    // A receipt written before closure receipts had a page: the JSON alone, no dead link.
+    const jsonOnly = statusPageModel(
+      input({
+        receiptObjects: [listed(closureReceiptKey(period))],
+        closeReceipt: rejectedClosureReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          errors: [],
+          warnings: [],
+        }),
+      }),
+    );
+    expect(jsonOnly.closeReceipt?.htmlHref).toBeUndefined();
+    expect(statusPageHtml(jsonOnly)).not.toContain('stangning.html');
   });
 });
 
