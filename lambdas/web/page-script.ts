@@ -57,13 +57,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     });
   }
 
-  /** Waits until the receipt at key is newer than before (its receivedAt changes). */
+  /** Waits until the receipt at key is newer than before: a later receivedAt, as an instant (offsets differ across summer time). */
   function awaitReceipt(key, before) {
     var started = Date.now();
     return new Promise(function (resolve, reject) {
       (function poll() {
         readJson(objectUrl(key)).then(function (receipt) {
-          if (receipt && (!before || receipt.receivedAt !== before.receivedAt)) return resolve(receipt);
+          if (receipt && (!before || !(Date.parse(receipt.receivedAt) <= Date.parse(before.receivedAt)))) return resolve(receipt);
           if (Date.now() - started > RECEIPT_WAIT_MS) return reject(new Error('Inget kvitto ännu. Ladda om sidan om en stund.'));
           setTimeout(poll, 1000);
         }, reject);

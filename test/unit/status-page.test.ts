@@ -10,6 +10,7 @@ import {
   uploadReceiptKey,
 } from '../../lambdas/core/keys.js';
 import { closedReceipt, rejectedClosureReceipt, type UploadReceipt } from '../../lambdas/core/receipt.js';
+import { stockholmIso } from '../../lambdas/core/time.js';
 import type { PeriodSnapshot } from '../../lambdas/views/snapshot.js';
 import {
   hrefFromStatusPage,
@@ -142,6 +143,28 @@ describe('status page: the model', () => {
     ]);
     expect(model.goals.find((g) => g.undefinedGoal)?.heading).toBe('KS9');
     expect(model.reportWarnings.some((w) => w.includes('KS9'))).toBe(true);
+  });
+
+  it('weighs a receipt in Swedish time against the table’s UTC event time as instants, across the change of offset', () => {
+    // The table's event at 02:30+02:00 (00:30Z); the receipt of a later refusal at 02:10+01:00 sorts first as text.
+    const entryAt = '2024-10-27T00:30:00.000Z';
+    const base = snapshot();
+    const entry = { ...base.record!.files['a.xlsx']!, lastEventAt: entryAt };
+    const later = stockholmIso('2024-10-27T01:10:00.000Z');
+    const model = (receivedAt: string) =>
+      statusPageModel(
+        input({
+          snapshot: { ...base, record: { ...base.record!, files: { 'a.xlsx': entry } } },
+          uploadReceipts: new Map([['a.xlsx', receipt('a.xlsx', 'rejected', receivedAt)]]),
+        }),
+      ).uploads.find((u) => u.name === 'a.xlsx');
+    expect(later < stockholmIso(entryAt)).toBe(true);
+    expect(model(later)?.outcome).toBe('rejected');
+    expect(model(later)?.at).toBe(later);
+    // The receipt of the table's own event, in the new form: the same instant, so still the latest word.
+    expect(model(stockholmIso(entryAt))?.outcome).toBe('rejected');
+    // A receipt of an earlier event: the table's newer event stands.
+    expect(model(stockholmIso('2024-10-27T00:20:00.000Z'))?.outcome).toBe('accepted');
   });
 
   it('shows an upload refused after the close by its receipt, though the table kept the earlier version', () => {
