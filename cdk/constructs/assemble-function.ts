@@ -7,6 +7,8 @@ import type { Construct } from 'constructs';
 import {
   closureReceiptHtmlKey,
   closureReceiptKey,
+  KEY_PREFIXES,
+  keyFileName,
   MISPLACED_RECEIPTS_PREFIX,
   reopeningReceiptHtmlKey,
   reopeningReceiptKey,
@@ -15,17 +17,15 @@ import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-g
 import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
-import { KEY_PREFIXES } from './report-buckets.js';
 
-const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
 
 /** The receipt keys the assemble function writes, as IAM key patterns. */
 export const ASSEMBLE_RECEIPT_KEYS = [
-  `${KEY_PREFIXES.receipts}*/${fileName(closureReceiptKey(SAMPLE_PERIOD))}`,
-  `${KEY_PREFIXES.receipts}*/${fileName(closureReceiptHtmlKey(SAMPLE_PERIOD))}`,
-  `${KEY_PREFIXES.receipts}*/${fileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
-  `${KEY_PREFIXES.receipts}*/${fileName(reopeningReceiptHtmlKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptHtmlKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptHtmlKey(SAMPLE_PERIOD))}`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}*`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}*`,
 ] as const;

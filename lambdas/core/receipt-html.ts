@@ -37,7 +37,9 @@ type Tone = 'ok' | 'bad' | 'neutral';
 function outcome(receipt: AnyReceipt): { label: string; symbol: string; tone: Tone } {
   switch (receipt.status) {
     case 'accepted':
-      return { label: receipt.kind === 'template' ? 'Godkänd' : 'Mottagen', symbol: '✓', tone: 'ok' };
+      if (receipt.kind !== 'template') return { label: 'Mottagen', symbol: '✓', tone: 'ok' };
+      // Accepted and in force, as an upload with warnings is "Mottagen": the warnings follow below.
+      return { label: receipt.warnings.length > 0 ? 'Godkänd med varningar' : 'Godkänd', symbol: '✓', tone: 'ok' };
     case 'closed':
       return { label: 'Stängd', symbol: '✓', tone: 'ok' };
     case 'removed':

@@ -76,6 +76,8 @@ const templateReceipt = z.object({
   receivedAt: instant,
   message: z.string(),
   errors: z.array(issue),
+  // Added without a new version: a receipt written before template warnings has none.
+  warnings: z._default(z.array(issue), () => []),
 });
 
 const reopeningReceipt = z.object({

@@ -248,12 +248,15 @@ export function receiptJson(receipt: AnyReceipt): string {
 
 export interface TemplateReceipt {
   readonly kind: 'template';
+  /** `accepted` with warnings is "godkänd med varningar": in force, but it lost something the default has. */
   readonly status: 'accepted' | 'rejected';
   readonly committee: string;
   readonly key: string;
   readonly receivedAt: string;
   readonly message: string;
   readonly errors: readonly InputIssue[];
+  /** Absent from receipts written before templates had warnings; read back as none. */
+  readonly warnings: readonly InputIssue[];
 }
 
 export function templateReceipt(args: {
@@ -261,9 +264,12 @@ export function templateReceipt(args: {
   key: string;
   receivedAt: Date;
   errors: readonly InputIssue[];
+  /** What an accepted template lost against the default (lambdas/core/template-warnings.ts). */
+  warnings?: readonly InputIssue[];
   hasPrevious: boolean;
 }): TemplateReceipt {
   const ok = args.errors.length === 0;
+  const warnings = ok ? (args.warnings ?? []) : [];
   const previous = args.hasPrevious
     ? 'Den tidigare godkända mallen gäller fortfarande.'
     : 'Standardmallen gäller fortfarande.';
@@ -273,10 +279,13 @@ export function templateReceipt(args: {
     committee: args.committee,
     key: args.key,
     receivedAt: stockholmIso(args.receivedAt),
-    message: ok
-      ? `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`
-      : `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`,
+    message: !ok
+      ? `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`
+      : warnings.length > 0
+        ? `Mallen "${args.key}" är godkänd med varningar och används när nästa tertial stängs. ${plural(warnings.length, 'varning', 'varningar')}, se nedan: mallen saknar något som standardmallen har för den som läser dokumentet med skärmläsare. Rätta mallen och ladda upp den igen före stängningen.`
+        : `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`,
     errors: args.errors,
+    warnings,
   };
 }
 

@@ -12,6 +12,7 @@
  * CloudFront distribution in front of the bucket.
  */
 import { stockholmMinute } from '../core/time.js';
+import { combinePeriod } from '../core/combined-period.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
@@ -20,18 +21,20 @@ import {
   closureReceiptHtmlKey,
   closureReceiptKey,
   documentKey,
+  documentsPrefix,
   draftKey,
   hrefFromPeriodPage,
-  isUploadName,
+  pathFromStatusPage,
   pdfKey,
+  receiptsPrefix,
   statusPageKey,
   templateReceiptKey,
+  uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
 import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
-import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
 import type { ViewDeps } from './deps.js';
@@ -108,7 +111,7 @@ export interface StatusPageModel {
   };
 }
 
-/** A key of the output bucket as a link from the status page (four levels deep). */
+/** A key of the output bucket as a link from the status page. */
 export function hrefFromStatusPage(key: string): string {
   return hrefFromPeriodPage(key);
 }
@@ -137,21 +140,19 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
   const config: CommitteeConfig = settings.ok ? settings.config : genericCommitteeConfig(period.committee);
   const receiptKeys = new Set(input.receiptObjects.map((o) => o.key));
 
-  const { view, warnings } = buildReport({
-    period,
+  const combined = combinePeriod(
+    snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
     config,
-    uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure: {},
-  });
-  const goals: GoalRow[] = view.goals.map((g) => ({
-    heading: g.goalHeading,
-    assessment: g.goalAssessment,
+  );
+  const goals: GoalRow[] = combined.goals.map((g) => ({
+    heading: g.heading,
+    assessment: g.assessment,
     activities: g.activities.length,
     undefinedGoal: g.isUndefinedGoal,
   }));
   const activitiesByStatus = ACTIVITY_STATUSES.map((status) => ({
     status,
-    count: view.goals.reduce((n, g) => n + g.activities.filter((a) => a.activityStatus === status).length, 0),
+    count: combined.goals.reduce((n, g) => n + g.activities.filter((a) => a.status === status).length, 0),
   }));
 
   const names = new Set([...Object.keys(record?.files ?? {}), ...input.uploadReceipts.keys()]);
@@ -227,7 +228,7 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
     uploads,
     goals,
     activitiesByStatus,
-    reportWarnings: warnings.map((w) => w.message),
+    reportWarnings: combined.warnings.map((w) => w.message),
     ...(input.draftObject
       ? {
           draft: {
@@ -283,8 +284,8 @@ const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok
 export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-/** The page script, relative to the page (four levels deep), so it is the serving host's own. */
-const PAGE_SCRIPT_FROM_STATUS_PAGE = '../../../../assets/tertial.js';
+/** The page script, relative to the page, so it is the serving host's own. */
+const PAGE_SCRIPT_FROM_STATUS_PAGE = pathFromStatusPage('assets/tertial.js');
 
 /** The page for a model. Pure: the same model gives the same bytes. */
 export function statusPageHtml(model: StatusPageModel): string {
@@ -489,12 +490,10 @@ function count(n: number, one: string, many: string): string {
 export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, draft?: DraftResult): Promise<void> {
   const { period } = snapshot;
   const bucket = deps.documentsBucket;
-  const receiptsPrefix = closureReceiptKey(period).replace(/[^/]+$/, '');
-  const documentsPrefix = documentKey(period).replace(/[^/]+$/, '');
   const [receiptObjects, draftObjects, documentObjects, acceptedTemplate, templateReceiptExists] = await Promise.all([
-    deps.objects.list(bucket, receiptsPrefix),
+    deps.objects.list(bucket, receiptsPrefix(period)),
     deps.objects.list(bucket, draftKey(period)),
-    deps.objects.list(bucket, documentsPrefix),
+    deps.objects.list(bucket, documentsPrefix(period)),
     deps.repo.getAcceptedTemplate(period.committee),
     deps.objects.exists(bucket, templateReceiptKey(period.committee)),
   ]);
@@ -504,14 +503,13 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
   let closeReceipt: ClosureReceipt | undefined;
   await Promise.all(
     receiptObjects.map(async (o) => {
-      const name = o.key.slice(receiptsPrefix.length);
       const isClose = o.key === closureReceiptKey(period);
-      const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
-      if (!isClose && !isUploadName(uploadName)) return;
+      const uploadName = uploadNameOfReceiptKey(period, o.key);
+      if (!isClose && uploadName === undefined) return;
       const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
-      else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
+      else if (receipt.kind === 'upload' && uploadName !== undefined) uploadReceipts.set(uploadName, receipt);
     }),
   );
 

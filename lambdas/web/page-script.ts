@@ -9,6 +9,8 @@
  * Plain browser JavaScript (no build step, no libraries); it builds the DOM with
  * `textContent`, never with markup from strings.
  */
+import { KEY_PREFIXES } from '../core/keys.js';
+
 export const PAGE_SCRIPT_PATH = '/assets/tertial.js';
 
 export const PAGE_SCRIPT = String.raw`'use strict';
@@ -108,13 +110,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     form.appendChild(out);
     function upload(file) {
       run(out, function () {
-        var receiptKey = 'receipts/' + periodPath + file.name + '.json';
+        var receiptKey = '${KEY_PREFIXES.receipts}' + periodPath + file.name + '.json';
         return readJson(objectUrl(receiptKey)).then(function (before) {
           return send('upload', file, file.name).then(function () {
             out.firstChild.textContent = 'Filen är skickad. Väntar på kvittot …';
             return awaitReceipt(receiptKey, before);
           });
-        }).then(function (receipt) { showReceipt(out, receipt, 'receipts/' + periodPath + file.name + '.html'); });
+        }).then(function (receipt) { showReceipt(out, receipt, '${KEY_PREFIXES.receipts}' + periodPath + file.name + '.html'); });
       });
     }
     input.addEventListener('change', function () { if (input.files && input.files[0]) upload(input.files[0]); });
@@ -148,7 +150,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       var body = {};
       if (meeting.value) body.meetingDate = meeting.value;
       if (diarienummer.value.trim()) body.diarienummer = diarienummer.value.trim();
-      var receiptKey = 'receipts/' + periodPath + 'stangning.json';
+      var receiptKey = '${KEY_PREFIXES.receipts}' + periodPath + 'stangning.json';
       run(out, function () {
         return readJson(objectUrl(receiptKey)).then(function (before) {
           var file = new Blob([JSON.stringify(body)], { type: 'application/json' });
@@ -173,7 +175,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     input.addEventListener('change', function () {
       var file = input.files && input.files[0];
       if (!file) return;
-      var receiptKey = 'receipts/templates/' + committee + '.docx.json';
+      var receiptKey = '${KEY_PREFIXES.templateReceipts}' + committee + '.docx.json';
       run(out, function () {
         return readJson(objectUrl(receiptKey)).then(function (before) {
           return send('template', file).then(function () {

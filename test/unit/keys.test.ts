@@ -4,25 +4,36 @@ import {
   closureKey,
   closureReceiptHtmlKey,
   closureReceiptKey,
+  configKey,
   decodeEventKey,
   documentKey,
+  documentsPrefix,
   draftKey,
   encodeEventKey,
   hrefFromPeriodPage,
+  KEY_PREFIXES,
+  keyFileName,
+  misplacedUploadCommittee,
   normalizeSequencer,
   parseClosureKey,
+  parseReceiptKey,
   parseStatusPageKey,
   parseUploadKey,
+  pathFromStatusPage,
+  pdfKey,
+  receiptsPrefix,
   routeInputEvent,
   routeOutputEvent,
-  parseReceiptKey,
   reopeningReceiptHtmlKey,
   reopeningReceiptKey,
   statusPageKey,
   statusPagesPrefix,
+  templateKey,
   uploadKey,
+  uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
+  workbookKey,
 } from '../../lambdas/core/keys.js';
 
 const period = { committee: 'ks', year: 2023, tertial: 3 } as const;
@@ -263,5 +274,61 @@ describe('keys: the period history', () => {
       expect(parseHistoryKey(period, bad)).toBeUndefined();
     }
     expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();
+  });
+});
+
+describe('keys: folders, file names and links', () => {
+  it('names the folders of a period that hold its receipts and its documents', () => {
+    expect(receiptsPrefix(period)).toBe('receipts/ks/2023/T3/');
+    expect(documentsPrefix(period)).toBe('documents/ks/2023/T3/');
+    for (const key of [
+      uploadReceiptKey(period, 'a.xlsx'),
+      closureReceiptKey(period),
+      annotatedUploadKey(period, 'a.xlsx'),
+    ])
+      expect(key.startsWith(receiptsPrefix(period))).toBe(true);
+    for (const key of [documentKey(period), pdfKey(period)]) expect(key.startsWith(documentsPrefix(period))).toBe(true);
+  });
+
+  it('tells which upload a receipt of the period is for, and nothing else', () => {
+    expect(uploadNameOfReceiptKey(period, uploadReceiptKey(period, 'Mål och plan.xlsx'))).toBe('Mål och plan.xlsx');
+    expect(uploadNameOfReceiptKey(period, uploadReceiptKey(period, 'notes.txt'))).toBe('notes.txt');
+    for (const other of [
+      closureReceiptKey(period),
+      'receipts/ks/2023/T3/oppning.json',
+      uploadReceiptHtmlKey(period, 'a.xlsx'),
+      'receipts/ks/2023/T3/sub/a.xlsx.json',
+      'receipts/ks/2023/T3/.json',
+      uploadReceiptKey({ ...period, tertial: 2 }, 'a.xlsx'),
+    ])
+      expect(uploadNameOfReceiptKey(period, other)).toBeUndefined();
+  });
+
+  it('takes the file name of a key', () => {
+    expect(keyFileName(annotatedUploadKey(period, 'Plan KS.xlsx'))).toBe('Plan KS-fel.xlsx');
+    expect(keyFileName('templates/ks.docx')).toBe('ks.docx');
+    expect(keyFileName('stangning.json')).toBe('stangning.json');
+  });
+
+  it('links from a status page up to any key of the bucket', () => {
+    const key = documentKey(period);
+    const link = pathFromStatusPage(key);
+    expect(link).toBe(`../../../../${key}`);
+    // Resolved against the page's own key, the link is the key again.
+    expect(new URL(link, `https://bucket.example/${statusPageKey(period)}`).pathname).toBe(`/${key}`);
+  });
+
+  it('guesses whose a misplaced upload is from its committee segment', () => {
+    expect(misplacedUploadCommittee('uploads/KS/2024/T1/a.xlsx')).toBe('ks');
+    expect(misplacedUploadCommittee('uploads/ks/2024/T4/a.xlsx')).toBe('ks');
+    expect(misplacedUploadCommittee('uploads/Kommun styrelsen/a.xlsx')).toBeUndefined();
+    expect(misplacedUploadCommittee('uploads/a.xlsx')).toBeUndefined();
+  });
+
+  it('formats every key under one of the buckets’ prefixes', () => {
+    expect(configKey('ks')).toBe('config/ks.json');
+    expect(templateKey('ks').startsWith(KEY_PREFIXES.templates)).toBe(true);
+    expect(workbookKey(period).startsWith(KEY_PREFIXES.workbooks)).toBe(true);
+    expect(statusPagesPrefix()).toBe(KEY_PREFIXES.status);
   });
 });
