@@ -56,8 +56,11 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly config: RuntimeConfig;
   readonly runtime: Runtime;
-  /** Resolves when no handler invocation is running or queued. */
-  idle(): Promise<void>;
+  /**
+   * Resolves when no handler invocation is running or queued. With `timeoutMs`, rejects
+   * after that long naming every event still in flight (so a test that would hang says what hangs).
+   */
+  idle(timeoutMs?: number): Promise<void>;
   /**
    * Stops or resumes delivering S3 events to the handlers (tests that deliver crafted
    * events themselves pause it). Events that arrive while paused are dropped.
@@ -131,7 +134,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     views: makeViewsHandler(runtime, log),
   };
 
-  const inFlight = new Set<Promise<void>>();
+  /** Each running invocation, with what it handles (for the message of a bounded `idle`). */
+  const inFlight = new Map<Promise<void>, string>();
+  const settled = async (): Promise<void> => {
+    // Events may arrive while we wait (an upload's handler never causes another, but be safe).
+    while (inFlight.size > 0) await Promise.all([...inFlight.keys()]);
+  };
   const failedEvents: { event: S3Event; error: unknown }[] = [];
   const sequencer = monotonicSequencer();
   const retryDelayMs = options.retryDelayMs ?? 1000;
@@ -174,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!target) continue;
       const event: S3Event = { Records: [awsShapedRecord(record, key, sequencer())] };
       const p = invoke(target, event).finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      inFlight.set(p, `${target} ${bucket}/${key}`);
     }
   });
 
@@ -188,12 +196,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     allowBrowserOrigin(origin) {
       s3.allowOrigin(origin);
     },
-    async idle() {
-      // Events may arrive while we wait (an upload's handler never causes another, but be safe).
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    async idle(timeoutMs) {
+      if (timeoutMs === undefined) return settled();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const running = [...inFlight.values()].join(', ');
+          reject(new Error(`events still in flight after ${timeoutMs} ms: ${running}`));
+        }, timeoutMs);
+      });
+      try {
+        await Promise.race([settled(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      await settled();
       runtime.clients.s3.destroy();
       runtime.clients.dynamo.destroy();
       await s3.close();

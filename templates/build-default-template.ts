@@ -7,7 +7,7 @@
  * style and table property is stated once in code, and the output is byte-for-byte
  * reproducible. (A template saved from Word works as well: docxtemplater joins a tag that
  * Word split over several runs.) The tags are listed in templates/README.md
- * and defined by lambdas/core/report.ts (REPORT_TAGS).
+ * and defined by lambdas/core/report-tags.ts (REPORT_TAGS).
  *
  * The layout is a municipal tjänsteskrivelse: a letterhead on the first page, the case
  * details (date, case number, the committee, its meeting) at the top of the body where a

@@ -4,20 +4,28 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { repoPath } from '../paths.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { closureReceiptKey, MISPLACED_RECEIPTS_PREFIX, reopeningReceiptKey } from '../../lambdas/core/keys.js';
+import {
+  closureReceiptHtmlKey,
+  closureReceiptKey,
+  KEY_PREFIXES,
+  keyFileName,
+  MISPLACED_RECEIPTS_PREFIX,
+  reopeningReceiptHtmlKey,
+  reopeningReceiptKey,
+} from '../../lambdas/core/keys.js';
 import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
-import { KEY_PREFIXES } from './report-buckets.js';
 
-const fileName = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
 
 /** The receipt keys the assemble function writes, as IAM key patterns. */
 export const ASSEMBLE_RECEIPT_KEYS = [
-  `${KEY_PREFIXES.receipts}*/${fileName(closureReceiptKey(SAMPLE_PERIOD))}`,
-  `${KEY_PREFIXES.receipts}*/${fileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptHtmlKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptHtmlKey(SAMPLE_PERIOD))}`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}*`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}*`,
 ] as const;
@@ -100,8 +108,8 @@ export class AssembleFunction extends PipelineFunction {
     ]);
     // history/: the record of each close and reopening, written once.
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.history]);
-    // Of receipts/, only the receipts of a close and of a reopening (and of a misplaced
-    // one): the names the layout reserves for them, which no upload's receipt can have.
+    // Of receipts/, only the receipts of a close and of a reopening and their pages (and
+    // of a misplaced one): the names the layout reserves for them, which no upload's receipt can have.
     grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);
 
     this.addEnvironment('TABLE_NAME', table.tableName);

@@ -7,7 +7,7 @@
  * name); each one is acknowledged to cdk-nag here, where it is created.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { KEY_PREFIXES } from './report-buckets.js';
+import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgeWildcardResource } from '../nag.js';
 

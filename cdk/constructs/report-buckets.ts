@@ -2,10 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-/**
- * Key prefixes of the two buckets, used to scope IAM grants. The handlers' key layout
- * lives in `lambdas/core/keys.ts`; test/cdk checks that every key it formats starts
- * with one of these.
+/*
+ * What the two buckets hold (the key layout and its prefixes, `KEY_PREFIXES`, are
+ * `lambdas/core/keys.ts`'s; the IAM grants are scoped with those prefixes).
  *
  * Uploads (input) bucket:
  *   uploads/{committee}/{year}/T{n}/*.xlsx|.csv   staff spreadsheets  -> ingest
@@ -20,20 +19,6 @@ import { Construct } from 'constructs';
  *   receipts/templates/{committee}.docx.json      template receipts   (template check)
  *   history/{committee}/{year}/T{n}/...           period history      (ingest, assemble; read by reindex)
  */
-export const KEY_PREFIXES = {
-  uploads: 'uploads/',
-  closures: 'closures/',
-  reopenings: 'reopenings/',
-  templates: 'templates/',
-  config: 'config/',
-  documents: 'documents/',
-  receipts: 'receipts/',
-  templateReceipts: 'receipts/templates/',
-  drafts: 'drafts/',
-  status: 'status/',
-  workbooks: 'workbooks/',
-  history: 'history/',
-} as const;
 
 /**
  * Replaced and deleted versions of staff input are kept for a year: every file behind

@@ -5,8 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { grantKeyActions, grantListKeys } from './object-grants.js';
-import { MISPLACED_RECEIPTS_PREFIX } from '../../lambdas/core/keys.js';
-import { KEY_PREFIXES } from './report-buckets.js';
+import { KEY_PREFIXES, MISPLACED_RECEIPTS_PREFIX } from '../../lambdas/core/keys.js';
 
 export interface StaffAccessProps {
   readonly namePrefix: string;

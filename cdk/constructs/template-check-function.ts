@@ -4,7 +4,7 @@ import { grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
-import { KEY_PREFIXES } from './report-buckets.js';
+import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 
 export type TemplateCheckFunctionProps = PipelineWiring;
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantPeriodViews, grantWriteObjects } from './object-grants.js';
-import { KEY_PREFIXES } from './report-buckets.js';
+import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 import { grantTableItems } from './table-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';

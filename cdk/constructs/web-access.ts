@@ -32,7 +32,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ADMIN_GROUP, secretaryGroup, staffGroup } from '../../lambdas/core/access.js';
-import { COMMITTEE_OUTPUT_FOLDERS, statusPagesPrefix } from '../../lambdas/core/keys.js';
+import { COMMITTEE_OUTPUT_FOLDERS, KEY_PREFIXES, statusPagesPrefix } from '../../lambdas/core/keys.js';
 import { contentSecurityPolicy } from '../../lambdas/web/app.js';
 import { grantKeyActions, grantListKeys, grantObjectActions } from './object-grants.js';
 import { PipelineFunction, type PipelineWiring } from './pipeline-function.js';
@@ -139,7 +139,12 @@ export class WebAccess extends Construct {
     );
     grantListKeys(role, props.documentsBucket, [`${statusPagesPrefix()}*`]);
     // The presigned POSTs are signed with this role: it is their ceiling (each form is one key).
-    grantKeyActions(role, props.uploadsBucket, ['s3:PutObject'], ['uploads/*', 'closures/*', 'templates/*']);
+    grantKeyActions(
+      role,
+      props.uploadsBucket,
+      ['s3:PutObject'],
+      [`${KEY_PREFIXES.uploads}*`, `${KEY_PREFIXES.closures}*`, `${KEY_PREFIXES.templates}*`],
+    );
 
     this.functionUrl = this.web.lambdaFunction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
 

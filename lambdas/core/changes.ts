@@ -7,6 +7,7 @@
  * two documents would see. The report (report.ts) turns the result into text.
  */
 import type { ActivityStatus, Assessment } from './domain.js';
+import { matchKey } from './parse/text.js';
 
 export interface ComparableActivity {
   readonly title: string;
@@ -81,11 +82,11 @@ function compareActivities(
   // A goal may list the same title twice (two rows of one file): match them in order.
   const byTitle = new Map<string, ComparableActivity[]>();
   for (const activity of previous) {
-    const key = comparisonKey(activity.title);
+    const key = matchKey(activity.title);
     byTitle.set(key, [...(byTitle.get(key) ?? []), activity]);
   }
   const activities = current.map((activity): ActivityChange => {
-    const match = byTitle.get(comparisonKey(activity.title))?.shift();
+    const match = byTitle.get(matchKey(activity.title))?.shift();
     if (!match) return { kind: 'new' };
     return match.status === activity.status
       ? { kind: 'unchanged' }
@@ -96,10 +97,6 @@ function compareActivities(
 }
 
 /** Case- and whitespace-insensitive, as goals and activities are matched everywhere else. */
-export function comparisonKey(s: string): string {
-  return s.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('sv-SE');
-}
-
 function sameKey(a: string, b: string): boolean {
-  return comparisonKey(a) === comparisonKey(b);
+  return matchKey(a) === matchKey(b);
 }

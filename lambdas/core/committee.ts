@@ -7,6 +7,7 @@
 // whole chained API with its locales (about 460 KiB of each bundle with the full entry).
 import * as z from 'zod/mini';
 import type { InputIssue } from './domain.js';
+import { configKey } from './keys.js';
 import { printableLineProblem, quotedValue } from './text-line.js';
 
 export interface CommitteeConfig {
@@ -57,11 +58,6 @@ export const KS_CONFIG: CommitteeConfig = Object.freeze({
   vision: ANGE_VISION,
   focusAreas: Object.freeze([...ANGE_FOCUS_AREAS]),
 });
-
-/** The key of the optional settings object, as named in messages to staff. */
-export function committeeConfigFile(committee: string): string {
-  return `config/${committee}.json`;
-}
 
 /**
  * Settings for a committee without a built-in default: the municipality's shared texts
@@ -149,7 +145,7 @@ const KNOWN_FIELDS = new Set(Object.keys(ConfigFileSchema.shape));
  * without a built-in default are warnings.
  */
 export function parseCommitteeConfig(committee: string, json: string | undefined): CommitteeConfigResult {
-  const file = committeeConfigFile(committee);
+  const file = configKey(committee);
   const warnings: InputIssue[] = [];
   const builtIn = BUILT_IN[committee];
   const base = builtIn ?? genericCommitteeConfig(committee);

@@ -17,6 +17,9 @@
  *   receipts/{committee}/{year}/T{n}/{upload name}.html   the same receipt as a page people read
  *   receipts/{committee}/{year}/T{n}/{name}-fel.xlsx      a refused workbook with its errors marked
  *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
+ *   receipts/{committee}/{year}/T{n}/stangning.html     the same receipt as a page people read
+ *   receipts/{committee}/{year}/T{n}/oppning.json       the receipt of a reopening
+ *   receipts/{committee}/{year}/T{n}/oppning.html       the same receipt as a page people read
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
  *   receipts/_misplaced/{input key}.json                 the receipt of an upload outside the layout
@@ -37,6 +40,26 @@
 import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
 
 /**
+ * The top-level folders of the two buckets: the CDK stack scopes every IAM grant with
+ * them, so a key formatted below that does not start with one of them is a key no
+ * function may touch (test/cdk checks each formatter against this table).
+ */
+export const KEY_PREFIXES = {
+  uploads: 'uploads/',
+  closures: 'closures/',
+  reopenings: 'reopenings/',
+  templates: 'templates/',
+  config: 'config/',
+  documents: 'documents/',
+  receipts: 'receipts/',
+  templateReceipts: 'receipts/templates/',
+  drafts: 'drafts/',
+  status: 'status/',
+  workbooks: 'workbooks/',
+  history: 'history/',
+} as const;
+
+/**
  * The S3 notifications the pipeline relies on, per bucket. The CDK stack and the local
  * stack both derive their event routing from these tables, so they cannot drift apart.
  *
@@ -45,10 +68,10 @@ import { COMMITTEE_PATTERN, type Period, type Tertial } from './domain.js';
  * no receipt. Ingest decides with {@link routeUploadKey}.
  */
 export const NOTIFICATION_RULES = [
-  { target: 'ingest', prefix: 'uploads/', suffix: '', events: ['created', 'removed'] },
-  { target: 'assemble', prefix: 'closures/', suffix: '', events: ['created'] },
-  { target: 'assemble', prefix: 'reopenings/', suffix: '', events: ['created'] },
-  { target: 'templateCheck', prefix: 'templates/', suffix: '.docx', events: ['created'] },
+  { target: 'ingest', prefix: KEY_PREFIXES.uploads, suffix: '', events: ['created', 'removed'] },
+  { target: 'assemble', prefix: KEY_PREFIXES.closures, suffix: '', events: ['created'] },
+  { target: 'assemble', prefix: KEY_PREFIXES.reopenings, suffix: '', events: ['created'] },
+  { target: 'templateCheck', prefix: KEY_PREFIXES.templates, suffix: '.docx', events: ['created'] },
 ] as const;
 
 /**
@@ -57,7 +80,7 @@ export const NOTIFICATION_RULES = [
  * writes only under drafts/, status/ and workbooks/, so nothing can trigger on its own output.
  */
 export const OUTPUT_NOTIFICATION_RULES = [
-  { target: 'views', prefix: 'receipts/', suffix: '.json', events: ['created'] },
+  { target: 'views', prefix: KEY_PREFIXES.receipts, suffix: '.json', events: ['created'] },
 ] as const;
 
 export type InputTarget = (typeof NOTIFICATION_RULES)[number]['target'];
@@ -146,6 +169,11 @@ export function committeeOfOutputKey(key: string): string | undefined {
 
 function periodPath(p: Period): string {
   return `${p.committee}/${p.year}/T${p.tertial}`;
+}
+
+/** The last segment of a key: `receipts/ks/2023/T3/a-fel.xlsx` → `a-fel.xlsx`. */
+export function keyFileName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 /**
@@ -256,7 +284,7 @@ export function isReadableUploadName(name: string): boolean {
  */
 export function isUploadArtefact(key: string): boolean {
   if (key.endsWith('/') || key.endsWith('_$folder$')) return true;
-  const name = key.slice(key.lastIndexOf('/') + 1);
+  const name = keyFileName(key);
   return (
     name === '.DS_Store' ||
     name.startsWith('._') ||
@@ -294,6 +322,15 @@ export function routeUploadKey(key: string): UploadRoute {
   return { action: 'misplaced', problem: misplacedProblem(key), ...(receiptKey ? { receiptKey } : {}) };
 }
 
+/**
+ * Whose a key under `uploads/` outside the layout probably is: its committee segment in
+ * lower case, when that is a committee (`uploads/KS/2024/T4/a.xlsx` → `ks`).
+ */
+export function misplacedUploadCommittee(key: string): string | undefined {
+  const guess = key.split('/')[1]?.toLowerCase() ?? '';
+  return COMMITTEE_PATTERN.test(guess) ? guess : undefined;
+}
+
 /** The first thing wrong with a key under `uploads/` that {@link parseUploadKey} refuses. */
 function misplacedProblem(key: string): MisplacedProblem {
   const parts = key.split('/');
@@ -315,7 +352,7 @@ function misplacedProblem(key: string): MisplacedProblem {
   return { code: 'name', name, problem: uploadNameProblem(name) ?? 'empty' };
 }
 
-export const MISPLACED_RECEIPTS_PREFIX = 'receipts/_misplaced/';
+export const MISPLACED_RECEIPTS_PREFIX = `${KEY_PREFIXES.receipts}_misplaced/`;
 
 /** S3's limit on a key, in UTF-8 bytes. */
 const MAX_S3_KEY_BYTES = 1024;
@@ -341,11 +378,11 @@ export function isMisplacedReceiptKey(key: string): boolean {
 
 export function uploadKey(period: Period, name: string): string {
   if (!isUploadName(name)) throw new Error(`not an upload file name: ${name}`);
-  return `uploads/${periodPath(period)}/${name}`;
+  return `${uploadsPrefix(period)}${name}`;
 }
 
 export function uploadsPrefix(period: Period): string {
-  return `uploads/${periodPath(period)}/`;
+  return `${KEY_PREFIXES.uploads}${periodPath(period)}/`;
 }
 
 /** `closures/ks/2023/T3` → its period. */
@@ -356,7 +393,7 @@ export function parseClosureKey(key: string): Period | undefined {
 }
 
 export function closureKey(period: Period): string {
-  return `closures/${periodPath(period)}`;
+  return `${KEY_PREFIXES.closures}${periodPath(period)}`;
 }
 
 /** `reopenings/ks/2023/T3` → its period. */
@@ -367,11 +404,11 @@ export function parseReopeningKey(key: string): Period | undefined {
 }
 
 export function reopeningKey(period: Period): string {
-  return `reopenings/${periodPath(period)}`;
+  return `${KEY_PREFIXES.reopenings}${periodPath(period)}`;
 }
 
 export function templateKey(committee: string): string {
-  return `templates/${committee}.docx`;
+  return `${KEY_PREFIXES.templates}${committee}.docx`;
 }
 
 /** `templates/ks.docx` → `ks`. */
@@ -386,23 +423,29 @@ export function parseTemplateKey(key: string): string | undefined {
  * upload can never overwrite a newer one.
  */
 export function acceptedTemplateKey(committee: string, sequencer: string): string {
-  return `templates/${committee}/${sequencer}.docx`;
+  return `${KEY_PREFIXES.templates}${committee}/${sequencer}.docx`;
 }
 
 export function templateReceiptKey(committee: string): string {
-  return `receipts/templates/${committee}.docx.json`;
+  return `${KEY_PREFIXES.templateReceipts}${committee}.docx.json`;
 }
 
+/** The committee's optional settings; also how messages to staff name that file. */
 export function configKey(committee: string): string {
-  return `config/${committee}.json`;
+  return `${KEY_PREFIXES.config}${committee}.json`;
 }
 
 export function documentFileName(period: Period): string {
   return `${period.committee}-maluppfoljning-${period.year}-T${period.tertial}.docx`;
 }
 
+/** The folder of a period's documents (the Word document and its PDF). */
+export function documentsPrefix(period: Period): string {
+  return `${KEY_PREFIXES.documents}${periodPath(period)}/`;
+}
+
 export function documentKey(period: Period): string {
-  return `documents/${periodPath(period)}/${documentFileName(period)}`;
+  return `${documentsPrefix(period)}${documentFileName(period)}`;
 }
 
 /** The PDF beside the Word document: the same name with `.pdf` (for the agenda system). */
@@ -411,16 +454,32 @@ export function pdfFileName(period: Period): string {
 }
 
 export function pdfKey(period: Period): string {
-  return `documents/${periodPath(period)}/${pdfFileName(period)}`;
+  return `${documentsPrefix(period)}${pdfFileName(period)}`;
+}
+
+/** The folder of a period's receipts: its uploads', the close's and the reopening's, and the marked copies. */
+export function receiptsPrefix(period: Period): string {
+  return `${KEY_PREFIXES.receipts}${periodPath(period)}/`;
 }
 
 export function uploadReceiptKey(period: Period, uploadName: string): string {
-  return `receipts/${periodPath(period)}/${uploadName}.json`;
+  return `${receiptsPrefix(period)}${uploadName}.json`;
+}
+
+/**
+ * `receipts/ks/2023/T3/a.xlsx.json` → `a.xlsx`, the upload the receipt is for; undefined
+ * for any other key of the period, the close's and the reopening's receipts among them.
+ */
+export function uploadNameOfReceiptKey(period: Period, key: string): string | undefined {
+  const prefix = receiptsPrefix(period);
+  if (!key.startsWith(prefix) || !key.endsWith('.json')) return undefined;
+  const name = key.slice(prefix.length, -'.json'.length);
+  return isUploadName(name) ? name : undefined;
 }
 
 /** The draft document of an open period, regenerated after every upload, next to nothing else. */
 export function draftKey(period: Period): string {
-  return `drafts/${periodPath(period)}/${documentFileName(period).replace(/\.docx$/, '-UTKAST.docx')}`;
+  return `${KEY_PREFIXES.drafts}${periodPath(period)}/${documentFileName(period).replace(/\.docx$/, '-UTKAST.docx')}`;
 }
 
 /**
@@ -429,12 +488,26 @@ export function draftKey(period: Period): string {
  * the bucket is served from.
  */
 export function statusPageKey(period: Period): string {
-  return `status/${periodPath(period)}/index.html`;
+  return `${KEY_PREFIXES.status}${periodPath(period)}/index.html`;
+}
+
+/** `../` once for each folder a status page is in: from the page up to the bucket's root. */
+const STATUS_PAGE_TO_ROOT = '../'.repeat(
+  statusPageKey({ committee: 'ks', year: YEAR_MIN, tertial: 1 }).split('/').length - 1,
+);
+
+/**
+ * A path from the bucket's root (a key, or a file the web server serves at its root) as a
+ * link relative to any status page: `receipts/ks/2023/T3/a.xlsx.json` →
+ * `../../../../receipts/ks/2023/T3/a.xlsx.json`.
+ */
+export function pathFromStatusPage(path: string): string {
+  return `${STATUS_PAGE_TO_ROOT}${path}`;
 }
 
 /** The folder holding every status page of one committee (or of all committees), one per period. */
 export function statusPagesPrefix(committee?: string): string {
-  return committee === undefined ? 'status/' : `status/${committee}/`;
+  return committee === undefined ? KEY_PREFIXES.status : `${KEY_PREFIXES.status}${committee}/`;
 }
 
 /** `status/ks/2023/T3/index.html` → its period; undefined for any other key. */
@@ -447,7 +520,7 @@ export function parseStatusPageKey(key: string): Period | undefined {
 /** The upload receipt as a page people read: `receipts/…/{upload name}.html`, beside the JSON. */
 export function uploadReceiptHtmlKey(period: Period, uploadName: string): string {
   if (!isUploadName(uploadName)) throw new Error(`not an upload file name: ${uploadName}`);
-  return `receipts/${periodPath(period)}/${uploadName}.html`;
+  return `${receiptsPrefix(period)}${uploadName}.html`;
 }
 
 /**
@@ -462,12 +535,17 @@ export function annotatedUploadKey(period: Period, uploadName: string): string {
     throw new Error(`not a workbook upload name: ${uploadName}`);
   // The extension keeps its letter case (`A.XLSX` → `A-fel.XLSX`), so `a.xlsx` and `a.XLSX` get copies of their own.
   const extension = uploadName.slice(-'.xlsx'.length);
-  return `receipts/${periodPath(period)}/${uploadName.slice(0, -extension.length)}-fel${extension}`;
+  return `${receiptsPrefix(period)}${uploadName.slice(0, -extension.length)}-fel${extension}`;
 }
 
 /** No upload may be named `stangning` (a reserved name), so this key is never an upload's receipt. */
 export function closureReceiptKey(period: Period): string {
-  return `receipts/${periodPath(period)}/stangning.json`;
+  return `${receiptsPrefix(period)}stangning.json`;
+}
+
+/** The closure receipt as a page people read, beside the JSON. */
+export function closureReceiptHtmlKey(period: Period): string {
+  return `receipts/${periodPath(period)}/stangning.html`;
 }
 
 /** The tertial after `period`: T1 → T2 → T3 → next year's T1. */
@@ -479,12 +557,27 @@ export function nextPeriod(period: Period): Period {
 
 /** The workbook staff fill in for `period`, written when the tertial before it closes. */
 export function workbookKey(period: Period): string {
-  return `workbooks/${periodPath(period)}/${period.committee}-uppfoljning-${period.year}-T${period.tertial}.xlsx`;
+  return `${KEY_PREFIXES.workbooks}${periodPath(period)}/${period.committee}-uppfoljning-${period.year}-T${period.tertial}.xlsx`;
 }
 
 /** The receipt of a reopening; like the closure's, it cannot collide with an upload's. */
 export function reopeningReceiptKey(period: Period): string {
-  return `receipts/${periodPath(period)}/oppning.json`;
+  return `${receiptsPrefix(period)}oppning.json`;
+}
+
+/** The reopening receipt as a page people read, beside the JSON. */
+export function reopeningReceiptHtmlKey(period: Period): string {
+  return `receipts/${periodPath(period)}/oppning.html`;
+}
+
+/**
+ * A key of the output bucket as a relative link from a page in a period's folder, four
+ * levels deep like every per-period key (`status/ks/2023/T3/index.html`,
+ * `receipts/ks/2023/T3/stangning.html`): `../../../../documents/…`, each segment
+ * URL-encoded, so the link works wherever the bucket is served from.
+ */
+export function hrefFromPeriodPage(key: string): string {
+  return pathFromStatusPage(key.split('/').map(encodeURIComponent).join('/'));
 }
 
 /**
@@ -523,7 +616,7 @@ export function normalizeSequencer(sequencer: string): string {
  * sequencer, or the period item's version at a close) that wrote it.
  */
 export function historyPrefix(period: Period): string {
-  return `history/${periodPath(period)}/`;
+  return `${KEY_PREFIXES.history}${periodPath(period)}/`;
 }
 
 const REMOVED_SUFFIX = '.removed';

@@ -77,7 +77,7 @@ function subjectOf(receipt: AnyReceipt): string {
     case 'reopening':
       return `Öppning ${receipt.period}`;
     case 'template':
-      return `Mall ${receipt.committee}${receipt.status === 'rejected' ? ' (inte godkänd)' : ''}`;
+      return `Mall ${receipt.committee}${receipt.status === 'rejected' ? ' (inte godkänd)' : receipt.warnings.length > 0 ? ' (godkänd med varningar)' : ''}`;
     case 'misplaced':
       return `Kvitto: ${receipt.key} (fel plats)`;
   }

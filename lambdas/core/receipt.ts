@@ -1,10 +1,12 @@
 /**
  * Receipts: what staff get back for every upload and every close, as JSON in the
  * output bucket. Field names are English (machines read them); `message` and every
- * issue's `message` are Swedish (people read them).
+ * issue's `message` are Swedish (people read them), and `receivedAt` is Swedish time
+ * with its offset (`stockholmIso`), as people read it.
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
 import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
+import { stockholmIso } from './time.js';
 
 export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
@@ -62,7 +64,7 @@ export function acceptedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" är mottagen och gäller för tertial ${args.period.tertial} ${args.period.year}: ${parts.join(', ')}.${warn}`,
     counts: args.counts,
     errors: [],
@@ -88,7 +90,7 @@ export function rejectedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas.${keep} Rätta felen och ladda upp filen igen.`,
     errors: args.errors,
     warnings: args.warnings,
@@ -115,7 +117,7 @@ export function removedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" är borttagen och dess mål och aktiviteter ingår inte längre i tertial ${args.period.tertial} ${args.period.year}.`,
     errors: [],
     warnings: [],
@@ -141,7 +143,7 @@ export function failedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" kunde inte tas emot på grund av ett tekniskt fel, inte ett fel i filen. Inget från filen har sparats. Systemet försöker igen automatiskt och driftansvariga larmas om det inte går.${keep}`,
     errors: [
       {
@@ -181,7 +183,7 @@ export function closedReceipt(args: {
     kind: 'closure',
     status: 'closed',
     period: formatPeriod(args.period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Tertial ${args.period.tertial} ${args.period.year} är stängd. Dokumentet är klart: ${args.document} (${plural(args.counts.goals, 'mål', 'mål')}, ${plural(args.counts.activities, 'aktivitet', 'aktiviteter')} från ${plural(args.uploads.length, 'fil', 'filer')}).${pdfText}${compared}`,
     document: args.document,
     ...(args.pdf ? { pdf: args.pdf } : {}),
@@ -203,7 +205,7 @@ export function rejectedClosureReceipt(args: {
     kind: 'closure',
     status: 'rejected',
     period: formatPeriod(args.period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Tertial ${args.period.tertial} ${args.period.year} kunde inte stängas: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. Tertialen är fortfarande öppen; rätta felen och stäng igen.`,
     errors: args.errors,
     warnings: args.warnings,
@@ -230,7 +232,7 @@ export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: I
     kind: 'misplaced',
     status: 'rejected',
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
     errors: [args.issue],
     warnings: [],
@@ -246,12 +248,15 @@ export function receiptJson(receipt: AnyReceipt): string {
 
 export interface TemplateReceipt {
   readonly kind: 'template';
+  /** `accepted` with warnings is "godkänd med varningar": in force, but it lost something the default has. */
   readonly status: 'accepted' | 'rejected';
   readonly committee: string;
   readonly key: string;
   readonly receivedAt: string;
   readonly message: string;
   readonly errors: readonly InputIssue[];
+  /** Absent from receipts written before templates had warnings; read back as none. */
+  readonly warnings: readonly InputIssue[];
 }
 
 export function templateReceipt(args: {
@@ -259,9 +264,12 @@ export function templateReceipt(args: {
   key: string;
   receivedAt: Date;
   errors: readonly InputIssue[];
+  /** What an accepted template lost against the default (lambdas/core/template-warnings.ts). */
+  warnings?: readonly InputIssue[];
   hasPrevious: boolean;
 }): TemplateReceipt {
   const ok = args.errors.length === 0;
+  const warnings = ok ? (args.warnings ?? []) : [];
   const previous = args.hasPrevious
     ? 'Den tidigare godkända mallen gäller fortfarande.'
     : 'Standardmallen gäller fortfarande.';
@@ -270,11 +278,14 @@ export function templateReceipt(args: {
     status: ok ? 'accepted' : 'rejected',
     committee: args.committee,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
-    message: ok
-      ? `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`
-      : `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`,
+    receivedAt: stockholmIso(args.receivedAt),
+    message: !ok
+      ? `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`
+      : warnings.length > 0
+        ? `Mallen "${args.key}" är godkänd med varningar och används när nästa tertial stängs. ${plural(warnings.length, 'varning', 'varningar')}, se nedan: mallen saknar något som standardmallen har för den som läser dokumentet med skärmläsare. Rätta mallen och ladda upp den igen före stängningen.`
+        : `Mallen "${args.key}" är godkänd och används när nästa tertial stängs.`,
     errors: args.errors,
+    warnings,
   };
 }
 
@@ -299,7 +310,7 @@ export function reopeningReceipt(args: {
     kind: 'reopening',
     status: args.reopened ? 'reopened' : 'not_closed',
     period: formatPeriod(period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: args.reopened
       ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet under samma namn. Den tidigare versionen finns kvar bara där bucketen har versionshantering (som i AWS-driftsättningen); den lokala stacken har ingen och skriver över den.`
       : `Tertial ${period.tertial} ${period.year} var inte stängd, så det fanns inget att öppna igen.`,

@@ -19,8 +19,10 @@ import { cleanUp, CompiledLoopsModule, staticXml, type ContainRule } from './com
 import { writeDocxZip, type DocxPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
 import { finishRenderedPackage, type RenderedParts } from './post-render.js';
-import { inspectTemplatePackage } from './template-package.js';
-import { REPORT_TAGS, type ReportView, type TagSpec, type TagSpecs } from './report.js';
+import { inspectTemplatePackage, type TemplatePackage } from './template-package.js';
+import { templateWarnings } from './template-warnings.js';
+import type { ReportView } from './report.js';
+import { LIST_TAGS, REPORT_TAGS, type TagSpec, type TagSpecs } from './report-tags.js';
 
 /** The built-in template's file name under `templates/`. */
 export const DEFAULT_TEMPLATE_NAME = 'default.docx';
@@ -37,7 +39,13 @@ export class TemplateError extends TertialError {
   }
 }
 
-export type TemplateCheck = { readonly ok: true } | { readonly ok: false; readonly errors: readonly InputIssue[] };
+/**
+ * An accepted template carries warnings: what it lost against the default template
+ * (captions, header rows, heading styles; lambdas/core/template-warnings.ts).
+ */
+export type TemplateCheck =
+  | { readonly ok: true; readonly warnings: readonly InputIssue[] }
+  | { readonly ok: false; readonly errors: readonly InputIssue[] };
 
 /**
  * Compiles a template without rendering it: docxtemplater's errors (unclosed tags,
@@ -47,7 +55,7 @@ export type TemplateCheck = { readonly ok: true } | { readonly ok: false; readon
  */
 export function checkTemplate(template: Uint8Array, file = DEFAULT_TEMPLATE_NAME): TemplateCheck {
   const compiled = compiledTemplate(template, file);
-  return compiled.ok ? { ok: true } : { ok: false, errors: compiled.errors };
+  return compiled.ok ? { ok: true, warnings: compiled.warnings } : { ok: false, errors: compiled.errors };
 }
 
 /**
@@ -92,15 +100,6 @@ class TagCollector {
   }
 }
 
-/** Names of the list tags, at any depth (the other loop tags are conditions). */
-const LIST_TAGS: ReadonlySet<string> = new Set(listTagNames(REPORT_TAGS));
-
-function listTagNames(specs: TagSpecs): string[] {
-  return Object.entries(specs).flatMap(([name, spec]) =>
-    spec.type === 'list' ? [name, ...listTagNames(spec.item)] : [],
-  );
-}
-
 /**
  * How many compiled templates a process keeps. A committee has one template in force;
  * a function instance serves the committees that write to it, and each compiled
@@ -109,7 +108,9 @@ function listTagNames(specs: TagSpecs): string[] {
  */
 export const MAX_COMPILED_TEMPLATES = 8;
 
-type Compiled = { ok: true; template: CompiledTemplate } | { ok: false; errors: readonly InputIssue[] };
+type Compiled =
+  | { ok: true; template: CompiledTemplate; warnings: readonly InputIssue[] }
+  | { ok: false; errors: readonly InputIssue[] };
 
 /** Compiled templates by content (SHA-256) and the name messages give them; oldest first. */
 const compiledCache = new Map<string, Compiled & { ok: true }>();
@@ -125,7 +126,7 @@ function compiledTemplate(template: Uint8Array, file: string): Compiled {
   // The package first: nothing below may inflate a part the package check has not bounded.
   const pkg = inspectTemplatePackage(template, file);
   if (!pkg.ok) return { ok: false, errors: pkg.errors };
-  const compiled = compile(template, file);
+  const compiled = compile(template, file, pkg.pkg);
   if (compiled.ok) {
     compiledCache.set(key, compiled);
     for (const oldest of compiledCache.keys()) {
@@ -262,7 +263,7 @@ class CompiledTemplate {
 
 const CONTENT_TYPES = '[Content_Types].xml';
 
-function compile(template: Uint8Array, file: string): Compiled {
+function compile(template: Uint8Array, file: string, pkg: TemplatePackage): Compiled {
   let zip: PizZip;
   try {
     zip = new PizZip(template);
@@ -315,7 +316,8 @@ function compile(template: Uint8Array, file: string): Compiled {
       errors.push(issue(file, message));
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, template: new CompiledTemplate(doc, zip, loops) };
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, template: new CompiledTemplate(doc, zip, loops), warnings: templateWarnings(pkg, file) };
 }
 
 /**

@@ -242,7 +242,8 @@ function relationships(xml: string): Attributes[] {
   return out;
 }
 
-function attributes(text: string): Attributes {
+/** An element's attributes by local name (the prefix dropped), their entities decoded. */
+export function attributes(text: string): Attributes {
   const out: Record<string, string> = {};
   for (const m of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
     const name = (m[1] ?? '').replace(/^[\w.-]+:/, '');
@@ -251,13 +252,31 @@ function attributes(text: string): Attributes {
   return out;
 }
 
-function decodeEntities(s: string): string {
+/** XML's five named entities and character references, decoded; anything else is kept as written. */
+export function decodeEntities(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (all, e: string) => {
     const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
     if (named[e.toLowerCase()] !== undefined) return named[e.toLowerCase()] as string;
     const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
     return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : all;
   });
+}
+
+/**
+ * The part that `source`'s first internal relationship of a type ending in `/{type}`
+ * points at (e.g. the main part's `styles`), as named in the package; undefined if none.
+ */
+export function relatedPart(pkg: TemplatePackage, source: string, type: string): string | undefined {
+  const slash = source.lastIndexOf('/');
+  const relsName = `${source.slice(0, slash + 1)}_rels/${source.slice(slash + 1)}.rels`.toLowerCase();
+  const names = [...pkg.parts.keys()];
+  const rels = names.find((n) => n.toLowerCase() === relsName);
+  if (rels === undefined) return undefined;
+  const rel = relationships(new TextDecoder().decode(pkg.parts.get(rels))).find(
+    (r) => (r.Type ?? '').endsWith(`/${type}`) && (r.TargetMode ?? '').toLowerCase() !== 'external',
+  );
+  const target = rel ? resolveTarget(source, rel.Target ?? '') : undefined;
+  return target === undefined ? undefined : names.find((n) => n.toLowerCase() === target.toLowerCase());
 }
 
 /** The part an internal relationship points at, relative to its source part's folder; undefined if it leaves the package. */

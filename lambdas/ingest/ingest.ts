@@ -10,6 +10,8 @@ import { formatPeriod, type InputIssue, type ParseResult } from '../core/domain.
 import type { ObjectEvent } from '../runtime/events.js';
 import {
   annotatedUploadKey,
+  keyFileName,
+  misplacedUploadCommittee,
   routeUploadKey,
   uploadReceiptHtmlKey,
   uploadFormat,
@@ -20,7 +22,6 @@ import {
 } from '../core/keys.js';
 import { receiptHtml } from '../core/receipt-html.js';
 import { misplacedIssue, unsupportedFormatIssue } from '../core/routing-issues.js';
-import { COMMITTEE_PATTERN } from '../core/domain.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
 import type { Notifier } from '../runtime/notify.js';
 import { withFields, type Log } from '../core/log.js';
@@ -103,12 +104,10 @@ async function answerMisplaced(
     receivedAt: new Date(event.eventTime),
     issue: misplacedIssue(event.key, route.problem),
   });
-  // Whose it probably is: the committee segment in lower case, when that is one.
-  const guess = event.key.split('/')[1]?.toLowerCase() ?? '';
   await issueReceipt(deps, {
     receipt,
     key: route.receiptKey,
-    about: { committee: COMMITTEE_PATTERN.test(guess) ? guess : '_misplaced' },
+    about: { committee: misplacedUploadCommittee(event.key) ?? '_misplaced' },
   });
   return 'misplaced';
 }
@@ -338,7 +337,7 @@ async function writeReceipt(
       await deps.objects.put(deps.documentsBucket, markedUpKey, marked, CONTENT_TYPES.xlsx);
     }
   }
-  const annotatedCopy = markedUpKey?.slice(markedUpKey.lastIndexOf('/') + 1);
+  const annotatedCopy = markedUpKey && keyFileName(markedUpKey);
   await issueReceipt(deps, {
     receipt,
     key: uploadReceiptKey(period, name),

@@ -3,7 +3,10 @@
  * A template that does not compile, or uses tags the report does not provide, is
  * refused with a receipt and the previous one stays in force. An accepted one is
  * copied, immutably, to the output bucket and the table points at that copy, so a
- * close renders with exactly one known version even while a new one is uploaded.
+ * close renders with exactly one known version even while a new one is uploaded. One
+ * that lost what the default has for accessibility (table captions, header rows, heading
+ * styles) is accepted with warnings on its receipt, so the secretary can fix it before
+ * the close.
  */
 import type { ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
@@ -73,11 +76,18 @@ export async function checkCommitteeTemplate(
     acceptedAt: deps.clock().toISOString(),
   });
   if (outcome === 'stale') return 'stale';
-  log.info('template accepted', { copy: copyKey });
+  log.info('template accepted', { copy: copyKey, warnings: checked.warnings.map((w) => w.code) });
   await writeReceipt(
     deps,
     committee,
-    templateReceipt({ committee, key: event.key, receivedAt, errors: [], hasPrevious: current !== undefined }),
+    templateReceipt({
+      committee,
+      key: event.key,
+      receivedAt,
+      errors: [],
+      warnings: checked.warnings,
+      hasPrevious: current !== undefined,
+    }),
   );
   return 'accepted';
 }

@@ -2,14 +2,20 @@
  * Lambda entry point for the period views: every receipt written to the output bucket
  * (receipts/…json) regenerates its period's draft and status page, or, for a template
  * receipt, those of the committee's periods; a closing receipt also brings the next
- * tertial's workbook. Kept out of the ingest and assemble
+ * tertial's workbook, and a closing or reopening receipt the next tertial's draft. Kept out of the ingest and assemble
  * functions so an upload never waits for (or loads) the document renderer.
  */
 import type { Context, S3Event } from 'aws-lambda';
 import { invocationLogger, type InvocationContext } from '../runtime/invocation.js';
 import { dispatchS3Event } from '../runtime/dispatch.js';
 import { formatPeriod } from '../core/domain.js';
-import { closureReceiptKey, isMisplacedReceiptKey, parseReceiptKey } from '../core/keys.js';
+import {
+  closureReceiptKey,
+  isMisplacedReceiptKey,
+  nextPeriod,
+  parseReceiptKey,
+  reopeningReceiptKey,
+} from '../core/keys.js';
 import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
@@ -43,6 +49,15 @@ function handleViews(event: S3Event, views: ViewDeps): Promise<ViewsHandlerOutco
       await ('period' in about
         ? refreshPeriodViews(views, about.period)
         : refreshCommitteeViews(views, about.committee));
+      // A close or a reopening changes what the next tertial's draft compares with
+      // ("Förändringar sedan tertial N"): its draft and page are written again, if it has begun.
+      if (
+        'period' in about &&
+        (e.key === closureReceiptKey(about.period) || e.key === reopeningReceiptKey(about.period))
+      ) {
+        const next = nextPeriod(about.period);
+        if (await views.repo.getPeriod(next)) await refreshPeriodViews(views, next);
+      }
     } catch (error) {
       failure = { error };
     }

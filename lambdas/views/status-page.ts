@@ -12,24 +12,29 @@
  * CloudFront distribution in front of the bucket.
  */
 import { stockholmMinute } from '../core/time.js';
+import { combinePeriod } from '../core/combined-period.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
 import {
   annotatedUploadKey,
+  closureReceiptHtmlKey,
   closureReceiptKey,
   documentKey,
+  documentsPrefix,
   draftKey,
-  isUploadName,
+  hrefFromPeriodPage,
+  pathFromStatusPage,
   pdfKey,
+  receiptsPrefix,
   statusPageKey,
   templateReceiptKey,
+  uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../core/keys.js';
 import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
 import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
-import { buildReport } from '../core/report.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
 import type { ViewDeps } from './deps.js';
@@ -87,6 +92,8 @@ export interface StatusPageModel {
     readonly message: string;
     readonly errors: readonly string[];
     readonly href: string;
+    /** The receipt's page, when it was written (receipts of older closes have none). */
+    readonly htmlHref?: string;
   };
   readonly uploads: readonly UploadRow[];
   readonly goals: readonly GoalRow[];
@@ -104,9 +111,9 @@ export interface StatusPageModel {
   };
 }
 
-/** A key of the output bucket as a link from the status page (four levels deep). */
+/** A key of the output bucket as a link from the status page. */
 export function hrefFromStatusPage(key: string): string {
-  return `../../../../${key.split('/').map(encodeURIComponent).join('/')}`;
+  return hrefFromPeriodPage(key);
 }
 
 export interface StatusPageInput {
@@ -133,21 +140,19 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
   const config: CommitteeConfig = settings.ok ? settings.config : genericCommitteeConfig(period.committee);
   const receiptKeys = new Set(input.receiptObjects.map((o) => o.key));
 
-  const { view, warnings } = buildReport({
-    period,
+  const combined = combinePeriod(
+    snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
     config,
-    uploads: snapshot.uploads.map((u) => ({ name: u.name, content: u.content })),
-    closure: {},
-  });
-  const goals: GoalRow[] = view.goals.map((g) => ({
-    heading: g.goalHeading,
-    assessment: g.goalAssessment,
+  );
+  const goals: GoalRow[] = combined.goals.map((g) => ({
+    heading: g.heading,
+    assessment: g.assessment,
     activities: g.activities.length,
     undefinedGoal: g.isUndefinedGoal,
   }));
   const activitiesByStatus = ACTIVITY_STATUSES.map((status) => ({
     status,
-    count: view.goals.reduce((n, g) => n + g.activities.filter((a) => a.activityStatus === status).length, 0),
+    count: combined.goals.reduce((n, g) => n + g.activities.filter((a) => a.status === status).length, 0),
   }));
 
   const names = new Set([...Object.keys(record?.files ?? {}), ...input.uploadReceipts.keys()]);
@@ -214,13 +219,16 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
             message: close.message,
             errors: close.errors.map((e) => e.message),
             href: hrefFromStatusPage(closureReceiptKey(period)),
+            ...(receiptKeys.has(closureReceiptHtmlKey(period))
+              ? { htmlHref: hrefFromStatusPage(closureReceiptHtmlKey(period)) }
+              : {}),
           },
         }
       : {}),
     uploads,
     goals,
     activitiesByStatus,
-    reportWarnings: warnings.map((w) => w.message),
+    reportWarnings: combined.warnings.map((w) => w.message),
     ...(input.draftObject
       ? {
           draft: {
@@ -276,8 +284,8 @@ const OUTCOMES: Record<UploadOutcome, { label: string; symbol: string; tone: 'ok
 export const STATUS_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self' https: http://127.0.0.1:* http://localhost:*; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-/** The page script, relative to the page (four levels deep), so it is the serving host's own. */
-const PAGE_SCRIPT_FROM_STATUS_PAGE = '../../../../assets/tertial.js';
+/** The page script, relative to the page, so it is the serving host's own. */
+const PAGE_SCRIPT_FROM_STATUS_PAGE = pathFromStatusPage('assets/tertial.js');
 
 /** The page for a model. Pure: the same model gives the same bytes. */
 export function statusPageHtml(model: StatusPageModel): string {
@@ -327,7 +335,7 @@ ${
 ${c.diarienummer && html`<dt>Diarienummer</dt><dd>${c.diarienummer}</dd>\n`}${c.meetingDate && html`<dt>Sammanträde</dt><dd>${c.meetingDate}</dd>\n`}${
     c.documentDate && html`<dt>Dokumentdatum</dt><dd>${c.documentDate}</dd>\n`
   }<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>
-${model.closeReceipt && html`<dt>Stängningen</dt><dd>${link(model.closeReceipt.href, 'Kvitto för stängningen (JSON)')}</dd>\n`}</dl>`
+${model.closeReceipt && html`<dt>Stängningen</dt><dd>${closeReceiptLinks(model.closeReceipt, 'Kvitto för stängningen')}</dd>\n`}</dl>`
 }`;
   } else if (model.state === 'open') {
     state = html`<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>
@@ -341,13 +349,19 @@ ${model.closeReceipt && html`<dt>Stängningen</dt><dd>${link(model.closeReceipt.
     model.state !== 'closed' &&
     html`<div class="notice">
 <p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${close.message}</p>
-${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${link(close.href, 'Kvitto för stängningsförsöket (JSON)')}</p>
+${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${closeReceiptLinks(close, 'Kvitto för stängningsförsöket')}</p>
 </div>`;
   return html`<section aria-labelledby="lage">
 <h2 id="lage">Läge</h2>
 ${state}
 ${refusedClose}
 </section>`;
+}
+
+/** The close's receipt page (when there is one) and its JSON, like each upload's. */
+function closeReceiptLinks(close: { readonly href: string; readonly htmlHref?: string }, label: string): Html {
+  const json = link(close.href, `${label} (JSON)`);
+  return close.htmlHref ? html`${link(close.htmlHref, label)} · ${json}` : json;
 }
 
 function documentsSection(model: StatusPageModel): Html {
@@ -476,12 +490,10 @@ function count(n: number, one: string, many: string): string {
 export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, draft?: DraftResult): Promise<void> {
   const { period } = snapshot;
   const bucket = deps.documentsBucket;
-  const receiptsPrefix = closureReceiptKey(period).replace(/[^/]+$/, '');
-  const documentsPrefix = documentKey(period).replace(/[^/]+$/, '');
   const [receiptObjects, draftObjects, documentObjects, acceptedTemplate, templateReceiptExists] = await Promise.all([
-    deps.objects.list(bucket, receiptsPrefix),
+    deps.objects.list(bucket, receiptsPrefix(period)),
     deps.objects.list(bucket, draftKey(period)),
-    deps.objects.list(bucket, documentsPrefix),
+    deps.objects.list(bucket, documentsPrefix(period)),
     deps.repo.getAcceptedTemplate(period.committee),
     deps.objects.exists(bucket, templateReceiptKey(period.committee)),
   ]);
@@ -491,14 +503,13 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
   let closeReceipt: ClosureReceipt | undefined;
   await Promise.all(
     receiptObjects.map(async (o) => {
-      const name = o.key.slice(receiptsPrefix.length);
       const isClose = o.key === closureReceiptKey(period);
-      const uploadName = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
-      if (!isClose && !isUploadName(uploadName)) return;
+      const uploadName = uploadNameOfReceiptKey(period, o.key);
+      if (!isClose && uploadName === undefined) return;
       const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
-      else if (receipt.kind === 'upload') uploadReceipts.set(uploadName, receipt);
+      else if (receipt.kind === 'upload' && uploadName !== undefined) uploadReceipts.set(uploadName, receipt);
     }),
   );
 

@@ -20,7 +20,7 @@ import {
   type Viewer,
 } from '../core/access.js';
 import { html, htmlDocument, link, STYLESHEET, type Html } from '../core/html.js';
-import { parsePeriod, parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../core/keys.js';
+import { keyFileName, parsePeriod, parseStatusPageKey, statusPageKey, statusPagesPrefix } from '../core/keys.js';
 import { MAX_TEMPLATE_BYTES, MAX_UPLOAD_BYTES } from '../core/upload-limits.js';
 import type { ObjectStore } from '../storage/objects.js';
 import { PAGE_SCRIPT, PAGE_SCRIPT_PATH } from './page-script.js';
@@ -171,7 +171,7 @@ export async function handleWebRequest(app: WebApp, viewer: Viewer, request: Web
   const headers: Record<string, string> = { 'Content-Type': contentTypeOf(key) };
   const ext = key.slice(key.lastIndexOf('.')).toLowerCase();
   if (DOWNLOADS.has(ext)) {
-    const name = key.slice(key.lastIndexOf('/') + 1);
+    const name = keyFileName(key);
     headers['Content-Disposition'] =
       `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
   }

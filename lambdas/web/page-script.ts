@@ -9,6 +9,8 @@
  * Plain browser JavaScript (no build step, no libraries); it builds the DOM with
  * `textContent`, never with markup from strings.
  */
+import { KEY_PREFIXES } from '../core/keys.js';
+
 export const PAGE_SCRIPT_PATH = '/assets/tertial.js';
 
 export const PAGE_SCRIPT = String.raw`'use strict';
@@ -57,13 +59,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     });
   }
 
-  /** Waits until the receipt at key is newer than before (its receivedAt changes). */
+  /** Waits until the receipt at key is newer than before: a later receivedAt, as an instant (offsets differ across summer time). */
   function awaitReceipt(key, before) {
     var started = Date.now();
     return new Promise(function (resolve, reject) {
       (function poll() {
         readJson(objectUrl(key)).then(function (receipt) {
-          if (receipt && (!before || receipt.receivedAt !== before.receivedAt)) return resolve(receipt);
+          if (receipt && (!before || !(Date.parse(receipt.receivedAt) <= Date.parse(before.receivedAt)))) return resolve(receipt);
           if (Date.now() - started > RECEIPT_WAIT_MS) return reject(new Error('Inget kvitto ännu. Ladda om sidan om en stund.'));
           setTimeout(poll, 1000);
         }, reject);
@@ -108,13 +110,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     form.appendChild(out);
     function upload(file) {
       run(out, function () {
-        var receiptKey = 'receipts/' + periodPath + file.name + '.json';
+        var receiptKey = '${KEY_PREFIXES.receipts}' + periodPath + file.name + '.json';
         return readJson(objectUrl(receiptKey)).then(function (before) {
           return send('upload', file, file.name).then(function () {
             out.firstChild.textContent = 'Filen är skickad. Väntar på kvittot …';
             return awaitReceipt(receiptKey, before);
           });
-        }).then(function (receipt) { showReceipt(out, receipt, 'receipts/' + periodPath + file.name + '.html'); });
+        }).then(function (receipt) { showReceipt(out, receipt, '${KEY_PREFIXES.receipts}' + periodPath + file.name + '.html'); });
       });
     }
     input.addEventListener('change', function () { if (input.files && input.files[0]) upload(input.files[0]); });
@@ -148,7 +150,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       var body = {};
       if (meeting.value) body.meetingDate = meeting.value;
       if (diarienummer.value.trim()) body.diarienummer = diarienummer.value.trim();
-      var receiptKey = 'receipts/' + periodPath + 'stangning.json';
+      var receiptKey = '${KEY_PREFIXES.receipts}' + periodPath + 'stangning.json';
       run(out, function () {
         return readJson(objectUrl(receiptKey)).then(function (before) {
           var file = new Blob([JSON.stringify(body)], { type: 'application/json' });
@@ -156,7 +158,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
             out.firstChild.textContent = 'Stängningen är skickad. Väntar på kvittot …';
             return awaitReceipt(receiptKey, before);
           });
-        }).then(function (receipt) { showReceipt(out, receipt); });
+        }).then(function (receipt) { showReceipt(out, receipt, 'receipts/' + periodPath + 'stangning.html'); });
       });
     });
     return form;
@@ -173,7 +175,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     input.addEventListener('change', function () {
       var file = input.files && input.files[0];
       if (!file) return;
-      var receiptKey = 'receipts/templates/' + committee + '.docx.json';
+      var receiptKey = '${KEY_PREFIXES.templateReceipts}' + committee + '.docx.json';
       run(out, function () {
         return readJson(objectUrl(receiptKey)).then(function (before) {
           return send('template', file).then(function () {

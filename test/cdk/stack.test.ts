@@ -8,6 +8,7 @@ import {
   closureReceiptKey,
   configKey,
   documentKey,
+  KEY_PREFIXES,
   NOTIFICATION_RULES,
   OUTPUT_NOTIFICATION_RULES,
   removalMarkKey,
@@ -18,7 +19,6 @@ import {
   uploadReceiptKey,
 } from '../../lambdas/core/keys.js';
 import type { Period } from '../../lambdas/core/domain.js';
-import { KEY_PREFIXES } from '../../cdk/constructs/report-buckets.js';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnResource } from 'aws-cdk-lib';
 import { TertialStack } from '../../cdk/stack.js';

@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { HTTP_TIMEOUTS } from '../../lambdas/storage/clients.js';
 
 type Handler = NonNullable<DynamoDBClientConfig['requestHandler']> & {
   handle(request: HttpRequestLike, options?: unknown): Promise<{ response: HttpResponseLike }>;
@@ -81,7 +82,8 @@ async function readBody(body: unknown): Promise<string> {
 
 /** A DynamoDB HTTP handler for `endpoint` that injects the planned faults. */
 export function faultyDynamoHandler(endpoint: string, plan: FaultPlan): { handler: Handler; stats: FaultStats } {
-  const base = new DynamoDBClient({ region: 'eu-north-1', endpoint }).config.requestHandler as unknown as Handler;
+  const base = new DynamoDBClient({ region: 'eu-north-1', endpoint, requestHandler: HTTP_TIMEOUTS }).config
+    .requestHandler as unknown as Handler;
   const random = mulberry32(plan.seed ?? 42);
   const stats: FaultStats = { requests: 0, throttled: 0, partialBatches: 0, crashed: false };
   let done = 0;

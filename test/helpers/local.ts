@@ -18,6 +18,9 @@ export interface TestStack extends LocalStack {
   dispose(): Promise<void>;
 }
 
+/** Under the test timeout (60 s): a test whose events never finish fails naming them rather than timing out blind. */
+const TEST_IDLE_MS = 45_000;
+
 export async function startTestStack(
   options: { log?: Log; dynamodb?: 'dynalite' | 'dynamodb-local' } = {},
 ): Promise<TestStack> {
@@ -32,8 +35,10 @@ export async function startTestStack(
     ...(options.dynamodb ? { dynamodb: options.dynamodb } : {}),
   });
   const s3 = stack.runtime.clients.s3;
+  const idle = stack.idle.bind(stack);
   return Object.assign(stack, {
     dataDir,
+    idle: (timeoutMs: number = TEST_IDLE_MS) => idle(timeoutMs),
     async put(key: string, body: Uint8Array | string) {
       await s3.send(
         new PutObjectCommand({

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFT_TITLE_PREFIX } from '../../lambdas/core/document.js';
 import type { Period } from '../../lambdas/core/domain.js';
-import { closureKey, documentKey, draftKey, uploadKey } from '../../lambdas/core/keys.js';
+import { closureKey, documentKey, draftKey, reopeningKey, uploadKey } from '../../lambdas/core/keys.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
@@ -58,5 +58,31 @@ describe('the draft and the close', () => {
     expect(notice).toHaveLength(1);
     const unmarked = draft.filter((p) => !notice.includes(p)).map((p) => p.replace(DRAFT_TITLE_PREFIX, ''));
     expect(unmarked).toEqual(document);
+  });
+
+  it('closing tertial 2 rewrites the open tertial 3 draft with the changes since tertial 2; reopening it takes them out', async () => {
+    const t2: Period = { committee: 'efterat', year: 2024, tertial: 2 };
+    const t3: Period = { ...t2, tertial: 3 };
+    await stack.put(
+      uploadKey(t2, 'a.xlsx'),
+      await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'Första aktiviteten', status: 'Pågående' }]),
+    );
+    // Tertial 3 begins before tertial 2 is closed.
+    await stack.put(
+      uploadKey(t3, 'a.xlsx'),
+      await simpleWorkbook({ id: 'M1', title: 'Ett mål' }, [{ title: 'Första aktiviteten', status: 'Genomförd' }]),
+    );
+    await stack.idle();
+    expect(await paragraphs(draftKey(t3))).not.toContain('Förändringar sedan tertial 2');
+
+    await stack.put(closureKey(t2), '');
+    await stack.idle();
+    const after = await paragraphs(draftKey(t3));
+    expect(after).toContain('Förändringar sedan tertial 2');
+    expect(after).toContain('Pågående → Genomförd');
+
+    await stack.put(reopeningKey(t2), '');
+    await stack.idle();
+    expect(await paragraphs(draftKey(t3))).not.toContain('Förändringar sedan tertial 2');
   });
 });

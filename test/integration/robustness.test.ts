@@ -4,7 +4,7 @@
  * an upload. All against the real local S3 and DynamoDB servers; faults are injected
  * under the SDK (test/helpers/faults.ts), so the SDK's own retries run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closureKey, closureReceiptKey, documentKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import type { Period } from '../../lambdas/core/domain.js';
 import type { ClosureReceipt, UploadReceipt } from '../../lambdas/core/receipt.js';
@@ -22,6 +22,8 @@ import { startTestStack, type TestStack } from '../helpers/local.js';
 import { simpleWorkbook } from '../helpers/workbook.js';
 
 let stack: TestStack;
+/** The fault-injecting runtimes' clients, closed after each test so their sockets do not pile up. */
+const faultyClients: ReturnType<typeof createClients>[] = [];
 let periodCounter = 0;
 const nextSequencer = sequencers();
 
@@ -44,6 +46,7 @@ function faultyRuntime(plan: FaultPlan, options: { maxAttempts?: number; chunkBy
     repo: new PeriodRepository(clients.dynamo, stack.config.tableName, { chunkBytes: options.chunkBytes ?? 400 }),
     notify: stack.runtime.notify,
   };
+  faultyClients.push(clients);
   return { runtime, stats };
 }
 
@@ -74,6 +77,13 @@ async function activeActivityTitles(period: Period): Promise<string[]> {
 
 beforeAll(async () => {
   stack = await startTestStack();
+});
+
+afterEach(() => {
+  for (const clients of faultyClients.splice(0)) {
+    clients.s3.destroy();
+    clients.dynamo.destroy();
+  }
 });
 
 afterAll(async () => {

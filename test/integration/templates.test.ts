@@ -28,12 +28,12 @@ const nextSequencer = sequencers();
 
 let stack: TestStack;
 
-/** The default template with one piece of its XML replaced. */
-function editedTemplate(from: string, to: string): Uint8Array {
-  const zip = new PizZip(loadDefaultTemplate());
+/** The default template (or `template`) with one piece of its XML replaced (a pattern: every match). */
+function editedTemplate(from: string | RegExp, to: string, template = loadDefaultTemplate()): Uint8Array {
+  const zip = new PizZip(template);
   const xml = zip.file('word/document.xml')?.asText() ?? '';
-  expect(xml).toContain(from);
-  zip.file('word/document.xml', xml.replace(from, to));
+  expect(xml).toMatch(from);
+  zip.file('word/document.xml', typeof from === 'string' ? xml.replace(from, to) : xml.replaceAll(from, to));
   return zip.generate({ type: 'uint8array' });
 }
 
@@ -70,6 +70,7 @@ describe('committee templates', () => {
     const own = editedTemplate('Förslag till beslut', 'Förslag till beslut (nämndens egen mall)');
     const accepted = await uploadTemplate('mall', own);
     expect(accepted.status).toBe('accepted');
+    expect(accepted.warnings).toEqual([]);
     expect(await closeWithOneActivity('mall', 1)).toContain('Förslag till beslut (nämndens egen mall)');
 
     const unknownTag = await uploadTemplate('mall', editedTemplate('{reportTitle}', '{rapportensTitel}'));
@@ -83,6 +84,54 @@ describe('committee templates', () => {
 
     // The next close still uses the accepted template, not the broken upload.
     expect(await closeWithOneActivity('mall', 2)).toContain('Förslag till beslut (nämndens egen mall)');
+  });
+
+  it('accepts a template that lost its captions, a header row and a heading style "med varningar" saying what to do, and uses it', async () => {
+    const committee = 'varning';
+    // As LibreOffice saves it (no captions), the first table's header row unmarked, and
+    // "Förslag till beslut" bold 14 pt Normal text instead of Heading 1.
+    const lossy = editedTemplate(
+      '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t xml:space="preserve">Förslag till beslut</w:t></w:r></w:p>',
+      '<w:p><w:r><w:rPr><w:b/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">Förslag till beslut</w:t></w:r></w:p>',
+      editedTemplate(
+        '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>',
+        '<w:tr><w:trPr><w:cantSplit/></w:trPr>',
+        editedTemplate(/<w:tblCaption w:val="[^"]*"\/>/g, ''),
+      ),
+    );
+    const receipt = await uploadTemplate(committee, lossy);
+    expect(receipt.status).toBe('accepted');
+    expect(receipt.errors).toEqual([]);
+    expect(receipt.message).toBe(
+      `Mallen "templates/${committee}.docx" är godkänd med varningar och används när nästa tertial stängs. 7 varningar, se nedan: ` +
+        'mallen saknar något som standardmallen har för den som läser dokumentet med skärmläsare. Rätta mallen och ladda upp den igen före stängningen.',
+    );
+    expect(receipt.warnings.map((w) => w.code)).toEqual([
+      'missing_heading_style',
+      'missing_table_caption',
+      'missing_header_row',
+      ...Array(4).fill('missing_table_caption'),
+    ]);
+    const text = receipt.warnings.map((w) => w.message).join('\n');
+    expect(text).toContain('Stycket "Förslag till beslut" har formatmallen Rubrik 1 (Heading 1) i standardmallen');
+    expect(text).toContain(
+      'Tabell 1 (den med {#assessmentSummary}, under rubriken "Måluppfyllelse i sammandrag") saknar rubrik',
+    );
+    expect(text).toContain('Tabellegenskaper > Alternativ text > Rubrik (i standardmallen "Antal mål per bedömning")');
+    expect(text).toContain(
+      'första raden (kolumnrubrikerna Bedömning, Antal mål) är inte längre markerad som rubrikrad',
+    );
+    expect(text).toContain('Tabellegenskaper > Rad > Upprepa som rubrikrad överst på varje sida');
+    expect(receipt.warnings.every((w) => w.file === `templates/${committee}.docx`)).toBe(true);
+
+    // In force: the close renders with it (its header row is no longer a repeated header).
+    const paragraphs = await closeWithOneActivity(committee, 1);
+    expect(paragraphs).toContain('Förslag till beslut');
+    expect(paragraphs).toContain('En aktivitet');
+    const document = new PizZip((await stack.output(documentKey({ committee, year: 2024, tertial: 1 }))) as Uint8Array)
+      .file('word/document.xml')
+      ?.asText();
+    expect(document).not.toContain('<w:tblCaption');
   });
 
   it('a template replaced during a close does not change that close’s document', async () => {

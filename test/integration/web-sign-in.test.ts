@@ -184,6 +184,12 @@ describe.skipIf(!hasChromium)(
       await actions.getByRole('button', { name: 'Stäng tertialen' }).click();
       const result = page.locator('#close-result');
       await result.getByText('✓ Stängd').waitFor({ timeout: 60_000 });
+      // The closure receipt's page, as after an upload: linked from the result, served to the secretary.
+      const receiptHref = await result.getByRole('link', { name: 'Öppna kvittot' }).getAttribute('href');
+      expect(receiptHref).toMatch(/\/receipts\/ks\/2024\/T1\/stangning\.html$/);
+      const receiptPage = await page.request.get(new URL(receiptHref as string, page.url()).href);
+      expect(receiptPage.status()).toBe(200);
+      expect(await receiptPage.text()).toMatch(/<h1>Stängning av ks 2024-T1 för [^<]+<\/h1>/);
 
       await page.reload();
       expect(await page.getByText('Stängd', { exact: true }).isVisible()).toBe(true);

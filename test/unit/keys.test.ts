@@ -2,23 +2,38 @@ import { describe, expect, it } from 'vitest';
 import {
   annotatedUploadKey,
   closureKey,
+  closureReceiptHtmlKey,
   closureReceiptKey,
+  configKey,
   decodeEventKey,
   documentKey,
+  documentsPrefix,
   draftKey,
   encodeEventKey,
+  hrefFromPeriodPage,
+  KEY_PREFIXES,
+  keyFileName,
+  misplacedUploadCommittee,
   normalizeSequencer,
   parseClosureKey,
+  parseReceiptKey,
   parseStatusPageKey,
   parseUploadKey,
+  pathFromStatusPage,
+  pdfKey,
+  receiptsPrefix,
   routeInputEvent,
   routeOutputEvent,
-  parseReceiptKey,
+  reopeningReceiptHtmlKey,
+  reopeningReceiptKey,
   statusPageKey,
   statusPagesPrefix,
+  templateKey,
   uploadKey,
+  uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
+  workbookKey,
 } from '../../lambdas/core/keys.js';
 
 const period = { committee: 'ks', year: 2023, tertial: 3 } as const;
@@ -172,12 +187,21 @@ describe('keys: what staff read after an upload', () => {
     expect(uploadReceiptHtmlKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan.xlsx.html');
     expect(uploadReceiptHtmlKey(period, 'a.csv')).toBe('receipts/ks/2023/T3/a.csv.html');
     expect(annotatedUploadKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan-fel.xlsx');
+    expect(closureReceiptHtmlKey(period)).toBe('receipts/ks/2023/T3/stangning.html');
+    expect(reopeningReceiptHtmlKey(period)).toBe('receipts/ks/2023/T3/oppning.html');
+  });
+
+  it('links a key from a page in a period folder: four folders up, each segment encoded', () => {
+    expect(hrefFromPeriodPage('documents/ks/2023/T3/a b.docx')).toBe('../../../../documents/ks/2023/T3/a%20b.docx');
   });
 
   it("never collides with a receipt, the closing receipt or another upload's copy", () => {
     const names = ['a.xlsx', 'a-fel.xlsx', 'a.csv', 'a.xlsx.xlsx', 'stangning.xlsx', 'b-fel-fel.xlsx'];
     const keys = [
       closureReceiptKey(period),
+      closureReceiptHtmlKey(period),
+      reopeningReceiptKey(period),
+      reopeningReceiptHtmlKey(period),
       ...names.flatMap((n) => [uploadReceiptKey(period, n), uploadReceiptHtmlKey(period, n)]),
       ...names.filter((n) => n.endsWith('.xlsx')).map((n) => annotatedUploadKey(period, n)),
     ];
@@ -205,6 +229,8 @@ describe('keys: the output bucket’s notifications', () => {
     expect(routeOutputEvent('receipts/ks/2023/T3/stangning.json', 'created')).toBe('views');
     expect(routeOutputEvent('receipts/templates/ks.docx.json', 'created')).toBe('views');
     expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.html', 'created')).toBeUndefined();
+    expect(routeOutputEvent(closureReceiptHtmlKey(period), 'created')).toBeUndefined();
+    expect(routeOutputEvent(reopeningReceiptHtmlKey(period), 'created')).toBeUndefined();
     expect(routeOutputEvent('drafts/ks/2023/T3/ks-maluppfoljning-2023-T3-UTKAST.docx', 'created')).toBeUndefined();
     expect(routeOutputEvent('status/ks/2023/T3/index.html', 'created')).toBeUndefined();
     expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.json', 'removed')).toBeUndefined();
@@ -248,5 +274,61 @@ describe('keys: the period history', () => {
       expect(parseHistoryKey(period, bad)).toBeUndefined();
     }
     expect(() => acceptedCopyKey(period, '../a.xlsx', seq)).toThrow();
+  });
+});
+
+describe('keys: folders, file names and links', () => {
+  it('names the folders of a period that hold its receipts and its documents', () => {
+    expect(receiptsPrefix(period)).toBe('receipts/ks/2023/T3/');
+    expect(documentsPrefix(period)).toBe('documents/ks/2023/T3/');
+    for (const key of [
+      uploadReceiptKey(period, 'a.xlsx'),
+      closureReceiptKey(period),
+      annotatedUploadKey(period, 'a.xlsx'),
+    ])
+      expect(key.startsWith(receiptsPrefix(period))).toBe(true);
+    for (const key of [documentKey(period), pdfKey(period)]) expect(key.startsWith(documentsPrefix(period))).toBe(true);
+  });
+
+  it('tells which upload a receipt of the period is for, and nothing else', () => {
+    expect(uploadNameOfReceiptKey(period, uploadReceiptKey(period, 'Mål och plan.xlsx'))).toBe('Mål och plan.xlsx');
+    expect(uploadNameOfReceiptKey(period, uploadReceiptKey(period, 'notes.txt'))).toBe('notes.txt');
+    for (const other of [
+      closureReceiptKey(period),
+      'receipts/ks/2023/T3/oppning.json',
+      uploadReceiptHtmlKey(period, 'a.xlsx'),
+      'receipts/ks/2023/T3/sub/a.xlsx.json',
+      'receipts/ks/2023/T3/.json',
+      uploadReceiptKey({ ...period, tertial: 2 }, 'a.xlsx'),
+    ])
+      expect(uploadNameOfReceiptKey(period, other)).toBeUndefined();
+  });
+
+  it('takes the file name of a key', () => {
+    expect(keyFileName(annotatedUploadKey(period, 'Plan KS.xlsx'))).toBe('Plan KS-fel.xlsx');
+    expect(keyFileName('templates/ks.docx')).toBe('ks.docx');
+    expect(keyFileName('stangning.json')).toBe('stangning.json');
+  });
+
+  it('links from a status page up to any key of the bucket', () => {
+    const key = documentKey(period);
+    const link = pathFromStatusPage(key);
+    expect(link).toBe(`../../../../${key}`);
+    // Resolved against the page's own key, the link is the key again.
+    expect(new URL(link, `https://bucket.example/${statusPageKey(period)}`).pathname).toBe(`/${key}`);
+  });
+
+  it('guesses whose a misplaced upload is from its committee segment', () => {
+    expect(misplacedUploadCommittee('uploads/KS/2024/T1/a.xlsx')).toBe('ks');
+    expect(misplacedUploadCommittee('uploads/ks/2024/T4/a.xlsx')).toBe('ks');
+    expect(misplacedUploadCommittee('uploads/Kommun styrelsen/a.xlsx')).toBeUndefined();
+    expect(misplacedUploadCommittee('uploads/a.xlsx')).toBeUndefined();
+  });
+
+  it('formats every key under one of the buckets’ prefixes', () => {
+    expect(configKey('ks')).toBe('config/ks.json');
+    expect(templateKey('ks').startsWith(KEY_PREFIXES.templates)).toBe(true);
+    expect(workbookKey(period).startsWith(KEY_PREFIXES.workbooks)).toBe(true);
+    expect(statusPagesPrefix()).toBe(KEY_PREFIXES.status);
   });
 });

@@ -364,7 +364,7 @@ describe('Function: renderReport', () => {
 
 describe('Function: checkTemplate', () => {
   it('accepts the default template', () => {
-    expect(checkTemplate(template)).toEqual({ ok: true });
+    expect(checkTemplate(template)).toEqual({ ok: true, warnings: [] });
   });
 
   it('refuses a tag the view model does not know, naming it', () => {
@@ -380,7 +380,7 @@ describe('Function: checkTemplate', () => {
   it('resolves tags through loops as docxtemplater does', () => {
     // goalHeading exists only inside {#goals}; reportTitle is visible from inside a loop.
     const ok = templateWithBody(p('{#goals}') + p('{goalHeading} {reportTitle}') + p('{/goals}'));
-    expect(checkTemplate(ok)).toEqual({ ok: true });
+    expect(checkTemplate(ok)).toEqual({ ok: true, warnings: [] });
     const outside = checkTemplate(templateWithBody(p('{goalHeading}')));
     expect(outside.ok).toBe(false);
     const wrongList = checkTemplate(templateWithBody(p('{#proposals}') + p('{goalHeading}') + p('{/proposals}')));

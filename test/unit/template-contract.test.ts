@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import { renderReport, TemplateError } from '../../lambdas/core/render.js';
 import { loadDefaultTemplate } from '../../lambdas/runtime/default-template.js';
-import { buildReport, REPORT_TAGS, type ReportView, type TagSpecs } from '../../lambdas/core/report.js';
+import { buildReport, type ReportView } from '../../lambdas/core/report.js';
+import { REPORT_TAGS, type TagSpecs } from '../../lambdas/core/report-tags.js';
 import { exampleUploads } from '../../examples/ks-2023-T3.js';
 import { defaultTemplateParts } from '../../templates/build-default-template.js';
 

@@ -68,16 +68,23 @@ function numberToText(n: number): string {
 }
 
 /**
+ * The one form texts are compared in, wherever two spellings may mean the same thing
+ * (goals, goal references, activities, focus areas; and, through {@link looseKey},
+ * headers): NFC, lower case, internal whitespace (incl. line breaks and non-breaking
+ * spaces) collapsed to one space, trimmed. Swedish has no case rules of its own, so
+ * `toLowerCase` is `toLocaleLowerCase('sv-SE')` for every character, only faster.
+ */
+export function matchKey(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
+}
+
+/**
  * The loose form used to compare headers, sheet names and enumerated values:
- * NFC, lower case, internal whitespace (incl. line breaks and non-breaking spaces)
- * collapsed to one space, trimmed, and a trailing `*` or `:` ignored.
+ * {@link matchKey}, and a trailing `*` or `:` ignored (a header may mark a required
+ * column or end like a label).
  */
 export function looseKey(text: string): string {
-  return text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/\s+/gu, ' ')
-    .trim()
+  return matchKey(text)
     .replace(/[\s*:]+$/u, '')
     .trim();
 }
