@@ -79,6 +79,12 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     out.appendChild(el('p', { 'class': 'status ' + (ok ? 'ok' : 'bad') }, ok ? '✓ ' + (receipt.status === 'closed' ? 'Stängd' : 'Mottagen') : '✗ Inte mottagen'));
     out.appendChild(el('p', { 'class': 'message' }, receipt.message));
     (receipt.errors || []).forEach(function (e) { out.appendChild(el('p', {}, e.message)); });
+    // Warnings do not refuse the file, but the message points at them ("se nedan").
+    var warnings = receipt.warnings || [];
+    if (warnings.length > 0) {
+      out.appendChild(el('h4', {}, warnings.length === 1 ? 'Varning' : 'Varningar'));
+      warnings.forEach(function (w) { out.appendChild(el('p', { 'class': 'warning' }, w.message)); });
+    }
     if (htmlKey) {
       var a = el('a', { href: objectUrl(htmlKey) }, 'Öppna kvittot');
       out.appendChild(el('p')).appendChild(a);
