@@ -328,8 +328,8 @@ async function writeReceipt(
   let markedUpKey: string | undefined;
   const format = uploadFormat(name);
   if (receipt.status === 'rejected' && original && 'read' in format && format.read === 'xlsx') {
-    // Loaded only for a refused workbook: exceljs is most of this function's code and
-    // would otherwise be evaluated on every cold start.
+    // Only a refused workbook gets a marked-up copy; the module is small (it reuses the
+    // reader's zip and XML code), so loading it on demand only keeps it off the cold path.
     const { annotateWorkbook } = await import('../core/annotate.js');
     const marked = await annotateWorkbook(original, receipt.errors);
     if (marked) {
