@@ -319,6 +319,7 @@ async function reindexCommand(cmd: ParsedCommand): Promise<number> {
       removed: 'borttagen',
       rejected: 'avvisad',
       refused_closed: 'avvisad (stängd)',
+      refused_full: 'avvisad (tertialen har inte plats för fler filer)',
       unreadable: 'kan inte läsas längre (se loggen)',
       stale: 'redan med',
       duplicate: 'redan med',

@@ -105,6 +105,19 @@ export function closedPeriodIssue(file: string, period: Period): InputIssue {
   };
 }
 
+/**
+ * The period's table item holds one entry per file; DynamoDB caps an item at 400 KB,
+ * which is about a thousand files (fewer with long names). A period that full takes no
+ * new file, and nothing of it changes.
+ */
+export function periodFullIssue(file: string, period: Period): InputIssue {
+  return {
+    code: 'period_full',
+    message: `Tertial ${period.tertial} ${period.year} har redan så många filer att fler inte får plats (omkring tusen filer per tertial, färre med långa filnamn). Filen togs inte emot och inget i tertialen ändrades. Slå ihop filer till färre, eller ta bort filer som inte behövs, och ladda upp filen igen.`,
+    file,
+  };
+}
+
 export function removedUploadReceipt(args: {
   period: Period;
   file: string;

@@ -29,6 +29,7 @@ import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
+  periodFullIssue,
   failedUploadReceipt,
   misplacedReceipt,
   rejectedUploadReceipt,
@@ -49,7 +50,16 @@ export interface IngestDeps {
 }
 
 export type IngestOutcome =
-  'accepted' | 'rejected' | 'removed' | 'refused_closed' | 'stale' | 'duplicate' | 'missing' | 'ignored' | 'misplaced';
+  | 'accepted'
+  | 'rejected'
+  | 'removed'
+  | 'refused_closed'
+  | 'refused_full'
+  | 'stale'
+  | 'duplicate'
+  | 'missing'
+  | 'ignored'
+  | 'misplaced';
 
 export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
   const route = routeUploadKey(event.key);
@@ -179,6 +189,8 @@ async function applyUpload(
     const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
+    if (result.outcome === 'full')
+      return refuseFull(deps, log, upload, receiptBase, parsed.errors, parsed.warnings, original);
     log.info('upload rejected', {
       errors: parsed.errors.length,
       codes: [...new Set(parsed.errors.map((e) => e.code))],
@@ -223,6 +235,7 @@ async function applyUpload(
   if (result.outcome !== 'committed') {
     await discardGeneration(repo, log, upload, generation, chunks);
     if (result.outcome === 'stale') return 'stale';
+    if (result.outcome === 'full') return refuseFull(deps, log, upload, receiptBase, [], parsed.warnings);
     return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
   }
   if (result.previous?.generation) {
@@ -270,6 +283,36 @@ async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uplo
     removedUploadReceipt({ period: upload.period, file: upload.name, key: event.key, receivedAt }),
   );
   return 'removed';
+}
+
+/**
+ * The period's item has no room for another file (DynamoDB's 400 KB item limit): the
+ * file is refused with a receipt that says so, and the period is as it was. An error
+ * log line, because the operator should know a period is that full.
+ */
+async function refuseFull(
+  deps: IngestDeps,
+  log: Log,
+  upload: UploadKey,
+  base: { period: UploadKey['period']; file: string; key: string; receivedAt: Date },
+  errors: readonly InputIssue[],
+  warnings: readonly InputIssue[],
+  original?: Uint8Array,
+): Promise<IngestOutcome> {
+  log.error('upload refused: the period item has reached DynamoDB’s item size limit');
+  const version = (await deps.repo.getFileState(upload.period, upload.name))?.files[upload.name];
+  await writeReceipt(
+    deps,
+    upload,
+    rejectedUploadReceipt({
+      ...base,
+      errors: [periodFullIssue(upload.name, upload.period), ...errors],
+      warnings,
+      hasPreviousVersion: version?.generation !== undefined,
+    }),
+    errors.length > 0 ? original : undefined,
+  );
+  return 'refused_full';
 }
 
 async function refuseClosed(
