@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { NODE_OPTIONS } from '../cdk/bundling.js';
+import { IMPORT_ENV, NODE_OPTIONS } from '../cdk/bundling.js';
 import { repoPath } from '../cdk/paths.js';
 import { placeOf, readProfile, summarizeProfile } from './lib/profile.js';
 import { bytesByPlace, indexSourceMap, sourceAt } from './lib/sourcemap.js';
@@ -84,14 +84,7 @@ async function importProfile(
       process.execPath,
       ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '100', '--input-type=module', '-e', script],
       {
-        env: {
-          ...process.env,
-          NODE_OPTIONS,
-          UPLOADS_BUCKET: 'u',
-          DOCUMENTS_BUCKET: 'd',
-          TABLE_NAME: 't',
-          AWS_REGION: 'eu-north-1',
-        },
+        env: { ...process.env, NODE_OPTIONS, ...IMPORT_ENV },
       },
     );
     const [profileFile] = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));

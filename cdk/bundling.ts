@@ -4,6 +4,7 @@
  * bundle sizes and import times) both read it.
  */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { BuildOptions } from 'esbuild';
 
 /** The handler files, relative to the repository root; each exports `handler`. */
 export const HANDLER_ENTRIES = {
@@ -56,5 +57,59 @@ export const BUNDLE_AWS_SDK = true;
  */
 export const NODE_OPTIONS: string = '';
 
+/**
+ * The most a handler's `index.mjs` may weigh: the import (the cold start) follows the
+ * size, as most of it is compiling the bundle (README, "Deploy to AWS").
+ * `test/cdk/bundles.test.ts` holds every handler to it, `npm run bench` reports it.
+ */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+/**
+ * Packages replaced in every bundle, relative to the repository root (esbuild `--alias`,
+ * resolved in the working directory, which is the repository root for `NodejsFunction`'s
+ * local bundling, `cdk/measure-bundles.ts` and `cdk/image-bundle.ts`):
+ * - `pako` (pizzip's inflate and deflate, loaded twice, about 95 KiB of each bundle that
+ *   renders) by the same calls over node:zlib (`cdk/pako-zlib/`). esbuild maps a
+ *   package's subpaths too, so `pako/dist/pako.es5.min.js` goes to
+ *   `cdk/pako-zlib/dist/pako.es5.min.ts`.
+ */
+export const ESBUILD_ALIAS: Readonly<Record<string, string>> = { pako: './cdk/pako-zlib' };
+
+/**
+ * The esbuild options of a handler's bundle, as `NodejsFunction` builds it with the
+ * stack's `bundling` props, for the scripts that run esbuild themselves.
+ */
+export function esbuildOptions(entry: string, outfile: string, rootDir: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    outfile,
+    absWorkingDir: rootDir,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    keepNames: true,
+    mainFields: MAIN_FIELDS,
+    banner: { js: ESM_REQUIRE_BANNER },
+    alias: { ...ESBUILD_ALIAS },
+  };
+}
+
 /** What `NodejsFunction` marks external when {@link BUNDLE_AWS_SDK} is false (with the `sdkV3ExcludeSmithyPackages` flag). */
 export const RUNTIME_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * The environment a handler reads when its bundle is imported, with stand-in values:
+ * `cdk/measure-bundles.ts` and the bench import each bundle in a fresh process, and an
+ * eager read of an unset variable would fail the measurement instead of timing it.
+ */
+export const IMPORT_ENV: Readonly<Record<string, string>> = {
+  UPLOADS_BUCKET: 'u',
+  DOCUMENTS_BUCKET: 'd',
+  TABLE_NAME: 't',
+  SIGN_IN_PARAMETER: 's',
+  AWS_REGION: 'eu-north-1',
+};

@@ -8,7 +8,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRIES, MAIN_FIELDS, type HandlerName } from './bundling.js';
+import { esbuildOptions, HANDLER_ENTRIES, type HandlerName } from './bundling.js';
 import { DEFAULT_TEMPLATE_SOURCE, repoPath } from './paths.js';
 
 const [name, outdir] = process.argv.slice(2);
@@ -18,18 +18,7 @@ if (!name || !outdir || !(name in HANDLER_ENTRIES)) {
 }
 mkdirSync(outdir, { recursive: true });
 await build({
-  entryPoints: [repoPath(HANDLER_ENTRIES[name as HandlerName])],
-  bundle: true,
-  outfile: join(outdir, 'index.mjs'),
-  platform: 'node',
-  target: ESBUILD_TARGET,
-  format: 'esm',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  keepNames: true,
-  mainFields: MAIN_FIELDS,
-  banner: { js: ESM_REQUIRE_BANNER },
+  ...esbuildOptions(repoPath(HANDLER_ENTRIES[name as HandlerName]), join(outdir, 'index.mjs'), repoPath()),
   logLevel: 'warning',
 });
 // Where DEFAULT_TEMPLATE_PATH (/var/task/default.docx) points, as in the zip.

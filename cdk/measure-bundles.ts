@@ -20,10 +20,9 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import {
   BUNDLE_AWS_SDK,
-  ESBUILD_TARGET,
-  ESM_REQUIRE_BANNER,
+  esbuildOptions,
   HANDLER_ENTRIES,
-  MAIN_FIELDS,
+  IMPORT_ENV,
   NODE_OPTIONS,
   RUNTIME_SDK_EXTERNALS,
   type HandlerName,
@@ -50,22 +49,7 @@ const variants: Variant[] = [
 
 async function bundle(entry: string, outdir: string, external: string[]): Promise<string> {
   const outfile = path.join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [repoPath(entry)],
-    bundle: true,
-    outfile,
-    platform: 'node',
-    target: ESBUILD_TARGET,
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    keepNames: true,
-    mainFields: MAIN_FIELDS,
-    banner: { js: ESM_REQUIRE_BANNER },
-    external,
-    logLevel: 'error',
-  });
+  await build({ ...esbuildOptions(repoPath(entry), outfile, repoPath()), external, logLevel: 'error' });
   return outfile;
 }
 
@@ -74,16 +58,7 @@ function importTime(file: string): number {
   const script = `const t = process.hrtime.bigint(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: path.dirname(file),
-    // The handlers read their configuration on first invocation, not on import; these keep
-    // an eager read from failing the measurement.
-    env: {
-      ...process.env,
-      NODE_OPTIONS: args['node-options'],
-      UPLOADS_BUCKET: 'u',
-      DOCUMENTS_BUCKET: 'd',
-      TABLE_NAME: 't',
-      AWS_REGION: 'eu-north-1',
-    },
+    env: { ...process.env, NODE_OPTIONS: args['node-options'], ...IMPORT_ENV },
     encoding: 'utf8',
   });
   return Number(out.trim().split('\n').at(-1));

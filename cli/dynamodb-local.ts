@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../lambdas/storage/clients.js';
+import { TertialError } from '../lambdas/core/errors.js';
 
 export interface DynamoDbLocalOptions {
   /** 0 picks a free port. */
@@ -101,7 +102,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
 }
 
-class PortTakenError extends Error {}
+/** The port DynamoDB Local was given is taken (with port 0, another free port is tried). */
+class PortTakenError extends TertialError {
+  constructor(message: string) {
+    super('port_in_use', message);
+  }
+}
 
 interface LaunchOptions extends DynamoDbLocalOptions {
   readonly paths: ReturnType<typeof dynamoDbLocalPaths>;

@@ -23,7 +23,7 @@ import {
   uploadReceiptKey,
 } from '../lambdas/core/keys.js';
 import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../lambdas/core/receipt.js';
-import { stockholmMinute } from '../lambdas/core/time.js';
+import { compareInstants, stockholmMinute } from '../lambdas/core/time.js';
 import type { Runtime } from '../lambdas/storage/runtime.js';
 import { commandSpec, parseCommand, UsageError, type ParsedCommand } from './args.js';
 import { formatIssue } from './issue-text.js';
@@ -319,6 +319,7 @@ async function reindexCommand(cmd: ParsedCommand): Promise<number> {
       removed: 'borttagen',
       rejected: 'avvisad',
       refused_closed: 'avvisad (stängd)',
+      refused_full: 'avvisad (tertialen har inte plats för fler filer)',
       unreadable: 'kan inte läsas längre (se loggen)',
       stale: 'redan med',
       duplicate: 'redan med',
@@ -362,9 +363,24 @@ async function readJson<T extends Receipt>(runtime: Runtime, key: string): Promi
 
 /** Polls for a receipt written for an event at or after `since` (ms). */
 /** When a command wrote its object, and the receipt that was there before it (if any). */
-interface ReceiptMark {
+export interface ReceiptMark {
+  /** When the write was about to happen (ms since the epoch). */
   readonly since: number;
+  /** The `receivedAt` of the receipt that was there before the write. */
   readonly previous: string | undefined;
+}
+
+/**
+ * Whether the receipt read now answers the write after `mark`: its event is a later
+ * instant than the previous receipt's (compared as instants: an offset time and an older
+ * receipt's UTC `…Z` time do not compare as text), and not older than the write, bar a
+ * little clock slack (s3rver stamps event times with whole milliseconds).
+ */
+export function answersWrite(receivedAt: string, { since, previous }: ReceiptMark): boolean {
+  const at = Date.parse(receivedAt);
+  if (Number.isNaN(at)) return false;
+  if (previous !== undefined && compareInstants(receivedAt, previous) <= 0) return false;
+  return at >= since - 1000;
 }
 
 /** Taken just before the write: the receipt to wait for is a newer one than this. */
@@ -376,15 +392,14 @@ async function receiptMark(runtime: Runtime, key: string): Promise<ReceiptMark> 
 async function waitForReceipt<T extends Receipt>(
   runtime: Runtime,
   key: string,
-  { since, previous }: ReceiptMark,
+  mark: ReceiptMark,
   timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const receipt = await readJson<T>(runtime, key).catch(() => undefined);
-    // s3rver stamps event times with whole milliseconds; allow a little clock slack, but
-    // never take the receipt of the event before this one (a close refused a moment ago).
-    if (receipt && receipt.receivedAt !== previous && Date.parse(receipt.receivedAt) >= since - 1000) return receipt;
+    // Never the receipt of the event before this one (a close refused a moment ago).
+    if (receipt && answersWrite(receipt.receivedAt, mark)) return receipt;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(

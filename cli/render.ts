@@ -38,7 +38,8 @@ export async function renderFiles(input: RenderInput): Promise<RenderOutput> {
       continue;
     }
     seen.add(file.name);
-    const parsed = await parseUpload(file.name, file.bytes);
+    // As the ingest does: a workbook written for another period is read, with an `other_period` warning.
+    const parsed = await parseUpload(file.name, file.bytes, { period: input.period });
     warnings.push(...parsed.warnings);
     if (parsed.ok) uploads.push({ name: file.name, content: parsed.content });
     else errors.push(...parsed.errors);

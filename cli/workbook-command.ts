@@ -20,9 +20,14 @@ import { createRuntime, type Runtime } from '../lambdas/storage/runtime.js';
 import type { ParsedCommand } from './args.js';
 import { formatIssue } from './issue-text.js';
 import { assertStackRunning, LOCAL_BUCKETS, localPorts, localRuntimeConfig } from './local-config.js';
+import { TertialError } from '../lambdas/core/errors.js';
 
 /** A problem the person running the command can fix; printed as one line, exit code 2. */
-class WorkbookUsageError extends Error {}
+class WorkbookUsageError extends TertialError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
 
 /** Writes the workbook; returns the exit code. Faults (a stack that does not answer) throw. */
 export async function workbookCommand(cmd: ParsedCommand): Promise<number> {

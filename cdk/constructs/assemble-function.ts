@@ -5,10 +5,12 @@ import { repoPath } from '../paths.js';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import {
+  closureReceiptHtmlKey,
   closureReceiptKey,
   KEY_PREFIXES,
   keyFileName,
   MISPLACED_RECEIPTS_PREFIX,
+  reopeningReceiptHtmlKey,
   reopeningReceiptKey,
 } from '../../lambdas/core/keys.js';
 import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-grants.js';
@@ -20,7 +22,9 @@ const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
 /** The receipt keys the assemble function writes, as IAM key patterns. */
 export const ASSEMBLE_RECEIPT_KEYS = [
   `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(closureReceiptHtmlKey(SAMPLE_PERIOD))}`,
   `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptKey(SAMPLE_PERIOD))}`,
+  `${KEY_PREFIXES.receipts}*/${keyFileName(reopeningReceiptHtmlKey(SAMPLE_PERIOD))}`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}*`,
   `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}*`,
 ] as const;
@@ -100,8 +104,8 @@ export class AssembleFunction extends PipelineFunction {
     ]);
     // history/: the record of each close and reopening, written once.
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.documents, KEY_PREFIXES.history]);
-    // Of receipts/, only the receipts of a close and of a reopening (and of a misplaced
-    // one): the names the layout reserves for them, which no upload's receipt can have.
+    // Of receipts/, only the receipts of a close and of a reopening and their pages (and
+    // of a misplaced one): the names the layout reserves for them, which no upload's receipt can have.
     grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);
 
     // Reads the period and its staged rows and the committee's template in force, closes

@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   BUNDLE_AWS_SDK,
+  ESBUILD_ALIAS,
   ESM_REQUIRE_BANNER,
   HANDLER_ENTRIES,
   MAIN_FIELDS,
@@ -172,6 +173,7 @@ export class PipelineFunction extends Construct {
             minify: true,
             keepNames: true,
             bundleAwsSDK: BUNDLE_AWS_SDK,
+            esbuildArgs: { '--alias': Object.entries(ESBUILD_ALIAS).map(([from, to]) => `${from}=${to}`) },
             // esbuild's per-file size summary is noise in `cdk synth`; warnings still show.
             logLevel: nodejs.LogLevel.WARNING,
             ...(props.bundleDefaultTemplate

@@ -18,14 +18,22 @@
 import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
-import { closureReceiptKey, documentKey, parseClosureKey, pdfKey, templateKey } from '../core/keys.js';
+import {
+  closureReceiptHtmlKey,
+  closureReceiptKey,
+  documentKey,
+  parseClosureKey,
+  pdfKey,
+  templateKey,
+} from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { emptyPeriodIssue, parseClosure, type Closure } from '../core/closure.js';
 import { stockholmDate } from '../core/time.js';
-import type { CommitteeConfig } from '../core/committee.js';
+import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { renderPeriodDocument } from '../core/document.js';
 import { closedReceipt, rejectedClosureReceipt, type ClosureReceipt, type PdfOutcome } from '../core/receipt.js';
 import { receiptOfKind } from '../core/receipt-schema.js';
+import { receiptHtml } from '../core/receipt-html.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import { loadPreviousTertial } from '../storage/previous-tertial.js';
 import { ContentionError } from '../storage/errors.js';
@@ -106,6 +114,8 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
       deps,
       period,
       rejectedClosureReceipt({ period, receivedAt, errors: inputs.errors, warnings: inputs.warnings }),
+      // The settings may be what is wrong: the page names the committee as a draft without settings would.
+      genericCommitteeConfig(period.committee).displayName,
     );
     return 'rejected';
   }
@@ -129,6 +139,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
         deps,
         period,
         rejectedClosureReceipt({ period, receivedAt, errors: rendered.errors, warnings: inputs.value.warnings }),
+        inputs.value.config.displayName,
       );
       return 'rejected';
     }
@@ -144,6 +155,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
           errors: [emptyPeriodIssue(period)],
           warnings: inputs.value.warnings,
         }),
+        inputs.value.config.displayName,
       );
       return 'rejected';
     }
@@ -158,7 +170,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
       log.info('period closed', { version: record.version, uploads: rendered.value.uploads.length });
       // Before the document: a table rebuilt from S3 must find this close (a fault is retried, and the retry records it).
       await recordClose(deps, { ...record, state: 'CLOSED', closure });
-      const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value.warnings);
+      const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.value);
       await sweep(deps, log, period);
       failIfPdfFailed(period, pdf);
       return 'closed';
@@ -224,7 +236,7 @@ async function finishClosed(
     );
   if (!stored) {
     // Closed by an attempt that failed before the document was written.
-    const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs.warnings);
+    const pdf = await publish(deps, log, period, rendered.value, receivedAt, inputs);
     failIfPdfFailed(period, pdf);
     return 'rewritten';
   }
@@ -233,18 +245,10 @@ async function finishClosed(
     pdf: !pdfMissing,
   });
   // The stored document is the committee document: its PDF is made from it, not from a new render.
-  const pdf = await publish(
-    deps,
-    log,
-    period,
-    { ...rendered.value, bytes: stored.bytes },
-    receivedAt,
-    inputs.warnings,
-    {
-      writeDocument: false,
-      announce: receiptDone ? 'if-pdf-written' : 'always',
-    },
-  );
+  const pdf = await publish(deps, log, period, { ...rendered.value, bytes: stored.bytes }, receivedAt, inputs, {
+    writeDocument: false,
+    announce: receiptDone ? 'if-pdf-written' : 'always',
+  });
   failIfPdfFailed(period, pdf);
   return 'completed';
 }
@@ -323,7 +327,7 @@ async function publish(
   period: Period,
   rendered: Rendered,
   receivedAt: Date,
-  inputWarnings: readonly InputIssue[],
+  inputs: Pick<Inputs, 'config' | 'warnings'>,
   options: PublishOptions = { writeDocument: true, announce: 'always' },
 ): Promise<PdfOutcome | undefined> {
   const key = documentKey(period);
@@ -355,10 +359,11 @@ async function publish(
       document: key,
       uploads: rendered.uploads,
       counts: rendered.counts,
-      warnings: [...inputWarnings, ...rendered.warnings],
+      warnings: [...inputs.warnings, ...rendered.warnings],
       ...(pdf ? { pdf } : {}),
       ...(rendered.comparedWith ? { comparedWith: rendered.comparedWith } : {}),
     }),
+    inputs.config.displayName,
   );
   return pdf;
 }
@@ -406,6 +411,17 @@ async function sweep(deps: AssembleDeps, log: Log, period: Period): Promise<void
   }
 }
 
-async function writeReceipt(deps: AssembleDeps, period: Period, receipt: ClosureReceipt): Promise<void> {
-  await issueReceipt(deps, { receipt, key: closureReceiptKey(period), about: period });
+/** The receipt and its page, issued together on every outcome (closed, refused, finished by a retry). */
+async function writeReceipt(
+  deps: AssembleDeps,
+  period: Period,
+  receipt: ClosureReceipt,
+  committeeName: string,
+): Promise<void> {
+  await issueReceipt(deps, {
+    receipt,
+    key: closureReceiptKey(period),
+    about: period,
+    html: { key: closureReceiptHtmlKey(period), body: receiptHtml(receipt, { committeeName }) },
+  });
 }

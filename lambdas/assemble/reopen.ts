@@ -6,9 +6,10 @@
  */
 import { formatPeriod } from '../core/domain.js';
 import type { ObjectEvent } from '../runtime/events.js';
-import { parseReopeningKey, reopeningReceiptKey } from '../core/keys.js';
+import { parseReopeningKey, reopeningReceiptHtmlKey, reopeningReceiptKey } from '../core/keys.js';
 import { withFields, type Log } from '../core/log.js';
 import { reopeningReceipt } from '../core/receipt.js';
+import { receiptHtml } from '../core/receipt-html.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
 import type { Notifier } from '../runtime/notify.js';
 import type { ObjectStore } from '../storage/objects.js';
@@ -45,6 +46,11 @@ export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promi
     reopened: outcome === 'reopened',
     ...(outcome === 'reopened' && before?.closure ? { previousDocument: before.closure.documentKey } : {}),
   });
-  await issueReceipt(deps, { receipt, key: reopeningReceiptKey(period), about: period });
+  await issueReceipt(deps, {
+    receipt,
+    key: reopeningReceiptKey(period),
+    about: period,
+    html: { key: reopeningReceiptHtmlKey(period), body: receiptHtml(receipt) },
+  });
   return outcome;
 }

@@ -29,6 +29,7 @@ export type IssueCode =
   | 'not_member'
   | 'not_secretary'
   | 'period_closed'
+  | 'period_full'
   | 'technical_fault'
   | 'undefined_goal'
   | 'unknown_closure_field'

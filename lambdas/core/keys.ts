@@ -17,6 +17,9 @@
  *   receipts/{committee}/{year}/T{n}/{upload name}.html   the same receipt as a page people read
  *   receipts/{committee}/{year}/T{n}/{name}-fel.xlsx      a refused workbook with its errors marked
  *   receipts/{committee}/{year}/T{n}/stangning.json     the receipt of a close
+ *   receipts/{committee}/{year}/T{n}/stangning.html     the same receipt as a page people read
+ *   receipts/{committee}/{year}/T{n}/oppning.json       the receipt of a reopening
+ *   receipts/{committee}/{year}/T{n}/oppning.html       the same receipt as a page people read
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
  *   receipts/_misplaced/{input key}.json                 the receipt of an upload outside the layout
@@ -540,6 +543,11 @@ export function closureReceiptKey(period: Period): string {
   return `${receiptsPrefix(period)}stangning.json`;
 }
 
+/** The closure receipt as a page people read, beside the JSON. */
+export function closureReceiptHtmlKey(period: Period): string {
+  return `receipts/${periodPath(period)}/stangning.html`;
+}
+
 /** The tertial after `period`: T1 → T2 → T3 → next year's T1. */
 export function nextPeriod(period: Period): Period {
   return period.tertial === 3
@@ -555,6 +563,21 @@ export function workbookKey(period: Period): string {
 /** The receipt of a reopening; like the closure's, it cannot collide with an upload's. */
 export function reopeningReceiptKey(period: Period): string {
   return `${receiptsPrefix(period)}oppning.json`;
+}
+
+/** The reopening receipt as a page people read, beside the JSON. */
+export function reopeningReceiptHtmlKey(period: Period): string {
+  return `receipts/${periodPath(period)}/oppning.html`;
+}
+
+/**
+ * A key of the output bucket as a relative link from a page in a period's folder, four
+ * levels deep like every per-period key (`status/ks/2023/T3/index.html`,
+ * `receipts/ks/2023/T3/stangning.html`): `../../../../documents/…`, each segment
+ * URL-encoded, so the link works wherever the bucket is served from.
+ */
+export function hrefFromPeriodPage(key: string): string {
+  return pathFromStatusPage(key.split('/').map(encodeURIComponent).join('/'));
 }
 
 /**

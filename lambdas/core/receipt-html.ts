@@ -9,8 +9,9 @@
  */
 import { stockholmLong } from './time.js';
 import type { InputIssue } from './domain.js';
-import { html, htmlDocument, joinHtml, link, type Html } from './html.js';
-import type { ClosureReceipt, TemplateReceipt, UploadReceipt } from './receipt.js';
+import { html, htmlDocument, joinHtml, link, type Html, type HtmlValue } from './html.js';
+import { hrefFromPeriodPage } from './keys.js';
+import type { ClosureReceipt, ReopeningReceipt, TemplateReceipt, UploadReceipt } from './receipt.js';
 
 export interface ReceiptHtmlOptions {
   /**
@@ -18,9 +19,14 @@ export interface ReceiptHtmlOptions {
    * (`annotatedUploadKey`'s last segment); linked from the page when given.
    */
   readonly annotatedCopy?: string;
+  /**
+   * The committee's display name from its settings, named on the page of a close or a
+   * reopening (the receipt itself holds only the committee's key).
+   */
+  readonly committeeName?: string;
 }
 
-type AnyReceipt = UploadReceipt | ClosureReceipt | TemplateReceipt;
+type AnyReceipt = UploadReceipt | ClosureReceipt | TemplateReceipt | ReopeningReceipt;
 
 /** Re-exported: the escaper is the HTML module's. */
 export { escapeHtml } from './html.js';
@@ -42,18 +48,30 @@ function outcome(receipt: AnyReceipt): { label: string; symbol: string; tone: To
       return { label: 'Tekniskt fel', symbol: '!', tone: 'bad' };
     case 'rejected':
       return { label: receipt.kind === 'closure' ? 'Inte stängd' : 'Inte mottagen', symbol: '✗', tone: 'bad' };
+    case 'reopened':
+      return { label: 'Öppen igen', symbol: '✓', tone: 'ok' };
+    case 'not_closed':
+      return { label: 'Var inte stängd', symbol: '–', tone: 'neutral' };
   }
 }
 
-function subject(receipt: AnyReceipt): string {
+function subject(receipt: AnyReceipt, committeeName: string | undefined): string {
+  const of = committeeName === undefined ? '' : ` för ${committeeName}`;
   switch (receipt.kind) {
     case 'upload':
       return `Kvitto för ${receipt.file}`;
     case 'closure':
-      return `Stängning av ${receipt.period}`;
+      return `Stängning av ${receipt.period}${of}`;
+    case 'reopening':
+      return `Öppning av ${receipt.period}${of}`;
     case 'template':
       return `Mall för ${receipt.committee}`;
   }
+}
+
+/** A key of the output bucket as a link from the receipt page (a period's folder), named by its file name. */
+function outputLink(key: string): Html {
+  return link(hrefFromPeriodPage(key), key.slice(key.lastIndexOf('/') + 1));
 }
 
 /** `2024-02-06T09:05:00.000Z` → `6 februari 2024 kl. 10:05` (Swedish time). */
@@ -61,8 +79,10 @@ function swedishTime(iso: string): string {
   return stockholmLong(iso);
 }
 
-function facts(receipt: AnyReceipt): [string, string][] {
-  const rows: [string, string][] = [];
+function facts(receipt: AnyReceipt, committeeName: string | undefined): [string, HtmlValue][] {
+  const rows: [string, HtmlValue][] = [];
+  if (committeeName !== undefined && (receipt.kind === 'closure' || receipt.kind === 'reopening'))
+    rows.push(['Nämnd', committeeName]);
   if (receipt.kind === 'upload') {
     rows.push(['Fil', receipt.file], ['Tertial', receipt.period], ['Sökväg i S3', receipt.key]);
     if (receipt.counts) {
@@ -71,10 +91,16 @@ function facts(receipt: AnyReceipt): [string, string][] {
     }
   } else if (receipt.kind === 'closure') {
     rows.push(['Tertial', receipt.period]);
-    if (receipt.document) rows.push(['Dokument', receipt.document]);
+    if (receipt.document)
+      rows.push(['Dokument (Word)', outputLink(receipt.document)], ['Sökväg i S3', receipt.document]);
+    if (receipt.pdf?.status === 'written') rows.push(['PDF', outputLink(receipt.pdf.key)]);
+    else if (receipt.pdf?.status === 'failed') rows.push(['PDF', receipt.pdf.message]);
+    if (receipt.comparedWith) rows.push(['Jämfört med', receipt.comparedWith]);
     if (receipt.counts)
       rows.push(['Mål', String(receipt.counts.goals)], ['Aktiviteter', String(receipt.counts.activities)]);
-    if (receipt.uploads && receipt.uploads.length > 0) rows.push(['Filer', receipt.uploads.join(', ')]);
+  } else if (receipt.kind === 'reopening') {
+    rows.push(['Tertial', receipt.period]);
+    if (receipt.previousDocument) rows.push(['Tidigare dokument', outputLink(receipt.previousDocument)]);
   } else {
     rows.push(['Nämnd', receipt.committee], ['Mall', receipt.key]);
   }
@@ -111,17 +137,31 @@ ${joinHtml(
  */
 export function receiptHtml(receipt: AnyReceipt, options: ReceiptHtmlOptions = {}): string {
   const { label, symbol, tone } = outcome(receipt);
-  const heading = subject(receipt);
+  const heading = subject(receipt, options.committeeName);
+  const errorList = 'errors' in receipt ? receipt.errors : [];
   const warnings = 'warnings' in receipt ? receipt.warnings : [];
   const annotated =
     options.annotatedCopy !== undefined &&
     receipt.status === 'rejected' &&
     html`<p>En kopia av din fil där varje fel är markerat (rödmarkerad cell med en kommentar) finns bredvid kvittot: ${link(encodeURIComponent(options.annotatedCopy), options.annotatedCopy)}.</p>\n`;
   const errors =
-    receipt.errors.length > 0
-      ? html`<h2>${receipt.status === 'failed' ? 'Vad som hände' : `Fel som måste rättas (${receipt.errors.length})`}</h2>
-${issueTable(`Fel, ${receipt.errors.length} st.`, receipt.errors, 'Fel')}\n`
-      : receipt.status !== 'removed' && html`<h2>Fel</h2>\n<p>Inga fel.</p>\n`;
+    errorList.length > 0
+      ? html`<h2>${receipt.status === 'failed' ? 'Vad som hände' : `Fel som måste rättas (${errorList.length})`}</h2>
+${issueTable(`Fel, ${errorList.length} st.`, errorList, 'Fel')}\n`
+      : receipt.status !== 'removed' && receipt.kind !== 'reopening' && html`<h2>Fel</h2>\n<p>Inga fel.</p>\n`;
+  // The files a close put in the document, one a line: names from staff, so a list, not a joined string.
+  const files =
+    receipt.kind === 'closure' &&
+    receipt.uploads !== undefined &&
+    html`<h2>Filer som ingår (${receipt.uploads.length})</h2>
+${
+  receipt.uploads.length > 0
+    ? html`<ul>\n${joinHtml(
+        receipt.uploads.map((name) => html`<li>${name}</li>`),
+        '\n',
+      )}\n</ul>`
+    : html`<p>Inga filer ingår.</p>`
+}\n`;
   const warningPart =
     warnings.length > 0 &&
     html`<h2>Varningar (${warnings.length})</h2>
@@ -133,11 +173,11 @@ ${issueTable(`Varningar, ${warnings.length} st.`, warnings, 'Varning')}\n`;
 <p class="message">${receipt.message}</p>
 ${annotated}<dl>
 ${joinHtml(
-  facts(receipt).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`),
+  facts(receipt, options.committeeName).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`),
   '\n',
 )}
 </dl>
-${errors}${warningPart}</main>`;
+${files}${errors}${warningPart}</main>`;
   return htmlDocument({ title: `${label}: ${heading}`, body, contentSecurityPolicy: RECEIPT_CSP });
 }
 

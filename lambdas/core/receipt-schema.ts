@@ -6,15 +6,21 @@
  * such, not shown half.
  *
  * `schemaVersion` 0 is a receipt written before the field existed; the fields are the
- * same. A change to the format adds a version here, with a migration, and a fixture
- * folder under `test/fixtures/stored/`.
+ * same. Version 2 writes `receivedAt` in Swedish time with its offset
+ * (`2024-05-02T10:00:00+02:00`) where 0 and 1 wrote UTC (`2024-05-02T08:00:00.000Z`):
+ * both are ISO 8601 instants, read alike, and compared as instants, never as text. A
+ * change to the format adds a version here, with a migration, and a fixture folder
+ * under `test/fixtures/stored/`.
  */
 import * as z from 'zod/mini';
 import type { AnyReceipt } from './receipt.js';
 
-export const RECEIPT_SCHEMA_VERSION = 1;
+export const RECEIPT_SCHEMA_VERSION = 2;
 
-const schemaVersion = z.optional(z.union([z.literal(0), z.literal(RECEIPT_SCHEMA_VERSION)]));
+const schemaVersion = z.optional(z.union([z.literal(0), z.literal(1), z.literal(RECEIPT_SCHEMA_VERSION)]));
+
+/** An ISO 8601 instant with `Z` (versions 0 and 1) or an offset (version 2). */
+const instant = z.iso.datetime({ offset: true });
 
 const issue = z.object({
   code: z.string(),
@@ -33,7 +39,7 @@ const uploadReceipt = z.object({
   period: z.string(),
   file: z.string(),
   key: z.string(),
-  receivedAt: z.string(),
+  receivedAt: instant,
   message: z.string(),
   counts: z.optional(z.object({ goals: z.number(), activities: z.number(), caseSections: z.number() })),
   errors: z.array(issue),
@@ -45,7 +51,7 @@ const closureReceipt = z.object({
   kind: z.literal('closure'),
   status: z.enum(['closed', 'rejected']),
   period: z.string(),
-  receivedAt: z.string(),
+  receivedAt: instant,
   message: z.string(),
   document: z.optional(z.string()),
   pdf: z.optional(
@@ -67,7 +73,7 @@ const templateReceipt = z.object({
   status: z.enum(['accepted', 'rejected']),
   committee: z.string(),
   key: z.string(),
-  receivedAt: z.string(),
+  receivedAt: instant,
   message: z.string(),
   errors: z.array(issue),
   // Added without a new version: a receipt written before template warnings has none.
@@ -79,7 +85,7 @@ const reopeningReceipt = z.object({
   kind: z.literal('reopening'),
   status: z.enum(['reopened', 'not_closed']),
   period: z.string(),
-  receivedAt: z.string(),
+  receivedAt: instant,
   message: z.string(),
   previousDocument: z.optional(z.string()),
 });
@@ -89,7 +95,7 @@ const misplacedReceipt = z.object({
   kind: z.literal('misplaced'),
   status: z.literal('rejected'),
   key: z.string(),
-  receivedAt: z.string(),
+  receivedAt: instant,
   message: z.string(),
   errors: z.array(issue),
   warnings: z.array(issue),

@@ -1,10 +1,12 @@
 /**
  * Receipts: what staff get back for every upload and every close, as JSON in the
  * output bucket. Field names are English (machines read them); `message` and every
- * issue's `message` are Swedish (people read them).
+ * issue's `message` are Swedish (people read them), and `receivedAt` is Swedish time
+ * with its offset (`stockholmIso`), as people read it.
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
 import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
+import { stockholmIso } from './time.js';
 
 export type UploadReceiptStatus = 'accepted' | 'rejected' | 'removed' | 'failed';
 
@@ -62,7 +64,7 @@ export function acceptedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" är mottagen och gäller för tertial ${args.period.tertial} ${args.period.year}: ${parts.join(', ')}.${warn}`,
     counts: args.counts,
     errors: [],
@@ -88,7 +90,7 @@ export function rejectedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas.${keep} Rätta felen och ladda upp filen igen.`,
     errors: args.errors,
     warnings: args.warnings,
@@ -99,6 +101,19 @@ export function closedPeriodIssue(file: string, period: Period): InputIssue {
   return {
     code: 'period_closed',
     message: `Tertial ${period.tertial} ${period.year} är redan stängd, så filen kan inte längre ändra rapporten. Kontakta nämndsekreteraren om tertialen behöver öppnas igen.`,
+    file,
+  };
+}
+
+/**
+ * The period's table item holds one entry per file; DynamoDB caps an item at 400 KB,
+ * which is about a thousand files (fewer with long names). A period that full takes no
+ * new file, and nothing of it changes.
+ */
+export function periodFullIssue(file: string, period: Period): InputIssue {
+  return {
+    code: 'period_full',
+    message: `Tertial ${period.tertial} ${period.year} har redan så många filer att fler inte får plats (omkring tusen filer per tertial, färre med långa filnamn). Filen togs inte emot och inget i tertialen ändrades. Slå ihop filer till färre, eller ta bort filer som inte behövs, och ladda upp filen igen.`,
     file,
   };
 }
@@ -115,7 +130,7 @@ export function removedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" är borttagen och dess mål och aktiviteter ingår inte längre i tertial ${args.period.tertial} ${args.period.year}.`,
     errors: [],
     warnings: [],
@@ -141,7 +156,7 @@ export function failedUploadReceipt(args: {
     period: formatPeriod(args.period),
     file: args.file,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.file}" kunde inte tas emot på grund av ett tekniskt fel, inte ett fel i filen. Inget från filen har sparats. Systemet försöker igen automatiskt och driftansvariga larmas om det inte går.${keep}`,
     errors: [
       {
@@ -181,7 +196,7 @@ export function closedReceipt(args: {
     kind: 'closure',
     status: 'closed',
     period: formatPeriod(args.period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Tertial ${args.period.tertial} ${args.period.year} är stängd. Dokumentet är klart: ${args.document} (${plural(args.counts.goals, 'mål', 'mål')}, ${plural(args.counts.activities, 'aktivitet', 'aktiviteter')} från ${plural(args.uploads.length, 'fil', 'filer')}).${pdfText}${compared}`,
     document: args.document,
     ...(args.pdf ? { pdf: args.pdf } : {}),
@@ -203,7 +218,7 @@ export function rejectedClosureReceipt(args: {
     kind: 'closure',
     status: 'rejected',
     period: formatPeriod(args.period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Tertial ${args.period.tertial} ${args.period.year} kunde inte stängas: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. Tertialen är fortfarande öppen; rätta felen och stäng igen.`,
     errors: args.errors,
     warnings: args.warnings,
@@ -230,7 +245,7 @@ export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: I
     kind: 'misplaced',
     status: 'rejected',
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
     errors: [args.issue],
     warnings: [],
@@ -276,7 +291,7 @@ export function templateReceipt(args: {
     status: ok ? 'accepted' : 'rejected',
     committee: args.committee,
     key: args.key,
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: !ok
       ? `Mallen "${args.key}" togs inte emot: ${plural(args.errors.length, 'fel', 'fel')} måste rättas. ${previous}`
       : warnings.length > 0
@@ -308,7 +323,7 @@ export function reopeningReceipt(args: {
     kind: 'reopening',
     status: args.reopened ? 'reopened' : 'not_closed',
     period: formatPeriod(period),
-    receivedAt: args.receivedAt.toISOString(),
+    receivedAt: stockholmIso(args.receivedAt),
     message: args.reopened
       ? `Tertial ${period.tertial} ${period.year} är öppen igen. Uppladdningar tas emot, och nästa stängning skriver en ny version av dokumentet under samma namn. Den tidigare versionen finns kvar bara där bucketen har versionshantering (som i AWS-driftsättningen); den lokala stacken har ingen och skriver över den.`
       : `Tertial ${period.tertial} ${period.year} var inte stängd, så det fanns inget att öppna igen.`,

@@ -17,10 +17,11 @@ const EXPORT_FROM_NUMBERS =
 
 /** The refusal of a file by its format, before anything of it is read. */
 export function unsupportedFormatIssue(file: string, format: RefusedFormat): InputIssue {
+  // ".xlsm-fil" first: the extension is what a person sees in the file's name.
   const what = format.description
-    ? `är ${format.description} (.${format.extension})`
+    ? `är en .${format.extension}-fil, alltså ${format.description}`
     : format.extension
-      ? `har ett filformat som inte kan läsas (.${format.extension})`
+      ? `är en .${format.extension}-fil, ett filformat som inte kan läsas`
       : 'saknar filändelse, så det går inte att se vilket format den har';
   const how = format.program === 'numbers' ? EXPORT_FROM_NUMBERS : SAVE_AS_XLSX;
   return {

@@ -1,7 +1,6 @@
 /**
- * Row heights for wrapped text, shared by the staff workbook (workbook.ts, written with
- * exceljs) and the marked-up copy of a refused workbook (annotate.ts, which must not
- * bring exceljs into the ingest bundle).
+ * Row heights for wrapped text, shared by the staff workbook (workbook.ts) and the
+ * marked-up copy of a refused workbook (annotate.ts).
  */
 
 /** Points per line of 11-point text, as Excel and LibreOffice lay it out. */

@@ -60,10 +60,18 @@ export function stockholmLong(value: Date | string | number): string {
   return `${LONG_DAY.format(date)} kl. ${p.hour}:${p.minute}`;
 }
 
-/** `2024-05-14T13:05:00+02:00`: ISO 8601 with Stockholm's offset, for JSON a person may read. */
+/**
+ * `2024-05-14T13:05:00+02:00` (`+01:00` in winter): ISO 8601 with Stockholm's offset, the
+ * one form of a time in JSON a person reads (receipts, `tertial status --json`). Keeps the
+ * milliseconds when there are any (`…:00.120+02:00`), so no precision of an event time is
+ * lost and one instant always gives the same string. Two such strings (or one and a UTC
+ * `…Z` string written before) do not sort as text across a change of offset: compare
+ * them with {@link compareInstants}.
+ */
 export function stockholmIso(value: Date | string | number): string {
   const date = toDate(value);
-  if (!date) return String(value);
+  // As `Date.prototype.toISOString`: JSON gets a time or nothing, never "Invalid Date".
+  if (!date) throw new RangeError(`not a time: ${String(value)}`);
   const p = parts(date);
   const local = Date.UTC(
     Number(p.year),
@@ -73,8 +81,24 @@ export function stockholmIso(value: Date | string | number): string {
     Number(p.minute),
     Number(p.second),
   );
-  const offset = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+  const seconds = Math.floor(date.getTime() / 1000) * 1000;
+  const offset = Math.round((local - seconds) / 60000);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const ms = date.getTime() - seconds;
+  const fraction = ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${fraction}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Orders two ISO 8601 times by the instants they name, whatever their offsets: negative
+ * when `a` is earlier, zero when they are the same instant (`2024-10-27T02:10:00+01:00`
+ * and `2024-10-27T01:10:00.000Z`), positive when later. A time that does not parse sorts
+ * before every time that does.
+ */
+export function compareInstants(a: string, b: string): number {
+  const x = Date.parse(a);
+  const y = Date.parse(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1;
+  return x - y;
 }

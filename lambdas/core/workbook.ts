@@ -12,9 +12,8 @@
  * merging goal cells and sorting. Nothing is at stake if it is edited anyway: the
  * parser ignores it (`PREVIOUS_COMMENT_HEADER`).
  *
- * Pure: bytes out, no I/O. exceljs writes; the parser (parse/xlsx.ts) reads.
+ * Pure: bytes out, no I/O. xlsx-write.ts writes the package; the parser (parse/xlsx.ts) reads.
  */
-import ExcelJS from 'exceljs';
 import { parseCommitteeConfig, type CommitteeConfig } from './committee.js';
 import {
   ACTIVITY_STATUSES,
@@ -32,6 +31,7 @@ import { GOAL_COLUMNS } from './parse/goals.js';
 import { MAX_DATA_ROWS } from './parse/table.js';
 import { columnLetter, looseKey } from './parse/text.js';
 import { wrappedRowHeight } from './row-height.js';
+import { writeXlsx, type XlsxCell, type XlsxStyle, type XlsxValidation } from './xlsx-write.js';
 
 /**
  * The sheet names, as `SHEET_NAMES` in parse/index.ts has them (not imported from there:
@@ -119,14 +119,22 @@ export function carryOver(
 /** The last row the drop-downs cover: as many data rows as the parser reads. */
 const LAST_VALIDATED_ROW = MAX_DATA_ROWS + 1;
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F4E79' } };
 // A font without a name is shown in the application's fallback font (a serif in LibreOffice).
 const FONT = { name: 'Calibri', size: 11 } as const;
-const HEADER_FONT: Partial<ExcelJS.Font> = { ...FONT, bold: true, color: { argb: 'FFFFFFFF' } };
-const READ_ONLY_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
-const READ_ONLY_HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF595959' } };
-const READ_ONLY_FONT: Partial<ExcelJS.Font> = { ...FONT, italic: true, color: { argb: 'FF404040' } };
-const WRAP: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: 'top' };
+const WRAP = { wrapText: true, vertical: 'top' } as const;
+/** Every cell of a sheet not styled otherwise: wrapped, at the top. */
+const BODY: XlsxStyle = { alignment: WRAP };
+const HEADER: XlsxStyle = {
+  font: { ...FONT, bold: true, color: 'FFFFFFFF' },
+  fill: 'FF1F4E79',
+  bottomBorder: 'FF000000',
+  alignment: { wrapText: true, vertical: 'center' },
+};
+const READ_ONLY: XlsxStyle = { font: { ...FONT, italic: true, color: 'FF404040' }, fill: 'FFE7E6E6', alignment: WRAP };
+const READ_ONLY_HEADER: XlsxStyle = { ...HEADER, fill: 'FF595959' };
+const FIELD: XlsxStyle = { font: { ...FONT, bold: true }, alignment: WRAP };
+const TITLE: XlsxStyle = { font: { ...FONT, bold: true, size: 16 }, alignment: WRAP };
+const HEADING: XlsxStyle = { font: { ...FONT, bold: true, size: 12 }, alignment: { vertical: 'bottom' } };
 
 function header<K extends string>(columns: readonly { key: K; header: string }[], key: K): string {
   const column = columns.find((c) => c.key === key);
@@ -140,30 +148,40 @@ interface ColumnPlan {
   readonly readOnly?: boolean;
 }
 
+/** A sheet being filled in: rows by 0-based index, cells by 0-based column. */
+interface SheetDraft {
+  readonly name: string;
+  readonly columns: { width: number; style?: XlsxStyle }[];
+  readonly rows: { height?: number; hidden?: boolean; cells: (XlsxCell | undefined)[] }[];
+  frozenHeader?: boolean;
+  autoFilter?: string;
+  readonly validations: XlsxValidation[];
+}
+
+function newSheet(name: string): SheetDraft {
+  return { name, columns: [], rows: [], validations: [] };
+}
+
+function rowOf(sheet: SheetDraft, index: number): SheetDraft['rows'][number] {
+  return (sheet.rows[index] ??= { cells: [] });
+}
+
+/** Writes the text into the cell (0-based row and column); an absent or empty text leaves the cell empty. */
+function setCell(sheet: SheetDraft, row: number, column: number, text: string | undefined, style?: XlsxStyle): void {
+  if (text === undefined || text === '') return;
+  rowOf(sheet, row).cells[column] = style ? { text, style } : { text };
+}
+
 /** A data sheet: header row styled and frozen, columns sized and wrapped. */
-function addTableSheet(workbook: ExcelJS.Workbook, name: string, columns: readonly ColumnPlan[]): ExcelJS.Worksheet {
-  const sheet = workbook.addWorksheet(name, {
-    views: [{ state: 'frozen', ySplit: 1, xSplit: 0, topLeftCell: 'A2', activeCell: 'A2' }],
-  });
+function addTableSheet(sheets: SheetDraft[], name: string, columns: readonly ColumnPlan[]): SheetDraft {
+  const sheet = newSheet(name);
+  sheet.frozenHeader = true;
   columns.forEach((plan, i) => {
-    const column = sheet.getColumn(i + 1);
-    column.width = plan.width;
-    column.alignment = WRAP;
-    if (plan.readOnly) {
-      column.fill = READ_ONLY_FILL;
-      column.font = READ_ONLY_FONT;
-    }
+    sheet.columns.push({ width: plan.width, style: plan.readOnly ? READ_ONLY : BODY });
+    setCell(sheet, 0, i, plan.header, plan.readOnly ? READ_ONLY_HEADER : HEADER);
   });
-  const headerRow = sheet.getRow(1);
-  columns.forEach((plan, i) => {
-    const cell = headerRow.getCell(i + 1);
-    cell.value = plan.header;
-    cell.font = HEADER_FONT;
-    cell.fill = plan.readOnly ? READ_ONLY_HEADER_FILL : HEADER_FILL;
-    cell.alignment = { wrapText: true, vertical: 'middle' };
-    cell.border = { bottom: { style: 'medium', color: { argb: 'FF000000' } } };
-  });
-  headerRow.height = 22;
+  rowOf(sheet, 0).height = 22;
+  sheets.push(sheet);
   return sheet;
 }
 
@@ -173,34 +191,20 @@ function dataRange(columnIndex: number): string {
   return `${letter}2:${letter}${LAST_VALIDATED_ROW}`;
 }
 
-/**
- * exceljs 4.4 keeps range validations in `worksheet.dataValidations` (lib/doc/data-validations.js,
- * written as one `<dataValidation sqref="D2:D20001">`), but its typings leave it out.
- */
-function validations(sheet: ExcelJS.Worksheet): { add(range: string, validation: ExcelJS.DataValidation): void } {
-  return (sheet as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } })
-    .dataValidations;
-}
-
 /** A drop-down of fixed values; `strict` refuses anything else, otherwise it only warns. */
 function addList(
-  sheet: ExcelJS.Worksheet,
+  sheet: SheetDraft,
   columnIndex: number,
   values: readonly string[],
   texts: { promptTitle: string; prompt: string; errorTitle: string; error: string },
   strict = true,
 ): void {
-  validations(sheet).add(dataRange(columnIndex), {
+  sheet.validations.push({
+    range: dataRange(columnIndex),
     type: 'list',
-    allowBlank: true,
-    formulae: [`"${values.join(',')}"`],
-    showInputMessage: true,
-    promptTitle: texts.promptTitle,
-    prompt: texts.prompt,
-    showErrorMessage: true,
+    formula: `"${values.join(',')}"`,
     errorStyle: strict ? 'stop' : 'warning',
-    errorTitle: texts.errorTitle,
-    error: texts.error,
+    ...texts,
   });
 }
 
@@ -217,17 +221,21 @@ export async function buildWorkbook(input: WorkbookInput): Promise<Uint8Array> {
   const carried = carryOver(input.previous ?? [], input.goals ?? []);
   const hasPrevious = input.previous !== undefined;
 
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'tertial';
-  workbook.title = `Måluppföljning ${config.displayName} tertial ${period.tertial} ${period.year}`;
-  workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
+  const sheets: SheetDraft[] = [];
+  const periodCell = addInstructions(sheets, input.period, config, {
+    hasPrevious,
+    carried: carried.activities.length,
+  });
+  addCaseSheet(sheets, config);
+  addGoalSheet(sheets, config, carried.goals);
+  addActivitySheet(sheets, carried.activities, hasPrevious);
 
-  addInstructions(workbook, input.period, config, { hasPrevious, carried: carried.activities.length });
-  addCaseSheet(workbook, config);
-  addGoalSheet(workbook, config, carried.goals);
-  addActivitySheet(workbook, carried.activities, hasPrevious);
-
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  return writeXlsx({
+    creator: 'tertial',
+    title: `Måluppföljning ${config.displayName} tertial ${period.tertial} ${period.year}`,
+    sheets,
+    definedNames: [{ name: WORKBOOK_PERIOD_NAME, sheet: INSTRUCTIONS_SHEET, ref: periodCell }],
+  });
 }
 
 function defaultConfig(committee: string): CommitteeConfig {
@@ -236,8 +244,8 @@ function defaultConfig(committee: string): CommitteeConfig {
   return result.config;
 }
 
-function addCaseSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig): void {
-  const sheet = addTableSheet(workbook, SHEET_NAMES.case, [
+function addCaseSheet(sheets: SheetDraft[], config: CommitteeConfig): void {
+  const sheet = addTableSheet(sheets, SHEET_NAMES.case, [
     { header: CASE_HEADERS[0], width: 34 },
     { header: CASE_HEADERS[1], width: 100 },
   ]);
@@ -247,14 +255,10 @@ function addCaseSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig): void
     'Förslag till beslut',
     ...config.focusAreas.map((area) => `Fokusområde ${area}`),
   ];
-  fields.forEach((field, i) => {
-    const cell = sheet.getCell(i + 2, 1);
-    cell.value = field;
-    cell.font = { ...FONT, bold: true };
-  });
+  fields.forEach((field, i) => setCell(sheet, i + 1, 0, field, FIELD));
 }
 
-function addGoalSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig, goals: readonly WorkbookGoal[]): void {
+function addGoalSheet(sheets: SheetDraft[], config: CommitteeConfig, goals: readonly WorkbookGoal[]): void {
   const plan: ColumnPlan[] = [
     { header: header(GOAL_COLUMNS, 'id'), width: 12 },
     { header: header(GOAL_COLUMNS, 'title'), width: 45 },
@@ -262,12 +266,11 @@ function addGoalSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig, goals
     { header: header(GOAL_COLUMNS, 'motivation'), width: 70 },
     { header: header(GOAL_COLUMNS, 'focusArea'), width: 24 },
   ];
-  const sheet = addTableSheet(workbook, SHEET_NAMES.goals, plan);
+  const sheet = addTableSheet(sheets, SHEET_NAMES.goals, plan);
   goals.forEach((goal, i) => {
-    const row = sheet.getRow(i + 2);
-    row.getCell(1).value = goal.id ?? null;
-    row.getCell(2).value = goal.title;
-    row.getCell(5).value = goal.focusArea ?? null;
+    setCell(sheet, i + 1, 0, goal.id);
+    setCell(sheet, i + 1, 1, goal.title);
+    setCell(sheet, i + 1, 4, goal.focusArea);
   });
   const assessments = ASSESSMENTS.join(', ');
   addList(sheet, 2, ASSESSMENTS, {
@@ -297,11 +300,7 @@ function addGoalSheet(workbook: ExcelJS.Workbook, config: CommitteeConfig, goals
   }
 }
 
-function addActivitySheet(
-  workbook: ExcelJS.Workbook,
-  activities: readonly CarriedActivity[],
-  hasPrevious: boolean,
-): void {
+function addActivitySheet(sheets: SheetDraft[], activities: readonly CarriedActivity[], hasPrevious: boolean): void {
   const plan: ColumnPlan[] = [
     { header: header(ACTIVITY_COLUMNS, 'goal'), width: 14 },
     { header: header(ACTIVITY_COLUMNS, 'title'), width: 45 },
@@ -310,21 +309,20 @@ function addActivitySheet(
     ...(hasPrevious ? [{ header: PREVIOUS_COMMENT_HEADER, width: 45, readOnly: true }] : []),
     { header: header(ACTIVITY_COLUMNS, 'comment'), width: 60 },
   ];
-  const sheet = addTableSheet(workbook, SHEET_NAMES.activities, plan);
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: plan.length } };
+  const sheet = addTableSheet(sheets, SHEET_NAMES.activities, plan);
+  sheet.autoFilter = `A1:${columnLetter(plan.length - 1)}1`;
   activities.forEach((activity, i) => {
-    const row = sheet.getRow(i + 2);
-    row.getCell(1).value = activity.goalRef;
-    row.getCell(2).value = activity.title;
-    row.getCell(3).value = activity.responsible ?? null;
-    row.getCell(4).value = activity.status;
-    if (hasPrevious && activity.previousComment !== '') row.getCell(5).value = activity.previousComment;
+    setCell(sheet, i + 1, 0, activity.goalRef);
+    setCell(sheet, i + 1, 1, activity.title);
+    setCell(sheet, i + 1, 2, activity.responsible);
+    setCell(sheet, i + 1, 3, activity.status);
+    if (hasPrevious) setCell(sheet, i + 1, 4, activity.previousComment);
     const height = wrappedRowHeight(
       [activity.goalRef, activity.title, activity.responsible ?? '', activity.status, activity.previousComment].map(
         (text, c) => ({ text, width: plan[c]?.width ?? 10 }),
       ),
     );
-    if (height !== undefined) row.height = height;
+    if (height !== undefined) rowOf(sheet, i + 1).height = height;
   });
   const statuses = ACTIVITY_STATUSES.join(', ');
   addList(sheet, 3, ACTIVITY_STATUSES, {
@@ -334,16 +332,14 @@ function addActivitySheet(
     error: `Välj en status i listan: ${statuses}.`,
   });
   if (hasPrevious) {
-    validations(sheet).add(dataRange(4), {
+    sheet.validations.push({
+      range: dataRange(4),
       type: 'custom',
       // Never true: typing in the column is refused (clearing a cell is still possible).
-      formulae: ['FALSE'],
-      allowBlank: true,
-      showInputMessage: true,
+      formula: 'FALSE',
       promptTitle: 'Förra tertialens kommentar',
       prompt:
         'Bara att läsa: kommentaren från förra tertialen. Kolumnen läses inte in. Skriv den nya kommentaren i kolumnen Kommentar.',
-      showErrorMessage: true,
       errorStyle: 'stop',
       errorTitle: 'Kolumnen ändras inte',
       error:
@@ -352,15 +348,16 @@ function addActivitySheet(
   }
 }
 
+/** The instructions sheet; returns the reference of the hidden cell with the period. */
 function addInstructions(
-  workbook: ExcelJS.Workbook,
+  sheets: SheetDraft[],
   period: Period,
   config: CommitteeConfig,
   carry: { hasPrevious: boolean; carried: number },
-): void {
-  const sheet = workbook.addWorksheet(INSTRUCTIONS_SHEET);
-  sheet.getColumn(1).width = INSTRUCTIONS_WIDTH;
-  sheet.getColumn(1).alignment = WRAP;
+): string {
+  const sheet = newSheet(INSTRUCTIONS_SHEET);
+  sheets.push(sheet);
+  sheet.columns.push({ width: INSTRUCTIONS_WIDTH, style: BODY });
   const exampleName = 'uppfoljning.xlsx';
   const statuses = ACTIVITY_STATUSES.join(', ');
   const assessments = ASSESSMENTS.join(', ');
@@ -427,24 +424,21 @@ function addInstructions(
     },
   ];
   lines.forEach((line, i) => {
-    const cell = sheet.getCell(i + 1, 1);
-    cell.value = line.text;
     if (line.kind === 'title') {
-      cell.font = { ...FONT, bold: true, size: 16 };
-      sheet.getRow(i + 1).height = 26;
+      setCell(sheet, i, 0, line.text, TITLE);
+      rowOf(sheet, i).height = 26;
     } else if (line.kind === 'heading') {
-      cell.font = { ...FONT, bold: true, size: 12 };
-      sheet.getRow(i + 1).height = 24;
-      cell.alignment = { vertical: 'bottom' };
+      setCell(sheet, i, 0, line.text, HEADING);
+      rowOf(sheet, i).height = 24;
     } else {
+      setCell(sheet, i, 0, line.text);
       const height = wrappedRowHeight([{ text: line.text, width: INSTRUCTIONS_WIDTH }]);
-      if (height !== undefined) sheet.getRow(i + 1).height = height;
+      if (height !== undefined) rowOf(sheet, i).height = height;
     }
   });
   // The period this workbook is for, in a hidden row the parser finds by its defined name.
-  const periodRow = lines.length + 2;
-  const periodCell = sheet.getCell(periodRow, 1);
-  periodCell.value = formatPeriod(period);
-  periodCell.name = WORKBOOK_PERIOD_NAME;
-  sheet.getRow(periodRow).hidden = true;
+  const periodRow = lines.length + 1;
+  setCell(sheet, periodRow, 0, formatPeriod(period));
+  rowOf(sheet, periodRow).hidden = true;
+  return `A${periodRow + 1}`;
 }

@@ -28,6 +28,7 @@ import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/
 import {
   acceptedUploadReceipt,
   closedPeriodIssue,
+  periodFullIssue,
   failedUploadReceipt,
   misplacedReceipt,
   rejectedUploadReceipt,
@@ -42,7 +43,16 @@ import type { StepDeps } from '../storage/runtime.js';
 export type IngestDeps = StepDeps;
 
 export type IngestOutcome =
-  'accepted' | 'rejected' | 'removed' | 'refused_closed' | 'stale' | 'duplicate' | 'missing' | 'ignored' | 'misplaced';
+  | 'accepted'
+  | 'rejected'
+  | 'removed'
+  | 'refused_closed'
+  | 'refused_full'
+  | 'stale'
+  | 'duplicate'
+  | 'missing'
+  | 'ignored'
+  | 'misplaced';
 
 export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> {
   const route = routeUploadKey(event.key);
@@ -161,6 +171,8 @@ async function applyUpload(
     const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
+    if (result.outcome === 'full')
+      return refuseFull(deps, log, upload, receiptBase, parsed.errors, parsed.warnings, original);
     log.info('upload rejected', {
       errors: parsed.errors.length,
       codes: [...new Set(parsed.errors.map((e) => e.code))],
@@ -200,6 +212,7 @@ async function applyUpload(
   if (result.outcome !== 'committed') {
     await discardGeneration(repo, log, upload, generation, chunks);
     if (result.outcome === 'stale') return 'stale';
+    if (result.outcome === 'full') return refuseFull(deps, log, upload, receiptBase, [], parsed.warnings);
     return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
   }
   if (result.previous?.generation) {
@@ -255,6 +268,35 @@ function rejectedReceipt(
   return rejectedUploadReceipt({ ...base, errors: refused.errors, warnings: refused.warnings, hasPreviousVersion });
 }
 
+/**
+ * The period's item has no room for another file (DynamoDB's 400 KB item limit): the
+ * file is refused with a receipt that says so, and the period is as it was. An error
+ * log line, because the operator should know a period is that full.
+ */
+async function refuseFull(
+  deps: IngestDeps,
+  log: Log,
+  upload: UploadKey,
+  base: ReceiptBase,
+  errors: readonly InputIssue[],
+  warnings: readonly InputIssue[],
+  original?: Uint8Array,
+): Promise<IngestOutcome> {
+  log.error('upload refused: the period item has reached DynamoDB’s item size limit');
+  const version = (await deps.repo.getFileState(upload.period, upload.name))?.files[upload.name];
+  await writeReceipt(
+    deps,
+    upload,
+    rejectedReceipt(
+      base,
+      { errors: [periodFullIssue(upload.name, upload.period), ...errors], warnings },
+      version?.generation !== undefined,
+    ),
+    errors.length > 0 ? original : undefined,
+  );
+  return 'refused_full';
+}
+
 async function refuseClosed(
   deps: IngestDeps,
   log: Log,
@@ -306,8 +348,8 @@ async function writeReceipt(
   let markedUpKey: string | undefined;
   const format = uploadFormat(name);
   if (receipt.status === 'rejected' && original && 'read' in format && format.read === 'xlsx') {
-    // Loaded only for a refused workbook: exceljs is most of this function's code and
-    // would otherwise be evaluated on every cold start.
+    // Only a refused workbook gets a marked-up copy; the module is small (it reuses the
+    // reader's zip and XML code), so loading it on demand only keeps it off the cold path.
     const { annotateWorkbook } = await import('../core/annotate.js');
     const marked = await annotateWorkbook(original, receipt.errors);
     if (marked) {

@@ -100,7 +100,7 @@ async function restoreCopy(
   );
   if (result.outcome !== 'committed') {
     await deps.repo.deleteGeneration(period, generation, chunks);
-    return result.outcome === 'stale' ? 'stale' : 'refused_closed';
+    return result.outcome === 'stale' ? 'stale' : result.outcome === 'full' ? 'refused_full' : 'refused_closed';
   }
   if (result.previous?.generation)
     await deps.repo.deleteGeneration(period, result.previous.generation, result.previous.chunks ?? 1);

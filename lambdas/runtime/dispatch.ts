@@ -8,6 +8,7 @@ import type { S3Event } from 'aws-lambda';
 import { decodeS3Event, type ObjectEvent } from './events.js';
 import { routeInputEvent, routeOutputEvent, type NotificationTarget } from '../core/keys.js';
 import type { Log } from '../core/log.js';
+import { TertialError } from '../core/errors.js';
 
 /**
  * Longest error message a failed invocation reports. Lambda writes `errorType` and
@@ -23,8 +24,12 @@ const MAX_CAUSE_DEPTH = 5;
  * What a failed invocation throws: which records failed and why, down to the root
  * cause, in its message (what the failure queue keeps); the original errors as `cause`.
  */
-export class EventFailure extends Error {
+export class EventFailure extends TertialError {
+  // Spelled out: the bundles are minified, and the name is what the failure queue shows.
   override readonly name = 'EventFailure';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('event_failed', message, options);
+  }
 }
 
 /** `Name: message ← caused by Name: message …`, for a message that outlives the error object. */

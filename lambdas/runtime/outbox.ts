@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stockholmIso } from '../core/time.js';
 import type { Notifier } from './notify.js';
 
 export interface OutboxFile {
@@ -20,8 +21,10 @@ export function outboxNotifier(dir: string, clock: () => Date = () => new Date()
   return {
     async publish(topic, message) {
       await mkdir(dir, { recursive: true });
-      const sentAt = clock().toISOString();
-      const name = `${sentAt.replace(/[:.]/g, '-')}-${String(++sequence).padStart(6, '0')}-${topic}.json`;
+      const now = clock();
+      // The name in UTC, so names sort in the order sent across a change of offset; the field in Swedish time, for people.
+      const name = `${now.toISOString().replace(/[:.]/g, '-')}-${String(++sequence).padStart(6, '0')}-${topic}.json`;
+      const sentAt = stockholmIso(now);
       const file: OutboxFile = {
         topic,
         subject: message.subject,

@@ -2,11 +2,14 @@
  * What `tertial status --json` prints: a period's state as a documented, versioned
  * shape (README, "The `tertial` command"), built from the domain record and never from
  * the table item, so the table layout can change without changing what tools read.
+ * Its times are Swedish time with the offset (`stockholmIso`), as a person reads them;
+ * the table keeps UTC. Version 1 printed the table's UTC times (`…Z`).
  */
 import { formatPeriod, type Period } from '../core/domain.js';
+import { stockholmIso } from '../core/time.js';
 import type { PeriodRecord, UploadCounts } from './repository.js';
 
-export const PERIOD_STATUS_SCHEMA_VERSION = 1;
+export const PERIOD_STATUS_SCHEMA_VERSION = 2;
 
 export interface PeriodStatusFile {
   /** Whether a version of the file is in force (its rows are in the period). */
@@ -38,6 +41,11 @@ export interface PeriodStatus {
   readonly files: Readonly<Record<string, PeriodStatusFile>>;
 }
 
+/** A stored time in Swedish time; a stored value that is not a time is shown as it is, not hidden. */
+function time(stored: string): string {
+  return Number.isNaN(Date.parse(stored)) ? stored : stockholmIso(stored);
+}
+
 export function periodStatus(period: Period, record: PeriodRecord | undefined): PeriodStatus {
   const files = Object.entries(record?.files ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -46,8 +54,8 @@ export function periodStatus(period: Period, record: PeriodRecord | undefined): 
       {
         inForce: f.generation !== undefined,
         lastOutcome: f.lastOutcome,
-        lastEventAt: f.lastEventAt,
-        ...(f.generation !== undefined && f.acceptedAt ? { acceptedAt: f.acceptedAt } : {}),
+        lastEventAt: time(f.lastEventAt),
+        ...(f.generation !== undefined && f.acceptedAt ? { acceptedAt: time(f.acceptedAt) } : {}),
         ...(f.generation !== undefined && f.counts ? { counts: f.counts } : {}),
       },
     ]);
@@ -59,7 +67,7 @@ export function periodStatus(period: Period, record: PeriodRecord | undefined): 
     year: period.year,
     tertial: period.tertial,
     state: record?.state ?? 'NONE',
-    closure: closure ? { closedAt: closure.closedAt, document: closure.documentKey, ...closure.closure } : null,
+    closure: closure ? { closedAt: time(closure.closedAt), document: closure.documentKey, ...closure.closure } : null,
     files: Object.fromEntries(files),
   };
 }

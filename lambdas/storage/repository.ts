@@ -41,7 +41,7 @@ import {
   templateItem,
   type StoredFileEntry,
 } from './formats.js';
-import { committeePk, periodPk } from './table-keys.js';
+import { committeePk, PERIOD_SK, periodPk } from './table-keys.js';
 
 export type PeriodState = 'OPEN' | 'CLOSED';
 
@@ -85,7 +85,8 @@ export interface PeriodRecord {
   readonly closure?: ClosureRecord;
 }
 
-export type CommitOutcome = 'committed' | 'stale' | 'closed';
+/** `full`: the period item would pass DynamoDB's 400 KB item limit (README: "Limits"); nothing was written. */
+export type CommitOutcome = 'committed' | 'stale' | 'closed' | 'full';
 export type CloseOutcome = 'closed' | 'already_closed' | 'changed';
 
 /** Bytes of one staged chunk; DynamoDB's item limit is 400 KB including names. */
@@ -107,7 +108,6 @@ export interface AcceptedTemplate {
 const TEMPLATE_SK = 'TEMPLATE';
 
 export { periodPk };
-const PERIOD_SK = 'PERIOD';
 
 function chunkSk(generation: string, chunk: number): string {
   return `GEN#${generation}#${String(chunk).padStart(5, '0')}`;
@@ -217,6 +217,16 @@ export function periodRecordFromItem(period: Period, raw: Record<string, unknown
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * DynamoDB refuses an update that would make the item larger than 400 KB, with this
+ * ValidationException (DynamoDB, DynamoDB Local and dynalite word it alike). The write
+ * is refused whole, so the item is as it was.
+ */
+function isItemTooLarge(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return e?.name === 'ValidationException' && /item size .*exceeded the maximum allowed size/i.test(e.message ?? '');
 }
 
 export interface RepositoryOptions {
@@ -469,6 +479,7 @@ export class PeriodRepository {
         );
         return { outcome: 'committed', ...(current ? { previous: current } : {}) };
       } catch (err) {
+        if (isItemTooLarge(err)) return { outcome: 'full', ...(current ? { previous: current } : {}) };
         if (!isConditionFailure(err)) throw err;
         // Someone else wrote this key or closed the period: read again and decide anew.
       }

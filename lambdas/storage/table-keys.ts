@@ -23,6 +23,9 @@ export function periodPk(p: Period): string {
   return `${TABLE_KEY_PREFIXES.period}${p.committee}#${p.year}#T${p.tertial}`;
 }
 
+/** The sort key of a period's own item (its state, files and closure). */
+export const PERIOD_SK = 'PERIOD';
+
 /** The partition key of every item of one committee. */
 export function committeePk(committee: string): string {
   return `${TABLE_KEY_PREFIXES.committee}${committee}`;

@@ -18,10 +18,12 @@ import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } fro
 import { html, htmlDocument, joinHtml, link, type Html } from '../core/html.js';
 import {
   annotatedUploadKey,
+  closureReceiptHtmlKey,
   closureReceiptKey,
   documentKey,
   documentsPrefix,
   draftKey,
+  hrefFromPeriodPage,
   pathFromStatusPage,
   pdfKey,
   receiptsPrefix,
@@ -90,6 +92,8 @@ export interface StatusPageModel {
     readonly message: string;
     readonly errors: readonly string[];
     readonly href: string;
+    /** The receipt's page, when it was written (receipts of older closes have none). */
+    readonly htmlHref?: string;
   };
   readonly uploads: readonly UploadRow[];
   readonly goals: readonly GoalRow[];
@@ -109,7 +113,7 @@ export interface StatusPageModel {
 
 /** A key of the output bucket as a link from the status page. */
 export function hrefFromStatusPage(key: string): string {
-  return pathFromStatusPage(key.split('/').map(encodeURIComponent).join('/'));
+  return hrefFromPeriodPage(key);
 }
 
 export interface StatusPageInput {
@@ -215,6 +219,9 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
             message: close.message,
             errors: close.errors.map((e) => e.message),
             href: hrefFromStatusPage(closureReceiptKey(period)),
+            ...(receiptKeys.has(closureReceiptHtmlKey(period))
+              ? { htmlHref: hrefFromStatusPage(closureReceiptHtmlKey(period)) }
+              : {}),
           },
         }
       : {}),
@@ -328,7 +335,7 @@ ${
 ${c.diarienummer && html`<dt>Diarienummer</dt><dd>${c.diarienummer}</dd>\n`}${c.meetingDate && html`<dt>Sammanträde</dt><dd>${c.meetingDate}</dd>\n`}${
     c.documentDate && html`<dt>Dokumentdatum</dt><dd>${c.documentDate}</dd>\n`
   }<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>
-${model.closeReceipt && html`<dt>Stängningen</dt><dd>${link(model.closeReceipt.href, 'Kvitto för stängningen (JSON)')}</dd>\n`}</dl>`
+${model.closeReceipt && html`<dt>Stängningen</dt><dd>${closeReceiptLinks(model.closeReceipt, 'Kvitto för stängningen')}</dd>\n`}</dl>`
 }`;
   } else if (model.state === 'open') {
     state = html`<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>
@@ -342,13 +349,19 @@ ${model.closeReceipt && html`<dt>Stängningen</dt><dd>${link(model.closeReceipt.
     model.state !== 'closed' &&
     html`<div class="notice">
 <p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${close.message}</p>
-${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${link(close.href, 'Kvitto för stängningsförsöket (JSON)')}</p>
+${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${closeReceiptLinks(close, 'Kvitto för stängningsförsöket')}</p>
 </div>`;
   return html`<section aria-labelledby="lage">
 <h2 id="lage">Läge</h2>
 ${state}
 ${refusedClose}
 </section>`;
+}
+
+/** The close's receipt page (when there is one) and its JSON, like each upload's. */
+function closeReceiptLinks(close: { readonly href: string; readonly htmlHref?: string }, label: string): Html {
+  const json = link(close.href, `${label} (JSON)`);
+  return close.htmlHref ? html`${link(close.htmlHref, label)} · ${json}` : json;
 }
 
 function documentsSection(model: StatusPageModel): Html {

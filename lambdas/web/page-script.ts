@@ -59,13 +59,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     });
   }
 
-  /** Waits until the receipt at key is newer than before (its receivedAt changes). */
+  /** Waits until the receipt at key is newer than before: a later receivedAt, as an instant (offsets differ across summer time). */
   function awaitReceipt(key, before) {
     var started = Date.now();
     return new Promise(function (resolve, reject) {
       (function poll() {
         readJson(objectUrl(key)).then(function (receipt) {
-          if (receipt && (!before || receipt.receivedAt !== before.receivedAt)) return resolve(receipt);
+          if (receipt && (!before || !(Date.parse(receipt.receivedAt) <= Date.parse(before.receivedAt)))) return resolve(receipt);
           if (Date.now() - started > RECEIPT_WAIT_MS) return reject(new Error('Inget kvitto ännu. Ladda om sidan om en stund.'));
           setTimeout(poll, 1000);
         }, reject);
@@ -79,6 +79,12 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     out.appendChild(el('p', { 'class': 'status ' + (ok ? 'ok' : 'bad') }, ok ? '✓ ' + (receipt.status === 'closed' ? 'Stängd' : 'Mottagen') : '✗ Inte mottagen'));
     out.appendChild(el('p', { 'class': 'message' }, receipt.message));
     (receipt.errors || []).forEach(function (e) { out.appendChild(el('p', {}, e.message)); });
+    // Warnings do not refuse the file, but the message points at them ("se nedan").
+    var warnings = receipt.warnings || [];
+    if (warnings.length > 0) {
+      out.appendChild(el('h4', {}, warnings.length === 1 ? 'Varning' : 'Varningar'));
+      warnings.forEach(function (w) { out.appendChild(el('p', { 'class': 'warning' }, w.message)); });
+    }
     if (htmlKey) {
       var a = el('a', { href: objectUrl(htmlKey) }, 'Öppna kvittot');
       out.appendChild(el('p')).appendChild(a);
@@ -158,7 +164,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
             out.firstChild.textContent = 'Stängningen är skickad. Väntar på kvittot …';
             return awaitReceipt(receiptKey, before);
           });
-        }).then(function (receipt) { showReceipt(out, receipt); });
+        }).then(function (receipt) { showReceipt(out, receipt, 'receipts/' + periodPath + 'stangning.html'); });
       });
     });
     return form;

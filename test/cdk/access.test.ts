@@ -15,6 +15,7 @@ import {
   acceptedTemplateKey,
   annotatedUploadKey,
   closureKey,
+  closureReceiptHtmlKey,
   closureReceiptKey,
   configKey,
   documentKey,
@@ -22,6 +23,7 @@ import {
   misplacedReceiptKey,
   pdfKey,
   reopeningKey,
+  reopeningReceiptHtmlKey,
   reopeningReceiptKey,
   statusPageKey,
   templateKey,
@@ -223,7 +225,9 @@ describe('every key of the layout: its committee may, another may not; only its 
     'upload receipt page': uploadReceiptHtmlKey(period(c), 'a.xlsx'),
     'marked-up workbook': annotatedUploadKey(period(c), 'a.xlsx'),
     'close receipt': closureReceiptKey(period(c)),
+    'close receipt page': closureReceiptHtmlKey(period(c)),
     'reopening receipt': reopeningReceiptKey(period(c)),
+    'reopening receipt page': reopeningReceiptHtmlKey(period(c)),
     draft: draftKey(period(c)),
     'status page': statusPageKey(period(c)),
     'next workbook': workbookKey({ committee: c, year: 2024, tertial: 2 }),
@@ -237,7 +241,9 @@ describe('every key of the layout: its committee may, another may not; only its 
     'upload receipt page': 'ingest',
     'marked-up workbook': 'ingest',
     'close receipt': 'assemble',
+    'close receipt page': 'assemble',
     'reopening receipt': 'assemble',
+    'reopening receipt page': 'assemble',
     draft: 'views',
     'status page': 'views',
     'next workbook': 'views',
@@ -249,7 +255,9 @@ describe('every key of the layout: its committee may, another may not; only its 
   // may write every key (README "Access").
   const mayAlsoWrite: Record<string, string[]> = {
     'close receipt': ['ingest'],
+    'close receipt page': ['ingest'],
     'reopening receipt': ['ingest'],
+    'reopening receipt page': ['ingest'],
     'template receipt': ['ingest'],
   };
   const row = (principal: string, action: string, resource: string, expected: Case['expected']): Case => ({

@@ -106,6 +106,32 @@ describe('tertial render', () => {
     expect(paragraphs.join('\n')).not.toMatch(/undefined|Ã|�/);
   });
 
+  it('warns, as the ingest does, when a workbook written for another period is rendered for this one', async () => {
+    const workbook = join(work, 'ks-2024-T1.xlsx');
+    const written = await tertial([
+      'workbook',
+      'ks',
+      '2024-T1',
+      '--previous',
+      'examples/ks-2023-T3-aktiviteter.xlsx',
+      '--previous',
+      'examples/ks-2023-T3-mal-och-arende.xlsx',
+      '--out',
+      workbook,
+    ]);
+    expect(written.code, written.stderr).toBe(0);
+    const other = await tertial(['render', 'ks', '2024-T2', workbook, '--out', join(work, 'other-period.docx')]);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toBe(
+      'varning: ks-2024-T1.xlsx: Arbetsboken är skriven för ks 2024-T1, men den laddades upp till ks 2024-T2. ' +
+        'Innehållet läses in för ks 2024-T2. Om filen hör till ks 2024-T1: ta bort den härifrån och ladda upp den till rätt tertial.\n',
+    );
+    // Rendered for its own period, the same workbook says nothing.
+    const own = await tertial(['render', 'ks', '2024-T1', workbook, '--out', join(work, 'own-period.docx')]);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toBe('');
+  });
+
   it('refuses a bad file: every error on its own line naming the file and row, exit code 1, no document', async () => {
     const bad = join(work, 'fel.xlsx');
     await writeFile(

@@ -19,7 +19,7 @@ import type { Period } from '../../lambdas/core/domain.js';
 import { documentKey, statusPageKey, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
-import { simpleWorkbook } from '../helpers/workbook.js';
+import { ACTIVITY_HEADER, buildWorkbook, GOAL_HEADER, simpleWorkbook } from '../helpers/workbook.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -105,16 +105,23 @@ describe.skipIf(!hasChromium)(
       // Staff upload; only the secretary closes.
       expect(await actions.getByRole('heading', { name: 'Stäng tertialen' }).count()).toBe(0);
 
-      const workbook = await simpleWorkbook({ id: 'KS2', title: 'Hållbar stad' }, [
-        { title: 'Solceller på skolor', status: 'Genomförd' },
-        { title: 'Cykelvägar', status: 'Pågående' },
-      ]);
+      // A column the reader does not know: accepted, with a warning the page must show.
+      const workbook = await buildWorkbook({
+        Mål: [GOAL_HEADER, ['KS2', 'Hållbar stad', 'Delvis uppfyllt', 'Motivering.', 'Hållbar gemenskap']],
+        Aktiviteter: [
+          [...ACTIVITY_HEADER, 'Budget'],
+          ['KS2', 'Solceller på skolor', 'Kommunchef', 'Genomförd', '', '100'],
+          ['KS2', 'Cykelvägar', 'Kommunchef', 'Pågående', '', '200'],
+        ],
+      });
       await page
         .getByLabel('Fil att ladda upp')
         .setInputFiles({ name: 'stad.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from(workbook) });
       const result = page.locator('#upload-result');
       await result.getByText('✓ Mottagen').waitFor({ timeout: 30_000 });
       expect(await result.innerText()).toMatch(/2 aktiviteter|aktiviteter/);
+      expect(await result.getByRole('heading', { name: 'Varning' }).isVisible()).toBe(true);
+      expect(await result.locator('.warning').innerText()).toMatch(/"Budget".*känns inte igen/);
       expect(await stack.outputJson(uploadReceiptKey(ks, 'stad.xlsx'))).toMatchObject({
         status: 'accepted',
         file: 'stad.xlsx',
@@ -171,6 +178,12 @@ describe.skipIf(!hasChromium)(
       await actions.getByRole('button', { name: 'Stäng tertialen' }).click();
       const result = page.locator('#close-result');
       await result.getByText('✓ Stängd').waitFor({ timeout: 60_000 });
+      // The closure receipt's page, as after an upload: linked from the result, served to the secretary.
+      const receiptHref = await result.getByRole('link', { name: 'Öppna kvittot' }).getAttribute('href');
+      expect(receiptHref).toMatch(/\/receipts\/ks\/2024\/T1\/stangning\.html$/);
+      const receiptPage = await page.request.get(new URL(receiptHref as string, page.url()).href);
+      expect(receiptPage.status()).toBe(200);
+      expect(await receiptPage.text()).toMatch(/<h1>Stängning av ks 2024-T1 för [^<]+<\/h1>/);
 
       await page.reload();
       expect(await page.getByText('Stängd', { exact: true }).isVisible()).toBe(true);

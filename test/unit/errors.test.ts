@@ -5,6 +5,7 @@ import { ConfigError as CdkConfigError } from '../../cdk/config.js';
 import { PdfConversionError } from '../../lambdas/assemble/pdf.js';
 import { ConfigError, TertialError } from '../../lambdas/core/errors.js';
 import { TemplateError } from '../../lambdas/core/render.js';
+import { EventFailure } from '../../lambdas/runtime/dispatch.js';
 import { ContentionError, UnprocessedItemsError } from '../../lambdas/storage/errors.js';
 
 const cause = new Error('what went wrong below');
@@ -24,6 +25,7 @@ const faults: readonly [string, TertialError][] = [
   ['PdfConversionError', new PdfConversionError('conversion timed out', { cause })],
   ['UsageError', new UsageError('unknown command', undefined, { cause })],
   ['PortInUseError', new PortInUseError(4569, { cause })],
+  ['EventFailure', new EventFailure('1 of 1 records failed', { cause })],
 ];
 
 describe('every fault', () => {

@@ -9,6 +9,7 @@ import {
   closedReceipt,
   rejectedClosureReceipt,
   rejectedUploadReceipt,
+  reopeningReceipt,
   templateReceipt,
 } from '../../lambdas/core/receipt.js';
 import { receiptHtml } from '../../lambdas/core/receipt-html.js';
@@ -142,7 +143,9 @@ describe('html: hostile text is escaped on every page', () => {
         }),
         { annotatedCopy: EVIL },
       ),
-      receiptHtml(rejectedClosureReceipt({ period, receivedAt, errors: [issue], warnings: [issue] })),
+      receiptHtml(rejectedClosureReceipt({ period, receivedAt, errors: [issue], warnings: [issue] }), {
+        committeeName: EVIL,
+      }),
       receiptHtml(
         closedReceipt({
           period,
@@ -151,13 +154,34 @@ describe('html: hostile text is escaped on every page', () => {
           counts: { goals: 1, activities: 1 },
           uploads: [EVIL],
           warnings: [issue],
+          pdf: { status: 'written', key: EVIL },
         }),
+        { committeeName: EVIL },
       ),
+      receiptHtml(reopeningReceipt({ period, receivedAt, reopened: true, previousDocument: EVIL }), {
+        committeeName: EVIL,
+      }),
       receiptHtml(templateReceipt({ committee: EVIL, key: EVIL, receivedAt, errors: [issue], hasPrevious: false })),
     ];
     for (const page of pages) {
       expectInert(page);
       expect(occurrences(page, EVIL_ESCAPED)).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('the page of a close escapes a hostile committee name in the title, the heading and the facts', () => {
+    const page = receiptHtml(
+      closedReceipt({
+        period: { committee: 'ks', year: 2024, tertial: 1 },
+        receivedAt: new Date('2024-02-06T09:05:00Z'),
+        document: 'documents/ks/2024/T1/ks-maluppfoljning-2024-T1.docx',
+        counts: { goals: 1, activities: 1 },
+        uploads: ['a.xlsx'],
+        warnings: [],
+      }),
+      { committeeName: EVIL },
+    );
+    expectInert(page);
+    expect(occurrences(page, EVIL_ESCAPED)).toBe(3);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   annotatedUploadKey,
   closureKey,
+  closureReceiptHtmlKey,
   closureReceiptKey,
   configKey,
   decodeEventKey,
@@ -9,6 +10,7 @@ import {
   documentsPrefix,
   draftKey,
   encodeEventKey,
+  hrefFromPeriodPage,
   KEY_PREFIXES,
   keyFileName,
   misplacedUploadCommittee,
@@ -22,6 +24,8 @@ import {
   receiptsPrefix,
   routeInputEvent,
   routeOutputEvent,
+  reopeningReceiptHtmlKey,
+  reopeningReceiptKey,
   statusPageKey,
   statusPagesPrefix,
   templateKey,
@@ -183,12 +187,21 @@ describe('keys: what staff read after an upload', () => {
     expect(uploadReceiptHtmlKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan.xlsx.html');
     expect(uploadReceiptHtmlKey(period, 'a.csv')).toBe('receipts/ks/2023/T3/a.csv.html');
     expect(annotatedUploadKey(period, 'Mål och plan.xlsx')).toBe('receipts/ks/2023/T3/Mål och plan-fel.xlsx');
+    expect(closureReceiptHtmlKey(period)).toBe('receipts/ks/2023/T3/stangning.html');
+    expect(reopeningReceiptHtmlKey(period)).toBe('receipts/ks/2023/T3/oppning.html');
+  });
+
+  it('links a key from a page in a period folder: four folders up, each segment encoded', () => {
+    expect(hrefFromPeriodPage('documents/ks/2023/T3/a b.docx')).toBe('../../../../documents/ks/2023/T3/a%20b.docx');
   });
 
   it("never collides with a receipt, the closing receipt or another upload's copy", () => {
     const names = ['a.xlsx', 'a-fel.xlsx', 'a.csv', 'a.xlsx.xlsx', 'stangning.xlsx', 'b-fel-fel.xlsx'];
     const keys = [
       closureReceiptKey(period),
+      closureReceiptHtmlKey(period),
+      reopeningReceiptKey(period),
+      reopeningReceiptHtmlKey(period),
       ...names.flatMap((n) => [uploadReceiptKey(period, n), uploadReceiptHtmlKey(period, n)]),
       ...names.filter((n) => n.endsWith('.xlsx')).map((n) => annotatedUploadKey(period, n)),
     ];
@@ -216,6 +229,8 @@ describe('keys: the output bucket’s notifications', () => {
     expect(routeOutputEvent('receipts/ks/2023/T3/stangning.json', 'created')).toBe('views');
     expect(routeOutputEvent('receipts/templates/ks.docx.json', 'created')).toBe('views');
     expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.html', 'created')).toBeUndefined();
+    expect(routeOutputEvent(closureReceiptHtmlKey(period), 'created')).toBeUndefined();
+    expect(routeOutputEvent(reopeningReceiptHtmlKey(period), 'created')).toBeUndefined();
     expect(routeOutputEvent('drafts/ks/2023/T3/ks-maluppfoljning-2023-T3-UTKAST.docx', 'created')).toBeUndefined();
     expect(routeOutputEvent('status/ks/2023/T3/index.html', 'created')).toBeUndefined();
     expect(routeOutputEvent('receipts/ks/2023/T3/a.xlsx.json', 'removed')).toBeUndefined();

@@ -8,7 +8,7 @@ const period = { committee: 'ks', year: 2023, tertial: 2 } as const;
 describe('tertial status --json', () => {
   it('prints the documented shape for a period with nothing in it', () => {
     expect(periodStatus(period, undefined)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       period: 'ks 2023-T2',
       committee: 'ks',
       year: 2023,
@@ -42,6 +42,17 @@ describe('tertial status --json', () => {
       lastOutcome: 'rejected',
       lastEventAt: expect.any(String),
     });
+    // The table keeps UTC; what people read is Swedish time with its offset, the same instant.
+    const record = periodRecordFromItem(period, item);
+    expect(record.closure?.closedAt).toMatch(/Z$/);
+    expect(status.closure?.closedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?\+0[12]:00$/);
+    expect(Date.parse(status.closure?.closedAt ?? '')).toBe(Date.parse(record.closure?.closedAt ?? ''));
+    for (const [name, f] of Object.entries(status.files)) {
+      expect(f.lastEventAt, name).toMatch(/\+0[12]:00$/);
+      expect(Date.parse(f.lastEventAt), name).toBe(Date.parse(record.files[name]?.lastEventAt ?? ''));
+      if (f.acceptedAt) expect(f.acceptedAt, name).toMatch(/\+0[12]:00$/);
+    }
+    expect(status.files['aktiviteter.xlsx']?.acceptedAt).toBeDefined();
     expect(Object.keys(status)).toEqual([
       'schemaVersion',
       'period',

@@ -7,6 +7,7 @@ import {
   rejectedClosureReceipt,
   rejectedUploadReceipt,
   removedUploadReceipt,
+  reopeningReceipt,
   templateReceipt,
 } from '../../lambdas/core/receipt.js';
 import { escapeHtml, receiptHtml } from '../../lambdas/core/receipt-html.js';
@@ -87,6 +88,8 @@ describe('receiptHtml', () => {
       }),
       rejectedClosureReceipt({ period, receivedAt, errors: [sheetless], warnings: [] }),
       templateReceipt({ committee: 'ks', key: 'templates/ks.docx', receivedAt, errors: [], hasPrevious: false }),
+      reopeningReceipt({ period, receivedAt, reopened: true, previousDocument: 'documents/ks/2024/T1/a.docx' }),
+      reopeningReceipt({ period, receivedAt, reopened: false }),
     ]) {
       const html = receiptHtml(receipt);
       expect(html.startsWith('<!DOCTYPE html>\n<html lang="sv">'), receipt.kind).toBe(true);
@@ -181,5 +184,74 @@ describe('receiptHtml', () => {
       warnings: [],
     });
     expect(receiptHtml(accepted, { annotatedCopy: 'a-fel.xlsx' })).not.toContain('a-fel.xlsx');
+  });
+});
+
+describe('receiptHtml: the page of a close', () => {
+  const document = 'documents/ks/2024/T1/ks-maluppfoljning-2024-T1.docx';
+  const pdfKey = 'documents/ks/2024/T1/ks-maluppfoljning-2024-T1.pdf';
+  const closed = (pdf?: Parameters<typeof closedReceipt>[0]['pdf']) =>
+    closedReceipt({
+      period,
+      receivedAt,
+      document,
+      uploads: ['Mål & plan.xlsx', 'aktiviteter.csv'],
+      counts: { goals: 2, activities: 5 },
+      warnings: [sheetless],
+      ...(pdf ? { pdf } : {}),
+      comparedWith: { committee: 'ks', year: 2023, tertial: 3 },
+    });
+
+  it('says the tertial is closed, names the committee, and links the document and its PDF relative to the page', () => {
+    const html = receiptHtml(closed({ status: 'written', key: pdfKey }), { committeeName: 'Kommunstyrelsen' });
+    expect(html).toMatch(/<span class="status ok"><span aria-hidden="true">✓<\/span> Stängd<\/span>/);
+    expect(texts(html, 'h1')).toEqual(['Stängning av ks 2024-T1 för Kommunstyrelsen']);
+    expect(html).toContain('<dt>Nämnd</dt><dd>Kommunstyrelsen</dd>');
+    expect(html).toContain('<dt>Tertial</dt><dd>ks 2024-T1</dd>');
+    // The page is receipts/ks/2024/T1/stangning.html: four folders up is the bucket's root.
+    expect(html).toContain(
+      `<dt>Dokument (Word)</dt><dd><a href="../../../../${document}">ks-maluppfoljning-2024-T1.docx</a></dd>`,
+    );
+    expect(html).toContain(`<dt>PDF</dt><dd><a href="../../../../${pdfKey}">ks-maluppfoljning-2024-T1.pdf</a></dd>`);
+    expect(html).toContain('<dt>Jämfört med</dt><dd>2023-T3</dd>');
+    expect(html).toContain('<dt>Mottagen</dt><dd>6 februari 2024 kl. 10:05</dd>');
+  });
+
+  it('lists the files included one per item, then the warnings; without a PDF it links none', () => {
+    const html = receiptHtml(closed());
+    expect(html).toContain('<h2>Filer som ingår (2)</h2>');
+    expect(texts(html, 'li')).toEqual(['Mål &amp; plan.xlsx', 'aktiviteter.csv']);
+    expect(html).toContain('<p>Inga fel.</p>');
+    expect(html).toContain('<caption>Varningar, 1 st.</caption>');
+    expect(html).not.toContain('<dt>PDF</dt>');
+    expect(html).not.toContain('.pdf');
+  });
+
+  it('says why the PDF is missing when it could not be made', () => {
+    const html = receiptHtml(closed({ status: 'failed', message: 'PDF-versionen kunde inte skapas.' }));
+    expect(html).toContain('<dt>PDF</dt><dd>PDF-versionen kunde inte skapas.</dd>');
+  });
+
+  it('shows a refused close with its errors, no document and no list of files', () => {
+    const html = receiptHtml(rejectedClosureReceipt({ period, receivedAt, errors: [hostile], warnings: [] }), {
+      committeeName: 'Kommunstyrelsen',
+    });
+    expect(html).toMatch(/<span class="status bad"><span aria-hidden="true">✗<\/span> Inte stängd<\/span>/);
+    expect(html).toContain('<h2>Fel som måste rättas (1)</h2>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('Dokument (Word)');
+    expect(html).not.toContain('Filer som ingår');
+  });
+
+  it('shows a reopening with the previous document linked, and no error section', () => {
+    const html = receiptHtml(reopeningReceipt({ period, receivedAt, reopened: true, previousDocument: document }));
+    expect(html).toMatch(/<span class="status ok"><span aria-hidden="true">✓<\/span> Öppen igen<\/span>/);
+    expect(html).toContain(`<dt>Tidigare dokument</dt><dd><a href="../../../../${document}">`);
+    expect(html).not.toContain('<h2>Fel</h2>');
+    const notClosed = receiptHtml(reopeningReceipt({ period, receivedAt, reopened: false }));
+    expect(notClosed).toMatch(
+      /<span class="status neutral"><span aria-hidden="true">–<\/span> Var inte stängd<\/span>/,
+    );
   });
 });

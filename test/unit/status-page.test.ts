@@ -2,8 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { KS_CONFIG } from '../../lambdas/core/committee.js';
 import type { Period } from '../../lambdas/core/domain.js';
-import { annotatedUploadKey, draftKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
-import type { UploadReceipt } from '../../lambdas/core/receipt.js';
+import {
+  annotatedUploadKey,
+  closureReceiptHtmlKey,
+  closureReceiptKey,
+  draftKey,
+  uploadReceiptKey,
+} from '../../lambdas/core/keys.js';
+import { closedReceipt, rejectedClosureReceipt, type UploadReceipt } from '../../lambdas/core/receipt.js';
+import { stockholmIso } from '../../lambdas/core/time.js';
 import type { PeriodSnapshot } from '../../lambdas/views/snapshot.js';
 import {
   hrefFromStatusPage,
@@ -138,6 +145,28 @@ describe('status page: the model', () => {
     expect(model.reportWarnings.some((w) => w.includes('KS9'))).toBe(true);
   });
 
+  it('weighs a receipt in Swedish time against the table’s UTC event time as instants, across the change of offset', () => {
+    // The table's event at 02:30+02:00 (00:30Z); the receipt of a later refusal at 02:10+01:00 sorts first as text.
+    const entryAt = '2024-10-27T00:30:00.000Z';
+    const base = snapshot();
+    const entry = { ...base.record!.files['a.xlsx']!, lastEventAt: entryAt };
+    const later = stockholmIso('2024-10-27T01:10:00.000Z');
+    const model = (receivedAt: string) =>
+      statusPageModel(
+        input({
+          snapshot: { ...base, record: { ...base.record!, files: { 'a.xlsx': entry } } },
+          uploadReceipts: new Map([['a.xlsx', receipt('a.xlsx', 'rejected', receivedAt)]]),
+        }),
+      ).uploads.find((u) => u.name === 'a.xlsx');
+    expect(later < stockholmIso(entryAt)).toBe(true);
+    expect(model(later)?.outcome).toBe('rejected');
+    expect(model(later)?.at).toBe(later);
+    // The receipt of the table's own event, in the new form: the same instant, so still the latest word.
+    expect(model(stockholmIso(entryAt))?.outcome).toBe('rejected');
+    // A receipt of an earlier event: the table's newer event stands.
+    expect(model(stockholmIso('2024-10-27T00:20:00.000Z'))?.outcome).toBe('accepted');
+  });
+
   it('shows an upload refused after the close by its receipt, though the table kept the earlier version', () => {
     const model = statusPageModel(
       input({
@@ -220,6 +249,72 @@ describe('status page: the model', () => {
     expect(html).toContain('Stängd');
     expect(html).toContain('KS 2024/12');
     expect(html).not.toContain('UTKAST.docx');
+  });
+
+  it('links the closure receipt’s page beside its JSON, as it links each upload’s', () => {
+    const base = snapshot();
+    const listed = (key: string) => ({ key, size: 1, lastModified: new Date('2024-01-06T08:00:01Z') });
+    const closed = statusPageModel(
+      input({
+        snapshot: {
+          ...base,
+          record: {
+            ...base.record!,
+            state: 'CLOSED',
+            closure: {
+              closedAt: '2024-01-06T08:00:00.000Z',
+              documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+              closure: {},
+              template: 'default',
+            },
+          },
+        },
+        receiptObjects: [listed(closureReceiptKey(period)), listed(closureReceiptHtmlKey(period))],
+        closeReceipt: closedReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          document: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+          uploads: ['a.xlsx'],
+          counts: { goals: 2, activities: 3 },
+          warnings: [],
+        }),
+        documentExists: true,
+      }),
+    );
+    expect(closed.closeReceipt?.htmlHref).toBe('../../../../receipts/ks/2023/T3/stangning.html');
+    expect(statusPageHtml(closed)).toContain(
+      '<dt>Stängningen</dt><dd><a href="../../../../receipts/ks/2023/T3/stangning.html">Kvitto för stängningen</a> · <a href="../../../../receipts/ks/2023/T3/stangning.json">Kvitto för stängningen (JSON)</a></dd>',
+    );
+
+    const refused = statusPageModel(
+      input({
+        receiptObjects: [listed(closureReceiptKey(period)), listed(closureReceiptHtmlKey(period))],
+        closeReceipt: rejectedClosureReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          errors: [{ code: 'empty_period', message: 'Inget att stänga.', file: '' }],
+          warnings: [],
+        }),
+      }),
+    );
+    expect(statusPageHtml(refused)).toContain(
+      '<a href="../../../../receipts/ks/2023/T3/stangning.html">Kvitto för stängningsförsöket</a>',
+    );
+
+    // A receipt written before closure receipts had a page: the JSON alone, no dead link.
+    const jsonOnly = statusPageModel(
+      input({
+        receiptObjects: [listed(closureReceiptKey(period))],
+        closeReceipt: rejectedClosureReceipt({
+          period,
+          receivedAt: new Date('2024-01-06T08:00:00Z'),
+          errors: [],
+          warnings: [],
+        }),
+      }),
+    );
+    expect(jsonOnly.closeReceipt?.htmlHref).toBeUndefined();
+    expect(statusPageHtml(jsonOnly)).not.toContain('stangning.html');
   });
 });
 

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Period, Tertial } from '../../lambdas/core/domain.js';
-import { parseReceipt } from '../../lambdas/core/receipt-schema.js';
+import { parseReceipt, RECEIPT_SCHEMA_VERSION } from '../../lambdas/core/receipt-schema.js';
 import {
   chunkItem,
   closeRecord,
@@ -41,7 +41,20 @@ function periodOf(pk: string): Period {
 
 describe('stored formats', () => {
   it('has a fixture folder for the version before the schemas and for the current one', () => {
-    expect(VERSIONS).toEqual(expect.arrayContaining(['v0', 'v1']));
+    expect(VERSIONS).toEqual(expect.arrayContaining(['v0', 'v1', `v${RECEIPT_SCHEMA_VERSION}`]));
+  });
+
+  it('reads receipt times written in UTC (v0, v1) and in Swedish time with the offset (v2) as instants', () => {
+    for (const version of VERSIONS) {
+      const dir = join(ROOT, version, 'receipts');
+      for (const name of readdirSync(dir)) {
+        const read = parseReceipt(readFileSync(join(dir, name)));
+        if (!read.ok) throw new Error(`${version}/${name}: ${read.reason}`);
+        const { receivedAt } = read.receipt;
+        expect(receivedAt, `${version}/${name}`).toMatch(Number(version.slice(1)) < 2 ? /Z$/ : /[+-]\d\d:\d\d$/);
+        expect(Number.isNaN(Date.parse(receivedAt)), `${version}/${name}`).toBe(false);
+      }
+    }
   });
 
   describe.each(VERSIONS)('data written by %s', (version) => {

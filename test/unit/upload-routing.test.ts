@@ -39,7 +39,7 @@ describe('every upload is routed by one table', () => {
     expect(issue.code).toBe('unsupported_file_type');
     expect(issue.message).toContain(`"${name}"`);
     const extension = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
-    if (extension) expect(issue.message).toContain(`(${extension})`);
+    if (extension) expect(issue.message).toContain(` är en ${extension.toLowerCase()}-fil`);
     else expect(issue.message).toContain('saknar filändelse');
     if (name.endsWith('.numbers')) expect(issue.message).toContain('Arkiv → Exportera till → Excel');
     else {

@@ -128,6 +128,7 @@ export function readWorkbook(bytes: Uint8Array): WorkbookReadResult {
   return readOnce(bytes);
 }
 
+/** Control flow, not a fault: unwinds the read to `readOnce`, which turns the problem into a result. */
 class StopRead extends Error {
   constructor(readonly problem: WorkbookProblem) {
     super(problem.kind);
