@@ -339,7 +339,7 @@ describe('parseUpload – unreadable and unsupported files', () => {
   it('rejects a .txt file and a name without extension', async () => {
     const txt = expectErrors(await parseUpload('notes.txt', fixture('notes.txt')));
     expect(where(txt)).toEqual([{ code: 'unsupported_file_type' }]);
-    expect(txt[0]?.message).toContain('(.txt)');
+    expect(txt[0]?.message).toContain('är en .txt-fil');
     expect(where(expectErrors(await parseUpload('uppföljning', fixture('clean.xlsx'))))).toEqual([
       { code: 'unsupported_file_type' },
     ]);
