@@ -16,7 +16,7 @@
  * the event; the retry finds the period closed and the PDF missing, and converts again.
  */
 import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
-import type { ObjectEvent } from '../runtime/events.js';
+import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import {
   closureReceiptHtmlKey,
@@ -92,12 +92,7 @@ interface Inputs {
 export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Promise<AssembleOutcome> {
   const period = parseClosureKey(event.key);
   if (!period || event.kind !== 'created') {
-    deps.log.warn('ignoring object outside the closures layout', {
-      bucket: event.bucket,
-      key: event.key,
-      eventName: event.eventName,
-    });
-    return 'ignored';
+    return ignoreOutsideLayout(deps.log, event, 'closures');
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const receivedAt = new Date(event.eventTime);

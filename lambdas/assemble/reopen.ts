@@ -5,33 +5,24 @@
  * stack deploys it) the previous version stays in S3's version history.
  */
 import { formatPeriod } from '../core/domain.js';
-import type { ObjectEvent } from '../runtime/events.js';
+import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
 import { parseReopeningKey, reopeningReceiptHtmlKey, reopeningReceiptKey } from '../core/keys.js';
-import { withFields, type Log } from '../core/log.js';
+import { withFields } from '../core/log.js';
 import { reopeningReceipt } from '../core/receipt.js';
 import { receiptHtml } from '../core/receipt-html.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
-import type { Notifier } from '../runtime/notify.js';
-import type { ObjectStore } from '../storage/objects.js';
 import { recordReopening } from '../storage/history.js';
-import type { PeriodRepository } from '../storage/repository.js';
+import type { StepDeps } from '../storage/runtime.js';
 
-export interface ReopenDeps {
-  readonly objects: ObjectStore;
-  readonly repo: PeriodRepository;
-  readonly log: Log;
-  readonly clock: () => Date;
-  readonly documentsBucket: string;
-  readonly notify: Notifier;
-}
+/** A reopening needs what every pipeline step is given, nothing more. */
+type ReopenDeps = StepDeps;
 
 export type ReopenOutcome = 'reopened' | 'not_closed' | 'ignored';
 
 export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promise<ReopenOutcome> {
   const period = parseReopeningKey(event.key);
   if (!period || event.kind !== 'created') {
-    deps.log.warn('ignoring object outside the reopenings layout', { bucket: event.bucket, key: event.key });
-    return 'ignored';
+    return ignoreOutsideLayout(deps.log, event, 'reopenings');
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const before = await deps.repo.getPeriod(period);

@@ -4,6 +4,7 @@
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { decodeEventKey, normalizeSequencer } from '../core/keys.js';
+import type { Log } from '../core/log.js';
 
 export interface ObjectEvent {
   readonly bucket: string;
@@ -58,4 +59,18 @@ export function decodeRecord(record: S3EventRecord): DecodedRecord {
 
 export function decodeS3Event(event: S3Event): DecodedRecord[] {
   return (event?.Records ?? []).map(decodeRecord);
+}
+
+/**
+ * An event a function's notification delivered that is not its kind of object (a key
+ * outside its layout, or a removal it does not act on): logged with what it was, and
+ * answered `ignored`, never retried.
+ */
+export function ignoreOutsideLayout(log: Log, event: ObjectEvent, layout: string): 'ignored' {
+  log.warn(`ignoring object outside the ${layout} layout`, {
+    bucket: event.bucket,
+    key: event.key,
+    eventName: event.eventName,
+  });
+  return 'ignored';
 }

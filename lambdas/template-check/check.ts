@@ -8,7 +8,7 @@
  * styles) is accepted with warnings on its receipt, so the secretary can fix it before
  * the close.
  */
-import type { ObjectEvent } from '../runtime/events.js';
+import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
 import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import { templateReceipt } from '../core/receipt.js';
@@ -28,12 +28,7 @@ export async function checkCommitteeTemplate(
 ): Promise<TemplateCheckOutcome> {
   const committee = parseTemplateKey(event.key);
   if (!committee || event.kind !== 'created') {
-    deps.log.warn('ignoring object outside the templates layout', {
-      bucket: event.bucket,
-      key: event.key,
-      eventName: event.eventName,
-    });
-    return 'ignored';
+    return ignoreOutsideLayout(deps.log, event, 'templates');
   }
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, committee, sequencer: event.sequencer });
   const current = await deps.repo.getAcceptedTemplate(committee);
