@@ -210,7 +210,7 @@ describe('a running local stack', () => {
           );
         } else {
           expect(receipt.message).toContain('Inget från filen har sparats.');
-          expect(receipt.errors?.[0]?.message).toContain(`(.${name.slice(name.lastIndexOf('.') + 1)})`);
+          expect(receipt.errors?.[0]?.message).toContain(`är en .${name.slice(name.lastIndexOf('.') + 1)}-fil`);
           expect(receipt.errors?.[0]?.message).toContain('Arkiv → Spara som');
         }
       }
