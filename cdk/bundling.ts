@@ -71,9 +71,16 @@ export const MAX_BUNDLE_BYTES = 1024 * 1024;
  * - `pako` (pizzip's inflate and deflate, loaded twice, about 95 KiB of each bundle that
  *   renders) by the same calls over node:zlib (`cdk/pako-zlib/`). esbuild maps a
  *   package's subpaths too, so `pako/dist/pako.es5.min.js` goes to
- *   `cdk/pako-zlib/dist/pako.es5.min.ts`.
+ *   `cdk/pako-zlib/dist/pako.es5.min.ts`;
+ * - `@aws-sdk/credential-provider-node` (the SDK's default credential chain) by the
+ *   environment's credentials alone (`cdk/lambda-credentials/`), which is where Lambda
+ *   puts the function role's: the chain's other links and the STS and SSO clients they
+ *   carry are about 100 KiB of each bundle.
  */
-export const ESBUILD_ALIAS: Readonly<Record<string, string>> = { pako: './cdk/pako-zlib' };
+export const ESBUILD_ALIAS: Readonly<Record<string, string>> = {
+  pako: './cdk/pako-zlib',
+  '@aws-sdk/credential-provider-node': './cdk/lambda-credentials',
+};
 
 /**
  * The esbuild options of a handler's bundle, as `NodejsFunction` builds it with the

@@ -17,8 +17,13 @@ import { DEFAULT_TEMPLATE_SOURCE, repoPath } from '../../cdk/paths.js';
 const out = mkdtempSync(join(tmpdir(), 'tertial-bundles-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** Packages whose code in a bundle means a replacement or a removal did not take. */
-const UNWANTED = /node_modules\/(pako|exceljs|jszip|bluebird)\//;
+/**
+ * Packages whose code in a bundle means a replacement or a removal did not take: pako
+ * (node:zlib instead), the spreadsheet writer, and the SDK's credential chain past the
+ * environment (cdk/lambda-credentials/) with the STS and SSO clients it carries.
+ */
+const UNWANTED =
+  /node_modules\/(pako|exceljs|jszip|bluebird|@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http|login)|nested-clients))\//;
 
 function packagesIn(metafile: Metafile): string[] {
   return [
@@ -33,7 +38,7 @@ function packagesIn(metafile: Metafile): string[] {
 
 describe('the handler bundles', () => {
   it.each(Object.keys(HANDLER_ENTRIES) as HandlerName[])(
-    '%s: within MAX_BUNDLE_BYTES (1 MiB), without pako, exceljs, jszip or bluebird',
+    '%s: within MAX_BUNDLE_BYTES (1 MiB), without pako, exceljs, jszip, bluebird or the SDK credential chain past the environment',
     async (name) => {
       const outfile = join(out, name, 'index.mjs');
       const result = await build({
@@ -80,6 +85,54 @@ describe('the handler bundles', () => {
     // What the bundle wrote is a zip another reader (the unbundled pizzip, with pako) reads the same.
     expect(new PizZip(written).file('word/document.xml')?.asText()).toBe(before);
     expect(written.byteLength).toBeLessThan(before.length);
+  });
+});
+
+describe('the credentials in a bundle', () => {
+  it('an SDK client in a bundle signs with the environment’s credentials, as Lambda gives them, and says so when they are missing', async () => {
+    const outfile = join(out, 'credentials', 'index.mjs');
+    const { entryPoints: _, ...options } = esbuildOptions('', outfile, repoPath());
+    const result = await build({
+      ...options,
+      stdin: {
+        contents:
+          "import { S3Client } from '@aws-sdk/client-s3';\n" +
+          'export async function credentials() {\n' +
+          "  const client = new S3Client({ region: 'eu-north-1' });\n" +
+          '  try { return await client.config.credentials(); } finally { client.destroy(); }\n' +
+          '}\n',
+        resolveDir: repoPath(),
+        sourcefile: 'credentials-entry.mjs',
+      },
+      sourcemap: false,
+      metafile: true,
+      logLevel: 'error',
+    });
+    expect(Object.keys(result.metafile.inputs)).toContain('cdk/lambda-credentials/index.ts');
+    expect(Object.keys(result.metafile.inputs).filter((f) => UNWANTED.test(f))).toEqual([]);
+    const bundled = (await import(pathToFileURL(outfile).href)) as {
+      credentials(): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+    };
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+      });
+      await expect(bundled.credentials()).resolves.toMatchObject({
+        accessKeyId: 'ASIAEXAMPLE',
+        secretAccessKey: 'secret',
+        sessionToken: 'token',
+      });
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      await expect(bundled.credentials()).rejects.toThrow(/environment/i);
+    } finally {
+      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+    }
   });
 });
 
