@@ -58,6 +58,12 @@ export const DEFAULT_PYTHON = '/usr/bin/python3';
 export const PDF_TIMEOUT_MS = 120_000;
 /** How long a new instance may take to accept conversions (a cold LibreOffice: 2–5 s, more when the machine is busy). */
 export const OFFICE_START_TIMEOUT_MS = 60_000;
+/**
+ * How long `close()` lets LibreOffice quit by itself (well under a second) before its
+ * processes are killed: a LibreOffice that quits removes the pipes it made in /tmp, one
+ * that is killed leaves them there.
+ */
+export const OFFICE_STOP_GRACE_MS = 5_000;
 
 export class PdfConversionError extends TertialError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -123,7 +129,7 @@ export const OFFICE_PROFILE_SETTINGS = `<?xml version="1.0" encoding="UTF-8"?>
  * `{"ok": false, "error"}`). Standard input closing stops LibreOffice and the worker.
  */
 const WORKER = String.raw`
-import json, subprocess, sys, time
+import json, os, shutil, subprocess, sys, time
 import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
@@ -134,7 +140,7 @@ def prop(name, value):
     p.Value = value
     return p
 
-soffice, profile, pipe, start_timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+soffice, profile, pipe, start_timeout, instance_dir = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
 office = subprocess.Popen([soffice, '--headless', '--invisible', '--norestore', '--nologo', '--nodefault', '--nolockcheck',
     '-env:UserInstallation=' + profile, '--accept=pipe,name=' + pipe + ';urp;StarOffice.ComponentContext'],
     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=sys.stderr)
@@ -170,11 +176,17 @@ for line in sys.stdin:
     except Exception as e:
         reply = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
     print(json.dumps(reply), flush=True)
+# Standard input closed: LibreOffice quits (and removes its pipes from /tmp), then the
+# instance's directory goes, also when the process that started it ended without close().
 try:
     desktop.terminate()
 except Exception:
     pass
-office.wait(10)
+try:
+    office.wait(10)
+except subprocess.TimeoutExpired:
+    office.kill()
+shutil.rmtree(instance_dir, ignore_errors=True)
 `;
 
 type Worker = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -188,6 +200,8 @@ interface Instance {
   readonly stderr: () => string;
   /** Settles when the worker has exited. */
   readonly exited: Promise<void>;
+  /** The pipe LibreOffice listens on, as a file in /tmp (removed here if LibreOffice was killed). */
+  readonly pipeFile: string;
 }
 
 /**
@@ -211,7 +225,9 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     await mkdir(join(profile, 'user'), { recursive: true });
     await writeFile(join(profile, 'user', 'registrymodifications.xcu'), OFFICE_PROFILE_SETTINGS);
     const pipe = `tertial-${process.pid}-${dir.slice(-6).replace(/[^A-Za-z0-9]/g, '')}`;
-    const args = ['-c', WORKER, soffice, pathToFileURL(profile).href, pipe, String(startTimeoutMs / 1000)];
+    const args = ['-c', WORKER, soffice, pathToFileURL(profile).href, pipe, String(startTimeoutMs / 1000), dir];
+    // LibreOffice names the file after the user id it sees: root inside the network namespace.
+    const pipeFile = join('/tmp', `OSL_PIPE_${isolate ? 0 : (process.getuid?.() ?? 0)}_${pipe}`);
     const [command, commandArgs] = isolate
       ? ['unshare', ['--net', '--map-root-user', python, ...args]]
       : [python, args];
@@ -235,7 +251,7 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     // A worker that has gone takes no more requests; writing to it must not crash the process.
     worker.stdin.on('error', () => {});
     const replies = createInterface({ input: worker.stdout })[Symbol.asyncIterator]();
-    const started: Instance = { worker, dir, replies, stderr: () => stderr.trim().slice(-500), exited };
+    const started: Instance = { worker, dir, replies, stderr: () => stderr.trim().slice(-500), exited, pipeFile };
     const ready = await bounded(replies.next(), startTimeoutMs, exited);
     if (ready === 'timeout' || ready === 'exited' || ready.done) {
       await stop(started);
@@ -245,7 +261,14 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     return started;
   };
 
-  const stop = async (i: Instance): Promise<void> => {
+  /** Ends an instance: `graceful` lets LibreOffice quit first (close), otherwise it is killed at once (a hang, a crash). */
+  const stop = async (i: Instance, graceful = false): Promise<void> => {
+    if (graceful) {
+      i.worker.stdin.end();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([i.exited, new Promise((resolve) => (timer = setTimeout(resolve, OFFICE_STOP_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
     try {
       process.kill(-(i.worker.pid as number), 'SIGKILL');
     } catch {
@@ -253,6 +276,7 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     }
     await i.exited;
     await rm(i.dir, { recursive: true, force: true });
+    await rm(i.pipeFile, { force: true });
   };
 
   const running = (): Promise<Instance> => {
@@ -319,7 +343,7 @@ export function libreOfficeConverter(options: LibreOfficeOptions = {}): WarmPdfC
     const current = instance;
     instance = undefined;
     const i = await current?.catch(() => undefined);
-    if (i) await stop(i);
+    if (i) await stop(i, true);
   };
   return convert;
 }

@@ -10,7 +10,7 @@
  * (poppler-utils); CI installs them (.ci/run), elsewhere the suite says what is missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -154,5 +154,29 @@ describe.skipIf(missing.length > 0 && !process.env.CI)('the PDF conversion deref
     });
     const docx = renderReport(loadDefaultTemplate(), view);
     for (let i = 0; i < 3; i++) expect(new TextDecoder().decode((await convert(docx)).subarray(0, 5))).toBe('%PDF-');
+  });
+
+  it('a closed instance leaves nothing behind: neither its folder nor the pipes LibreOffice makes in /tmp', async () => {
+    // This process's instances are named after its pid; the other test files' are not.
+    const ours = () =>
+      readdirSync('/tmp').filter((n) => n.startsWith('OSL_PIPE_') && n.includes(`tertial-${process.pid}-`));
+    const folders = () => readdirSync(dir).filter((n) => n.startsWith('tertial-office-'));
+    const before = new Set(ours());
+    const foldersBefore = folders().length;
+    // Isolated as the local stack runs it, where the platform allows a network namespace.
+    const own = libreOfficeConverter({ tmpDir: dir });
+    const { view } = buildReport({
+      period: { committee: 'ks', year: 2024, tertial: 1 },
+      config: KS_CONFIG,
+      uploads: [],
+      closure: {},
+    });
+    const pdf = await own(renderReport(loadDefaultTemplate(), view));
+    expect(new TextDecoder().decode(pdf.subarray(0, 5))).toBe('%PDF-');
+    expect(ours().filter((n) => !before.has(n))).toHaveLength(1);
+    expect(folders()).toHaveLength(foldersBefore + 1);
+    await own.close();
+    expect(ours().filter((n) => !before.has(n))).toEqual([]);
+    expect(folders()).toHaveLength(foldersBefore);
   });
 });
