@@ -171,8 +171,7 @@ async function applyUpload(
     const result = await repo.rejectUpload(upload.period, upload.name, event, now);
     if (result.outcome === 'stale') return 'stale';
     if (result.outcome === 'closed') return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
-    if (result.outcome === 'full')
-      return refuseFull(deps, log, upload, receiptBase, parsed.errors, parsed.warnings, original);
+    if (result.outcome === 'full') return refuseFull(deps, log, upload, receiptBase, result, parsed, original);
     log.info('upload rejected', {
       errors: parsed.errors.length,
       codes: [...new Set(parsed.errors.map((e) => e.code))],
@@ -212,7 +211,8 @@ async function applyUpload(
   if (result.outcome !== 'committed') {
     await discardGeneration(repo, log, upload, generation, chunks);
     if (result.outcome === 'stale') return 'stale';
-    if (result.outcome === 'full') return refuseFull(deps, log, upload, receiptBase, [], parsed.warnings);
+    if (result.outcome === 'full')
+      return refuseFull(deps, log, upload, receiptBase, result, { errors: [], warnings: parsed.warnings });
     return refuseClosed(deps, log, upload, receiptBase, parsed.warnings);
   }
   if (result.previous?.generation) {
@@ -278,21 +278,21 @@ async function refuseFull(
   log: Log,
   upload: UploadKey,
   base: ReceiptBase,
-  errors: readonly InputIssue[],
-  warnings: readonly InputIssue[],
+  result: CommitResult,
+  parsed: { readonly errors: readonly InputIssue[]; readonly warnings: readonly InputIssue[] },
   original?: Uint8Array,
 ): Promise<IngestOutcome> {
   log.error('upload refused: the period item has reached DynamoDB’s item size limit');
-  const version = (await deps.repo.getFileState(upload.period, upload.name))?.files[upload.name];
   await writeReceipt(
     deps,
     upload,
     rejectedReceipt(
       base,
-      { errors: [periodFullIssue(upload.name, upload.period), ...errors], warnings },
-      version?.generation !== undefined,
+      { errors: [periodFullIssue(upload.name, upload.period), ...parsed.errors], warnings: parsed.warnings },
+      // The version in force, read by the commit that was refused.
+      result.previous?.generation !== undefined,
     ),
-    errors.length > 0 ? original : undefined,
+    parsed.errors.length > 0 ? original : undefined,
   );
   return 'refused_full';
 }
