@@ -20,6 +20,7 @@ import type { Log } from '../core/log.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { viewDeps, type ViewDeps } from './deps.js';
+import { comparedTertial } from '../storage/previous-tertial.js';
 import { writeNextWorkbook } from './next-workbook.js';
 import { refreshCommitteeViews, refreshPeriodViews, type ViewsOutcome } from './refresh.js';
 
@@ -56,7 +57,10 @@ function handleViews(event: S3Event, views: ViewDeps): Promise<ViewsHandlerOutco
         (e.key === closureReceiptKey(about.period) || e.key === reopeningReceiptKey(about.period))
       ) {
         const next = nextPeriod(about.period);
-        if (await views.repo.getPeriod(next)) await refreshPeriodViews(views, next);
+        const compared = comparedTertial(next);
+        // Only a tertial of the same year compares with this one (a T1 compares with none).
+        if (compared?.year === about.period.year && compared.tertial === about.period.tertial)
+          await refreshPeriodViews(views, next, { onlyIfBegun: true });
       }
     } catch (error) {
       failure = { error };

@@ -17,10 +17,16 @@ export type ViewsOutcome = 'refreshed';
  * Regenerates the period's draft (while it is open) and its status page, from one read
  * of the period. Throws when the status page could not be written.
  */
-export async function refreshPeriodViews(deps: ViewDeps, period: Period): Promise<ViewsOutcome> {
+export async function refreshPeriodViews(
+  deps: ViewDeps,
+  period: Period,
+  options: { readonly onlyIfBegun?: boolean } = {},
+): Promise<ViewsOutcome> {
   const log = withFields(deps.log, { period: formatPeriod(period) });
   const scoped = { ...deps, log };
   await writeUntilStable(scoped, period, async (snapshot) => {
+    // A period nothing has been written to yet has no views to refresh (when asked not to begin them).
+    if (options.onlyIfBegun && !snapshot.record) return;
     let draft: DraftResult | undefined;
     try {
       draft = await writeDraft(scoped, snapshot);
