@@ -240,6 +240,13 @@ async function removeUpload(deps: IngestDeps, log: Log, event: ObjectEvent, uplo
     log.warn('upload removed after the period closed; the closed document keeps its rows');
     return refuseClosed(deps, log, upload, receiptBase, []);
   }
+  if (result.outcome === 'full') {
+    // Only a key the period does not know can make it grow: nothing of the file is in the
+    // tertial, so its removal changes nothing there; it is answered, and nothing is recorded.
+    log.warn('removal of a file the period does not know, in a period with no room to record it');
+    await writeReceipt(deps, upload, removedUploadReceipt(receiptBase));
+    return 'removed';
+  }
   await recordRemoval(deps, upload.period, upload.name, event.sequencer);
   if (result.previous?.generation) {
     await discardGeneration(deps.repo, log, upload, result.previous.generation, result.previous.chunks ?? 1);

@@ -127,7 +127,14 @@ async function reindexOpen(deps: Deps, period: Period, history: PeriodHistory): 
       }
       uploads.push({
         name,
-        outcome: result.outcome === 'committed' ? 'removed' : result.outcome === 'stale' ? 'stale' : 'refused_closed',
+        outcome:
+          result.outcome === 'committed'
+            ? 'removed'
+            : result.outcome === 'stale'
+              ? 'stale'
+              : result.outcome === 'full'
+                ? 'refused_full'
+                : 'refused_closed',
       });
     }
   }

@@ -6,7 +6,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Period } from '../../lambdas/core/domain.js';
-import { uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
+import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
+import { silentLog } from '../../lambdas/core/log.js';
+import { s3Event, sequencers } from '../helpers/events.js';
+import { historyPrefix, uploadKey, uploadReceiptKey } from '../../lambdas/core/keys.js';
 import type { UploadReceipt } from '../../lambdas/core/receipt.js';
 import { PERIOD_SK, periodPk } from '../../lambdas/storage/table-keys.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
@@ -91,6 +94,21 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('a period with no room fo
     expect(after?.version).toBe(before?.version);
     expect(after?.files['ny.xlsx']).toBeUndefined();
     expect(after?.files['a.xlsx']?.lastOutcome).toBe('accepted');
+
+    // A removal of a file the period never had: answered, and nothing recorded, since nothing took effect.
+    // (S3 announces a deletion of any key, on a versioned bucket; s3rver only of keys it has.)
+    const ingest = makeIngestHandler(stack.runtime, silentLog);
+    const removal = s3Event(
+      stack.config.uploadsBucket,
+      uploadKey(period, 'okänd.xlsx'),
+      sequencers()(),
+      'ObjectRemoved:DeleteMarkerCreated',
+    );
+    expect(await ingest(removal)).toEqual(['removed']);
+    expect((await stack.outputJson<UploadReceipt>(uploadReceiptKey(period, 'okänd.xlsx')))?.status).toBe('removed');
+    expect((await stack.runtime.repo.getPeriod(period))?.files['okänd.xlsx']).toBeUndefined();
+    const history = await stack.runtime.objects.list(stack.config.documentsBucket, historyPrefix(period));
+    expect(history.map((o) => o.key).filter((k) => k.includes('okänd.xlsx'))).toEqual([]);
 
     await stack.remove(uploadKey(period, 'a.xlsx'));
     await stack.idle();
