@@ -150,7 +150,6 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** MS-DOS date and time fields (local time, as zip tools read them); clamped to 1980–2107. */
 interface Entry {
   readonly name: Buffer;
   readonly flags: number;
@@ -178,6 +177,7 @@ function writeEntryFields(out: Buffer, e: Entry, at: number): void {
   out.writeUInt16LE(e.name.length, at + 20);
 }
 
+/** MS-DOS date and time fields (local time, as zip tools read them); clamped to 1980–2107. */
 function dosDateTime(d: Date): { time: number; date: number } {
   const valid = Number.isFinite(d.getTime());
   const year = valid ? Math.min(2107, Math.max(1980, d.getFullYear())) : 1980;

@@ -545,7 +545,7 @@ export function closureReceiptKey(period: Period): string {
 
 /** The closure receipt as a page people read, beside the JSON. */
 export function closureReceiptHtmlKey(period: Period): string {
-  return `receipts/${periodPath(period)}/stangning.html`;
+  return `${receiptsPrefix(period)}stangning.html`;
 }
 
 /** The tertial after `period`: T1 → T2 → T3 → next year's T1. */
@@ -567,7 +567,7 @@ export function reopeningReceiptKey(period: Period): string {
 
 /** The reopening receipt as a page people read, beside the JSON. */
 export function reopeningReceiptHtmlKey(period: Period): string {
-  return `receipts/${periodPath(period)}/oppning.html`;
+  return `${receiptsPrefix(period)}oppning.html`;
 }
 
 /**

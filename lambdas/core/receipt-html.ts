@@ -10,7 +10,7 @@
 import { stockholmLong } from './time.js';
 import type { InputIssue } from './domain.js';
 import { html, htmlDocument, joinHtml, link, type Html, type HtmlValue } from './html.js';
-import { hrefFromPeriodPage } from './keys.js';
+import { hrefFromPeriodPage, keyFileName } from './keys.js';
 import type { ClosureReceipt, ReopeningReceipt, TemplateReceipt, UploadReceipt } from './receipt.js';
 
 export interface ReceiptHtmlOptions {
@@ -71,7 +71,7 @@ function subject(receipt: AnyReceipt, committeeName: string | undefined): string
 
 /** A key of the output bucket as a link from the receipt page (a period's folder), named by its file name. */
 function outputLink(key: string): Html {
-  return link(hrefFromPeriodPage(key), key.slice(key.lastIndexOf('/') + 1));
+  return link(hrefFromPeriodPage(key), keyFileName(key));
 }
 
 /** `2024-02-06T09:05:00.000Z` → `6 februari 2024 kl. 10:05` (Swedish time). */

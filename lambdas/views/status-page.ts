@@ -11,7 +11,7 @@
  * that serves the bucket's keys as paths: the local web server, a static website or a
  * CloudFront distribution in front of the bucket.
  */
-import { stockholmMinute } from '../core/time.js';
+import { compareInstants, stockholmMinute } from '../core/time.js';
 import { combinePeriod } from '../core/combined-period.js';
 import { genericCommitteeConfig, type CommitteeConfig } from '../core/committee.js';
 import { ACTIVITY_STATUSES, formatPeriod, type ActivityStatus, type Period } from '../core/domain.js';
@@ -166,8 +166,7 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
       const annotatedKey = name.endsWith('.xlsx') ? annotatedUploadKey(period, name) : undefined;
       // The receipt is written after the table, so it can only be newer than the entry's event.
       const receiptIsLatest =
-        receipt !== undefined &&
-        (entry === undefined || Date.parse(receipt.receivedAt) >= Date.parse(entry.lastEventAt));
+        receipt !== undefined && (entry === undefined || compareInstants(receipt.receivedAt, entry.lastEventAt) >= 0);
       return {
         name,
         at: receiptIsLatest ? receipt.receivedAt : (entry?.lastEventAt ?? receipt?.receivedAt ?? ''),

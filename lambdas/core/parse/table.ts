@@ -94,12 +94,6 @@ function matchRow<K extends string>(row: GridRow, specs: readonly ColumnSpec<K>[
 }
 
 /**
- * Finds the header row: the first of the first {@link MAX_HEADER_SEARCH_ROWS} rows that
- * holds every required header. Reports `missing_column` (per missing header, naming the
- * ones that were found), `duplicate_column` and `extra_column`. Returns undefined when no
- * header row was found.
- */
-/**
  * The data rows of the sheet's table of `specs`, or none when the table is not found or
  * cannot be read (the reason is then an issue in `ctx`).
  */
@@ -112,6 +106,12 @@ export function readTable<K extends string>(
   return (layout && tableRecords(grid, specs, layout, ctx)) ?? [];
 }
 
+/**
+ * Finds the header row: the first of the first {@link MAX_HEADER_SEARCH_ROWS} rows that
+ * holds every required header. Reports `missing_column` (per missing header, naming the
+ * ones that were found), `duplicate_column` and `extra_column`. Returns undefined when no
+ * header row was found.
+ */
 export function locateTable<K extends string>(
   grid: Grid,
   specs: readonly ColumnSpec<K>[],
