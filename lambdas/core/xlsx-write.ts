@@ -13,7 +13,8 @@
  * Pure: values in, bytes out.
  */
 import { writeDocxZip, type DocxPart } from './docx-zip.js';
-import { columnLetter } from './parse/text.js';
+import { cleanText, columnLetter } from './parse/text.js';
+import { escapeXml } from './parse/xml.js';
 
 export interface XlsxFont {
   readonly bold?: boolean;
@@ -89,18 +90,9 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** The font of a cell without a style of its own. */
 const DEFAULT_FONT: XlsxFont = { name: 'Calibri', size: 11 };
 
-// Characters XML 1.0 cannot carry at all (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE/F).
-const NOT_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Text as XML character data or an attribute value (double-quoted). */
-export function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+/** Text as XML character data or an attribute value: the characters XML 1.0 cannot carry dropped, the rest escaped. */
+function xmlText(text: string): string {
+  return escapeXml(cleanText(text));
 }
 
 /** Collects the distinct fonts, fills, borders and cell formats of `styles.xml`; index 0 of each is the default. */
@@ -177,7 +169,7 @@ function fontXml(font: XlsxFont): string {
     (font.italic ? '<i/>' : '') +
     `<sz val="${font.size}"/>` +
     (font.color ? `<color rgb="${font.color}"/>` : '') +
-    `<name val="${escapeXml(font.name)}"/><family val="2"/>` +
+    `<name val="${xmlText(font.name)}"/><family val="2"/>` +
     '</font>'
   );
 }
@@ -202,7 +194,7 @@ class SharedStrings {
     const items = this.texts.map((t) => {
       // Leading or trailing white space, or a line break, is kept only when asked for.
       const preserve = /^\s|\s$|\n/.test(t) ? ' xml:space="preserve"' : '';
-      return `<si><t${preserve}>${escapeXml(t)}</t></si>`;
+      return `<si><t${preserve}>${xmlText(t)}</t></si>`;
     });
     return (
       XML_DECL +
@@ -247,10 +239,10 @@ function sheetXml(sheet: XlsxSheet, styles: StyleTable, strings: SharedStrings):
     ? `<dataValidations count="${sheet.validations.length}">${sheet.validations
         .map(
           (v) =>
-            `<dataValidation type="${v.type}" allowBlank="1" showInputMessage="1" promptTitle="${escapeXml(v.promptTitle)}"` +
-            ` prompt="${escapeXml(v.prompt)}" showErrorMessage="1" errorStyle="${v.errorStyle}"` +
-            ` errorTitle="${escapeXml(v.errorTitle)}" error="${escapeXml(v.error)}" sqref="${v.range}">` +
-            `<formula1>${escapeXml(v.formula)}</formula1></dataValidation>`,
+            `<dataValidation type="${v.type}" allowBlank="1" showInputMessage="1" promptTitle="${xmlText(v.promptTitle)}"` +
+            ` prompt="${xmlText(v.prompt)}" showErrorMessage="1" errorStyle="${v.errorStyle}"` +
+            ` errorTitle="${xmlText(v.errorTitle)}" error="${xmlText(v.error)}" sqref="${v.range}">` +
+            `<formula1>${xmlText(v.formula)}</formula1></dataValidation>`,
         )
         .join('')}</dataValidations>`
     : '';
@@ -326,7 +318,7 @@ export function writeXlsx(workbook: XlsxWorkbook): Uint8Array {
     ? `<definedNames>${workbook.definedNames
         .map(
           (d) =>
-            `<definedName name="${escapeXml(d.name)}">${escapeXml(`${sheetRef(d.sheet)}!${absolute(d.ref)}`)}</definedName>`,
+            `<definedName name="${xmlText(d.name)}">${xmlText(`${sheetRef(d.sheet)}!${absolute(d.ref)}`)}</definedName>`,
         )
         .join('')}</definedNames>`
     : '';
@@ -335,7 +327,7 @@ export function writeXlsx(workbook: XlsxWorkbook): Uint8Array {
     `<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
     '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="20000" windowHeight="12000" activeTab="0"/></bookViews>' +
     `<sheets>${workbook.sheets
-      .map((s, i) => `<sheet name="${escapeXml(s.name)}" sheetId="${i + 1}" r:id="${sheetRel(i)}"/>`)
+      .map((s, i) => `<sheet name="${xmlText(s.name)}" sheetId="${i + 1}" r:id="${sheetRel(i)}"/>`)
       .join('')}</sheets>` +
     definedNames +
     '</workbook>';
@@ -345,7 +337,7 @@ export function writeXlsx(workbook: XlsxWorkbook): Uint8Array {
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"' +
     ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"' +
     ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:title>${escapeXml(workbook.title)}</dc:title><dc:creator>${escapeXml(workbook.creator)}</dc:creator>` +
+    `<dc:title>${xmlText(workbook.title)}</dc:title><dc:creator>${xmlText(workbook.creator)}</dc:creator>` +
     `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created>` +
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` +
     '</cp:coreProperties>';
@@ -353,10 +345,10 @@ export function writeXlsx(workbook: XlsxWorkbook): Uint8Array {
     XML_DECL +
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"' +
     ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">' +
-    `<Application>${escapeXml(workbook.creator)}</Application>` +
+    `<Application>${xmlText(workbook.creator)}</Application>` +
     `<HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>${n}</vt:i4></vt:variant></vt:vector></HeadingPairs>` +
     `<TitlesOfParts><vt:vector size="${n}" baseType="lpstr">${workbook.sheets
-      .map((s) => `<vt:lpstr>${escapeXml(s.name)}</vt:lpstr>`)
+      .map((s) => `<vt:lpstr>${xmlText(s.name)}</vt:lpstr>`)
       .join('')}</vt:vector></TitlesOfParts>` +
     '</Properties>';
 
