@@ -6,23 +6,17 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER, MAIN_FIELDS } from '../../cdk/bundling.js';
+import { esbuildOptions } from '../../cdk/bundling.js';
 import { repoPath } from '../../cdk/paths.js';
 
 /** Bundles `entry` (relative to the repository) into `outdir`; returns the .mjs path. */
 export async function bundleChild(entry: string, outdir: string): Promise<string> {
   const outfile = path.join(outdir, `${path.basename(entry, '.ts')}.mjs`);
   await build({
-    entryPoints: [repoPath(entry)],
-    bundle: true,
-    outfile,
-    platform: 'node',
+    ...esbuildOptions(repoPath(entry), outfile, repoPath()),
     // The Node.js that runs the benchmark, not the Lambda runtime's.
     target: `node${process.versions.node.split('.')[0]}`,
-    format: 'esm',
-    minify: true,
-    mainFields: MAIN_FIELDS,
-    banner: { js: ESM_REQUIRE_BANNER },
+    sourcemap: false,
     logLevel: 'error',
   });
   return outfile;
