@@ -21,6 +21,7 @@
  * Pure: no I/O, never throws on bad input.
  */
 import type { InputIssue } from './domain.js';
+import { decodeXmlBytes } from './parse/xml.js';
 import { inflateEntry, readZip, type ZipEntry, type ZipProblem } from './parse/zip.js';
 
 /** Largest uploaded template (its reason is with the constant). */
@@ -122,10 +123,9 @@ function inspectParts(parts: Map<string, Uint8Array>, refuse: (...messages: stri
   for (const name of parts.keys()) byLowerName.set(name.toLowerCase(), name);
   const errors: string[] = [];
   const texts = new Map<string, string>();
-  const decoder = new TextDecoder('utf-8');
   for (const [name, data] of parts) {
     if (!isXmlPart(name, data)) continue;
-    const text = decoder.decode(data);
+    const text = decodeXmlBytes(data);
     texts.set(name, text);
     if (/<!DOCTYPE/i.test(text))
       errors.push(
@@ -221,10 +221,9 @@ function inspectParts(parts: Map<string, Uint8Array>, refuse: (...messages: stri
 function isXmlPart(name: string, data: Uint8Array): boolean {
   if (/\.(xml|rels|vml|svg)$/i.test(name)) return true;
   // Anything else that starts like XML (after a BOM and white space) is read as XML too.
-  let i = data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-  while (i < data.length && i < 64 && (data[i] === 0x20 || data[i] === 0x0a || data[i] === 0x0d || data[i] === 0x09))
-    i++;
-  return data[i] === 0x3c; // '<'
+  // UTF-16 (with or without its byte order mark) counts as well: LibreOffice reads it.
+  const head = decodeXmlBytes(data.subarray(0, 128));
+  return /^\s*</.test(head);
 }
 
 /** `word/_rels/document.xml.rels` → `word/document.xml`; `_rels/.rels` → '' (the package); else undefined. */
@@ -272,7 +271,7 @@ export function relatedPart(pkg: TemplatePackage, source: string, type: string):
   const names = [...pkg.parts.keys()];
   const rels = names.find((n) => n.toLowerCase() === relsName);
   if (rels === undefined) return undefined;
-  const rel = relationships(new TextDecoder().decode(pkg.parts.get(rels))).find(
+  const rel = relationships(decodeXmlBytes(pkg.parts.get(rels) ?? new Uint8Array())).find(
     (r) => (r.Type ?? '').endsWith(`/${type}`) && (r.TargetMode ?? '').toLowerCase() !== 'external',
   );
   const target = rel ? resolveTarget(source, rel.Target ?? '') : undefined;

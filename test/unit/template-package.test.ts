@@ -146,4 +146,14 @@ describe('template package – a DOCTYPE in any part', () => {
       expect(refusal(doctypeTemplate(part)), part).toContain(`Delen ${part} i mallen har en DOCTYPE-deklaration`);
     }
   });
+
+  it('a DOCTYPE in a part written in UTF-16, with or without its byte order mark, is refused as well', () => {
+    for (const encoding of ['utf-16le', 'utf-16le-no-bom'] as const) {
+      for (const part of ['word/_rels/document.xml.rels', 'word/styles.xml']) {
+        expect(refusal(doctypeTemplate(part, encoding)), `${part} ${encoding}`).toContain(
+          `Delen ${part} i mallen har en DOCTYPE-deklaration`,
+        );
+      }
+    }
+  });
 });

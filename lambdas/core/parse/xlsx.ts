@@ -32,7 +32,15 @@ import { builtInFormat, formatNumber, isDateCode } from './numberFormat.js';
 import { sniff } from './sniff.js';
 import type { CellValue, Grid, GridRow } from './table.js';
 import { cellToText, cleanText, columnIndex, columnLetter, excerpt } from './text.js';
-import { attributes, tokenize, unescapeXlsxString, xmlTextContent, type XmlHandler, type XmlProblem } from './xml.js';
+import {
+  attributes,
+  decodeXmlBytes,
+  tokenize,
+  unescapeXlsxString,
+  xmlTextContent,
+  type XmlHandler,
+  type XmlProblem,
+} from './xml.js';
 import { inflateEntry, readZip, type ZipEntry, type ZipProblem } from './zip.js';
 
 export type WorkbookProblem =
@@ -212,14 +220,11 @@ function readPackage(entries: readonly ZipEntry[], parts: Map<string, ZipEntry>)
   };
 }
 
-/** The text of a part: inflated (bounded), decoded as the XML declares by its BOM (UTF-8 or UTF-16). */
+/** The text of a part: inflated (bounded), decoded as the XML declares ({@link decodeXmlBytes}). */
 export function partText(entry: ZipEntry): string {
   const inflated = inflateEntry(entry);
   if (!inflated.ok) throw new StopRead(zipFailure(inflated.problem));
-  const data = inflated.data;
-  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
-  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
-  return new TextDecoder('utf-8').decode(data);
+  return decodeXmlBytes(inflated.data);
 }
 
 function scan(xml: string, handler: XmlHandler, part: string): void {

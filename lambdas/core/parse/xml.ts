@@ -25,6 +25,20 @@
  */
 export const MAX_TAG_CHARS = 65_536;
 
+/**
+ * The text of an XML part's bytes, decoded as the XML specification has a processor
+ * detect it: UTF-16 by its byte order mark, or without one by a first `<` that is half of
+ * a 16-bit unit (which LibreOffice's parser also accepts); otherwise UTF-8, a BOM dropped.
+ * A check that reads a part as UTF-8 alone would miss what a UTF-16 part declares.
+ */
+export function decodeXmlBytes(data: Uint8Array): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  if (data[0] === 0x3c && data[1] === 0x00) return new TextDecoder('utf-16le').decode(data);
+  if (data[0] === 0x00 && data[1] === 0x3c) return new TextDecoder('utf-16be').decode(data);
+  return new TextDecoder('utf-8').decode(data);
+}
+
 export type XmlProblem = 'tag_too_long' | 'doctype' | 'unterminated';
 
 export interface XmlHandler {
