@@ -12,7 +12,17 @@
  * is nobody's but the administrator's.
  */
 import { COMMITTEE_PATTERN, type Tertial } from './domain.js';
-import { closureKey, committeeOfOutputKey, isReadableUploadName, parsePeriod, templateKey, uploadKey } from './keys.js';
+import {
+  closureKey,
+  committeeOfOutputKey,
+  isReadableUploadName,
+  parsePeriod,
+  templateKey,
+  uploadFormat,
+  uploadKey,
+  uploadNameProblem,
+} from './keys.js';
+import { unsupportedFormatIssue } from './routing-issues.js';
 
 export type CommitteeRole = 'staff' | 'secretary';
 
@@ -156,12 +166,14 @@ export function decideUpload(viewer: Viewer, request: UploadRequest, limits: Upl
     case 'upload': {
       const name = request.name ?? '';
       if (!isReadableUploadName(name) || name.includes('/') || name.includes('\\')) {
-        return {
-          ok: false,
-          status: 400,
-          code: 'bad_name',
-          message: 'Filen ska vara en arbetsbok (.xlsx) eller en CSV-fil (.csv) med ett vanligt filnamn.',
-        };
+        // A format the pipeline would refuse is answered in the pipeline's own words (which
+        // format it is, how to save it as .xlsx), before anything is sent.
+        const format = uploadFormat(name);
+        const message =
+          'refuse' in format && !name.includes('/') && !name.includes('\\') && uploadNameProblem(name) === undefined
+            ? unsupportedFormatIssue(name, format.refuse).message
+            : 'Filen ska vara en arbetsbok (.xlsx) eller en CSV-fil (.csv) med ett vanligt filnamn.';
+        return { ok: false, status: 400, code: 'bad_name', message };
       }
       const suffix = name.slice(name.lastIndexOf('.')).toLowerCase();
       return {

@@ -77,6 +77,21 @@ describe('access: what a page may send', () => {
     expect(decision).toMatchObject({ ok: false, code });
   });
 
+  it.each([
+    ['plan.xls', 'är en .xls-fil'],
+    ['mål.ods', 'är en .ods-fil'],
+    ['rapport.xlsm', 'är en .xlsm-fil'],
+  ])(
+    'a %s is refused before it is sent, in the words of its receipt: "%s" and how to save it as .xlsx',
+    (name, what) => {
+      const decision = decideUpload(staff, { kind: 'upload', ...period, name }, limits);
+      expect(decision).toMatchObject({ ok: false, code: 'bad_name' });
+      const message = decision.ok ? '' : decision.message;
+      expect(message).toContain(`Filen "${name}" ${what}`);
+      expect(message).toContain('Arkiv → Spara som');
+    },
+  );
+
   it('the secretary closes and uploads the template of their committee', () => {
     expect(decideUpload(secretary, { kind: 'close', ...period }, limits)).toMatchObject({
       ok: true,
