@@ -162,7 +162,7 @@ afterAll(async () => {
 });
 
 describe('the local S3 port (hostile requests)', () => {
-  it('refuses a PUT to /tertial-uploads/uploads/..%2F..%2Fx.xlsx, signed or not, and writes nothing outside the data folder', async () => {
+  it('10.9: refuses a PUT to /tertial-uploads/uploads/..%2F..%2Fx.xlsx, signed or not, and writes nothing outside the data folder', async () => {
     const root = stack.dataDir;
     const parent = dirname(root);
     expect((await readdir(parent)).filter((name) => name.includes('x.xlsx'))).toEqual([]);
@@ -200,7 +200,7 @@ describe('the local S3 port (hostile requests)', () => {
     expect(await stack.output('receipts/x.xlsx.json')).toBeUndefined();
   });
 
-  it('refuses a multipart form POST with a foreign Origin header, and nothing is stored or ingested', async () => {
+  it('10.9: refuses a multipart form POST with a foreign Origin header, and nothing is stored or ingested', async () => {
     const key = 'uploads/ks/2024/T1/fran-webbsida.xlsx';
     const workbook = await readFile('examples/ks-2023-T3-aktiviteter.xlsx');
     // Even a correctly signed policy (the local credentials are public) is refused from another site.

@@ -122,7 +122,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(missing.length > 0 && !process.env.CI)('the PDF conversion dereferences nothing', () => {
-  it('a document linking http://127.0.0.1:PORT/x.png, a host image file and file:///etc/hostname: no request, no embedded file', async () => {
+  it('10.7: a document linking http://127.0.0.1:PORT/x.png, a host image file and file:///etc/hostname: no request, no embedded file', async () => {
     const imageFile = join(dir, 'host-image.png');
     await writeFile(imageFile, png());
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

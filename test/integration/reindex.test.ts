@@ -114,7 +114,7 @@ describe('reindex', () => {
     expect(await snapshot(closed)).toEqual(before.closed);
   });
 
-  it('a table restore of a closed tertial rebuilds it as it was at the close: an upload refused after the close is left out, a file whose deletion was refused stays, and the document is neither rewritten nor announced again', async () => {
+  it('10.1: a table restore of a closed tertial rebuilds it as it was at the close: an upload refused after the close is left out, a file whose deletion was refused stays, and the document is neither rewritten nor announced again', async () => {
     const period: Period = { committee: 'rc', year: 2024, tertial: 2 };
     await stack.put(
       uploadKey(period, 'a.xlsx'),
@@ -176,7 +176,7 @@ describe('reindex', () => {
     expect(result.closure).toBe('restored');
   });
 
-  it('a table restore keeps the accepted version of a file whose newest object is a refused upload', async () => {
+  it('10.2: a table restore keeps the accepted version of a file whose newest object is a refused upload', async () => {
     const period: Period = { committee: 'rv', year: 2024, tertial: 1 };
     await stack.put(
       uploadKey(period, 'a.xlsx'),

@@ -199,7 +199,7 @@ describe('hidden rows', () => {
 });
 
 describe('hostile workbooks: a small file must never cost minutes or gigabytes', () => {
-  it('a 2.7 KB workbook with a 1,000,000-character attribute is refused at once (tag length bound)', async () => {
+  it('10.3: a 2.7 KB workbook with a 1,000,000-character attribute is refused at once (tag length bound)', async () => {
     const bytes = longAttributeWorkbook();
     expect(bytes.length).toBeLessThan(4000);
     const started = performance.now();
@@ -218,7 +218,7 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
     ).toEqual(['missing_value', 'missing_value']);
   });
 
-  it('a refused 400 KB workbook with an entry inflating to 400 MiB is refused before anything inflates it', async () => {
+  it('10.4: a refused 400 KB workbook with an entry inflating to 400 MiB is refused before anything inflates it', async () => {
     const bytes = inflatingEntryWorkbook();
     expect(bytes.length).toBeLessThan(600_000);
     const errors = refused(await parseUpload('bild.xlsx', bytes));
@@ -227,7 +227,7 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
     expect(await annotateWorkbook(bytes, errors)).toBeUndefined();
   });
 
-  it('the same entry lying about its size is never inflated: the marked-up copy carries it as it came', async () => {
+  it('10.4: the same entry lying about its size is never inflated: the marked-up copy carries it as it came', async () => {
     const bytes = inflatingEntryWorkbook({ declareSize: false });
     const before = process.memoryUsage().rss;
     const errors = refused(await parseUpload('bild.xlsx', bytes));
@@ -238,7 +238,7 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
   });
 
-  it('the marked-up copy fails soft: a package it cannot edit gives undefined, never an exception', async () => {
+  it('10.4: the marked-up copy fails soft: a package it cannot edit gives undefined, never an exception', async () => {
     const bytes = plainWorkbook();
     const issue: InputIssue = {
       code: 'missing_value',
@@ -255,7 +255,7 @@ describe('hostile workbooks: a small file must never cost minutes or gigabytes',
     await expect(annotateWorkbook(bytes, [issue])).resolves.toBeInstanceOf(Uint8Array);
   });
 
-  it('a workbook is read once: the marked-up copy uses the read that refused it, and only a refused one is kept', async () => {
+  it('10.3: a workbook is read once: the marked-up copy uses the read that refused it, and only a refused one is kept', async () => {
     const bytes = await sheet([HEADER, ['KS1', 'A', 'Klar', '']]);
     const errors = refused(await parseUpload('x.xlsx', bytes));
     const kept = takeKeptRead(bytes);

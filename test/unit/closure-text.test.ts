@@ -13,7 +13,7 @@ import {
 
 const closure = (body: unknown) => parseClosure(new TextEncoder().encode(JSON.stringify(body)));
 
-describe('closure and settings text (one printable line, lengths a document can hold)', () => {
+describe('10.11: closure and settings text (one printable line, lengths a document can hold)', () => {
   it.each([
     ['NUL', 'KS 2024/\u000012', /NUL/],
     ['U+2028 (line separator)', 'KS 2024/12\u2028Dnr 99', /radbrytning \(U\+2028\)/],

@@ -26,7 +26,7 @@ function refusal(template: Uint8Array): string {
 }
 
 describe('template package – a small file must not cost minutes or gigabytes', () => {
-  it('a 650 KB template whose document.xml inflates to 640 MiB of spaces is refused from its declared size, before anything inflates it', () => {
+  it('10.5: a 650 KB template whose document.xml inflates to 640 MiB of spaces is refused from its declared size, before anything inflates it', () => {
     const template = oversizedDocumentTemplate(640);
     expect(template.byteLength).toBeLessThan(1024 * 1024);
     // The message comes from the declared size in the central directory: nothing was inflated
@@ -36,12 +36,12 @@ describe('template package – a small file must not cost minutes or gigabytes',
     expect(message).toMatch(/640 MiB uppackad/);
   });
 
-  it('a part filled to more than 100 times its compressed size is refused even within the size limits', () => {
+  it('10.5: a part filled to more than 100 times its compressed size is refused even within the size limits', () => {
     const message = refusal(oversizedDocumentTemplate(8));
     expect(message).toMatch(/word\/document\.xml i mallen packas upp till \d+ gånger/);
   });
 
-  it('a part that declares 60 KB and inflates to 64 MiB is stopped at its declared size', () => {
+  it('10.5: a part that declares 60 KB and inflates to 64 MiB is stopped at its declared size', () => {
     const message = refusal(lyingSizeTemplate(60_000));
     expect(message).toMatch(/zip-arkivet är skadat/);
   });
@@ -52,13 +52,13 @@ describe('template package – a small file must not cost minutes or gigabytes',
 });
 
 describe('template package – a loop nested inside a loop over the same list', () => {
-  it('{#goals} nested in itself ten times is refused, naming both loops', () => {
+  it('10.6: {#goals} nested in itself ten times is refused, naming both loops', () => {
     const message = refusal(nestedLoopTemplate(10));
     expect(message).toContain('Avsnittet {#goals} står inuti avsnittet {#goals}');
     expect(message).toContain('flytta {#goals} … {/goals} utanför');
   });
 
-  it('{#goals} nested once inside {#goals} is refused as well', () => {
+  it('10.6: {#goals} nested once inside {#goals} is refused as well', () => {
     expect(refusal(nestedLoopTemplate(2))).toContain('{#goals} står inuti avsnittet {#goals}');
   });
 
@@ -83,20 +83,20 @@ describe('template package – a loop nested inside a loop over the same list', 
 });
 
 describe('template package – a template must not reach outside the document', () => {
-  it('an image linked to http:// is refused (LibreOffice would fetch it while converting)', () => {
+  it('10.7: an image linked to http:// is refused (LibreOffice would fetch it while converting)', () => {
     const message = refusal(externalRelationshipTemplate('image', 'http://169.254.169.254/latest/meta-data/'));
     expect(message).toContain(
       'word/document.xml hänvisar till något utanför dokumentet (image: http://169.254.169.254/latest/meta-data/)',
     );
   });
 
-  it('an image linked to file:///etc/passwd is refused (it would be embedded in the published PDF)', () => {
+  it('10.7: an image linked to file:///etc/passwd is refused (it would be embedded in the published PDF)', () => {
     expect(refusal(externalRelationshipTemplate('image', 'file:///etc/passwd'))).toContain(
       '(image: file:///etc/passwd)',
     );
   });
 
-  it('external frames, sub-documents, OLE links and attached templates are refused', () => {
+  it('10.7: external frames, sub-documents, OLE links and attached templates are refused', () => {
     for (const kind of ['frame', 'subDocument', 'oleObject'] as const) {
       expect(refusal(externalRelationshipTemplate(kind, 'http://example.com/x')), kind).toContain(
         `(${kind}: http://example.com/x)`,
@@ -113,7 +113,7 @@ describe('template package – a template must not reach outside the document', 
     });
   });
 
-  it('INCLUDEPICTURE, INCLUDETEXT, LINK and DDE fields are refused, not stripped, and the receipt says so', () => {
+  it('10.7: INCLUDEPICTURE, INCLUDETEXT, LINK and DDE fields are refused, not stripped, and the receipt says so', () => {
     const cases: [string, string][] = [
       ['INCLUDEPICTURE "http://example.com/x.png" \\d', 'INCLUDEPICTURE'],
       ['INCLUDETEXT "file:///etc/passwd"', 'INCLUDETEXT'],
@@ -136,7 +136,7 @@ describe('template package – a template must not reach outside the document', 
 });
 
 describe('template package – a DOCTYPE in any part', () => {
-  it('a DOCTYPE in word/_rels/document.xml.rels, document.xml, styles.xml or [Content_Types].xml is refused, naming the part', () => {
+  it('10.8: a DOCTYPE in word/_rels/document.xml.rels, document.xml, styles.xml or [Content_Types].xml is refused, naming the part', () => {
     for (const part of [
       'word/_rels/document.xml.rels',
       'word/document.xml',
@@ -147,7 +147,7 @@ describe('template package – a DOCTYPE in any part', () => {
     }
   });
 
-  it('a DOCTYPE in a part written in UTF-16, with or without its byte order mark, is refused as well', () => {
+  it('10.8: a DOCTYPE in a part written in UTF-16, with or without its byte order mark, is refused as well', () => {
     for (const encoding of ['utf-16le', 'utf-16le-no-bom'] as const) {
       for (const part of ['word/_rels/document.xml.rels', 'word/styles.xml']) {
         expect(refusal(doctypeTemplate(part, encoding)), `${part} ${encoding}`).toContain(
