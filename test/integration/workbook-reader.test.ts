@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import PizZip from 'pizzip';
 import { describe, expect, it } from 'vitest';
 import { annotateWorkbook } from '../../lambdas/core/annotate.js';
 import type { InputIssue, ParseResult, UploadContent } from '../../lambdas/core/domain.js';
@@ -195,6 +196,19 @@ describe('hidden rows', () => {
     expect(content.activities).toHaveLength(6);
     expect(warnings.map((w) => [w.code, w.value])).toEqual([['hidden_rows', '3, 5–6']]);
     expect(warnings[0]?.message).toContain('raderna 3, 5–6');
+  });
+
+  it('rows an autofilter hides (Excel writes the filter and marks its rows hidden) are read, with the warning', async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => ['KS1', `A${i + 2}`, i % 3 === 0 ? 'Genomförd' : 'Pågående', '']);
+    const bytes = await sheet([HEADER, ...rows], (ws) => {
+      ws.autoFilter = 'A1:D7';
+      // A filter on Status = Pågående hides the Genomförd rows, 2 and 5.
+      for (const r of [2, 5]) ws.getRow(r).hidden = true;
+    });
+    expect(new PizZip(bytes).file('xl/worksheets/sheet1.xml')?.asText()).toContain('<autoFilter ref="A1:D7"');
+    const { content, warnings } = accepted(await parseUpload('filtrerad.xlsx', bytes));
+    expect(content.activities.map((a) => a.status)).toEqual(rows.map((r) => r[2]));
+    expect(warnings.map((w) => [w.code, w.value])).toEqual([['hidden_rows', '2, 5']]);
   });
 });
 
