@@ -11,8 +11,9 @@
  * front of it, a cycle CloudFormation refuses.
  */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { UploadTarget } from '../core/access.js';
+import { invocationLogger } from '../runtime/invocation.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
 import { s3ObjectStore } from '../storage/objects.js';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -36,7 +37,7 @@ const region = env('AWS_REGION');
 const documentsBucket = env('DOCUMENTS_BUCKET');
 const uploadsBucket = env('UPLOADS_BUCKET');
 const signInParameter = env('SIGN_IN_PARAMETER');
-const log = powertoolsLog('web');
+const logFor = invocationLogger(powertoolsLog('web'));
 const s3 = new S3Client({ region });
 const ssm = new SSMClient({ region });
 const uploadsUrl = `https://${uploadsBucket}.s3.${region}.amazonaws.com`;
@@ -69,7 +70,8 @@ const app: WebApp = {
   },
 };
 
-export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+export async function handler(event: LambdaFunctionURLEvent, context: Context): Promise<LambdaFunctionURLResult> {
+  const log = logFor(context);
   const path = event.rawPath || '/';
   const query = new URLSearchParams(event.rawQueryString ?? '');
   const method = event.requestContext.http.method;

@@ -4,7 +4,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Context } from 'aws-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context, LambdaFunctionURLEvent, S3Event } from 'aws-lambda';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OUTBOX_DIR } from '../../cli/local-stack.js';
 import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
@@ -13,6 +15,13 @@ import type { MisplacedReceipt } from '../../lambdas/core/receipt.js';
 import type { OutboxFile } from '../../lambdas/runtime/outbox.js';
 import { s3Event, sequencers } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
+
+// Nothing here makes a document, and the assemble entry point's cold start would start
+// LibreOffice (for the first close) in the test process: this file runs without it.
+vi.mock('../../lambdas/assemble/pdf.js', async (actual) => ({
+  ...(await actual<typeof import('../../lambdas/assemble/pdf.js')>()),
+  installedLibreOffice: () => undefined,
+}));
 
 type Line = { level: string; message: string } & Record<string, unknown>;
 
@@ -77,50 +86,66 @@ describe('10.10: misplaced upload keys are answered, not dropped', () => {
   });
 });
 
+/** The configuration the functions read at cold start, pointed at the local stack. */
+function stubFunctionEnv(): void {
+  const { config } = stack;
+  vi.stubEnv('UPLOADS_BUCKET', config.uploadsBucket);
+  vi.stubEnv('DOCUMENTS_BUCKET', config.documentsBucket);
+  vi.stubEnv('TABLE_NAME', config.tableName);
+  vi.stubEnv('AWS_REGION', config.region);
+  vi.stubEnv('S3_ENDPOINT', config.s3Endpoint ?? '');
+  vi.stubEnv('DYNAMODB_ENDPOINT', config.dynamodbEndpoint ?? '');
+  vi.stubEnv('SIGN_IN_PARAMETER', '/tertial/sign-in');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+}
+
+/** The JSON lines Powertools writes while `run` runs (on AWS they go to CloudWatch). */
+async function loggedLines(run: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  stubFunctionEnv();
+  const written: string[] = [];
+  const capture = (chunk: unknown) => (written.push(String(chunk)), true);
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  try {
+    await run();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    vi.unstubAllEnvs();
+  }
+  return written
+    .flatMap((w) => w.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function lambdaContext(id: string, functionName: string): Context {
+  return {
+    awsRequestId: id,
+    functionName,
+    memoryLimitInMB: '512',
+    invokedFunctionArn: `arn:aws:lambda:eu-north-1:1:function:${functionName}`,
+  } as Context;
+}
+
 describe('every log line can be traced to its event', () => {
   it('the AWS entry point passes the Lambda context to the logger: request id, cold start, function name', async () => {
     const { config } = stack;
-    vi.stubEnv('UPLOADS_BUCKET', config.uploadsBucket);
-    vi.stubEnv('DOCUMENTS_BUCKET', config.documentsBucket);
-    vi.stubEnv('TABLE_NAME', config.tableName);
-    vi.stubEnv('AWS_REGION', config.region);
-    vi.stubEnv('S3_ENDPOINT', config.s3Endpoint ?? '');
-    vi.stubEnv('DYNAMODB_ENDPOINT', config.dynamodbEndpoint ?? '');
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
-    const written: string[] = [];
-    const capture = (chunk: unknown) => (written.push(String(chunk)), true);
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
+    const logged = await loggedLines(async () => {
       const { handler } = await import('../../lambdas/ingest/handler.js');
-      const context = (id: string) =>
-        ({
-          awsRequestId: id,
-          functionName: 'tertial-ingest',
-          memoryLimitInMB: '512',
-          invokedFunctionArn: 'arn:aws:lambda:eu-north-1:1:function:tertial-ingest',
-        }) as Context;
       stack.setDelivery(false);
       await stack.put('uploads/lc/2023/T3/plan.xls', 'x');
       await stack.put('uploads/lc/2023/T3/noter.txt', 'x');
       stack.setDelivery(true);
       await handler(
         s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/plan.xls', nextSequencer()),
-        context('request-1'),
+        lambdaContext('request-1', 'tertial-ingest'),
       );
       await handler(
         s3Event(config.uploadsBucket, 'uploads/lc/2023/T3/noter.txt', nextSequencer()),
-        context('request-2'),
+        lambdaContext('request-2', 'tertial-ingest'),
       );
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-      vi.unstubAllEnvs();
-    }
-    const logged = written
-      .flatMap((w) => w.split('\n'))
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    });
     const of = (id: string) => logged.filter((l) => l.function_request_id === id);
     expect(of('request-1').length).toBeGreaterThan(0);
     expect(of('request-2').length).toBeGreaterThan(0);
@@ -135,5 +160,79 @@ describe('every log line can be traced to its event', () => {
     expect(await stack.outputJson<{ status: string }>('receipts/lc/2023/T3/plan.xls.json')).toMatchObject({
       status: 'rejected',
     });
+  });
+
+  type S3Entry = (event: S3Event, context: Context) => Promise<unknown>;
+  it.each<[string, () => Promise<S3Entry>]>([
+    ['assemble', async () => (await import('../../lambdas/assemble/handler.js')).handler],
+    ['template-check', async () => (await import('../../lambdas/template-check/handler.js')).handler],
+    ['views', async () => (await import('../../lambdas/views/handler.js')).handler],
+  ])(
+    'the %s entry point passes the Lambda context to the logger too: every line has the request id',
+    async (name, load) => {
+      const functionName = `tertial-${name}`;
+      // An upload's event, which only ingest is subscribed to: each of these functions logs that it ignores it.
+      const event = () => s3Event(stack.config.uploadsBucket, 'uploads/lc/2023/T3/noter.txt', nextSequencer());
+      const handler = await load();
+      // Each invocation's lines apart: every one carries that invocation's context, the first as the cold start.
+      for (const [n, coldStart] of [
+        [1, true],
+        [2, false],
+      ] as const) {
+        const context = lambdaContext(`${name}-${n}`, functionName);
+        const logged = await loggedLines(async () => void (await handler(event(), context)));
+        expect(logged.length).toBeGreaterThan(0);
+        for (const line of logged)
+          expect(line).toMatchObject({
+            function_request_id: context.awsRequestId,
+            function_name: functionName,
+            service: functionName,
+            cold_start: coldStart,
+          });
+      }
+    },
+  );
+
+  it('the web entry point passes the Lambda context to the logger: a failed and an answered request carry their request ids', async () => {
+    const signInSettings = {
+      userPoolId: 'eu-north-1_test',
+      clientId: 'test-client',
+      domain: 'https://tertial.auth.eu-north-1.amazoncognito.com',
+      publicOrigin: 'https://d123.cloudfront.net',
+    };
+    // SSM is down for the first request and answers the second; the second's token is taken as valid.
+    const ssm = vi
+      .spyOn(SSMClient.prototype, 'send')
+      .mockImplementationOnce(() => Promise.reject(new Error('SSM is unavailable')))
+      .mockImplementation(() => Promise.resolve({ Parameter: { Value: JSON.stringify(signInSettings) } }));
+    const verify = vi
+      .spyOn(CognitoJwtVerifier.prototype, 'verify')
+      .mockResolvedValue({ email: 'anna@example.se', 'cognito:groups': ['ks-staff'] } as never);
+    const request = {
+      rawPath: '/api/session',
+      rawQueryString: 'committee=ks&year=2023&tertial=3',
+      cookies: ['tertial_id=token'],
+      requestContext: { http: { method: 'GET' } },
+    } as unknown as LambdaFunctionURLEvent;
+    const statuses: number[] = [];
+    let logged: Record<string, unknown>[];
+    try {
+      logged = await loggedLines(async () => {
+        const { handler } = await import('../../lambdas/web/handler.js');
+        for (const id of ['web-1', 'web-2']) {
+          const answer = await handler(request, lambdaContext(id, 'tertial-web'));
+          statuses.push(typeof answer === 'string' ? 200 : (answer.statusCode ?? 0));
+        }
+      });
+    } finally {
+      ssm.mockRestore();
+      verify.mockRestore();
+    }
+    expect(statuses).toEqual([502, 200]);
+    expect(logged.map((l) => [l.message, l.function_request_id, l.cold_start])).toEqual([
+      ['web request failed', 'web-1', true],
+      ['answered', 'web-2', false],
+    ]);
+    expect(logged.every((l) => l.function_name === 'tertial-web' && l.service === 'web')).toBe(true);
   });
 });
