@@ -165,6 +165,23 @@ describe('a running local stack', () => {
     expect(result.stdout).toMatch(/fel: bad\.xlsx: Fliken "Aktiviteter", rad 3, kolumn "Status"/);
   });
 
+  it('uploads a name the pipeline refuses (plan.xls) rather than refusing it itself, and prints the receipt’s reason and how to save as .xlsx', async () => {
+    const file = join(work, 'plan.xls');
+    await writeFile(file, 'inte ett kalkylblad\n');
+    const result = await tertial(['upload', 'ks', '2025-T3', file]);
+    // Not the command's own refusal of a name (a usage error, exit code 2, on stderr).
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('Uppladdad: s3://tertial-uploads/uploads/ks/2025/T3/plan.xls (20 byte)');
+    expect(lines.slice(1)).toContainEqual(expect.stringMatching(/^Filen "plan\.xls" togs inte emot\b/));
+    expect(lines.slice(1)).toContainEqual(
+      expect.stringMatching(
+        /^ {2}fel: plan\.xls: Filen "plan\.xls" är en \.xls-fil, .*Arkiv → Spara som → Excel-arbetsbok \(\*\.xlsx\)/,
+      ),
+    );
+  });
+
   it('streams a large file (over 1 MiB) whole, and prints no progress line when stderr is not a terminal', async () => {
     const comment = 'Arbetet fortgår enligt plan, åäö. '.repeat(18);
     const rows = Array.from(
