@@ -109,8 +109,7 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
       deps,
       period,
       rejectedClosureReceipt({ period, receivedAt, errors: inputs.errors, warnings: inputs.warnings }),
-      // The settings may be what is wrong: the page names the committee as a draft without settings would.
-      genericCommitteeConfig(period.committee).displayName,
+      inputs.committeeName,
     );
     return 'rejected';
   }
@@ -175,18 +174,31 @@ export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Prom
   throw new ContentionError(`period ${formatPeriod(period)} kept changing while it was being closed`);
 }
 
-type Result<T> =
+type Result<T, Refusal = unknown> =
   | { ok: true; value: T; warnings: readonly InputIssue[] }
-  | { ok: false; errors: readonly InputIssue[]; warnings: readonly InputIssue[] };
+  | ({ ok: false; errors: readonly InputIssue[]; warnings: readonly InputIssue[] } & Refusal);
 
-async function loadInputs(deps: AssembleDeps, period: Period, closureBytes: Uint8Array): Promise<Result<Inputs>> {
+/**
+ * The closure body, the committee's settings and its accepted template; a refusal carries
+ * the committee's name from its settings when they loaded (the body or the template may be
+ * what is wrong), so the receipt page names the committee as its documents do.
+ */
+async function loadInputs(
+  deps: AssembleDeps,
+  period: Period,
+  closureBytes: Uint8Array,
+): Promise<Result<Inputs, { committeeName: string }>> {
   const closure = parseClosure(closureBytes);
   // Settings and the accepted template, read once (so a template replaced during this
   // close does not change this close's document) and the same way the draft reads them.
   const settings = await loadCommitteeSettings(deps, period.committee);
   const errors = [...(closure.ok ? [] : closure.errors), ...(settings.ok ? [] : settings.errors)];
   const warnings = settings.warnings;
-  if (!closure.ok || !settings.ok || errors.length > 0) return { ok: false, errors, warnings };
+  if (!closure.ok || !settings.ok || errors.length > 0) {
+    // Settings that did not parse give the name a draft without settings has.
+    const committeeName = (settings.config ?? genericCommitteeConfig(period.committee)).displayName;
+    return { ok: false, errors, warnings, committeeName };
+  }
   return {
     ok: true,
     value: {

@@ -32,7 +32,13 @@ export type CommitteeSettings =
       readonly templateAcceptedAt?: string;
       readonly warnings: readonly InputIssue[];
     }
-  | { readonly ok: false; readonly errors: readonly InputIssue[]; readonly warnings: readonly InputIssue[] };
+  | {
+      readonly ok: false;
+      readonly errors: readonly InputIssue[];
+      readonly warnings: readonly InputIssue[];
+      /** The settings, when they are not what is wrong (the template is). */
+      readonly config?: CommitteeConfig;
+    };
 
 /**
  * Reads and checks the committee's settings and template. Bad settings or a template
@@ -62,7 +68,8 @@ export async function loadCommitteeSettings(
   const checked = checkTemplate(template, templateKey(committee));
   if (!checked.ok) errors.push(...checked.errors);
 
-  if (!config.ok || errors.length > 0) return { ok: false, errors, warnings };
+  if (!config.ok) return { ok: false, errors, warnings };
+  if (errors.length > 0) return { ok: false, errors, warnings, config: config.config };
   return {
     ok: true,
     config: config.config,

@@ -55,6 +55,16 @@ describe('the closure receipt page', () => {
     );
   });
 
+  it('of a refused close names the committee by its settings when they loaded (the closure body is what is wrong)', async () => {
+    const period: Period = { committee: 'ns', year: 2031, tertial: 1 };
+    await stack.put(configKey(period.committee), JSON.stringify({ displayName: 'Norra samhällsnämnden' }));
+    await stack.put(closureKey(period), '{"meetingDate": ');
+    await stack.idle();
+    expect((await stack.outputJson<ClosureReceipt>(closureReceiptKey(period)))?.status).toBe('rejected');
+    const page = text(await stack.output(closureReceiptHtmlKey(period))) ?? '';
+    expect(page).toContain('<dt>Nämnd</dt><dd>Norra samhällsnämnden</dd>');
+  });
+
   it('is written after a close: the committee’s name and the file names escaped, the document and PDF linked', async () => {
     const period: Period = { committee: 'rk', year: 2031, tertial: 1 };
     await stack.put(configKey(period.committee), JSON.stringify({ displayName: HOSTILE_NAME }));
