@@ -109,6 +109,7 @@ function caller(principal: string): Caller {
     assemble: () => logicalId(stack.assemble.role),
     'template-check': () => logicalId(stack.templateCheck.role),
     views: () => logicalId(stack.views.role),
+    web: () => logicalId(stack.webAccess.web.role),
   };
   const fn = functions[principal];
   if (fn) return roleSession(fn());
@@ -279,10 +280,11 @@ describe('every key of the layout: its committee may, another may not; only its 
       `ks secretary cannot write the ${what}`,
       row('ks-secretary', 's3:PutObject', `documents:${key}`, 'ExplicitlyDenied'),
     ]);
+    cases.push([`the web function reads the ${what}`, row('web', 's3:GetObject', `documents:${key}`, 'Allowed')]);
     const fn = writer[what];
     if (fn) {
       cases.push([`${fn} writes the ${what}`, row(fn, 's3:PutObject', `documents:${key}`, 'Allowed')]);
-      for (const other of ['ingest', 'assemble', 'template-check', 'views'].filter(
+      for (const other of ['ingest', 'assemble', 'template-check', 'views', 'web'].filter(
         (f) => f !== fn && !(mayAlsoWrite[what] ?? []).includes(f),
       )) {
         cases.push([`${other} does not write the ${what}`, row(other, 's3:PutObject', `documents:${key}`, 'Denied')]);

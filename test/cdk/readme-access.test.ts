@@ -50,23 +50,25 @@ beforeAll(() => {
   ({ stack, resources } = synth());
 });
 
+/** The README row's title → the function's role. */
 const FUNCTIONS = {
-  ingest: 'ingest',
-  assemble: 'assemble',
-  'template check': 'templateCheck',
-  views: 'views',
+  ingest: () => stack.ingest.role,
+  assemble: () => stack.assemble.role,
+  'template check': () => stack.templateCheck.role,
+  views: () => stack.views.role,
+  web: () => stack.webAccess.web.role,
 } as const;
 
 describe('README "Access": what each function role reads and writes', () => {
   /** `input:receipts/` for each prefix the role may use `action` on. */
-  const granted = (name: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], action: string): string[] => {
+  const granted = (role: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], action: string): string[] => {
     const buckets: Record<string, string> = {
       [logicalId(stack.buckets.uploads)]: 'input',
       [logicalId(stack.buckets.documents)]: 'output',
     };
     return [
       ...new Set(
-        grantsOfRole(resources, logicalId(stack[name].role))
+        grantsOfRole(resources, logicalId(role()))
           .filter((g) => g.actions.includes(action))
           .flatMap((g) => g.resources)
           .flatMap((resource) => {
@@ -77,26 +79,26 @@ describe('README "Access": what each function role reads and writes', () => {
     ].sort();
   };
 
-  it('lists the four functions', () => {
+  it('lists the five functions: the four of the pipeline and the web function', () => {
     expect([...functionTable().keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
   });
 
-  it.each(Object.entries(FUNCTIONS))('%s: the prefixes it writes are the ones the README lists', (title, name) => {
+  it.each(Object.entries(FUNCTIONS))('%s: the prefixes it writes are the ones the README lists', (title, role) => {
     const row = functionTable().get(title);
-    expect(prefixesOf(row?.writes ?? '', 'output')).toEqual(granted(name, 's3:PutObject'));
+    expect(prefixesOf(row?.writes ?? '', 'output')).toEqual(granted(role, 's3:PutObject'));
   });
 
-  it.each(Object.entries(FUNCTIONS))('%s: the prefixes it reads are the ones the README lists', (title, name) => {
+  it.each(Object.entries(FUNCTIONS))('%s: the prefixes it reads are the ones the README lists', (title, role) => {
     const row = functionTable().get(title);
-    expect(prefixesOf(row?.reads ?? '', 'output')).toEqual(granted(name, 's3:GetObject'));
+    expect(prefixesOf(row?.reads ?? '', 'output')).toEqual(granted(role, 's3:GetObject'));
   });
 
-  it.each(Object.entries(FUNCTIONS))('%s: the table actions are the ones the README lists', (title, name) => {
+  it.each(Object.entries(FUNCTIONS))('%s: the table actions are the ones the README lists', (title, role) => {
     const row = functionTable().get(title);
     const documented = [
       ...(row?.table ?? '').matchAll(/\b(GetItem|Query|UpdateItem|BatchWriteItem|PutItem|DeleteItem|Scan)\b/g),
     ].map((m) => `dynamodb:${m[1]}`);
-    const actions = grantsOfRole(resources, logicalId(stack[name].role))
+    const actions = grantsOfRole(resources, logicalId(role()))
       .flatMap((g) => g.actions)
       .filter((a) => a.startsWith('dynamodb:'));
     expect([...new Set(documented)].sort()).toEqual([...new Set(actions)].sort());
