@@ -161,6 +161,7 @@ export class TertialStack extends Stack {
       table: this.reportTable.table,
       topics: [this.documentTopic.topic, this.receiptTopic.topic],
       functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
+      ...(this.buckets.emptierRoleArn ? { bucketEmptierRoleArn: this.buckets.emptierRoleArn } : {}),
     });
 
     // The pages in a browser, signed in through Cognito (the municipality's sign-in federated).

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResourceProviderBase, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
@@ -35,6 +35,13 @@ export const DOCUMENTS_NONCURRENT_DAYS = 90;
 /** Server access logs (who put or deleted what, and when) are kept for a reporting year. */
 export const ACCESS_LOG_DAYS = 365;
 
+/**
+ * The construct id CDK gives its (stack-wide) provider of `autoDeleteObjects`, whose role
+ * empties a bucket when the stack is deleted. Not a public constant of aws-cdk-lib: a
+ * change in a CDK upgrade fails the synth of a test deployment, not its teardown.
+ */
+const AUTO_DELETE_PROVIDER_ID = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
+
 export interface ReportBucketsProps {
   /** Test deployments only: delete the buckets and their objects with the stack. */
   readonly destroyOnRemoval: boolean;
@@ -48,6 +55,11 @@ export class ReportBuckets extends Construct {
   readonly documents: s3.Bucket;
   /** Server access logs of both buckets. */
   readonly accessLogs: s3.Bucket;
+  /**
+   * With `destroyOnRemoval` only: the role that empties the buckets (every object
+   * version) when the stack is deleted; the documents bucket's Deny of deletes lets it through.
+   */
+  readonly emptierRoleArn?: string;
 
   constructor(scope: Construct, id: string, props: ReportBucketsProps) {
     super(scope, id);
@@ -93,5 +105,15 @@ export class ReportBuckets extends Construct {
       });
     this.uploads = versioned('Uploads', UPLOADS_NONCURRENT_DAYS, 'uploads-bucket/');
     this.documents = versioned('Documents', DOCUMENTS_NONCURRENT_DAYS, 'documents-bucket/');
+
+    if (props.destroyOnRemoval) {
+      const provider = Stack.of(this).node.tryFindChild(AUTO_DELETE_PROVIDER_ID);
+      if (!(provider instanceof CustomResourceProviderBase)) {
+        throw new Error(
+          `destroyOnRemoval: no ${AUTO_DELETE_PROVIDER_ID} in the stack, so the role that empties the buckets cannot be exempted from the documents bucket's Deny of deletes`,
+        );
+      }
+      this.emptierRoleArn = provider.roleArn;
+    }
   }
 }

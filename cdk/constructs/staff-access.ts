@@ -20,7 +20,20 @@ export interface StaffAccessProps {
   readonly topics: readonly sns.ITopic[];
   /** The pipeline's function roles: with the administrator role, the only writers of the documents bucket. */
   readonly functionRoles: readonly iam.IRole[];
+  /** A test deployment's role that empties the buckets when the stack is deleted: the one deleter of the documents bucket. */
+  readonly bucketEmptierRoleArn?: string;
 }
+
+/** What the documents bucket denies to every principal but the pipeline's roles and the administrator's. */
+export const OUTPUT_WRITE_ACTIONS = [
+  's3:PutObject',
+  's3:PutObjectAcl',
+  's3:PutObjectVersionAcl',
+  's3:ReplicateObject',
+] as const;
+
+/** What the documents bucket denies to every principal (but a test deployment's emptier). */
+export const OUTPUT_DELETE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ReplicateDelete'] as const;
 
 /** What one committee's staff and secretary get. */
 export interface CommitteeAccess {
@@ -90,7 +103,9 @@ export function secretaryKeys(committee: string): string[] {
  * SAML, is offered several roles). Nobody may delete an object version, and only the
  * pipeline's functions and the administrator role may write the documents bucket: a
  * bucket-policy deny, so no grant elsewhere in the account (an `AdministratorAccess`
- * user included) can add a document, receipt, draft or status page.
+ * user included) can add a document, receipt, draft or status page. Nobody at all may
+ * delete one, or one of its versions: another deny, which the functions and the
+ * administrator are not exempt from either (none of their code deletes an output).
  */
 export class StaffAccess extends Construct {
   readonly committees: ReadonlyMap<string, CommitteeAccess>;
@@ -227,13 +242,15 @@ export class StaffAccess extends Construct {
     );
 
     // Only the pipeline (and the administrator, whose reindex runs the pipeline's code)
-    // writes documents/, receipts/, drafts/, status/, workbooks/ and accepted templates.
+    // writes documents/, receipts/, drafts/, status/, workbooks/ and accepted templates:
+    // puts (copies and multipart uploads included), replication into the bucket, and
+    // object ACLs (disabled by BucketOwnerEnforced; denied should that ever change).
     documentsBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyThePipelineWrites',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
+        actions: [...OUTPUT_WRITE_ACTIONS],
         resources: [documentsBucket.arnForObjects('*')],
         conditions: {
           ArnNotEquals: {
@@ -244,11 +261,29 @@ export class StaffAccess extends Construct {
         },
       }),
     );
+    // What was issued stays: no delete of an object or a version (replicated deletes
+    // included), for anyone. No function's code deletes an output (lambdas/storage/objects.ts
+    // has no delete), reindex never removes one, and a replaced version goes by the
+    // lifecycle rule, which bucket policies do not apply to. A deliberate removal first
+    // changes this policy, which CloudTrail records.
+    documentsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'NothingIssuedIsDeleted',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...OUTPUT_DELETE_ACTIONS],
+        resources: [documentsBucket.arnForObjects('*')],
+        ...(props.bucketEmptierRoleArn
+          ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': props.bucketEmptierRoleArn } } }
+          : {}),
+      }),
+    );
   }
 
   /**
    * Lets another of the stack's roles put objects into the documents bucket (it still
    * needs its own identity grant): without this, the bucket policy's Deny refuses it.
+   * It does not let anyone delete one.
    */
   addOutputWriter(role: iam.IRole): void {
     this.outputWriters.push(role);

@@ -281,6 +281,12 @@ describe('every key of the layout: its committee may, another may not; only its 
       row('ks-secretary', 's3:PutObject', `documents:${key}`, 'ExplicitlyDenied'),
     ]);
     cases.push([`the web function reads the ${what}`, row('web', 's3:GetObject', `documents:${key}`, 'Allowed')]);
+    for (const who of ['account-admin', 'admin', writer[what] ?? 'ingest']) {
+      cases.push([
+        `${who} cannot delete the ${what}`,
+        row(who, 's3:DeleteObject', `documents:${key}`, 'ExplicitlyDenied'),
+      ]);
+    }
     const fn = writer[what];
     if (fn) {
       cases.push([`${fn} writes the ${what}`, row(fn, 's3:PutObject', `documents:${key}`, 'Allowed')]);
@@ -341,5 +347,66 @@ describe('every key of the layout: its committee may, another may not; only its 
         ? outcome === 'ImplicitlyDenied' || outcome === 'ExplicitlyDenied'
         : outcome === c.expected;
     expect(matches, `${c.principal} ${c.action} ${c.resource} → ${outcome}, expected ${c.expected}`).toBe(true);
+  });
+});
+
+/**
+ * A test deployment (`destroyOnRemoval`) is emptied by CDK's own function when the stack
+ * is deleted: it deletes every object version, allowed by CDK's statement in the bucket
+ * policy. The Deny of deletes must let that role, and only it, through.
+ */
+describe('a test deployment: the bucket emptier deletes, nobody else', () => {
+  let test: TertialStack;
+  let testModel: IamModel;
+  beforeAll(() => {
+    const synthesized = synth({ committees: ['ks'], destroyOnRemoval: true });
+    test = synthesized.stack;
+    const template = synthesized.template.toJSON() as Json;
+    testModel = new IamModel(template.Resources, template.Parameters ?? {});
+  });
+
+  const deleteRequest = async (who: Caller, action: string): Promise<string> => {
+    const documents = logicalId(test.buckets.documents);
+    const result = await runSimulation(
+      {
+        request: {
+          principal: who.arn,
+          action,
+          resource: { resource: `${testModel.arnOf(documents)}/${documentKey(period)}`, accountId: ACCOUNT },
+          contextVariables: {
+            'aws:SecureTransport': 'true',
+            ...(who.principalArn ? { 'aws:PrincipalArn': who.principalArn, 'aws:PrincipalAccount': ACCOUNT } : {}),
+          },
+        },
+        identityPolicies: who.policies,
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: testModel.bucketPolicy(documents),
+      },
+      {},
+    );
+    if (result.resultType === 'error') throw new Error(`the evaluator refused: ${JSON.stringify(result.errors)}`);
+    return result.overallResult;
+  };
+  const period: Period = { committee: 'ks', year: 2024, tertial: 1 };
+
+  it.each(['s3:DeleteObjectVersion', 's3:DeleteObject'])('the emptier may %s', async (action) => {
+    const roleId = (test.resolve(test.buckets.emptierRoleArn) as Json)['Fn::GetAtt'][0] as string;
+    // Its identity policy is AWS's basic execution role: what it may do in S3 is the bucket policy's grant.
+    const emptier: Caller = {
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${testModel.nameOf(roleId)}/session`,
+      principalArn: testModel.arnOf(roleId),
+      policies: [],
+    };
+    expect(await deleteRequest(emptier, action)).toBe('Allowed');
+  });
+
+  it('an account administrator still may not', async () => {
+    const admin: Caller = {
+      arn: `arn:aws:iam::${ACCOUNT}:user/it-account-admin`,
+      principalArn: `arn:aws:iam::${ACCOUNT}:user/it-account-admin`,
+      policies: [ANYTHING],
+    };
+    expect(await deleteRequest(admin, 's3:DeleteObjectVersion')).toBe('ExplicitlyDenied');
   });
 });

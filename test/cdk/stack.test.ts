@@ -23,7 +23,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnResource } from 'aws-cdk-lib';
 import { TertialStack } from '../../cdk/stack.js';
 import { ASSEMBLE_RECEIPT_KEYS } from '../../cdk/constructs/assemble-function.js';
-import type { CommitteeAccess } from '../../cdk/constructs/staff-access.js';
+import {
+  OUTPUT_DELETE_ACTIONS,
+  OUTPUT_WRITE_ACTIONS,
+  type CommitteeAccess,
+} from '../../cdk/constructs/staff-access.js';
 import { TABLE_ITEM_KINDS, TABLE_KEY_PREFIXES } from '../../lambdas/storage/table-keys.js';
 import {
   actionsOf,
@@ -754,18 +758,51 @@ describe('staff access', () => {
     );
   });
 
-  it('the documents bucket denies PutObject to everyone but the four function roles and the administrator role', () => {
-    const policy = Object.values(resources).find(
-      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === ids().documents,
+  const documentsStatement = (within: Record<string, Json>, documentsId: string, sid: string): Json => {
+    const policy = Object.values(within).find(
+      (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === documentsId,
     );
-    const deny = (policy.Properties.PolicyDocument.Statement as Json[]).find((s) => s.Sid === 'OnlyThePipelineWrites');
-    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutObject' });
+    return (policy.Properties.PolicyDocument.Statement as Json[]).find((s) => s.Sid === sid);
+  };
+
+  it('the documents bucket denies PutObject, object ACLs and replication into it to everyone but the four pipeline function roles and the administrator role', () => {
+    const deny = documentsStatement(resources, ids().documents, 'OnlyThePipelineWrites');
+    expect(OUTPUT_WRITE_ACTIONS).toContain('s3:PutObject');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: [...OUTPUT_WRITE_ACTIONS] });
     const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn'])
       .map((arn) => arn['Fn::GetAtt'][0])
       .sort();
     expect(writers).toEqual(
       [...FUNCTIONS.map((name) => logicalId(fn(name).role)), logicalId(stack.staffAccess.adminRole)].sort(),
     );
+  });
+
+  it('the documents bucket denies deleting an object or a version to everyone, the pipeline and the administrator included', () => {
+    const deny = documentsStatement(resources, ids().documents, 'NothingIssuedIsDeleted');
+    expect(deny).toEqual({
+      Sid: 'NothingIssuedIsDeleted',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ReplicateDelete'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids().documents, 'Arn'] }, '/*']] },
+    });
+    expect(deny.Action).toEqual([...OUTPUT_DELETE_ACTIONS]);
+  });
+
+  it('a test deployment (destroyOnRemoval) lets only the role that empties the buckets at teardown delete from the documents bucket', () => {
+    const test = synth({ destroyOnRemoval: true });
+    const deny = documentsStatement(test.resources, logicalId(test.stack.buckets.documents), 'NothingIssuedIsDeleted');
+    const emptier = test.stack.buckets.emptierRoleArn;
+    expect(emptier).toBeDefined();
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': test.stack.resolve(emptier) } });
+    // It is the principal CDK's own statement lets delete every object version.
+    const allow = (
+      Object.values(test.resources).find(
+        (r) =>
+          r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === logicalId(test.stack.buckets.documents),
+      ).Properties.PolicyDocument.Statement as Json[]
+    ).find((st) => st.Effect === 'Allow' && asArray<string>(st.Action).includes('s3:DeleteObject*'));
+    expect(allow.Principal).toEqual({ AWS: test.stack.resolve(emptier) });
   });
 
   it('another of the stack’s roles may be let through the documents bucket’s Deny (addOutputWriter)', () => {
@@ -784,6 +821,11 @@ describe('staff access', () => {
     const writers = asArray<Json>(deny.Condition.ArnNotEquals['aws:PrincipalArn']).map((arn) => arn['Fn::GetAtt'][0]);
     expect(writers).toContain(other.getLogicalId(role.node.defaultChild as CfnResource));
     expect(writers).toHaveLength(6);
+    // Writing is all it may: nobody is let through the Deny of deletes.
+    const noDelete = (documents?.Properties.PolicyDocument.Statement as Json[]).find(
+      (st) => st.Sid === 'NothingIssuedIsDeleted',
+    );
+    expect(noDelete.Condition).toBeUndefined();
   });
 
   it('nobody can delete an object version, and no person’s policy writes the documents bucket', () => {
