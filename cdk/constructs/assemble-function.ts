@@ -14,7 +14,7 @@ import {
   reopeningReceiptKey,
 } from '../../lambdas/core/keys.js';
 import { grantKeyActions, grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
+import { BATCH_WRITTEN_KINDS, TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 
 const SAMPLE_PERIOD = { committee: 'ks', year: 2024, tertial: 1 } as const;
@@ -109,8 +109,13 @@ export class AssembleFunction extends PipelineFunction {
     grantKeyActions(this.role, documentsBucket, ['s3:PutObject'], ASSEMBLE_RECEIPT_KEYS);
 
     // Reads the period and its staged rows and the committee's template in force, closes
-    // or reopens with a conditional UpdateItem, sweeps orphaned rows (BatchWriteItem).
-    this.bindTable(table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.assemble);
+    // or reopens with a conditional UpdateItem, sweeps orphaned rows (BatchWriteItem, a
+    // period's rows only).
+    this.bindTable(
+      table,
+      { actions: ['GetItem', 'Query', 'UpdateItem'], kinds: TABLE_ITEM_KINDS.assemble },
+      { actions: ['BatchWriteItem'], kinds: BATCH_WRITTEN_KINDS },
+    );
 
     this.addEnvironment('DOCUMENT_TOPIC_ARN', documentTopic.topicArn);
     documentTopic.grantPublish(this.role);

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
-import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
+import { BATCH_WRITTEN_KINDS, TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
 import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
 
@@ -35,9 +35,13 @@ export class IngestFunction extends PipelineFunction {
     grantReadObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.receipts, KEY_PREFIXES.history]);
 
-    // Reads the period, stages the rows of an upload and deletes a superseded version's
-    // rows (BatchWriteItem), commits with a conditional UpdateItem. No PutItem, DeleteItem
-    // or Scan: none of its code sends them.
-    this.bindTable(table, ['GetItem', 'Query', 'UpdateItem', 'BatchWriteItem'], TABLE_ITEM_KINDS.ingest);
+    // Reads the period, commits with a conditional UpdateItem; stages the rows of an
+    // upload and deletes a superseded version's rows (BatchWriteItem, a period's rows
+    // only). No PutItem, DeleteItem or Scan: none of its code sends them.
+    this.bindTable(
+      table,
+      { actions: ['GetItem', 'Query', 'UpdateItem'], kinds: TABLE_ITEM_KINDS.ingest },
+      { actions: ['BatchWriteItem'], kinds: BATCH_WRITTEN_KINDS },
+    );
   }
 }

@@ -21,8 +21,7 @@ import {
 } from '../bundling.js';
 import { DEFAULT_TEMPLATE_SOURCE, repoPath } from '../paths.js';
 import { ASYNC_RETRY_ATTEMPTS, MAX_EVENT_AGE } from './failure-path.js';
-import { grantTableItems, type ItemAction } from './table-grants.js';
-import type { TableItemKind } from '../../lambdas/storage/table-keys.js';
+import { grantTableItems, type TableGrant } from './table-grants.js';
 
 /** Six months: the previous tertial's runs can still be looked into when the next one closes. */
 export const LOG_RETENTION = logs.RetentionDays.SIX_MONTHS;
@@ -196,9 +195,12 @@ export class PipelineFunction extends Construct {
     this.lambdaFunction.addEnvironment(name, value);
   }
 
-  /** Names the table in `TABLE_NAME` and allows exactly `actions` on the items of `kinds`. */
-  bindTable(table: dynamodb.ITable, actions: readonly ItemAction[], kinds: readonly TableItemKind[]): void {
+  /**
+   * Names the table in `TABLE_NAME` and allows exactly each grant's actions on the items
+   * of its kinds (one statement per grant).
+   */
+  bindTable(table: dynamodb.ITable, ...grants: [TableGrant, ...TableGrant[]]): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    grantTableItems(this.role, table, actions, kinds);
+    grantTableItems(this.role, table, grants);
   }
 }

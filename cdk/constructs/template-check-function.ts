@@ -34,6 +34,6 @@ export class TemplateCheckFunction extends PipelineFunction {
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.templateReceipts]);
 
     // Reads and moves the committee's template pointer; nothing of a period.
-    this.bindTable(table, ['GetItem', 'UpdateItem'], TABLE_ITEM_KINDS.templateCheck);
+    this.bindTable(table, { actions: ['GetItem', 'UpdateItem'], kinds: TABLE_ITEM_KINDS.templateCheck });
   }
 }

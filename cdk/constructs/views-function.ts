@@ -37,6 +37,6 @@ export class ViewsFunction extends PipelineFunction {
     grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.workbooks]);
 
     // Reads the period and the committee's accepted template; writes nothing there.
-    this.bindTable(table, ['GetItem', 'Query'], TABLE_ITEM_KINDS.views);
+    this.bindTable(table, { actions: ['GetItem', 'Query'], kinds: TABLE_ITEM_KINDS.views });
   }
 }

@@ -49,3 +49,10 @@ export const TABLE_ITEM_KINDS = {
   templateCheck: ['committee'],
   views: ['period', 'committee'],
 } as const satisfies Record<string, readonly TableItemKind[]>;
+
+/**
+ * The item kinds the repository batch-writes: only a period's staged rows (staged by
+ * `stageUpload`, removed by `deleteGeneration` and `sweepOrphans`). BatchWriteItem puts
+ * or deletes whole items, unconditionally, so the functions get it on these kinds alone.
+ */
+export const BATCH_WRITTEN_KINDS = ['period'] as const satisfies readonly TableItemKind[];
