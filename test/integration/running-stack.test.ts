@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVITIES, ACTIVITIES_WORKBOOK } from '../../examples/ks-2023-T3.js';
 import { MAX_UPLOAD_NAME_LENGTH } from '../../lambdas/core/keys.js';
+import type { OutboxFile } from '../../lambdas/runtime/outbox.js';
 import { docxParagraphs } from '../helpers/docx-text.js';
 import {
   defaultParts,
@@ -271,6 +273,17 @@ async function readReceipt(key: string): Promise<{
   return JSON.parse(got.stdout);
 }
 
+/** Every message in the local stack's outbox, with its file name. */
+async function outboxMessages(): Promise<(OutboxFile & { file: string })[]> {
+  const outbox = join(dataDir, 'outbox');
+  return Promise.all(
+    (await readdir(outbox)).map(async (file) => ({
+      file,
+      ...(JSON.parse(await readFile(join(outbox, file), 'utf8')) as OutboxFile),
+    })),
+  );
+}
+
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tertial-running-'));
   dataDir = join(work, 'data');
@@ -363,7 +376,8 @@ describe('a running local stack', () => {
   });
 
   it.skipIf(!hasAws)(
-    'answers every upload name with a receipt within 10 s, in the outbox too, with one request id per event',
+    'answers every upload name with a receipt within 10 s, in the outbox too, with one request id per event, and the close’s document holds only the accepted file',
+    { timeout: 120_000 },
     async () => {
       const folder = 'uploads/ks/2025/T2';
       const names = ['EKONOMI.XLSX', 'plan.xls', 'mål.ods', 'rapport.xlsm', 'noter.txt'];
@@ -410,17 +424,14 @@ describe('a running local stack', () => {
       });
 
       // Each receipt is also a message in the outbox, with the attributes a subscription filters on.
-      const outbox = join(work, 'data', 'outbox');
-      const messages = await Promise.all(
-        (await readdir(outbox)).map(async (f) => JSON.parse(await readFile(join(outbox, f), 'utf8'))),
-      );
+      const messages = await outboxMessages();
       for (const name of names) {
         const message = messages.find(
           (m) => m.topic === 'receipts' && m.message.includes(`receipts/ks/2025/T2/${name}.json`),
         );
         expect(message, name).toBeDefined();
-        expect(message.attributes).toEqual({ committee: 'ks', period: '2025-T2' });
-        expect(message.subject).toBe(name === 'EKONOMI.XLSX' ? `Kvitto: ${name}` : `Kvitto: ${name} (inte mottagen)`);
+        expect(message?.attributes).toEqual({ committee: 'ks', period: '2025-T2' });
+        expect(message?.subject).toBe(name === 'EKONOMI.XLSX' ? `Kvitto: ${name}` : `Kvitto: ${name} (inte mottagen)`);
       }
 
       // The log lines of one event share a request id, and name the function.
@@ -438,11 +449,26 @@ describe('a running local stack', () => {
       }
       const placeholder = lines.filter((l) => l.key === `${folder}/ny mapp/`);
       expect(placeholder.map((l) => l.level)).toEqual(['INFO']);
+
+      // Closed, the tertial's document holds the accepted workbook's activities and nothing of the refused files.
+      const close = await aws(['s3api', 'put-object', '--bucket', 'tertial-uploads', '--key', 'closures/ks/2025/T2']);
+      expect(close.code, close.stderr).toBe(0);
+      const target = join(work, 'ks-2025-T2.docx');
+      const fetched = await awsFetch('documents/ks/2025/T2/ks-maluppfoljning-2025-T2.docx', target);
+      expect(fetched.code, fetched.stderr).toBe(0);
+      const paragraphs = docxParagraphs(await readFile(target), { footers: true });
+      const activities = ACTIVITIES.filter((a) => a.workbook === ACTIVITIES_WORKBOOK).map((a) => a.title);
+      expect(activities).toHaveLength(16);
+      for (const title of activities) expect(paragraphs, title).toContain(title);
+      const text = paragraphs.join('\n');
+      for (const refused of [...names.filter((n) => n !== 'EKONOMI.XLSX'), 'inte ett kalkylblad'])
+        expect(text, refused).not.toContain(refused);
     },
   );
 
   it.skipIf(!hasAws)(
-    'works with Debian’s AWS CLI: upload, close, fetch the document (skipped only where awscli is not installed)',
+    'works with Debian’s AWS CLI: upload, close, fetch the document, whose announcement is in the outbox (skipped only where awscli is not installed)',
+    { timeout: 180_000 },
     async () => {
       const up = await aws([
         's3',
@@ -476,6 +502,29 @@ describe('a running local stack', () => {
       expect(fetched.code, fetched.stderr).toBe(0);
       const paragraphs = docxParagraphs(await readFile(target));
       expect(paragraphs).toContain('Kommunstyrelsens måluppföljning tertialrapport 3 2024');
+
+      // The document is announced on the document topic (after its PDF), with the attributes a subscription filters on.
+      const key = 'documents/ks/2024/T3/ks-maluppfoljning-2024-T3.docx';
+      const announcementsOf = async () =>
+        (await outboxMessages()).filter(
+          (m) => m.file.endsWith('-documents.json') && (JSON.parse(m.message) as { key?: string }).key === key,
+        );
+      let announcements = await announcementsOf();
+      for (const deadline = Date.now() + 120_000; announcements.length === 0 && Date.now() < deadline;) {
+        await sleep(500);
+        announcements = await announcementsOf();
+      }
+      expect(announcements, 'one announcement of the document').toHaveLength(1);
+      const [announcement] = announcements;
+      expect(announcement?.topic).toBe('documents');
+      expect(announcement?.attributes).toEqual({ committee: 'ks', period: '2024-T3' });
+      expect(JSON.parse(announcement?.message ?? '{}')).toMatchObject({
+        committee: 'ks',
+        year: 2024,
+        tertial: 3,
+        bucket: 'tertial-documents',
+        key,
+      });
     },
   );
 
