@@ -43,6 +43,8 @@ export interface ParseCase {
   readonly start_rss_mb: number;
   readonly cold_ms: number;
   readonly floor_peak_rss_mb: number;
+  /** Peak RSS against the floor's (for CSV, papaparse's), both from fresh processes. */
+  readonly peak_rss_vs_floor: number;
 }
 
 export interface ParseResult {
@@ -92,6 +94,8 @@ export async function benchParse(options: ParseOptions): Promise<ParseResult> {
         fresh.push(await runChild<ChildReport>(child, ['tertial', file]));
         freshFloor.push(await runChild<ChildReport>(child, [floorKind, file]));
       }
+      const peak = median(fresh.map((r) => r.peakRssMb));
+      const floorPeak = median(freshFloor.map((r) => r.peakRssMb));
       cases.push({
         format,
         rows,
@@ -100,10 +104,11 @@ export async function benchParse(options: ParseOptions): Promise<ParseResult> {
         ms: median(samples.tertial ?? []),
         floor_ms: median(samples.floor ?? []),
         vs_floor: medianRatio(samples.tertial ?? [], samples.floor ?? []),
-        peak_rss_mb: median(fresh.map((r) => r.peakRssMb)),
+        peak_rss_mb: peak,
         start_rss_mb: median(fresh.map((r) => r.startRssMb)),
         cold_ms: median(fresh.map((r) => r.ms)),
-        floor_peak_rss_mb: median(freshFloor.map((r) => r.peakRssMb)),
+        floor_peak_rss_mb: floorPeak,
+        peak_rss_vs_floor: peak / floorPeak,
       });
     }
     return { cases };

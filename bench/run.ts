@@ -202,6 +202,13 @@ if (wants('parse')) {
   for (const c of xlsx.filter((c) => c.rows < 50_000)) {
     target(`parse xlsx ${n(c.rows)} rows: ≤ 2.5 × floor`, times(c.vs_floor), c.vs_floor <= 2.5);
   }
+  for (const c of xlsx) {
+    target(
+      `parse xlsx ${n(c.rows)} rows: peak RSS ≤ 1.5 × floor`,
+      `${times(c.peak_rss_vs_floor)} (${mb(c.peak_rss_mb)}; floor ${mb(c.floor_peak_rss_mb)})`,
+      c.peak_rss_vs_floor <= 1.5,
+    );
+  }
   const rssMax = Math.max(...xlsx.map((c) => c.peak_rss_mb));
   target('parse xlsx, every size up to 100,000 rows: peak RSS ≤ 400 MB', mb(rssMax), rssMax <= 400);
   if (csvLargest && csvSmallest) {
@@ -220,6 +227,8 @@ if (wants('parse')) {
     xlsx_floor_ms: headline?.floor_ms,
     xlsx_vs_floor: headline?.vs_floor,
     xlsx_peak_rss_mb: headline?.peak_rss_mb,
+    xlsx_floor_peak_rss_mb: headline?.floor_peak_rss_mb,
+    xlsx_peak_rss_vs_floor: headline?.peak_rss_vs_floor,
     xlsx_max_peak_rss_mb: rssMax,
     csv_ms: csvHeadline?.ms,
     csv_peak_rss_mb: csvHeadline?.peak_rss_mb,
