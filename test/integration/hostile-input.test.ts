@@ -297,7 +297,8 @@ describe('hostile input – sheets that reach far', () => {
   });
 
   it('a value in XFD1048576 is refused before it is read → too_many_rows, naming the cell (far-cell.xlsx)', async () => {
-    // read-excel-file itself would build a 1 048 576 × 16 384 grid here and run out of memory.
+    // The grid is dense: built out to this cell it would be 1 048 576 × 16 384 cells, so the
+    // reader keeps no value beyond the limits and refuses the sheet before any grid exists.
     const { result, ms, rssGrowthMb } = await measured(() => parseUpload('långt-bort.xlsx', fixture('far-cell.xlsx')));
     const issue = expectRefused(result, 'too_many_rows');
     expect(issue).toMatchObject({ sheet: 'Aktiviteter', value: '1048576' });
