@@ -34,7 +34,10 @@ import type { CellValue, Grid, GridRow } from './table.js';
 import { cellToText, cleanText, columnIndex, columnLetter, excerpt } from './text.js';
 import {
   attributes,
+  attributeSpan,
   decodeXmlBytes,
+  decodeXmlText,
+  nextAttribute,
   tokenize,
   unescapeXlsxString,
   xmlTextContent,
@@ -483,6 +486,8 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
   let inInlineText = false;
   let phonetic = 0;
 
+  const at = attributeSpan();
+
   const stop = (extent: ExtentProblem): never => {
     throw new StopRead({ kind: 'sheet_too_large', sheet: name, extent });
   };
@@ -576,21 +581,41 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
           }
           case 'row': {
             if (!inSheetData) return;
-            let r: string | undefined;
-            let isHidden = false;
-            if (end > start) {
-              const attrs = attributes(xml, start, end);
-              r = attrs.get('r');
-              const h = attrs.get('hidden');
-              isHidden = h === '1' || h === 'true';
+            // Only `r` and `hidden` are read, by position (the first of a name counts).
+            let rStart = -1;
+            let rEnd = -1;
+            let hStart = -1;
+            let hEnd = -1;
+            for (let p = nextAttribute(xml, start, end, at); p >= 0; p = nextAttribute(xml, p, end, at)) {
+              const length = at.nameEnd - at.nameStart;
+              if (length === 1 && rStart < 0 && xml.charCodeAt(at.nameStart) === 0x72 /* r */) {
+                rStart = at.valueStart;
+                rEnd = at.valueEnd;
+              } else if (length === 6 && hStart < 0 && xml.startsWith('hidden', at.nameStart)) {
+                hStart = at.valueStart;
+                hEnd = at.valueEnd;
+              }
             }
-            if (r === undefined || r === '') row += 1;
+            const h = hStart < 0 ? undefined : decodeXmlText(xml.slice(hStart, hEnd));
+            const isHidden = h === '1' || h === 'true';
+            if (rStart === rEnd) row += 1;
             else {
-              const n = Number(r);
-              if (n > EXCEL_MAX_ROWS) stop({ limit: 'rows', row: n, ref: '' });
-              if (!Number.isInteger(n) || n < 1)
-                throw new StopRead({ kind: 'corrupt', detail: `${name}: row number ${excerpt(r, 20)}` });
-              row = n;
+              let n = digitsValue(xml, rStart, rEnd);
+              let r: string | undefined;
+              if (n < 0) {
+                r = decodeXmlText(xml.slice(rStart, rEnd));
+                n = r === '' ? -1 : Number(r);
+              }
+              if (r === '') row += 1;
+              else {
+                if (n > EXCEL_MAX_ROWS) stop({ limit: 'rows', row: n, ref: '' });
+                if (!Number.isInteger(n) || n < 1)
+                  throw new StopRead({
+                    kind: 'corrupt',
+                    detail: `${name}: row number ${excerpt(r ?? xml.slice(rStart, rEnd), 20)}`,
+                  });
+                row = n;
+              }
             }
             if (row > EXCEL_MAX_ROWS) stop({ limit: 'rows', row, ref: '' });
             nextColumn = 0;
@@ -599,23 +624,49 @@ function readSheet(name: string, entry: ZipEntry, xml: string, data: SheetContex
           }
           case 'c': {
             if (!inSheetData) return;
-            let r: string | undefined;
-            let t = '';
-            let s = 0;
-            if (end > start) {
-              const attrs = attributes(xml, start, end);
-              r = attrs.get('r');
-              t = attrs.get('t') ?? '';
-              const style = Number(attrs.get('s') ?? 0);
+            // Only `r`, `t` and `s` are read, by position (the first of a name counts): a
+            // sheet has a cell tag per value, and a map or a string per attribute was most
+            // of the reader's time.
+            let rStart = -1;
+            let rEnd = -1;
+            let tStart = -1;
+            let tEnd = -1;
+            let sStart = -1;
+            let sEnd = -1;
+            for (let p = nextAttribute(xml, start, end, at); p >= 0; p = nextAttribute(xml, p, end, at)) {
+              if (at.nameEnd - at.nameStart !== 1) continue;
+              const code = xml.charCodeAt(at.nameStart);
+              if (code === 0x72 /* r */ && rStart < 0) {
+                rStart = at.valueStart;
+                rEnd = at.valueEnd;
+              } else if (code === 0x74 /* t */ && tStart < 0) {
+                tStart = at.valueStart;
+                tEnd = at.valueEnd;
+              } else if (code === 0x73 /* s */ && sStart < 0) {
+                sStart = at.valueStart;
+                sEnd = at.valueEnd;
+              }
+            }
+            const t = tStart < 0 ? '' : decodeXmlText(xml.slice(tStart, tEnd));
+            let s = sStart < 0 ? 0 : digitsValue(xml, sStart, sEnd);
+            if (s < 0) {
+              const style = Number(decodeXmlText(xml.slice(sStart, sEnd)));
               s = Number.isInteger(style) && style >= 0 ? style : 0;
             }
-            const address = r === undefined || r === '' ? undefined : parseCellRef(r);
-            // A reference that is none (`r="§1"`) is a damaged sheet, as Excel says too.
-            if (!address && r !== undefined && r !== '')
-              throw new StopRead({ kind: 'corrupt', detail: `${name}: cell reference ${excerpt(r, 20)}` });
-            if (address) {
-              cellColumn0 = address.col;
-              cellRow = address.row + 1;
+            let address = rStart < 0 ? -1 : plainCellRef(xml, rStart, rEnd);
+            if (address < 0 && rStart < rEnd) {
+              const r = decodeXmlText(xml.slice(rStart, rEnd));
+              if (r !== '') {
+                const parsed = parseCellRef(r);
+                // A reference that is none (`r="§1"`) is a damaged sheet, as Excel says too.
+                if (!parsed)
+                  throw new StopRead({ kind: 'corrupt', detail: `${name}: cell reference ${excerpt(r, 20)}` });
+                address = parsed.row * CELL_REF_COLUMNS + parsed.col;
+              }
+            }
+            if (address >= 0) {
+              cellColumn0 = address % CELL_REF_COLUMNS;
+              cellRow = (address - cellColumn0) / CELL_REF_COLUMNS + 1;
               if (cellRow > row) row = cellRow;
             } else {
               cellColumn0 = nextColumn;
@@ -778,6 +829,43 @@ export function parseRange(ref: string): CellRange | undefined {
     bottom: Math.max(a.row, b.row),
     right: Math.max(a.col, b.col),
   };
+}
+
+/** More than the columns {@link parseCellRef} reads (`ZZZ` is 18,277): a cell's place as one number is `row * CELL_REF_COLUMNS + col`. */
+const CELL_REF_COLUMNS = 32_768;
+
+/**
+ * The value of `xml.slice(start, end)` when it is 1 to 9 ASCII digits, else -1 (the
+ * caller then reads the text as before: entities, spaces, signs, exponents).
+ */
+function digitsValue(xml: string, start: number, end: number): number {
+  if (end <= start || end - start > 9) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = xml.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * A reference written the plain way (`B7`: 1 to 3 letters, 1 to 9 digits, row ≥ 1) read
+ * in place as `row * CELL_REF_COLUMNS + col`, zero-based, as {@link parseCellRef} reads
+ * it; -1 for anything else, which the caller hands to {@link parseCellRef}.
+ */
+function plainCellRef(xml: string, start: number, end: number): number {
+  let p = start;
+  let col = 0;
+  while (p < end && p - start < 3) {
+    const c = xml.charCodeAt(p) | 0x20; // lower case
+    if (c < 0x61 || c > 0x7a) break;
+    col = col * 26 + (c - 0x60);
+    p++;
+  }
+  if (p === start) return -1;
+  const row = digitsValue(xml, p, end);
+  return row < 1 ? -1 : (row - 1) * CELL_REF_COLUMNS + col - 1;
 }
 
 /** `B7` → zero-based `{ row: 6, col: 1 }` (columns up to `ZZZ`, checked against the limits by the caller); undefined for anything else. */

@@ -135,6 +135,57 @@ function isSpace(code: number): boolean {
 }
 
 /**
+ * Where one attribute is in the text: its local name is `xml.slice(nameStart, nameEnd)`,
+ * its raw value (entities not decoded) `xml.slice(valueStart, valueEnd)`. Filled in by
+ * {@link nextAttribute}, so a reader of many tags can look at names and values by
+ * position, without a string or a map per tag.
+ */
+export interface AttributeSpan {
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/** A span to reuse with {@link nextAttribute}. */
+export function attributeSpan(): AttributeSpan {
+  return { nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0 };
+}
+
+/**
+ * Reads the attribute at or after `p` (up to `end`) into `at`; returns where the next one
+ * may start, or -1 when there is none. Malformed attribute text ends the walk quietly
+ * (what was read so far counts).
+ */
+export function nextAttribute(xml: string, p: number, end: number, at: AttributeSpan): number {
+  while (p < end && isSpace(xml.charCodeAt(p))) p++;
+  const nameStart = p;
+  let local = p;
+  while (p < end) {
+    const c = xml.charCodeAt(p);
+    if (c === 0x3d /* = */ || isSpace(c)) break;
+    // The local name follows the first colon, as for element names.
+    if (c === 0x3a && local === nameStart) local = p + 1;
+    p++;
+  }
+  if (p === nameStart) return -1;
+  const nameEnd = p;
+  while (p < end && isSpace(xml.charCodeAt(p))) p++;
+  if (xml.charCodeAt(p) !== 0x3d) return -1;
+  p++;
+  while (p < end && isSpace(xml.charCodeAt(p))) p++;
+  const quote = xml.charCodeAt(p);
+  if (quote !== 0x22 && quote !== 0x27) return -1;
+  const close = xml.indexOf(quote === 0x22 ? '"' : "'", p + 1);
+  if (close < 0 || close > end) return -1;
+  at.nameStart = local;
+  at.nameEnd = nameEnd;
+  at.valueStart = p + 1;
+  at.valueEnd = close;
+  return close + 1;
+}
+
+/**
  * Calls `visit` with each attribute's local name and its decoded value, in order.
  * Malformed attribute text ends the walk quietly (what was read so far counts).
  */
@@ -144,28 +195,9 @@ export function forEachAttribute(
   end: number,
   visit: (name: string, value: string) => void,
 ): void {
-  let p = start;
-  while (p < end) {
-    while (p < end && isSpace(xml.charCodeAt(p))) p++;
-    const nameStart = p;
-    while (p < end) {
-      const c = xml.charCodeAt(p);
-      if (c === 0x3d /* = */ || isSpace(c)) break;
-      p++;
-    }
-    if (p === nameStart) return;
-    const name = localName(xml, nameStart, p);
-    while (p < end && isSpace(xml.charCodeAt(p))) p++;
-    if (xml.charCodeAt(p) !== 0x3d) return;
-    p++;
-    while (p < end && isSpace(xml.charCodeAt(p))) p++;
-    const quote = xml.charCodeAt(p);
-    if (quote !== 0x22 && quote !== 0x27) return;
-    const close = xml.indexOf(quote === 0x22 ? '"' : "'", p + 1);
-    if (close < 0 || close > end) return;
-    visit(name, decodeXmlText(xml.slice(p + 1, close)));
-    p = close + 1;
-  }
+  const at = attributeSpan();
+  for (let p = nextAttribute(xml, start, end, at); p >= 0; p = nextAttribute(xml, p, end, at))
+    visit(xml.slice(at.nameStart, at.nameEnd), decodeXmlText(xml.slice(at.valueStart, at.valueEnd)));
 }
 
 /** The attributes of one tag by local name (the first of a name wins). */
