@@ -70,14 +70,12 @@ function parseActivity(rec: TableRecord<ActivityColumn>, ctx: SheetContext): Act
   if (!ok || !status) return undefined;
 
   const responsible = rec.get('responsible');
-  return {
-    goalRef,
-    title,
-    status,
-    comment: rec.get('comment'),
-    ...(responsible === '' ? {} : { responsible }),
-    source: { file: ctx.file, sheet: ctx.sheet, row: rec.rowNumber },
-  };
+  const comment = rec.get('comment');
+  const source = { file: ctx.file, sheet: ctx.sheet, row: rec.rowNumber };
+  // Two literals rather than a spread: one object per row, its keys in the same order.
+  return responsible === ''
+    ? { goalRef, title, status, comment, source }
+    : { goalRef, title, status, comment, responsible, source };
 }
 
 export function missingValue<K extends string>(rec: TableRecord<K>, key: K, ctx: SheetContext, hint: string): void {

@@ -91,15 +91,25 @@ export function looseKey(text: string): string {
 
 /** Finds the canonical form of `raw` among `allowed`, compared with {@link looseKey}. */
 export function matchCanonical<T extends string>(raw: string, allowed: readonly T[]): T | undefined {
-  const key = looseKey(raw);
-  let keys = canonicalKeys.get(allowed);
-  if (!keys) canonicalKeys.set(allowed, (keys = allowed.map(looseKey)));
-  const index = keys.indexOf(key);
+  let known = canonicalKeys.get(allowed);
+  if (!known) canonicalKeys.set(allowed, (known = { keys: allowed.map(looseKey), seen: new Map() }));
+  let index = known.seen.get(raw);
+  if (index === undefined) {
+    index = known.keys.indexOf(looseKey(raw));
+    if (known.seen.size < MAX_SEEN && raw.length <= MAX_SEEN_LENGTH) known.seen.set(raw, index);
+  }
   return index < 0 ? undefined : allowed[index];
 }
 
-/** The loose keys of each list of allowed values (the lists are module constants): once per row was most of the status check. */
-const canonicalKeys = new WeakMap<readonly string[], string[]>();
+/**
+ * For each list of allowed values (the lists are module constants), their loose keys and
+ * the index found for texts already seen: a column of statuses holds a few spellings over
+ * thousands of rows, and their loose key once per row was most of the status check.
+ */
+const canonicalKeys = new WeakMap<readonly string[], { keys: string[]; seen: Map<string, number> }>();
+/** Texts remembered per list, and the longest: bounded whatever a file holds. */
+const MAX_SEEN = 256;
+const MAX_SEEN_LENGTH = 100;
 
 /** Zero-based column index → Excel column letters (0 → `A`, 27 → `AB`). */
 export function columnLetter(index: number): string {
