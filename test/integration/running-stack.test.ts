@@ -126,8 +126,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RECEIPT_WITHIN_MS = 10_000;
 /** How long a receipt is waited for, so that a late one is measured rather than only missed. */
 const RECEIPT_WAIT_MS = 30_000;
-/** How long the stack may take to answer a listing while it works on a hostile file. */
-const ANSWER_WITHIN_MS = 2_000;
+/**
+ * How long the stack may take to answer a listing while it works on a hostile file. The
+ * local stack reads a workbook in the process that serves S3, and each of a listing's few
+ * turns of the event loop waits behind a read in progress (about 0.4 s at a time for the
+ * large workbooks below): on two busy cores a listing took up to 2.3 s while both were
+ * read. What the bound is there to catch is a file that stalls the stack, as the long
+ * attribute did for tens of seconds before tags were bounded.
+ */
+const ANSWER_WITHIN_MS = 5_000;
 
 /** One listing of the documents bucket with the AWS CLI, and how long the stack took to answer it. */
 interface Listing {
@@ -529,7 +536,7 @@ describe('a running local stack', () => {
   );
 
   it.skipIf(!hasAws)(
-    'each crafted hostile workbook gets its receipt within 10 s, two large refused ones uploaded at once too, and the stack answers every listing meanwhile within 2 s',
+    'each crafted hostile workbook gets its receipt within 10 s, two large refused ones uploaded at once too, and the stack answers every listing meanwhile within 5 s',
     { timeout: 180_000 },
     async ({ annotate }) => {
       const folder = 'ks/2026/T1';
@@ -579,7 +586,7 @@ describe('a running local stack', () => {
   );
 
   it.skipIf(!hasAws)(
-    'each crafted hostile template gets its refusal within 10 s and the accepted template stays in force, while the stack answers every listing within 2 s',
+    'each crafted hostile template gets its refusal within 10 s and the accepted template stays in force, while the stack answers every listing within 5 s',
     { timeout: 180_000 },
     async ({ annotate }) => {
       const receipts = 'receipts/templates/';
