@@ -28,11 +28,11 @@
  * header is looked up in the parser's own view of the sheet, top down over the rows up to
  * the error's row, compared as the parser compares headers.
  */
-import { writeDocxZip, type CopiedPart, type DocxPart } from './docx-zip.js';
+import { writeDocxZip, type CopiedPart, type DocxPart, type TextPiecesPart } from './docx-zip.js';
 import type { InputIssue } from './domain.js';
 import { ownCell, type Grid } from './parse/table.js';
 import { cleanText, columnIndex, columnLetter, looseKey } from './parse/text.js';
-import { attributes, escapeXml, tokenize } from './parse/xml.js';
+import { attributes, attributeValue, escapeXml, tokenize } from './parse/xml.js';
 import { partText, readWorkbook, relsPathOf, takeKeptRead, type SheetGrid, type WorkbookRead } from './parse/xlsx.js';
 import type { ZipEntry } from './parse/zip.js';
 import { wrappedRowHeight } from './row-height.js';
@@ -176,7 +176,7 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
     if (!sheet.selected && !marks) continue;
     const xml = pkg.text(sheet.part);
     if (xml === undefined) continue;
-    const edit = new SheetEdit(xml);
+    const edit = new SheetEdit(xml, new Set(marks ? [...marks.values()].map((m) => m.row) : []));
     if (sheet.selected) edit.unselect();
     if (marks && styles?.ok) {
       for (const mark of marks.values()) {
@@ -259,7 +259,7 @@ function markUp(read: WorkbookRead, errors: readonly InputIssue[]): Uint8Array |
 
 class PackageEdit {
   private readonly byKey = new Map<string, ZipEntry>();
-  private readonly changed = new Map<string, string>();
+  private readonly changed = new Map<string, string | readonly string[]>();
   private readonly reserved = new Set<string>();
 
   constructor(private readonly entries: readonly ZipEntry[]) {
@@ -270,10 +270,13 @@ class PackageEdit {
   text(name: string): string | undefined {
     const entry = this.byKey.get(key(name));
     if (!entry) return undefined;
-    return this.changed.get(entry.name) ?? partText(entry);
+    const changed = this.changed.get(entry.name);
+    if (changed === undefined) return partText(entry);
+    return typeof changed === 'string' ? changed : changed.join('');
   }
 
-  set(name: string, text: string): void {
+  /** The part's new text, whole or in pieces (written one after another, never joined). */
+  set(name: string, text: string | readonly string[]): void {
     const entry = this.byKey.get(key(name));
     if (entry) this.changed.set(entry.name, text);
   }
@@ -290,9 +293,10 @@ class PackageEdit {
   }
 
   write(added: readonly DocxPart[]): Uint8Array {
-    const parts: (DocxPart | CopiedPart)[] = this.entries.map((entry) => {
+    const parts: (DocxPart | CopiedPart | TextPiecesPart)[] = this.entries.map((entry) => {
       const text = this.changed.get(entry.name);
-      if (text !== undefined) return { name: entry.name, data: text };
+      if (typeof text === 'string') return { name: entry.name, data: text };
+      if (text !== undefined) return { name: entry.name, pieces: text };
       return {
         name: entry.name,
         copied: {
@@ -382,15 +386,21 @@ interface Edit {
 }
 
 function applyEdits(xml: string, edits: readonly Edit[]): string {
+  return editedPieces(xml, edits).join('');
+}
+
+/** The text with the edits made, as the pieces it is made of (slices of `xml` and what is inserted). */
+function editedPieces(xml: string, edits: readonly Edit[]): string[] {
   const sorted = [...edits].sort((a, b) => a.at - b.at || a.order - b.order);
-  let out = '';
+  const out: string[] = [];
   let pos = 0;
   for (const edit of sorted) {
     if (edit.at < pos) continue;
-    out += xml.slice(pos, edit.at) + edit.insert;
+    out.push(xml.slice(pos, edit.at), edit.insert);
     pos = edit.at + edit.remove;
   }
-  return out + xml.slice(pos);
+  out.push(xml.slice(pos));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -591,7 +601,11 @@ const AFTER_LEGACY_DRAWING = new Set([
 class SheetEdit {
   readonly hasLegacyDrawing: boolean;
   private readonly edits: Edit[] = [];
-  private readonly rows: RowSpan[] = [];
+  /** Each row's number and where its tag starts, in document order: two numbers a row, however large the sheet. */
+  private readonly rowNumbers: number[] = [];
+  private readonly rowStarts: number[] = [];
+  /** The rows that hold a mark, with their cells: only these are ever edited. */
+  private readonly markedRows = new Map<number, RowSpan>();
   private readonly sheetViews: { tagStart: number; tagEnd: number }[] = [];
   private sheetData?: { tagStart: number; tagEnd: number; selfClosing: boolean; close: number };
   private prefix = '';
@@ -600,8 +614,13 @@ class SheetEdit {
   private legacyDrawingAt = -1;
   private readonly pendingRows = new Map<number, Map<number, number>>();
 
-  constructor(private readonly xml: string) {
+  /** `marked`: the (1-based) numbers of the rows that will be marked. */
+  constructor(
+    private readonly xml: string,
+    marked: ReadonlySet<number>,
+  ) {
     let row: RowSpan | undefined;
+    let inRow = false;
     let rowNumber = 0;
     let nextColumn = 0;
     let depth = 0;
@@ -620,16 +639,26 @@ class SheetEdit {
             this.prefix = prefixOf(xml, tagStart, start);
             return;
           case 'row': {
-            const r = attributes(xml, start, end).get('r');
+            const r = attributeValue(xml, start, end, 'r');
             if (r === undefined) this.implicit = true;
             rowNumber = r === undefined ? rowNumber + 1 : Number(r);
             nextColumn = 0;
-            row = { number: rowNumber, tagStart, tagEnd, selfClosing, close: selfClosing ? tagStart : -1, cells: [] };
-            this.rows.push(row);
+            this.rowNumbers.push(rowNumber);
+            this.rowStarts.push(tagStart);
+            inRow = !selfClosing;
+            row = undefined;
+            if (marked.has(rowNumber) && !this.markedRows.has(rowNumber)) {
+              row = { number: rowNumber, tagStart, tagEnd, selfClosing, close: selfClosing ? tagStart : -1, cells: [] };
+              this.markedRows.set(rowNumber, row);
+            }
             return;
           }
           case 'c': {
-            if (!row) return;
+            if (!row) {
+              // Another row's cell: only whether it is numbered matters.
+              if (inRow && !this.implicit && attributeValue(xml, start, end, 'r') === undefined) this.implicit = true;
+              return;
+            }
             const attrs = attributes(xml, start, end);
             const r = attrs.get('r');
             if (r === undefined) this.implicit = true;
@@ -648,9 +677,10 @@ class SheetEdit {
         }
       },
       close: (tag, tagStart) => {
-        if (tag === 'row' && row) {
-          row.close = tagStart;
+        if (tag === 'row' && inRow) {
+          if (row) row.close = tagStart;
           row = undefined;
+          inRow = false;
         } else if (tag === 'sheetData' && this.sheetData) this.sheetData.close = tagStart;
         else if (tag === 'worksheet') worksheetClose = tagStart;
         depth--;
@@ -672,11 +702,11 @@ class SheetEdit {
 
   /** The style index of the cell (1-based row, 0-based column), 0 when it has none or does not exist. */
   styleAt(rowNumber: number, column: number): number {
-    return this.rows.find((r) => r.number === rowNumber)?.cells.find((c) => c.column === column)?.style ?? 0;
+    return this.markedRows.get(rowNumber)?.cells.find((c) => c.column === column)?.style ?? 0;
   }
 
   setStyle(rowNumber: number, column: number, style: number): void {
-    const row = this.rows.find((r) => r.number === rowNumber);
+    const row = this.markedRows.get(rowNumber);
     const cell = row?.cells.find((c) => c.column === column);
     if (cell) {
       const tag = this.xml.slice(cell.tagStart, cell.tagEnd);
@@ -721,7 +751,8 @@ class SheetEdit {
     });
   }
 
-  result(): string {
+  /** The sheet's new text, in pieces (for a large sheet, never joined). */
+  result(): string[] {
     const p = this.prefix;
     const sheetData = this.sheetData!;
     for (const [rowNumber, cells] of [...this.pendingRows].sort((a, b) => a[0] - b[0])) {
@@ -729,8 +760,8 @@ class SheetEdit {
         .sort((a, b) => a[0] - b[0])
         .map(([column, style]) => `<${p}c r="${columnLetter(column)}${rowNumber}" s="${style}"/>`)
         .join('')}</${p}row>`;
-      const after = this.rows.find((r) => r.number > rowNumber);
-      if (after) this.edits.push({ at: after.tagStart, remove: 0, insert: text, order: rowNumber });
+      const after = this.rowNumbers.findIndex((n) => n > rowNumber);
+      if (after >= 0) this.edits.push({ at: this.rowStarts[after]!, remove: 0, insert: text, order: rowNumber });
       else if (sheetData.selfClosing) {
         this.edits.push({
           at: sheetData.tagStart,
@@ -743,7 +774,7 @@ class SheetEdit {
     }
     if (sheetData.selfClosing && this.pendingRows.size > 0)
       this.edits.push({ at: sheetData.tagEnd, remove: 0, insert: `</${p}sheetData>`, order: Number.MAX_SAFE_INTEGER });
-    return applyEdits(this.xml, this.edits);
+    return editedPieces(this.xml, this.edits);
   }
 }
 

@@ -43,6 +43,16 @@ export interface CopiedPart {
   };
 }
 
+/**
+ * A part whose text is given in pieces, written as UTF-8 one piece after another: a large
+ * part rewritten in a few places (the marked-up copy's sheet) is never joined into one
+ * string first, which for a 45 MiB sheet would be 45 MiB more at the peak.
+ */
+export interface TextPiecesPart {
+  readonly name: string;
+  readonly pieces: readonly string[];
+}
+
 export interface DocxZipOptions {
   /** zlib level; 6 is zlib's default and what pizzip was given. */
   readonly level?: number;
@@ -70,7 +80,10 @@ export function writeDocxFromPizZip(zip: PizZip, options?: DocxZipOptions): Uint
 }
 
 /** Writes the parts, in the given order, as a zip archive; each entry DEFLATEd (empty ones stored), copied parts as they were. */
-export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options: DocxZipOptions = {}): Uint8Array {
+export function writeDocxZip(
+  parts: readonly (DocxPart | CopiedPart | TextPiecesPart)[],
+  options: DocxZipOptions = {},
+): Uint8Array {
   if (parts.length > 0xffff)
     throw new RangeError(`a zip without ZIP64 holds at most 65535 entries, not ${parts.length}`);
   const level = options.level ?? 6;
@@ -97,10 +110,15 @@ export function writeDocxZip(parts: readonly (DocxPart | CopiedPart)[], options:
       if (offset > 0xffffffff) throw new RangeError('a zip without ZIP64 holds at most 4 GiB');
       continue;
     }
-    const data = typeof part.data === 'string' ? Buffer.from(part.data, 'utf8') : part.data;
+    const data =
+      'pieces' in part
+        ? encodePieces(part.pieces)
+        : typeof part.data === 'string'
+          ? Buffer.from(part.data, 'utf8')
+          : part.data;
     const method = data.byteLength === 0 ? METHOD_STORE : METHOD_DEFLATE;
     const compressed = method === METHOD_STORE ? data : zlib.deflateRawSync(data, { level });
-    const { time, date } = dosDateTime(part.date ?? now);
+    const { time, date } = dosDateTime(('date' in part ? part.date : undefined) ?? now);
     entries.push({
       name,
       flags: name.length === part.name.length ? 0 : FLAG_UTF8,
@@ -190,6 +208,16 @@ function dosDateTime(d: Date): { time: number; date: number } {
 
 // ---------------------------------------------------------------------------------------
 // CRC-32 (the zip/gzip polynomial, 0xEDB88320 reflected)
+
+/** The pieces as one UTF-8 buffer, each encoded into its place. */
+function encodePieces(pieces: readonly string[]): Buffer {
+  let size = 0;
+  for (const piece of pieces) size += Buffer.byteLength(piece, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of pieces) at += out.write(piece, at, 'utf8');
+  return out;
+}
 
 type Crc32 = (data: Uint8Array) => number;
 

@@ -9,7 +9,7 @@ import type { InputIssue } from '../../lambdas/core/domain.js';
 import { parseUpload } from '../../lambdas/core/parse/index.js';
 import { readWorkbook } from '../../lambdas/core/parse/xlsx.js';
 import { buildWorkbook } from '../helpers/workbook.js';
-import { cells, comments, fillColours, openXlsx, sheetParts, sheetXml } from '../helpers/xlsx-parts.js';
+import { cells, comments, fillColours, openXlsx, partText, sheetParts, sheetXml } from '../helpers/xlsx-parts.js';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 
@@ -181,6 +181,38 @@ describe('annotateWorkbook: hostile and odd input', () => {
     const bytes = await annotateWorkbook(fixture('huge-dimension.xlsx'), [issue]);
     expect(bytes).toBeDefined();
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('in a sheet without row and cell numbers, styles the marked cells that exist and adds none', async () => {
+    const original = fixture('corpus/with-aktiviteter-59746_NoRowNums-no-r.xlsx');
+    const issue = (row: number, column: string): InputIssue => ({
+      code: 'missing_value',
+      message: `Fel i rad ${row}, ${column}.`,
+      file: 'x.xlsx',
+      sheet: 'Features',
+      row,
+      column,
+    });
+    // Row 2 has the cells A–K; column L is past its last cell.
+    const bytes = await annotateWorkbook(original, [issue(2, 'Ion'), issue(4, 'Area'), issue(2, 'L')]);
+    expect(bytes).toBeDefined();
+    // The sheet (elements prefixed x:, no r on rows or cells), cell by cell: its attributes.
+    const cellTags = (b: Uint8Array) =>
+      [...partText(openXlsx(b), 'xl/worksheets/sheet.xml').matchAll(/<x:c\b([^>]*?)\/?>/g)].map((m) => m[1] as string);
+    const before = cellTags(original);
+    const after = cellTags(bytes!);
+    // No cell was placed (it would need numbers the sheet does not have), none lost, none numbered.
+    expect(after).toHaveLength(before.length);
+    expect(after.some((a) => /\br=/.test(a))).toBe(false);
+    const changed = after.flatMap((a, i) => (a !== before[i] ? [i] : []));
+    // Row 2's second cell (Ion) and row 4's ninth (Area): rows 1 and 2 have 11 cells, row 3 nine.
+    expect(changed).toEqual([11 + 1, 11 + 11 + 9 + 8]);
+    expect(changed.map((i) => /\bs="(\d+)"/.exec(after[i]!)?.[1])).toEqual([
+      expect.stringMatching(/^\d+$/),
+      expect.stringMatching(/^\d+$/),
+    ]);
+    const features = async (b: Uint8Array) => (await readExcelFile(b)).find((s) => s.sheet === 'Features')?.data;
+    expect(await features(bytes!)).toEqual(await features(original));
   });
 
   it.each(['corrupt.xlsx', 'pdf-renamed.xlsx', 'encrypted.xlsx', 'legacy-xls.xlsx', 'far-cell.xlsx'])(

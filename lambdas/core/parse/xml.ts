@@ -200,6 +200,19 @@ export function forEachAttribute(
     visit(xml.slice(at.nameStart, at.nameEnd), decodeXmlText(xml.slice(at.valueStart, at.valueEnd)));
 }
 
+/**
+ * One attribute's decoded value by local name (the first of that name), or undefined: for
+ * a reader that wants one attribute of many tags, without a map per tag.
+ */
+export function attributeValue(xml: string, start: number, end: number, name: string): string | undefined {
+  const at = attributeSpan();
+  for (let p = nextAttribute(xml, start, end, at); p >= 0; p = nextAttribute(xml, p, end, at)) {
+    if (at.nameEnd - at.nameStart === name.length && xml.startsWith(name, at.nameStart))
+      return decodeXmlText(xml.slice(at.valueStart, at.valueEnd));
+  }
+  return undefined;
+}
+
 /** The attributes of one tag by local name (the first of a name wins). */
 export function attributes(xml: string, start: number, end: number): Map<string, string> {
   const map = new Map<string, string>();
