@@ -39,11 +39,22 @@ export type EdgeOutcome =
   | { readonly kind: 'viewer'; readonly viewer: Viewer }
   | {
       readonly kind: 'answer';
+      /** What the answer is, for the log (stable codes; a failed sign-in says where it failed). */
+      readonly reason: SignInReason;
       readonly status: number;
       readonly headers: Record<string, string>;
       readonly cookies: readonly string[];
       readonly body: string;
     };
+
+export type SignInReason =
+  | 'sign_in_started'
+  | 'signed_in'
+  | 'signed_out'
+  | 'session_missing'
+  | 'sign_in_failed_state'
+  | 'sign_in_failed_exchange'
+  | 'sign_in_failed_token';
 
 export type TokenExchange = (url: string, form: URLSearchParams) => Promise<{ status: number; body: string }>;
 
@@ -65,8 +76,9 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
   const callback = `${config.publicOrigin}/auth/callback`;
   const cookie = (name: string, value: string, maxAge: number) =>
     `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
-  const redirect = (location: string, cookies: string[] = []): EdgeOutcome => ({
+  const redirect = (reason: SignInReason, location: string, cookies: string[] = []): EdgeOutcome => ({
     kind: 'answer',
+    reason,
     status: 302,
     headers: { Location: location },
     cookies,
@@ -88,7 +100,7 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       code_challenge_method: 'S256',
     }).toString();
     const flow = Buffer.from(JSON.stringify({ v: verifierCode, s: state, n: next }), 'utf8').toString('base64url');
-    return redirect(url.toString(), [cookie(FLOW_COOKIE, flow, FLOW_SECONDS)]);
+    return redirect('sign_in_started', url.toString(), [cookie(FLOW_COOKIE, flow, FLOW_SECONDS)]);
   }
 
   async function finishSignIn(request: EdgeRequest): Promise<EdgeOutcome> {
@@ -100,7 +112,7 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
     }
     const code = request.query.get('code');
     if (!code || typeof flow.v !== 'string' || flow.s !== request.query.get('state'))
-      return refused('Inloggningen gick inte att slutföra. Försök igen.');
+      return refused('sign_in_failed_state', 'Inloggningen gick inte att slutföra. Försök igen.');
     const form = new URLSearchParams({
       grant_type: 'authorization_code',
       client_id: config.clientId,
@@ -109,13 +121,15 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       code_verifier: flow.v,
     });
     const answer = await exchange(`${config.domain}/oauth2/token`, form);
-    if (answer.status !== 200) return refused('Inloggningen gick inte att slutföra. Försök igen.');
+    if (answer.status !== 200)
+      return refused('sign_in_failed_exchange', 'Inloggningen gick inte att slutföra. Försök igen.');
     const idToken = (JSON.parse(answer.body) as { id_token?: unknown }).id_token;
-    if (typeof idToken !== 'string') return refused('Inloggningen gick inte att slutföra. Försök igen.');
+    if (typeof idToken !== 'string')
+      return refused('sign_in_failed_exchange', 'Inloggningen gick inte att slutföra. Försök igen.');
     const payload = await verifier.verify(idToken).catch(() => undefined);
-    if (!payload) return refused('Inloggningen gick inte att slutföra. Försök igen.');
+    if (!payload) return refused('sign_in_failed_token', 'Inloggningen gick inte att slutföra. Försök igen.');
     const maxAge = Math.max(0, Number(payload.exp) - Math.floor(Date.now() / 1000));
-    return redirect(`${config.publicOrigin}${safeNext(flow.n)}`, [
+    return redirect('signed_in', `${config.publicOrigin}${safeNext(flow.n)}`, [
       cookie(ID_COOKIE, idToken, maxAge),
       cookie(FLOW_COOKIE, '', 0),
     ]);
@@ -130,7 +144,7 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
           client_id: config.clientId,
           logout_uri: `${config.publicOrigin}/`,
         }).toString();
-        return redirect(url.toString(), [cookie(ID_COOKIE, '', 0)]);
+        return redirect('signed_out', url.toString(), [cookie(ID_COOKIE, '', 0)]);
       }
       const token = request.cookies[ID_COOKIE];
       const payload = token ? await verifier.verify(token).catch(() => undefined) : undefined;
@@ -145,6 +159,7 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       if (request.path.startsWith('/api/')) {
         return {
           kind: 'answer',
+          reason: 'session_missing',
           status: 401,
           headers: { 'Content-Type': 'application/json; charset=utf-8' },
           cookies: [],
@@ -156,9 +171,10 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
   };
 }
 
-function refused(message: string): EdgeOutcome {
+function refused(reason: SignInReason, message: string): EdgeOutcome {
   return {
     kind: 'answer',
+    reason,
     status: 400,
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     cookies: [],

@@ -80,6 +80,9 @@ export async function handler(event: LambdaFunctionURLEvent, context: Context): 
       await loadSignIn()
     ).authenticate({ path, query, cookies: parseCookieHeader(event.cookies ?? []) });
     if (outcome.kind === 'answer') {
+      // A failed sign-in is worth a look (a clock skew, a changed client secret, a replayed link).
+      const level = outcome.reason.startsWith('sign_in_failed') ? 'warn' : 'info';
+      log[level]('sign-in answer', { path, status: outcome.status, reason: outcome.reason });
       return {
         statusCode: outcome.status,
         headers: { ...headers, ...outcome.headers },
@@ -90,6 +93,7 @@ export async function handler(event: LambdaFunctionURLEvent, context: Context): 
     const answer = await handleWebRequest(app, outcome.viewer, { method, path, query });
     const binary = typeof answer.body !== 'string';
     if (binary && answer.body.byteLength > MAX_WEB_OBJECT_BYTES) {
+      log.info('answered', { path, status: 413, viewer: outcome.viewer.name, bytes: answer.body.byteLength });
       return {
         statusCode: 413,
         headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },

@@ -193,7 +193,7 @@ describe('every log line can be traced to its event', () => {
     },
   );
 
-  it('the web entry point passes the Lambda context to the logger: a failed and an answered request carry their request ids', async () => {
+  it('the web entry point passes the Lambda context to the logger: failed, answered and sign-in requests each log a line with their request id', async () => {
     const signInSettings = {
       userPoolId: 'eu-north-1_test',
       clientId: 'test-client',
@@ -205,9 +205,11 @@ describe('every log line can be traced to its event', () => {
       .spyOn(SSMClient.prototype, 'send')
       .mockImplementationOnce(() => Promise.reject(new Error('SSM is unavailable')))
       .mockImplementation(() => Promise.resolve({ Parameter: { Value: JSON.stringify(signInSettings) } }));
+    // The second request's token is taken as valid; later ones have none that verifies.
     const verify = vi
       .spyOn(CognitoJwtVerifier.prototype, 'verify')
-      .mockResolvedValue({ email: 'anna@example.se', 'cognito:groups': ['ks-staff'] } as never);
+      .mockResolvedValueOnce({ email: 'anna@example.se', 'cognito:groups': ['ks-staff'] } as never)
+      .mockRejectedValue(new Error('token expired'));
     const request = {
       rawPath: '/api/session',
       rawQueryString: 'committee=ks&year=2023&tertial=3',
@@ -219,19 +221,26 @@ describe('every log line can be traced to its event', () => {
     try {
       logged = await loggedLines(async () => {
         const { handler } = await import('../../lambdas/web/handler.js');
-        for (const id of ['web-1', 'web-2']) {
-          const answer = await handler(request, lambdaContext(id, 'tertial-web'));
+        const send = async (id: string, r: LambdaFunctionURLEvent) => {
+          const answer = await handler(r, lambdaContext(id, 'tertial-web'));
           statuses.push(typeof answer === 'string' ? 200 : (answer.statusCode ?? 0));
-        }
+        };
+        for (const id of ['web-1', 'web-2', 'web-3']) await send(id, request);
+        // A page asks for sign-in; a callback whose state is not the flow's is refused.
+        await send('web-4', { ...request, rawPath: '/status/ks/2023/T3.html', cookies: [] });
+        await send('web-5', { ...request, rawPath: '/auth/callback', rawQueryString: 'code=c&state=s', cookies: [] });
       });
     } finally {
       ssm.mockRestore();
       verify.mockRestore();
     }
-    expect(statuses).toEqual([502, 200]);
-    expect(logged.map((l) => [l.message, l.function_request_id, l.cold_start])).toEqual([
-      ['web request failed', 'web-1', true],
-      ['answered', 'web-2', false],
+    expect(statuses).toEqual([502, 200, 401, 302, 400]);
+    expect(logged.map((l) => [l.level, l.message, l.function_request_id, l.cold_start, l.reason])).toEqual([
+      ['ERROR', 'web request failed', 'web-1', true, undefined],
+      ['INFO', 'answered', 'web-2', false, undefined],
+      ['INFO', 'sign-in answer', 'web-3', false, 'session_missing'],
+      ['INFO', 'sign-in answer', 'web-4', false, 'sign_in_started'],
+      ['WARN', 'sign-in answer', 'web-5', false, 'sign_in_failed_state'],
     ]);
     expect(logged.every((l) => l.function_name === 'tertial-web' && l.service === 'web')).toBe(true);
   });
