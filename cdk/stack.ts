@@ -134,6 +134,9 @@ export class TertialStack extends Stack {
     notify(this.buckets.documents, OUTPUT_NOTIFICATION_RULES);
     this.acknowledgeNotificationsHandler();
 
+    // The pages in a browser, signed in through Cognito (the municipality's sign-in federated).
+    this.webAccess = new WebAccess(this, 'WebAccess', { ...wiring, committees: config.committees });
+
     this.alarms = new Alarms(this, 'Alarms', {
       namePrefix,
       notificationEmail: notificationEmail.valueAsString,
@@ -144,11 +147,13 @@ export class TertialStack extends Stack {
         'template-check': this.templateCheck.lambdaFunction,
         views: this.views.lambdaFunction,
       },
+      requestFunctions: { web: this.webAccess.web.lambdaFunction },
       logGroups: {
         ingest: this.ingest.logGroup,
         assemble: this.assemble.logGroup,
         'template-check': this.templateCheck.logGroup,
         views: this.views.logGroup,
+        web: this.webAccess.web.logGroup,
       },
     });
 
@@ -163,9 +168,6 @@ export class TertialStack extends Stack {
       functionRoles: [this.ingest.role, this.assemble.role, this.templateCheck.role, this.views.role],
       ...(this.buckets.emptierRoleArn ? { bucketEmptierRoleArn: this.buckets.emptierRoleArn } : {}),
     });
-
-    // The pages in a browser, signed in through Cognito (the municipality's sign-in federated).
-    this.webAccess = new WebAccess(this, 'WebAccess', { ...wiring, committees: config.committees });
 
     const outputs: Record<string, [string, string]> = {
       UploadsBucketName: [this.buckets.uploads.bucketName, 'Input bucket: uploads/, closures/, templates/, config/'],
@@ -186,6 +188,7 @@ export class TertialStack extends Stack {
       AssembleLogGroup: [this.assemble.logGroup.logGroupName, 'Logs of the assemble function'],
       TemplateCheckLogGroup: [this.templateCheck.logGroup.logGroupName, 'Logs of the template check function'],
       ViewsLogGroup: [this.views.logGroup.logGroupName, 'Logs of the views function (drafts and status pages)'],
+      WebLogGroup: [this.webAccess.web.logGroup.logGroupName, 'Logs of the web function (the signed-in pages)'],
       AdminRoleArn: [
         this.staffAccess.adminRole.roleArn,
         'IAM role of the IT administrator (tertial reindex); the admin group may assume it with MFA',

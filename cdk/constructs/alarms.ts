@@ -15,6 +15,8 @@ export interface AlarmsProps {
   readonly failureQueue: sqs.IQueue;
   /** Functions whose errors raise an alarm, by the short name used in alarm names. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** Functions that answer a person's request (nothing retries them), by short name. */
+  readonly requestFunctions?: Readonly<Record<string, lambda.IFunction>>;
   /**
    * Log groups whose ERROR lines raise an alarm, by the same short names: what the
    * pipeline cannot tell anyone through a receipt (a malformed S3 record, an upload no
@@ -111,6 +113,14 @@ export class Alarms extends Construct {
         `${name}Errors`,
         `${name}-errors`,
         `The ${name} function failed (it will be retried). Its log group has the error, with the bucket, key and period.`,
+        fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      );
+    }
+    for (const [name, fn] of Object.entries(props.requestFunctions ?? {})) {
+      functionErrors[name] = alarmOnAny(
+        `${name}Errors`,
+        `${name}-errors`,
+        `The ${name} function failed to answer a request (the person saw an error page). Its log group has the error, with the path.`,
         fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
       );
     }

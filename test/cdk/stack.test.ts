@@ -315,25 +315,39 @@ describe('alarms', () => {
     });
   });
 
-  it.each(['ingest', 'assemble', 'template-check', 'views'])('alarms on any ERROR line in the %s log group', (name) => {
-    const alarm = Object.values(resources).find(
-      (r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`,
-    ) as Json;
-    expect(alarm?.Properties).toMatchObject({
+  it('alarms on any error of the web function (the signed-in pages)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'tertial-web-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.webAccess.web.lambdaFunction) } }],
       Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      MetricName: `${name}-error-log-lines`,
+      ...alarmTo(ids().alarmTopic),
     });
-    const filter = Object.values(resources).find(
-      (r: Json) =>
-        r.Type === 'AWS::Logs::MetricFilter' &&
-        r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
-    ) as Json;
-    expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
   });
 
+  it.each(['ingest', 'assemble', 'template-check', 'views', 'web'])(
+    'alarms on any ERROR line in the %s log group',
+    (name) => {
+      const alarm = Object.values(resources).find(
+        (r: Json) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `tertial-${name}-error-logs`,
+      ) as Json;
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        MetricName: `${name}-error-log-lines`,
+      });
+      const filter = Object.values(resources).find(
+        (r: Json) =>
+          r.Type === 'AWS::Logs::MetricFilter' &&
+          r.Properties.MetricTransformations[0].MetricName === `${name}-error-log-lines`,
+      ) as Json;
+      expect(filter?.Properties.FilterPattern).toBe('{ $.level = "ERROR" }');
+    },
+  );
+
   it('has no other alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
   });
 
   it('mails the alarm topic to the NotificationEmail parameter, if one is given', () => {
@@ -860,6 +874,7 @@ describe('stack', () => {
         { Ref: documentTopic },
         { Ref: alarmTopic },
         ...FUNCTIONS.map((name) => ({ Ref: logicalId(fn(name).logGroup) })),
+        { Ref: logicalId(stack.webAccess.web.logGroup) },
       ]),
     );
   });
