@@ -27,13 +27,15 @@ import {
   pathFromStatusPage,
   pdfKey,
   receiptsPrefix,
+  reopeningReceiptHtmlKey,
+  reopeningReceiptKey,
   statusPageKey,
   templateReceiptKey,
   uploadNameOfReceiptKey,
   uploadReceiptHtmlKey,
   uploadReceiptKey,
 } from '../core/keys.js';
-import type { ClosureReceipt, UploadReceipt } from '../core/receipt.js';
+import type { ClosureReceipt, ReopeningReceipt, UploadReceipt } from '../core/receipt.js';
 import { parseReceipt, type Receipt } from '../core/receipt-schema.js';
 import { CONTENT_TYPES, type ListedObject } from '../storage/objects.js';
 import type { AcceptedTemplate } from '../storage/repository.js';
@@ -95,6 +97,13 @@ export interface StatusPageModel {
     /** The receipt's page, when it was written (receipts of older closes have none). */
     readonly htmlHref?: string;
   };
+  /** The tertial was closed and opened again (shown while it is open). */
+  readonly reopening?: {
+    readonly receivedAt: string;
+    readonly href: string;
+    /** The receipt's page, when it was written. */
+    readonly htmlHref?: string;
+  };
   readonly uploads: readonly UploadRow[];
   readonly goals: readonly GoalRow[];
   readonly activitiesByStatus: readonly { readonly status: ActivityStatus; readonly count: number }[];
@@ -124,6 +133,7 @@ export interface StatusPageInput {
   /** The period's upload receipts, by upload name. */
   readonly uploadReceipts: ReadonlyMap<string, UploadReceipt>;
   readonly closeReceipt?: ClosureReceipt;
+  readonly reopeningReceipt?: ReopeningReceipt;
   readonly draftObject?: ListedObject;
   readonly draft?: DraftResult;
   readonly documentExists: boolean;
@@ -220,6 +230,17 @@ export function statusPageModel(input: StatusPageInput): StatusPageModel {
             href: hrefFromStatusPage(closureReceiptKey(period)),
             ...(receiptKeys.has(closureReceiptHtmlKey(period))
               ? { htmlHref: hrefFromStatusPage(closureReceiptHtmlKey(period)) }
+              : {}),
+          },
+        }
+      : {}),
+    ...(record?.state === 'OPEN' && input.reopeningReceipt?.status === 'reopened'
+      ? {
+          reopening: {
+            receivedAt: input.reopeningReceipt.receivedAt,
+            href: hrefFromStatusPage(reopeningReceiptKey(period)),
+            ...(receiptKeys.has(reopeningReceiptHtmlKey(period))
+              ? { htmlHref: hrefFromStatusPage(reopeningReceiptHtmlKey(period)) }
               : {}),
           },
         }
@@ -338,7 +359,11 @@ ${model.closeReceipt && html`<dt>Stängningen</dt><dd>${closeReceiptLinks(model.
 }`;
   } else if (model.state === 'open') {
     state = html`<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>
-<p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>`;
+<p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>
+${
+  model.reopening &&
+  html`<p>Tertialen öppnades igen ${time(model.reopening.receivedAt)}; nästa stängning skriver en ny version av dokumentet. ${closeReceiptLinks(model.reopening, 'Kvitto för öppningen')}</p>\n`
+}`;
   } else {
     state = html`<p class="state state-none"><span aria-hidden="true">○</span> <strong>Inget uppladdat ännu</strong></p>`;
   }
@@ -357,7 +382,7 @@ ${refusedClose}
 </section>`;
 }
 
-/** The close's receipt page (when there is one) and its JSON, like each upload's. */
+/** A close's or reopening's receipt page (when there is one) and its JSON, like each upload's. */
 function closeReceiptLinks(close: { readonly href: string; readonly htmlHref?: string }, label: string): Html {
   const json = link(close.href, `${label} (JSON)`);
   return close.htmlHref ? html`${link(close.htmlHref, label)} · ${json}` : json;
@@ -500,14 +525,17 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
 
   const uploadReceipts = new Map<string, UploadReceipt>();
   let closeReceipt: ClosureReceipt | undefined;
+  let reopening: ReopeningReceipt | undefined;
   await Promise.all(
     receiptObjects.map(async (o) => {
       const isClose = o.key === closureReceiptKey(period);
+      const isReopening = o.key === reopeningReceiptKey(period);
       const uploadName = uploadNameOfReceiptKey(period, o.key);
-      if (!isClose && uploadName === undefined) return;
+      if (!isClose && !isReopening && uploadName === undefined) return;
       const receipt = await readReceipt(deps, o.key);
       if (!receipt) return;
       if (isClose && receipt.kind === 'closure') closeReceipt = receipt;
+      else if (isReopening && receipt.kind === 'reopening') reopening = receipt;
       else if (receipt.kind === 'upload' && uploadName !== undefined) uploadReceipts.set(uploadName, receipt);
     }),
   );
@@ -519,6 +547,7 @@ export async function writeStatusPage(deps: ViewDeps, snapshot: PeriodSnapshot, 
     receiptObjects,
     uploadReceipts,
     ...(closeReceipt ? { closeReceipt } : {}),
+    ...(reopening ? { reopeningReceipt: reopening } : {}),
     ...(draftObject ? { draftObject } : {}),
     ...(draft ? { draft } : {}),
     documentExists: documentKeys.has(snapshot.record?.closure?.documentKey ?? documentKey(period)),

@@ -100,5 +100,11 @@ describe('the closure receipt page', () => {
     const reopened = text(await stack.output(reopeningReceiptHtmlKey(period)));
     expect(reopened).toContain('Öppen igen');
     expect(reopened).toContain(`<a href="../../../../${documentKey(period)}">`);
+    // The status page, open again, says so and links that receipt.
+    const reopenedStatus = text(await stack.output(statusPageKey(period)));
+    expect(reopenedStatus).toContain('Tertialen öppnades igen');
+    expect(reopenedStatus).toContain(
+      `<a href="../../../../${reopeningReceiptHtmlKey(period)}">Kvitto för öppningen</a>`,
+    );
   }, 120_000);
 });

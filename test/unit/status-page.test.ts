@@ -7,9 +7,16 @@ import {
   closureReceiptHtmlKey,
   closureReceiptKey,
   draftKey,
+  reopeningReceiptHtmlKey,
+  reopeningReceiptKey,
   uploadReceiptKey,
 } from '../../lambdas/core/keys.js';
-import { closedReceipt, rejectedClosureReceipt, type UploadReceipt } from '../../lambdas/core/receipt.js';
+import {
+  closedReceipt,
+  rejectedClosureReceipt,
+  reopeningReceipt,
+  type UploadReceipt,
+} from '../../lambdas/core/receipt.js';
 import { stockholmIso } from '../../lambdas/core/time.js';
 import type { PeriodSnapshot } from '../../lambdas/views/snapshot.js';
 import {
@@ -315,6 +322,59 @@ describe('status page: the model', () => {
     );
     expect(jsonOnly.closeReceipt?.htmlHref).toBeUndefined();
     expect(statusPageHtml(jsonOnly)).not.toContain('stangning.html');
+  });
+});
+
+describe('status page: a reopened tertial', () => {
+  const listed = (key: string) => ({ key, size: 1, lastModified: new Date('2024-01-07T09:00:01Z') });
+  const reopened = reopeningReceipt({
+    period,
+    receivedAt: new Date('2024-01-07T09:00:00Z'),
+    reopened: true,
+    previousDocument: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+  });
+
+  it('says when it was opened again and links the reopening receipt, page and JSON', () => {
+    const model = statusPageModel(
+      input({
+        receiptObjects: [listed(reopeningReceiptKey(period)), listed(reopeningReceiptHtmlKey(period))],
+        reopeningReceipt: reopened,
+      }),
+    );
+    expect(model.state).toBe('open');
+    expect(model.reopening).toEqual({
+      receivedAt: reopened.receivedAt,
+      href: '../../../../receipts/ks/2023/T3/oppning.json',
+      htmlHref: '../../../../receipts/ks/2023/T3/oppning.html',
+    });
+    const page = statusPageHtml(model);
+    expect(page).toContain('Tertialen öppnades igen');
+    expect(page).toContain(
+      '<a href="../../../../receipts/ks/2023/T3/oppning.html">Kvitto för öppningen</a> · <a href="../../../../receipts/ks/2023/T3/oppning.json">Kvitto för öppningen (JSON)</a>',
+    );
+  });
+
+  it('says nothing of a reopening once the tertial is closed again, nor of one that found it open', () => {
+    const closedAgain = snapshot();
+    const closed = statusPageModel(
+      input({
+        snapshot: {
+          ...closedAgain,
+          record: {
+            ...closedAgain.record!,
+            state: 'CLOSED',
+            closure: { closedAt: '2024-01-08T08:00:00.000Z', documentKey: 'd.docx', closure: {}, template: 'default' },
+          },
+        },
+        reopeningReceipt: reopened,
+      }),
+    );
+    expect(closed.reopening).toBeUndefined();
+    expect(statusPageHtml(closed)).not.toContain('oppning');
+    const notClosed = statusPageModel(
+      input({ reopeningReceipt: reopeningReceipt({ period, receivedAt: new Date(), reopened: false }) }),
+    );
+    expect(notClosed.reopening).toBeUndefined();
   });
 });
 
