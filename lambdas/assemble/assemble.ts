@@ -17,12 +17,13 @@
  */
 import { formatPeriod, type InputIssue, type Period } from '../core/domain.js';
 import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
+import { answerMisplaced } from '../runtime/misplaced.js';
 import { loadCommitteeSettings, type CommitteeSettingsDeps } from '../storage/committee-settings.js';
 import {
   closureReceiptHtmlKey,
   closureReceiptKey,
   documentKey,
-  parseClosureKey,
+  routePeriodActionKey,
   pdfKey,
   templateKey,
 } from '../core/keys.js';
@@ -73,7 +74,7 @@ export interface DocumentAnnouncement {
  * finished what a failed attempt left missing (the PDF, the announcement or the receipt).
  */
 export type AssembleOutcome =
-  'closed' | 'already_closed' | 'rewritten' | 'completed' | 'rejected' | 'missing' | 'ignored';
+  'closed' | 'already_closed' | 'rewritten' | 'completed' | 'rejected' | 'missing' | 'ignored' | 'misplaced';
 
 const PDF_CONTENT_TYPE = 'application/pdf';
 
@@ -90,10 +91,12 @@ interface Inputs {
 }
 
 export async function closeTertial(deps: AssembleDeps, event: ObjectEvent): Promise<AssembleOutcome> {
-  const period = parseClosureKey(event.key);
-  if (!period || event.kind !== 'created') {
-    return ignoreOutsideLayout(deps.log, event, 'closures');
-  }
+  if (event.kind !== 'created') return ignoreOutsideLayout(deps.log, event, 'closures');
+  const route = routePeriodActionKey(event.key, 'closures');
+  if (route.action === 'ignore') return ignoreOutsideLayout(deps.log, event, 'closures');
+  // A closure written to the wrong key (`closures/ks/2024/t1`, `…/T1.json`) is told so, not dropped.
+  if (route.action === 'misplaced') return answerMisplaced(deps, event, route, 'closures');
+  const { period } = route;
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const receivedAt = new Date(event.eventTime);
 

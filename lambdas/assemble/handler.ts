@@ -7,7 +7,7 @@ import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createRuntime, type Runtime } from '../storage/runtime.js';
 import { viewDeps } from '../views/deps.js';
 import { reopenTertial, type ReopenOutcome } from './reopen.js';
-import { parseReopeningKey } from '../core/keys.js';
+import { KEY_PREFIXES } from '../core/keys.js';
 import { closeTertial, type AssembleDeps, type AssembleOutcome, type DocumentAnnouncement } from './assemble.js';
 import { installedLibreOffice, type PdfConverter } from './pdf.js';
 import type { Tertial } from '../core/domain.js';
@@ -61,7 +61,7 @@ export function makeAssembleHandler(
     const invocationLog = logFor(context);
     const invocationDeps = { ...deps, log: invocationLog };
     return dispatchS3Event(event, 'assemble', invocationLog, (e) =>
-      parseReopeningKey(e.key) ? reopenTertial(invocationDeps, e) : closeTertial(invocationDeps, e),
+      e.key.startsWith(KEY_PREFIXES.reopenings) ? reopenTertial(invocationDeps, e) : closeTertial(invocationDeps, e),
     );
   };
 }

@@ -6,24 +6,26 @@
  */
 import { formatPeriod } from '../core/domain.js';
 import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
-import { parseReopeningKey, reopeningReceiptHtmlKey, reopeningReceiptKey } from '../core/keys.js';
+import { reopeningReceiptHtmlKey, reopeningReceiptKey, routePeriodActionKey } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import { reopeningReceipt } from '../core/receipt.js';
 import { receiptHtml } from '../core/receipt-html.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
+import { answerMisplaced } from '../runtime/misplaced.js';
 import { recordReopening } from '../storage/history.js';
 import type { StepDeps } from '../storage/runtime.js';
 
 /** A reopening needs what every pipeline step is given, nothing more. */
 type ReopenDeps = StepDeps;
 
-export type ReopenOutcome = 'reopened' | 'not_closed' | 'ignored';
+export type ReopenOutcome = 'reopened' | 'not_closed' | 'ignored' | 'misplaced';
 
 export async function reopenTertial(deps: ReopenDeps, event: ObjectEvent): Promise<ReopenOutcome> {
-  const period = parseReopeningKey(event.key);
-  if (!period || event.kind !== 'created') {
-    return ignoreOutsideLayout(deps.log, event, 'reopenings');
-  }
+  if (event.kind !== 'created') return ignoreOutsideLayout(deps.log, event, 'reopenings');
+  const route = routePeriodActionKey(event.key, 'reopenings');
+  if (route.action === 'ignore') return ignoreOutsideLayout(deps.log, event, 'reopenings');
+  if (route.action === 'misplaced') return answerMisplaced(deps, event, route, 'reopenings');
+  const { period } = route;
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, period: formatPeriod(period) });
   const before = await deps.repo.getPeriod(period);
   const reopenedAt = deps.clock().toISOString();

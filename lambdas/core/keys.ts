@@ -22,7 +22,7 @@
  *   receipts/{committee}/{year}/T{n}/oppning.html       the same receipt as a page people read
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
- *   receipts/_misplaced/{input key}.json                 the receipt of an upload outside the layout
+ *   receipts/_misplaced/{input key}.json                 an upload, closure or reopening outside the layout
  *   drafts/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}-UTKAST.docx
  *                                                        the open period's draft, rewritten after every event
  *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
@@ -294,9 +294,10 @@ export function isUploadArtefact(key: string): boolean {
   );
 }
 
-/** Why a key under `uploads/` is outside the layout, for the receipt to explain. */
+/** Why a key under `uploads/`, `closures/` or `reopenings/` is outside the layout, for the receipt to explain. */
 export type MisplacedProblem =
-  | { readonly code: 'depth'; readonly segments: number }
+  /** `segments`: how many follow the folder; `expected`: how many the layout has there. */
+  | { readonly code: 'depth'; readonly segments: number; readonly expected: number }
   | { readonly code: 'committee'; readonly committee: string; readonly suggestion?: string }
   | { readonly code: 'year'; readonly year: string }
   | { readonly code: 'tertial'; readonly tertial: string; readonly suggestion?: string }
@@ -322,11 +323,37 @@ export function routeUploadKey(key: string): UploadRoute {
   return { action: 'misplaced', problem: misplacedProblem(key), ...(receiptKey ? { receiptKey } : {}) };
 }
 
+/** The input folders whose keys name a period: an upload's, a close's and a reopening's. */
+export type PeriodFolder = 'uploads' | 'closures' | 'reopenings';
+
+/** Where each closure or reopening event goes: the period it acts on, ignored, or answered as misplaced. */
+export type PeriodActionRoute =
+  | { readonly action: 'act'; readonly period: Period }
+  | { readonly action: 'ignore' }
+  | { readonly action: 'misplaced'; readonly problem: MisplacedProblem; readonly receiptKey?: string };
+
 /**
- * Whose a key under `uploads/` outside the layout probably is: its committee segment in
- * lower case, when that is a committee (`uploads/KS/2024/T4/a.xlsx` → `ks`).
+ * A key under `closures/` or `reopenings/`: its period, or why it names none. A folder
+ * placeholder or a file the operating system adds is ignored, as under `uploads/`.
  */
-export function misplacedUploadCommittee(key: string): string | undefined {
+export function routePeriodActionKey(key: string, folder: 'closures' | 'reopenings'): PeriodActionRoute {
+  if (!key.startsWith(`${folder}/`) || isUploadArtefact(key)) return { action: 'ignore' };
+  const period = folder === 'closures' ? parseClosureKey(key) : parseReopeningKey(key);
+  if (period) return { action: 'act', period };
+  const parts = key.split('/');
+  const problem: MisplacedProblem =
+    parts.length !== 4
+      ? { code: 'depth', segments: parts.length - 1, expected: 3 }
+      : (periodProblem(parts[1] ?? '', parts[2] ?? '', parts[3] ?? '') ?? { code: 'depth', segments: 3, expected: 3 });
+  const receiptKey = misplacedReceiptKey(key);
+  return { action: 'misplaced', problem, ...(receiptKey ? { receiptKey } : {}) };
+}
+
+/**
+ * Whose a key outside the layout probably is: its committee segment in lower case, when
+ * that is a committee (`uploads/KS/2024/T4/a.xlsx` → `ks`, `closures/ks/2024/t1` → `ks`).
+ */
+export function misplacedKeyCommittee(key: string): string | undefined {
   const guess = key.split('/')[1]?.toLowerCase() ?? '';
   return COMMITTEE_PATTERN.test(guess) ? guess : undefined;
 }
@@ -334,8 +361,13 @@ export function misplacedUploadCommittee(key: string): string | undefined {
 /** The first thing wrong with a key under `uploads/` that {@link parseUploadKey} refuses. */
 function misplacedProblem(key: string): MisplacedProblem {
   const parts = key.split('/');
-  if (parts.length !== 5) return { code: 'depth', segments: parts.length - 1 };
+  if (parts.length !== 5) return { code: 'depth', segments: parts.length - 1, expected: 4 };
   const [, committee = '', year = '', tertial = '', name = ''] = parts;
+  return periodProblem(committee, year, tertial) ?? { code: 'name', name, problem: uploadNameProblem(name) ?? 'empty' };
+}
+
+/** What is wrong with a key's committee, year and tertial segments, if anything. */
+function periodProblem(committee: string, year: string, tertial: string): MisplacedProblem | undefined {
   if (!COMMITTEE_PATTERN.test(committee)) {
     const lower = committee.toLowerCase();
     return {
@@ -346,10 +378,11 @@ function misplacedProblem(key: string): MisplacedProblem {
   }
   if (!/^\d{4}$/.test(year) || Number(year) < YEAR_MIN || Number(year) > YEAR_MAX) return { code: 'year', year };
   if (!/^T[123]$/.test(tertial)) {
-    const upper = tertial.toUpperCase();
-    return { code: 'tertial', tertial, ...(/^T[123]$/.test(upper) ? { suggestion: upper } : {}) };
+    // `t1`, or `T1.json`, `T1.txt` (a closure written as a file with an extension).
+    const suggestion = /^(T[123])(?:\.[^.]*)?$/i.exec(tertial)?.[1]?.toUpperCase();
+    return { code: 'tertial', tertial, ...(suggestion ? { suggestion } : {}) };
   }
-  return { code: 'name', name, problem: uploadNameProblem(name) ?? 'empty' };
+  return undefined;
 }
 
 export const MISPLACED_RECEIPTS_PREFIX = `${KEY_PREFIXES.receipts}_misplaced/`;

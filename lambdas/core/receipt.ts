@@ -5,6 +5,7 @@
  * with its offset (`stockholmIso`), as people read it.
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
+import type { PeriodFolder } from './keys.js';
 import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
 import { stockholmIso } from './time.js';
 
@@ -226,9 +227,9 @@ export function rejectedClosureReceipt(args: {
 }
 
 /**
- * The receipt of an object under `uploads/` outside the layout (a wrong-case committee,
- * `T4`, a sub-folder, …): nothing of it is read; the receipt says what the layout
- * expects. Kept under `receipts/_misplaced/`, where no committee's receipts are.
+ * The receipt of an object under `uploads/`, `closures/` or `reopenings/` outside the
+ * layout (a wrong-case committee, `T4`, a sub-folder, …): nothing of it is read or done;
+ * the receipt says what the layout expects. Kept under `receipts/_misplaced/`, where no committee's receipts are.
  */
 export interface MisplacedReceipt {
   readonly kind: 'misplaced';
@@ -240,13 +241,25 @@ export interface MisplacedReceipt {
   readonly warnings: readonly InputIssue[];
 }
 
-export function misplacedReceipt(args: { key: string; receivedAt: Date; issue: InputIssue }): MisplacedReceipt {
+export function misplacedReceipt(args: {
+  key: string;
+  receivedAt: Date;
+  issue: InputIssue;
+  /** What the key was meant to be; an upload unless said. */
+  folder?: PeriodFolder;
+}): MisplacedReceipt {
+  const message =
+    args.folder === 'closures'
+      ? `Stängningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har stängts. Skriv den enligt beskrivningen nedan.`
+      : args.folder === 'reopenings'
+        ? `Öppningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har öppnats igen. Skriv den enligt beskrivningen nedan.`
+        : `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`;
   return {
     kind: 'misplaced',
     status: 'rejected',
     key: args.key,
     receivedAt: stockholmIso(args.receivedAt),
-    message: `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
+    message,
     errors: [args.issue],
     warnings: [],
   };

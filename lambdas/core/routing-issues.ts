@@ -1,10 +1,17 @@
 /**
  * What staff read when an upload is refused for its name or place rather than its
- * content: a format the pipeline does not read, or a key outside the upload layout.
+ * content: a format the pipeline does not read, or a key outside the layout (of an
+ * upload, a closure or a reopening).
  * The routing itself is in `keys.ts` ({@link routeUploadKey}); this is its Swedish.
  */
 import type { InputIssue } from './domain.js';
-import { MAX_UPLOAD_NAME_LENGTH, type MisplacedProblem, type RefusedFormat, type UploadNameProblem } from './keys.js';
+import {
+  MAX_UPLOAD_NAME_LENGTH,
+  type MisplacedProblem,
+  type PeriodFolder,
+  type RefusedFormat,
+  type UploadNameProblem,
+} from './keys.js';
 import { ISSUE_CODES } from './parse/issues.js';
 
 /** How to save a spreadsheet as .xlsx, in the menus of the programs staff have. */
@@ -32,9 +39,26 @@ export function unsupportedFormatIssue(file: string, format: RefusedFormat): Inp
   };
 }
 
-const LAYOUT =
-  'Uppladdningar ska ligga i uploads/{nämnd}/{år}/T{tertial}/{filnamn}, till exempel uploads/ks/2024/T1/aktiviteter.xlsx: ' +
-  'nämndens förkortning med små bokstäver, året med fyra siffror, T1, T2 eller T3, och filen direkt i den mappen.';
+const SEGMENTS = 'nämndens förkortning med små bokstäver, året med fyra siffror och T1, T2 eller T3';
+
+/** Per folder: what the object is called in a sentence, what did not happen, and the layout. */
+const FOLDERS: Record<PeriodFolder, { readonly what: string; readonly nothing: string; readonly layout: string }> = {
+  uploads: {
+    what: 'Filen',
+    nothing: 'Inget från filen har sparats.',
+    layout: `Uppladdningar ska ligga i uploads/{nämnd}/{år}/T{tertial}/{filnamn}, till exempel uploads/ks/2024/T1/aktiviteter.xlsx: ${SEGMENTS}, och filen direkt i den mappen.`,
+  },
+  closures: {
+    what: 'Stängningen',
+    nothing: 'Ingen tertial har stängts.',
+    layout: `En stängning skrivs till closures/{nämnd}/{år}/T{tertial}, till exempel closures/ks/2024/T1, utan filändelse: ${SEGMENTS}. Kommandot tertial close ks 2024-T1 skriver den rätt.`,
+  },
+  reopenings: {
+    what: 'Öppningen',
+    nothing: 'Ingen tertial har öppnats igen.',
+    layout: `En öppning skrivs till reopenings/{nämnd}/{år}/T{tertial}, till exempel reopenings/ks/2024/T1, utan filändelse: ${SEGMENTS}. Kommandot tertial reopen ks 2024-T1 skriver den rätt.`,
+  },
+};
 
 const NAME_PROBLEMS: Record<UploadNameProblem, string> = {
   empty: 'filnamnet saknas',
@@ -44,10 +68,14 @@ const NAME_PROBLEMS: Record<UploadNameProblem, string> = {
   reserved: 'filnamnet är reserverat för tertialens egna kvitton; lägg till en filändelse, till exempel .xlsx',
 };
 
-function problemText(problem: MisplacedProblem): string {
+function problemText(problem: MisplacedProblem, folder: PeriodFolder): string {
   switch (problem.code) {
     case 'depth':
-      return problem.segments < 4
+      if (folder !== 'uploads')
+        return problem.segments < problem.expected
+          ? 'nämnd, år eller tertial saknas i namnet'
+          : 'namnet har fler delar än nämnd, år och tertial';
+      return problem.segments < problem.expected
         ? 'filen ligger för högt upp: mappar för nämnd, år och tertial saknas'
         : 'filen ligger i en undermapp; lägg den direkt i tertialens mapp';
     case 'committee':
@@ -63,11 +91,12 @@ function problemText(problem: MisplacedProblem): string {
   }
 }
 
-/** The one issue of a misplaced upload's receipt: what is wrong with its key, and the layout. */
-export function misplacedIssue(key: string, problem: MisplacedProblem): InputIssue {
+/** The one issue of a misplaced upload's, closure's or reopening's receipt: what is wrong with its key, and the layout. */
+export function misplacedIssue(key: string, problem: MisplacedProblem, folder: PeriodFolder = 'uploads'): InputIssue {
+  const { what, nothing, layout } = FOLDERS[folder];
   return {
     code: 'misplaced_key',
-    message: `Filen "${key}" ligger inte där den kan läsas: ${problemText(problem)}. Inget från filen har sparats. ${LAYOUT}`,
+    message: `${what} "${key}" ligger inte där den kan läsas: ${problemText(problem, folder)}. ${nothing} ${layout}`,
     file: key,
   };
 }

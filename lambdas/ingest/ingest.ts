@@ -11,7 +11,6 @@ import type { ObjectEvent } from '../runtime/events.js';
 import {
   annotatedUploadKey,
   keyFileName,
-  misplacedUploadCommittee,
   routeUploadKey,
   uploadReceiptHtmlKey,
   uploadFormat,
@@ -21,8 +20,9 @@ import {
   type UploadRoute,
 } from '../core/keys.js';
 import { receiptHtml } from '../core/receipt-html.js';
-import { misplacedIssue, unsupportedFormatIssue } from '../core/routing-issues.js';
+import { unsupportedFormatIssue } from '../core/routing-issues.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
+import { answerMisplaced } from '../runtime/misplaced.js';
 import { withFields, type Log } from '../core/log.js';
 import { fileTooLargeIssue, MAX_UPLOAD_BYTES, parseUpload } from '../core/parse/index.js';
 import {
@@ -30,7 +30,6 @@ import {
   closedPeriodIssue,
   periodFullIssue,
   failedUploadReceipt,
-  misplacedReceipt,
   rejectedUploadReceipt,
   removedUploadReceipt,
   type UploadReceipt,
@@ -65,7 +64,7 @@ export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promis
     });
     return 'ignored';
   }
-  if (route.action === 'misplaced') return answerMisplaced(deps, event, route);
+  if (route.action === 'misplaced') return answerMisplacedUpload(deps, event, route);
   const { upload } = route;
   const log = withFields(deps.log, {
     bucket: event.bucket,
@@ -82,37 +81,22 @@ export async function ingestUpload(deps: IngestDeps, event: ObjectEvent): Promis
   return outcome;
 }
 
-/**
- * An upload outside the layout: nothing is read or stored. Its receipt goes under
- * `receipts/_misplaced/`; where no receipt key can be formed, an ERROR line is all that
- * is left, and the error-log alarm brings it to an operator.
- */
-async function answerMisplaced(
+/** An upload outside the layout: answered with a receipt; its removal changes nothing. */
+async function answerMisplacedUpload(
   deps: IngestDeps,
   event: ObjectEvent,
   route: Extract<UploadRoute, { action: 'misplaced' }>,
 ): Promise<IngestOutcome> {
-  const fields = { bucket: event.bucket, key: event.key, eventName: event.eventName, problem: route.problem.code };
   if (event.kind === 'removed') {
-    deps.log.info('a misplaced upload was removed; nothing of it was stored', fields);
+    deps.log.info('a misplaced upload was removed; nothing of it was stored', {
+      bucket: event.bucket,
+      key: event.key,
+      eventName: event.eventName,
+      problem: route.problem.code,
+    });
     return 'ignored';
   }
-  if (!route.receiptKey) {
-    deps.log.error('upload outside the layout, and no receipt key can be formed for it; nobody has been told', fields);
-    return 'misplaced';
-  }
-  deps.log.warn('upload outside the layout; answered with a receipt', { ...fields, receipt: route.receiptKey });
-  const receipt = misplacedReceipt({
-    key: event.key,
-    receivedAt: new Date(event.eventTime),
-    issue: misplacedIssue(event.key, route.problem),
-  });
-  await issueReceipt(deps, {
-    receipt,
-    key: route.receiptKey,
-    about: { committee: misplacedUploadCommittee(event.key) ?? '_misplaced' },
-  });
-  return 'misplaced';
+  return answerMisplaced(deps, event, route, 'uploads');
 }
 
 async function applyUpload(

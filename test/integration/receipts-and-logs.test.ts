@@ -66,6 +66,32 @@ describe('10.10: misplaced upload keys are answered, not dropped', () => {
     expect(stack.failedEvents).toEqual([]);
   });
 
+  it('a closure and a reopening written to a key outside the layout get receipts/_misplaced/{key}.json, and nothing is closed or reopened', async () => {
+    const period = { committee: 'ks', year: 2024, tertial: 1 } as const;
+    for (const [key, says] of [
+      ['closures/ks/2024/t1', 'Ingen tertial har stängts'],
+      ['closures/ks/2024/T1.json', 'Ingen tertial har stängts'],
+      ['reopenings/ks/2024/t1', 'Ingen tertial har öppnats igen'],
+    ] as const) {
+      await stack.put(key, '');
+      await stack.idle();
+      const receipt = await stack.outputJson<MisplacedReceipt>(`receipts/_misplaced/${key}.json`);
+      expect(receipt, key).toMatchObject({ kind: 'misplaced', status: 'rejected', key });
+      expect(receipt?.errors.map((e) => e.code)).toEqual(['misplaced_key']);
+      expect(receipt?.errors[0]?.message, key).toContain('menade du "T1"?');
+      expect(receipt?.errors[0]?.message, key).toContain(says);
+      const message = (await outbox()).find((m) => m.message.includes(`receipts/_misplaced/${key}.json`));
+      expect(message?.attributes, key).toEqual({ committee: 'ks' });
+      expect(lines.filter((l) => l.key === key).map((l) => [l.level, l.message])).toContainEqual([
+        'WARN',
+        `${key.startsWith('closures/') ? 'closure' : 'reopening'} outside the layout; answered with a receipt`,
+      ]);
+    }
+    expect(await stack.runtime.repo.getPeriod(period)).toBeUndefined();
+    expect(await stack.runtime.objects.list(stack.config.documentsBucket, 'documents/ks/2024/')).toEqual([]);
+    expect(stack.failedEvents).toEqual([]);
+  });
+
   it('10.10: where no receipt key can be formed (a key near S3’s 1,024-byte limit), the event is logged at ERROR for the alarm', async () => {
     const key = `uploads/ks/2023/T3/${'å'.repeat(495)}.xlsx`;
     const ingest = makeIngestHandler(stack.runtime, collectingLog(lines));

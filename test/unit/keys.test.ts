@@ -13,7 +13,7 @@ import {
   hrefFromPeriodPage,
   KEY_PREFIXES,
   keyFileName,
-  misplacedUploadCommittee,
+  misplacedKeyCommittee,
   normalizeSequencer,
   parseClosureKey,
   parseReceiptKey,
@@ -319,10 +319,10 @@ describe('keys: folders, file names and links', () => {
   });
 
   it('guesses whose a misplaced upload is from its committee segment', () => {
-    expect(misplacedUploadCommittee('uploads/KS/2024/T1/a.xlsx')).toBe('ks');
-    expect(misplacedUploadCommittee('uploads/ks/2024/T4/a.xlsx')).toBe('ks');
-    expect(misplacedUploadCommittee('uploads/Kommun styrelsen/a.xlsx')).toBeUndefined();
-    expect(misplacedUploadCommittee('uploads/a.xlsx')).toBeUndefined();
+    expect(misplacedKeyCommittee('uploads/KS/2024/T1/a.xlsx')).toBe('ks');
+    expect(misplacedKeyCommittee('uploads/ks/2024/T4/a.xlsx')).toBe('ks');
+    expect(misplacedKeyCommittee('uploads/Kommun styrelsen/a.xlsx')).toBeUndefined();
+    expect(misplacedKeyCommittee('uploads/a.xlsx')).toBeUndefined();
   });
 
   it('formats every key under one of the buckets’ prefixes', () => {

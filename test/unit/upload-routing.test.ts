@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isReadableUploadName, misplacedReceiptKey, routeUploadKey, uploadFormat } from '../../lambdas/core/keys.js';
+import {
+  isReadableUploadName,
+  misplacedReceiptKey,
+  routePeriodActionKey,
+  routeUploadKey,
+  uploadFormat,
+} from '../../lambdas/core/keys.js';
 import { uploadFileType } from '../../lambdas/core/parse/index.js';
 import { misplacedIssue, unsupportedFormatIssue } from '../../lambdas/core/routing-issues.js';
 import { MAX_MESSAGE_ISSUES, receiptMessage } from '../../lambdas/core/receipt-message.js';
@@ -169,5 +175,39 @@ describe('a receipt as a message', () => {
     const { subject } = receiptMessage(receipt, { bucket: 'out', receiptKey: 'k.json' }, { committee: 'ks' });
     expect(subject.length).toBeLessThan(100);
     expect(subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('closures and reopenings outside the layout get a receipt too, not silence', () => {
+  it.each([
+    ['closures', 't1 in the wrong case', 'closures/ks/2024/t1', 'tertial', 'menade du "T1"?'],
+    ['closures', 'a file extension', 'closures/ks/2024/T1.json', 'tertial', 'menade du "T1"?'],
+    ['closures', 'KS in the wrong case', 'closures/KS/2024/T1', 'committee', 'menade du "ks"?'],
+    ['closures', 'a two-digit year', 'closures/ks/24/T1', 'year', '"24" är inte ett år'],
+    ['closures', 'no tertial', 'closures/ks/2024', 'depth', 'nämnd, år eller tertial saknas'],
+    ['closures', 'a file under the tertial', 'closures/ks/2024/T1/stang.json', 'depth', 'fler delar'],
+    ['reopenings', 'T4', 'reopenings/ks/2024/T4', 'tertial', '"T4" är inte en tertial'],
+  ] as const)('%s, %s: %s', (folder, _case, key, code, text) => {
+    const route = routePeriodActionKey(key, folder);
+    expect(route.action).toBe('misplaced');
+    if (route.action !== 'misplaced') return;
+    expect(route.problem.code).toBe(code);
+    expect(route.receiptKey).toBe(`receipts/_misplaced/${key}.json`);
+    const issue = misplacedIssue(key, route.problem, folder);
+    expect(issue.message).toContain(text);
+    expect(issue.message).toContain(`${folder}/{nämnd}/{år}/T{tertial}`);
+    expect(issue.message).toContain(
+      folder === 'closures' ? 'Ingen tertial har stängts' : 'Ingen tertial har öppnats igen',
+    );
+  });
+
+  it('acts on a key in the layout, and ignores folder placeholders and operating-system files', () => {
+    expect(routePeriodActionKey('closures/ks/2024/T1', 'closures')).toEqual({
+      action: 'act',
+      period: { committee: 'ks', year: 2024, tertial: 1 },
+    });
+    expect(routePeriodActionKey('reopenings/ks/2024/T2', 'reopenings')).toMatchObject({ action: 'act' });
+    for (const key of ['closures/ks/2024/', 'closures/ks/.DS_Store', 'closures/ks/2024/Thumbs.db'])
+      expect(routePeriodActionKey(key, 'closures'), key).toEqual({ action: 'ignore' });
   });
 });
