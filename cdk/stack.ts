@@ -29,7 +29,7 @@ export interface TertialStackProps extends StackProps, Partial<TertialConfig> {}
 /**
  *  staff ──▶ uploads bucket ──uploads/…──────────▶ ingest ─────────▶ table, receipts/ ──▶ receipt topic
  *                            ──closures/…─────────▶ assemble ───────▶ documents/, receipts/ ──▶ document and receipt topics
- *                            ──templates/*.docx───▶ template check ─▶ templates/ (accepted copy), receipts/templates/ ──▶ receipt topic
+ *                            ──templates/…────────▶ template check ─▶ templates/ (accepted copy), receipts/templates/ ──▶ receipt topic
  *  every function ──(retries used up)──▶ failure queue ──▶ alarm ──▶ alarm topic ──▶ e-mail
  *
  * All output goes to the documents bucket, which has no notifications: no function can

@@ -68,11 +68,12 @@ export function staffKeys(committee: string) {
   };
 }
 
-/** Documents-bucket key patterns a committee's secretary may also read: receipts of a misplaced close or reopening. */
+/** Documents-bucket key patterns a committee's secretary may also read: receipts of a misplaced close, reopening or template. */
 export function secretaryReceiptKeys(committee: string): string[] {
   return [
     `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.closures}${committee}/*`,
     `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.reopenings}${committee}/*`,
+    `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.templates}${committee}.*`,
   ];
 }
 
@@ -81,7 +82,9 @@ export function secretaryKeys(committee: string): string[] {
   return [
     `${KEY_PREFIXES.closures}${committee}/*`,
     `${KEY_PREFIXES.reopenings}${committee}/*`,
-    `${KEY_PREFIXES.templates}${committee}.docx`,
+    // `templates/ks.docx`, and a misnamed `templates/ks.DOCX` or `ks.dotx` too, so that the
+    // template check can answer it with a receipt instead of S3 refusing it without a word.
+    `${KEY_PREFIXES.templates}${committee}.*`,
     `${KEY_PREFIXES.config}${committee}.json`,
   ];
 }
@@ -94,7 +97,8 @@ export function secretaryKeys(committee: string): string[] {
  *   under `uploads/{c}/`; read that committee's receipts, drafts, status pages,
  *   documents and workbooks; list only those folders. Nothing of another committee.
  * - the secretary (`{prefix}-{c}-secretary`): the same, plus `closures/{c}/`,
- *   `reopenings/{c}/`, `templates/{c}.docx` and `config/{c}.json`.
+ *   `reopenings/{c}/`, `templates/{c}.docx` (and `templates/{c}.*`, which is answered)
+ *   and `config/{c}.json`.
  * - the administrator (`{prefix}-admin`, a role): every object of both buckets, every
  *   item of the table, publish on the document and receipt topics: what `tertial reindex --env`
  *   and repairs take. Members of the `{prefix}-admin` group may assume it with MFA.

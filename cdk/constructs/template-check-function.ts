@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { grantReadObjects, grantWriteObjects } from './object-grants.js';
 import { TABLE_ITEM_KINDS } from '../../lambdas/storage/table-keys.js';
 import { PipelineFunction, wiredProps, type PipelineWiring } from './pipeline-function.js';
-import { KEY_PREFIXES } from '../../lambdas/core/keys.js';
+import { KEY_PREFIXES, MISPLACED_RECEIPTS_PREFIX } from '../../lambdas/core/keys.js';
 
 export type TemplateCheckFunctionProps = PipelineWiring;
 
@@ -29,9 +29,13 @@ export class TemplateCheckFunction extends PipelineFunction {
     this.addEnvironment('UPLOADS_BUCKET', uploadsBucket.bucketName);
     grantReadObjects(this.role, uploadsBucket, [KEY_PREFIXES.templates]);
 
-    // The accepted copy and the receipt; it never reads either back.
+    // The accepted copy and the receipt (of a misnamed template too); it never reads either back.
     this.addEnvironment('DOCUMENTS_BUCKET', documentsBucket.bucketName);
-    grantWriteObjects(this.role, documentsBucket, [KEY_PREFIXES.templates, KEY_PREFIXES.templateReceipts]);
+    grantWriteObjects(this.role, documentsBucket, [
+      KEY_PREFIXES.templates,
+      KEY_PREFIXES.templateReceipts,
+      `${MISPLACED_RECEIPTS_PREFIX}${KEY_PREFIXES.templates}`,
+    ]);
 
     // Reads and moves the committee's template pointer; nothing of a period.
     this.bindTable(table, { actions: ['GetItem', 'UpdateItem'], kinds: TABLE_ITEM_KINDS.templateCheck });

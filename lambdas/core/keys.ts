@@ -22,7 +22,7 @@
  *   receipts/{committee}/{year}/T{n}/oppning.html       the same receipt as a page people read
  *   templates/{committee}/{sequencer}.docx               an accepted template, immutable
  *   receipts/templates/{committee}.docx.json             the receipt of a template upload
- *   receipts/_misplaced/{input key}.json                 an upload, closure or reopening outside the layout
+ *   receipts/_misplaced/{input key}.json                 an upload, closure, reopening or template outside the layout
  *   drafts/{committee}/{year}/T{n}/{committee}-maluppfoljning-{year}-T{n}-UTKAST.docx
  *                                                        the open period's draft, rewritten after every event
  *   status/{committee}/{year}/T{n}/index.html            the period's status page, rewritten after every event
@@ -65,13 +65,15 @@ export const KEY_PREFIXES = {
  *
  * Every key under `uploads/` goes to ingest, whatever its name: S3's suffix filters are
  * case-sensitive and cannot say "anything else", and a file that triggers nothing gets
- * no receipt. Ingest decides with {@link routeUploadKey}.
+ * no receipt. Ingest decides with {@link routeUploadKey}; likewise every key under
+ * `templates/` goes to the template check ({@link routeTemplateKey}), and every key under
+ * `closures/` and `reopenings/` to assemble ({@link routePeriodActionKey}).
  */
 export const NOTIFICATION_RULES = [
   { target: 'ingest', prefix: KEY_PREFIXES.uploads, suffix: '', events: ['created', 'removed'] },
   { target: 'assemble', prefix: KEY_PREFIXES.closures, suffix: '', events: ['created'] },
   { target: 'assemble', prefix: KEY_PREFIXES.reopenings, suffix: '', events: ['created'] },
-  { target: 'templateCheck', prefix: KEY_PREFIXES.templates, suffix: '.docx', events: ['created'] },
+  { target: 'templateCheck', prefix: KEY_PREFIXES.templates, suffix: '', events: ['created'] },
 ] as const;
 
 /**
@@ -301,7 +303,9 @@ export type MisplacedProblem =
   | { readonly code: 'committee'; readonly committee: string; readonly suggestion?: string }
   | { readonly code: 'year'; readonly year: string }
   | { readonly code: 'tertial'; readonly tertial: string; readonly suggestion?: string }
-  | { readonly code: 'name'; readonly name: string; readonly problem: UploadNameProblem };
+  | { readonly code: 'name'; readonly name: string; readonly problem: UploadNameProblem }
+  /** A key under `templates/` that is not `templates/{committee}.docx`; `suggestion` the one it probably meant. */
+  | { readonly code: 'template'; readonly name: string; readonly suggestion?: string };
 
 /** Where each upload event goes: read, refused by format, ignored, or answered as misplaced. */
 export type UploadRoute =
@@ -323,8 +327,8 @@ export function routeUploadKey(key: string): UploadRoute {
   return { action: 'misplaced', problem: misplacedProblem(key), ...(receiptKey ? { receiptKey } : {}) };
 }
 
-/** The input folders whose keys name a period: an upload's, a close's and a reopening's. */
-export type PeriodFolder = 'uploads' | 'closures' | 'reopenings';
+/** The input folders whose keys are answered when they are outside the layout. */
+export type InputFolder = 'uploads' | 'closures' | 'reopenings' | 'templates';
 
 /** Where each closure or reopening event goes: the period it acts on, ignored, or answered as misplaced. */
 export type PeriodActionRoute =
@@ -349,12 +353,41 @@ export function routePeriodActionKey(key: string, folder: 'closures' | 'reopenin
   return { action: 'misplaced', problem, ...(receiptKey ? { receiptKey } : {}) };
 }
 
+/** Where each event under `templates/` goes: the committee whose template it is, ignored, or answered as misplaced. */
+export type TemplateRoute =
+  | { readonly action: 'check'; readonly committee: string }
+  | { readonly action: 'ignore' }
+  | { readonly action: 'misplaced'; readonly problem: MisplacedProblem; readonly receiptKey?: string };
+
+/**
+ * A key under `templates/`: `templates/ks.docx` is the committee's template; any other
+ * name (`templates/ks.DOCX`, `templates/KS.docx`, `templates/ks.dotx`, a sub-folder) is
+ * answered with a receipt saying what it should be called. A folder placeholder or a file
+ * the operating system adds is ignored, as under `uploads/`.
+ */
+export function routeTemplateKey(key: string): TemplateRoute {
+  if (!key.startsWith(KEY_PREFIXES.templates) || isUploadArtefact(key)) return { action: 'ignore' };
+  const committee = parseTemplateKey(key);
+  if (committee) return { action: 'check', committee };
+  const name = key.slice(KEY_PREFIXES.templates.length);
+  const lower = key.toLowerCase();
+  const suggestion = parseTemplateKey(lower) ? lower : undefined;
+  const receiptKey = misplacedReceiptKey(key);
+  return {
+    action: 'misplaced',
+    problem: { code: 'template', name, ...(suggestion ? { suggestion } : {}) },
+    ...(receiptKey ? { receiptKey } : {}),
+  };
+}
+
 /**
  * Whose a key outside the layout probably is: its committee segment in lower case, when
- * that is a committee (`uploads/KS/2024/T4/a.xlsx` → `ks`, `closures/ks/2024/t1` → `ks`).
+ * that is a committee (`uploads/KS/2024/T4/a.xlsx` → `ks`, `closures/ks/2024/t1` → `ks`);
+ * for a template, its name before the first dot (`templates/KS.DOCX` → `ks`).
  */
 export function misplacedKeyCommittee(key: string): string | undefined {
-  const guess = key.split('/')[1]?.toLowerCase() ?? '';
+  const segment = key.split('/')[1] ?? '';
+  const guess = (key.startsWith(KEY_PREFIXES.templates) ? segment.split('.')[0]! : segment).toLowerCase();
   return COMMITTEE_PATTERN.test(guess) ? guess : undefined;
 }
 

@@ -5,7 +5,7 @@
  * with its offset (`stockholmIso`), as people read it.
  */
 import { formatPeriod, type InputIssue, type Period } from './domain.js';
-import type { PeriodFolder } from './keys.js';
+import type { InputFolder } from './keys.js';
 import { RECEIPT_SCHEMA_VERSION } from './receipt-schema.js';
 import { stockholmIso } from './time.js';
 
@@ -227,7 +227,7 @@ export function rejectedClosureReceipt(args: {
 }
 
 /**
- * The receipt of an object under `uploads/`, `closures/` or `reopenings/` outside the
+ * The receipt of an object under `uploads/`, `closures/`, `reopenings/` or `templates/` outside the
  * layout (a wrong-case committee, `T4`, a sub-folder, …): nothing of it is read or done;
  * the receipt says what the layout expects. Kept under `receipts/_misplaced/`, where no committee's receipts are.
  */
@@ -246,14 +246,16 @@ export function misplacedReceipt(args: {
   receivedAt: Date;
   issue: InputIssue;
   /** What the key was meant to be; an upload unless said. */
-  folder?: PeriodFolder;
+  folder?: InputFolder;
 }): MisplacedReceipt {
   const message =
     args.folder === 'closures'
       ? `Stängningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har stängts. Skriv den enligt beskrivningen nedan.`
       : args.folder === 'reopenings'
         ? `Öppningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har öppnats igen. Skriv den enligt beskrivningen nedan.`
-        : `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`;
+        : args.folder === 'templates'
+          ? `Mallen "${args.key}" togs inte emot eftersom den har fel namn. Döp om den enligt beskrivningen nedan och ladda upp den igen.`
+          : `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`;
   return {
     kind: 'misplaced',
     status: 'rejected',

@@ -1,14 +1,14 @@
 /**
  * What staff read when an upload is refused for its name or place rather than its
  * content: a format the pipeline does not read, or a key outside the layout (of an
- * upload, a closure or a reopening).
+ * upload, a closure, a reopening or a template).
  * The routing itself is in `keys.ts` ({@link routeUploadKey}); this is its Swedish.
  */
 import type { InputIssue } from './domain.js';
 import {
   MAX_UPLOAD_NAME_LENGTH,
   type MisplacedProblem,
-  type PeriodFolder,
+  type InputFolder,
   type RefusedFormat,
   type UploadNameProblem,
 } from './keys.js';
@@ -42,7 +42,7 @@ export function unsupportedFormatIssue(file: string, format: RefusedFormat): Inp
 const SEGMENTS = 'nämndens förkortning med små bokstäver, året med fyra siffror och T1, T2 eller T3';
 
 /** Per folder: what the object is called in a sentence, what did not happen, and the layout. */
-const FOLDERS: Record<PeriodFolder, { readonly what: string; readonly nothing: string; readonly layout: string }> = {
+const FOLDERS: Record<InputFolder, { readonly what: string; readonly nothing: string; readonly layout: string }> = {
   uploads: {
     what: 'Filen',
     nothing: 'Inget från filen har sparats.',
@@ -52,6 +52,12 @@ const FOLDERS: Record<PeriodFolder, { readonly what: string; readonly nothing: s
     what: 'Stängningen',
     nothing: 'Ingen tertial har stängts.',
     layout: `En stängning skrivs till closures/{nämnd}/{år}/T{tertial}, till exempel closures/ks/2024/T1, utan filändelse: ${SEGMENTS}. Kommandot tertial close ks 2024-T1 skriver den rätt.`,
+  },
+  templates: {
+    what: 'Mallen',
+    nothing: 'Den har inte kontrollerats, och den mall som gällde gäller fortfarande.',
+    layout:
+      'En nämnds mall ska heta templates/{nämnd}.docx, till exempel templates/ks.docx: nämndens förkortning och .docx, båda med små bokstäver, direkt i mappen templates. Mallen som laddas upp från tertialens statussida får rätt namn av sig själv.',
   },
   reopenings: {
     what: 'Öppningen',
@@ -68,7 +74,7 @@ const NAME_PROBLEMS: Record<UploadNameProblem, string> = {
   reserved: 'filnamnet är reserverat för tertialens egna kvitton; lägg till en filändelse, till exempel .xlsx',
 };
 
-function problemText(problem: MisplacedProblem, folder: PeriodFolder): string {
+function problemText(problem: MisplacedProblem, folder: InputFolder): string {
   switch (problem.code) {
     case 'depth':
       if (folder !== 'uploads')
@@ -88,11 +94,13 @@ function problemText(problem: MisplacedProblem, folder: PeriodFolder): string {
       return `"${problem.tertial}" är inte en tertial (T1, T2 eller T3)${problem.suggestion ? `; menade du "${problem.suggestion}"?` : ''}`;
     case 'name':
       return NAME_PROBLEMS[problem.problem];
+    case 'template':
+      return `"${problem.name}" är inte ett mallnamn${problem.suggestion ? `; menade du "${problem.suggestion}"?` : ''}`;
   }
 }
 
-/** The one issue of a misplaced upload's, closure's or reopening's receipt: what is wrong with its key, and the layout. */
-export function misplacedIssue(key: string, problem: MisplacedProblem, folder: PeriodFolder = 'uploads'): InputIssue {
+/** The one issue of a misplaced upload's, closure's, reopening's or template's receipt: what is wrong with its key, and the layout. */
+export function misplacedIssue(key: string, problem: MisplacedProblem, folder: InputFolder = 'uploads'): InputIssue {
   const { what, nothing, layout } = FOLDERS[folder];
   return {
     code: 'misplaced_key',

@@ -9,27 +9,30 @@
  * the close.
  */
 import { ignoreOutsideLayout, type ObjectEvent } from '../runtime/events.js';
-import { acceptedTemplateKey, parseTemplateKey, templateReceiptKey } from '../core/keys.js';
+import { acceptedTemplateKey, routeTemplateKey, templateReceiptKey } from '../core/keys.js';
 import { withFields } from '../core/log.js';
 import { templateReceipt } from '../core/receipt.js';
 import type { InputIssue } from '../core/domain.js';
 import { issueReceipt } from '../runtime/issue-receipt.js';
+import { answerMisplaced } from '../runtime/misplaced.js';
 import { checkTemplate } from '../core/render.js';
 import { CONTENT_TYPES } from '../storage/objects.js';
 import type { StepDeps } from '../storage/runtime.js';
 
 export type TemplateCheckDeps = StepDeps;
 
-export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored';
+export type TemplateCheckOutcome = 'accepted' | 'rejected' | 'stale' | 'missing' | 'ignored' | 'misplaced';
 
 export async function checkCommitteeTemplate(
   deps: TemplateCheckDeps,
   event: ObjectEvent,
 ): Promise<TemplateCheckOutcome> {
-  const committee = parseTemplateKey(event.key);
-  if (!committee || event.kind !== 'created') {
-    return ignoreOutsideLayout(deps.log, event, 'templates');
-  }
+  if (event.kind !== 'created') return ignoreOutsideLayout(deps.log, event, 'templates');
+  const route = routeTemplateKey(event.key);
+  if (route.action === 'ignore') return ignoreOutsideLayout(deps.log, event, 'templates');
+  // `templates/ks.DOCX`, `templates/KS.docx`: told what the name should be, not dropped.
+  if (route.action === 'misplaced') return answerMisplaced(deps, event, route, 'templates');
+  const { committee } = route;
   const log = withFields(deps.log, { bucket: event.bucket, key: event.key, committee, sequencer: event.sequencer });
   const current = await deps.repo.getAcceptedTemplate(committee);
   if (current && current.sequencer > event.sequencer) return 'stale';

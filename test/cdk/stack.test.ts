@@ -452,10 +452,10 @@ describe('notifications', () => {
     ]);
   });
 
-  it('sends created .docx under templates/ to the template check', () => {
+  it('sends everything created under templates/ to the template check (a misnamed template is answered too)', () => {
     const { uploads, templateCheck } = ids();
     expect(configurations(uploads).filter((c) => c.target === templateCheck)).toEqual([
-      { target: templateCheck, events: ['s3:ObjectCreated:*'], filter: { prefix: 'templates/', suffix: '.docx' } },
+      { target: templateCheck, events: ['s3:ObjectCreated:*'], filter: { prefix: 'templates/' } },
     ]);
   });
 
@@ -598,10 +598,13 @@ describe('least privilege', () => {
     );
   });
 
-  it('the template check reads templates/ uploads and writes accepted copies and template receipts', () => {
+  it('the template check reads templates/ uploads and writes accepted copies and template receipts, of misnamed ones too', () => {
     const { uploads, documents } = ids();
     expect(s3Grants(grantsOfRole(resources, logicalId(stack.templateCheck.role)))).toEqual(
-      [...read(uploads, 'templates/'), ...write(documents, 'templates/', 'receipts/templates/')].sort(),
+      [
+        ...read(uploads, 'templates/'),
+        ...write(documents, 'templates/', 'receipts/templates/', 'receipts/_misplaced/templates/'),
+      ].sort(),
     );
   });
 
@@ -698,7 +701,7 @@ describe('staff access', () => {
       `${uploads}:arn/closures/ks/*`,
       `${uploads}:arn/config/ks.json`,
       `${uploads}:arn/reopenings/ks/*`,
-      `${uploads}:arn/templates/ks.docx`,
+      `${uploads}:arn/templates/ks.*`,
     ];
     expect(resourcesFor(grants, 's3:PutObject')).toEqual(keys);
     expect(resourcesFor(grants, 's3:GetObject')).toEqual(
@@ -706,6 +709,7 @@ describe('staff access', () => {
         ...keys,
         `${ids().documents}:arn/receipts/_misplaced/closures/ks/*`,
         `${ids().documents}:arn/receipts/_misplaced/reopenings/ks/*`,
+        `${ids().documents}:arn/receipts/_misplaced/templates/ks.*`,
       ].sort(),
     );
     expect(actionsOf(grants, 's3')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);

@@ -13,6 +13,7 @@ import { makeIngestHandler } from '../../lambdas/ingest/handler.js';
 import type { Log } from '../../lambdas/core/log.js';
 import type { MisplacedReceipt } from '../../lambdas/core/receipt.js';
 import type { OutboxFile } from '../../lambdas/runtime/outbox.js';
+import { defaultParts, zipParts } from '../fixtures/crafted-templates.js';
 import { s3Event, sequencers } from '../helpers/events.js';
 import { startTestStack, type TestStack } from '../helpers/local.js';
 
@@ -89,6 +90,25 @@ describe('10.10: misplaced upload keys are answered, not dropped', () => {
     }
     expect(await stack.runtime.repo.getPeriod(period)).toBeUndefined();
     expect(await stack.runtime.objects.list(stack.config.documentsBucket, 'documents/ks/2024/')).toEqual([]);
+    expect(stack.failedEvents).toEqual([]);
+  });
+
+  it('a template under another name than templates/ks.docx gets receipts/_misplaced/{key}.json, and the template in force stays', async () => {
+    await stack.put('templates/ks.docx', zipParts(defaultParts()));
+    await stack.idle();
+    const inForce = await stack.runtime.repo.getAcceptedTemplate('ks');
+    expect(inForce).toBeDefined();
+    for (const key of ['templates/ks.DOCX', 'templates/KS.docx']) {
+      await stack.put(key, zipParts(defaultParts()));
+      await stack.idle();
+      const receipt = await stack.outputJson<MisplacedReceipt>(`receipts/_misplaced/${key}.json`);
+      expect(receipt, key).toMatchObject({ kind: 'misplaced', status: 'rejected', key });
+      expect(receipt?.errors[0]?.message, key).toContain('menade du "templates/ks.docx"?');
+      expect(receipt?.message, key).toContain('har fel namn');
+      const message = (await outbox()).find((m) => m.message.includes(`receipts/_misplaced/${key}.json`));
+      expect(message?.attributes, key).toEqual({ committee: 'ks' });
+    }
+    expect(await stack.runtime.repo.getAcceptedTemplate('ks')).toEqual(inForce);
     expect(stack.failedEvents).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import {
   isReadableUploadName,
   misplacedReceiptKey,
   routePeriodActionKey,
+  routeTemplateKey,
   routeUploadKey,
   uploadFormat,
 } from '../../lambdas/core/keys.js';
@@ -209,5 +210,29 @@ describe('closures and reopenings outside the layout get a receipt too, not sile
     expect(routePeriodActionKey('reopenings/ks/2024/T2', 'reopenings')).toMatchObject({ action: 'act' });
     for (const key of ['closures/ks/2024/', 'closures/ks/.DS_Store', 'closures/ks/2024/Thumbs.db'])
       expect(routePeriodActionKey(key, 'closures'), key).toEqual({ action: 'ignore' });
+  });
+});
+
+describe('a template under any name but templates/{committee}.docx gets a receipt, not silence', () => {
+  it.each([
+    ['the extension in capitals', 'templates/ks.DOCX', 'menade du "templates/ks.docx"?'],
+    ['the committee in capitals', 'templates/KS.docx', 'menade du "templates/ks.docx"?'],
+    ['a Word template file', 'templates/ks.dotx', '"ks.dotx" är inte ett mallnamn'],
+    ['a sub-folder', 'templates/ks/mall.docx', '"ks/mall.docx" är inte ett mallnamn'],
+  ])('%s: %s', (_case, key, text) => {
+    const route = routeTemplateKey(key);
+    expect(route.action).toBe('misplaced');
+    if (route.action !== 'misplaced') return;
+    expect(route.receiptKey).toBe(`receipts/_misplaced/${key}.json`);
+    const issue = misplacedIssue(key, route.problem, 'templates');
+    expect(issue.message).toContain(text);
+    expect(issue.message).toContain('templates/{nämnd}.docx');
+    expect(issue.message).toContain('den mall som gällde gäller fortfarande');
+  });
+
+  it('checks templates/{committee}.docx, and ignores folder placeholders and operating-system files', () => {
+    expect(routeTemplateKey('templates/ks.docx')).toEqual({ action: 'check', committee: 'ks' });
+    for (const key of ['templates/', 'templates/.DS_Store', 'templates/~$ks.docx'])
+      expect(routeTemplateKey(key), key).toEqual({ action: 'ignore' });
   });
 });
