@@ -296,7 +296,7 @@ export function isUploadArtefact(key: string): boolean {
   );
 }
 
-/** Why a key under `uploads/`, `closures/` or `reopenings/` is outside the layout, for the receipt to explain. */
+/** Why a key under `uploads/`, `closures/`, `reopenings/` or `templates/` is outside the layout, for the receipt to explain. */
 export type MisplacedProblem =
   /** `segments`: how many follow the folder; `expected`: how many the layout has there. */
   | { readonly code: 'depth'; readonly segments: number; readonly expected: number }

@@ -102,9 +102,12 @@ function problemText(problem: MisplacedProblem, folder: InputFolder): string {
 /** The one issue of a misplaced upload's, closure's, reopening's or template's receipt: what is wrong with its key, and the layout. */
 export function misplacedIssue(key: string, problem: MisplacedProblem, folder: InputFolder = 'uploads'): InputIssue {
   const { what, nothing, layout } = FOLDERS[folder];
+  const problemSentence = problemText(problem, folder);
+  // A question ("menade du "ks"?") ends its own sentence.
+  const end = problemSentence.endsWith('?') ? '' : '.';
   return {
     code: 'misplaced_key',
-    message: `${what} "${key}" ligger inte där den kan läsas: ${problemText(problem, folder)}. ${nothing} ${layout}`,
+    message: `${what} "${key}" ligger inte där den kan läsas: ${problemSentence}${end} ${nothing} ${layout}`,
     file: key,
   };
 }

@@ -228,6 +228,7 @@ describe('a template under any name but templates/{committee}.docx gets a receip
     expect(issue.message).toContain(text);
     expect(issue.message).toContain('templates/{nämnd}.docx');
     expect(issue.message).toContain('den mall som gällde gäller fortfarande');
+    expect(issue.message).not.toContain('?.');
   });
 
   it('checks templates/{committee}.docx, and ignores folder placeholders and operating-system files', () => {
