@@ -78,6 +78,12 @@ function snapshot(overrides: Partial<PeriodSnapshot> = {}): PeriodSnapshot {
   };
 }
 
+/** The snapshot of a closed tertial, with this closure. */
+function closedSnapshot(closure: NonNullable<NonNullable<PeriodSnapshot['record']>['closure']>): PeriodSnapshot {
+  const base = snapshot();
+  return { ...base, record: { ...base.record!, state: 'CLOSED', closure } };
+}
+
 function receipt(
   file: string,
   status: UploadReceipt['status'],
@@ -222,22 +228,14 @@ describe('status page: the model', () => {
   });
 
   it('describes a closed period by its closure', () => {
-    const base = snapshot();
     const model = statusPageModel(
       input({
-        snapshot: {
-          ...base,
-          record: {
-            ...base.record!,
-            state: 'CLOSED',
-            closure: {
-              closedAt: '2024-01-06T08:00:00.000Z',
-              documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
-              closure: { diarienummer: 'KS 2024/12' },
-              template: 'default',
-            },
-          },
-        },
+        snapshot: closedSnapshot({
+          closedAt: '2024-01-06T08:00:00.000Z',
+          documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+          closure: { diarienummer: 'KS 2024/12' },
+          template: 'default',
+        }),
         documentExists: true,
         pdfExists: true,
       }),
@@ -259,23 +257,15 @@ describe('status page: the model', () => {
   });
 
   it('links the closure receipt’s page beside its JSON, as it links each upload’s', () => {
-    const base = snapshot();
     const listed = (key: string) => ({ key, size: 1, lastModified: new Date('2024-01-06T08:00:01Z') });
     const closed = statusPageModel(
       input({
-        snapshot: {
-          ...base,
-          record: {
-            ...base.record!,
-            state: 'CLOSED',
-            closure: {
-              closedAt: '2024-01-06T08:00:00.000Z',
-              documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
-              closure: {},
-              template: 'default',
-            },
-          },
-        },
+        snapshot: closedSnapshot({
+          closedAt: '2024-01-06T08:00:00.000Z',
+          documentKey: 'documents/ks/2023/T3/ks-maluppfoljning-2023-T3.docx',
+          closure: {},
+          template: 'default',
+        }),
         receiptObjects: [listed(closureReceiptKey(period)), listed(closureReceiptHtmlKey(period))],
         closeReceipt: closedReceipt({
           period,
@@ -355,17 +345,14 @@ describe('status page: a reopened tertial', () => {
   });
 
   it('says nothing of a reopening once the tertial is closed again, nor of one that found it open', () => {
-    const closedAgain = snapshot();
     const closed = statusPageModel(
       input({
-        snapshot: {
-          ...closedAgain,
-          record: {
-            ...closedAgain.record!,
-            state: 'CLOSED',
-            closure: { closedAt: '2024-01-08T08:00:00.000Z', documentKey: 'd.docx', closure: {}, template: 'default' },
-          },
-        },
+        snapshot: closedSnapshot({
+          closedAt: '2024-01-08T08:00:00.000Z',
+          documentKey: 'd.docx',
+          closure: {},
+          template: 'default',
+        }),
         reopeningReceipt: reopened,
       }),
     );
