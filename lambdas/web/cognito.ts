@@ -112,7 +112,7 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
     }
     const code = request.query.get('code');
     if (!code || typeof flow.v !== 'string' || flow.s !== request.query.get('state'))
-      return refused('sign_in_failed_state', 'Inloggningen gick inte att slutföra. Försök igen.');
+      return refused('sign_in_failed_state');
     const form = new URLSearchParams({
       grant_type: 'authorization_code',
       client_id: config.clientId,
@@ -121,13 +121,11 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
       code_verifier: flow.v,
     });
     const answer = await exchange(`${config.domain}/oauth2/token`, form);
-    if (answer.status !== 200)
-      return refused('sign_in_failed_exchange', 'Inloggningen gick inte att slutföra. Försök igen.');
+    if (answer.status !== 200) return refused('sign_in_failed_exchange');
     const idToken = (JSON.parse(answer.body) as { id_token?: unknown }).id_token;
-    if (typeof idToken !== 'string')
-      return refused('sign_in_failed_exchange', 'Inloggningen gick inte att slutföra. Försök igen.');
+    if (typeof idToken !== 'string') return refused('sign_in_failed_exchange');
     const payload = await verifier.verify(idToken).catch(() => undefined);
-    if (!payload) return refused('sign_in_failed_token', 'Inloggningen gick inte att slutföra. Försök igen.');
+    if (!payload) return refused('sign_in_failed_token');
     const maxAge = Math.max(0, Number(payload.exp) - Math.floor(Date.now() / 1000));
     return redirect('signed_in', `${config.publicOrigin}${safeNext(flow.n)}`, [
       cookie(ID_COOKIE, idToken, maxAge),
@@ -171,14 +169,15 @@ export function cognitoSignIn(config: SignInConfig, exchange: TokenExchange, jwk
   };
 }
 
-function refused(reason: SignInReason, message: string): EdgeOutcome {
+/** A sign-in that could not be finished: the person is told the same whatever failed; the log has `reason`. */
+function refused(reason: Extract<SignInReason, `sign_in_failed_${string}`>): EdgeOutcome {
   return {
     kind: 'answer',
     reason,
     status: 400,
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
     cookies: [],
-    body: `${message}\n`,
+    body: 'Inloggningen gick inte att slutföra. Försök igen.\n',
   };
 }
 
