@@ -241,6 +241,18 @@ export interface MisplacedReceipt {
   readonly warnings: readonly InputIssue[];
 }
 
+/** A misplaced receipt's message, by what the key was meant to be. */
+const MISPLACED_MESSAGES: Record<InputFolder, (key: string) => string> = {
+  uploads: (key) =>
+    `Filen "${key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`,
+  closures: (key) =>
+    `Stängningen "${key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har stängts. Skriv den enligt beskrivningen nedan.`,
+  reopenings: (key) =>
+    `Öppningen "${key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har öppnats igen. Skriv den enligt beskrivningen nedan.`,
+  templates: (key) =>
+    `Mallen "${key}" togs inte emot eftersom den har fel namn. Döp om den enligt beskrivningen nedan och ladda upp den igen.`,
+};
+
 export function misplacedReceipt(args: {
   key: string;
   receivedAt: Date;
@@ -248,14 +260,7 @@ export function misplacedReceipt(args: {
   /** What the key was meant to be; an upload unless said. */
   folder?: InputFolder;
 }): MisplacedReceipt {
-  const message =
-    args.folder === 'closures'
-      ? `Stängningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har stängts. Skriv den enligt beskrivningen nedan.`
-      : args.folder === 'reopenings'
-        ? `Öppningen "${args.key}" togs inte emot eftersom den ligger på fel plats, så ingen tertial har öppnats igen. Skriv den enligt beskrivningen nedan.`
-        : args.folder === 'templates'
-          ? `Mallen "${args.key}" togs inte emot eftersom den har fel namn. Döp om den enligt beskrivningen nedan och ladda upp den igen.`
-          : `Filen "${args.key}" togs inte emot eftersom den ligger på fel plats. Flytta eller döp om den enligt beskrivningen nedan och ladda upp den igen.`;
+  const message = MISPLACED_MESSAGES[args.folder ?? 'uploads'](args.key);
   return {
     kind: 'misplaced',
     status: 'rejected',

@@ -355,14 +355,14 @@ ${
 ${c.diarienummer && html`<dt>Diarienummer</dt><dd>${c.diarienummer}</dd>\n`}${c.meetingDate && html`<dt>Sammanträde</dt><dd>${c.meetingDate}</dd>\n`}${
     c.documentDate && html`<dt>Dokumentdatum</dt><dd>${c.documentDate}</dd>\n`
   }<dt>Mall</dt><dd>${c.committeeTemplate ? 'Nämndens egen mall' : 'Standardmallen'}</dd>
-${model.closeReceipt && html`<dt>Stängningen</dt><dd>${closeReceiptLinks(model.closeReceipt, 'Kvitto för stängningen')}</dd>\n`}</dl>`
+${model.closeReceipt && html`<dt>Stängningen</dt><dd>${receiptLinks(model.closeReceipt, 'Kvitto för stängningen')}</dd>\n`}</dl>`
 }`;
   } else if (model.state === 'open') {
     state = html`<p class="state state-open"><span aria-hidden="true">●</span> <strong>Öppen</strong></p>
 <p>Tertialen är öppen: nya filer tas emot och utkastet uppdateras efter varje ändring. Nämndens dokument skapas när tertialen stängs.</p>
 ${
   model.reopening &&
-  html`<p>Tertialen öppnades igen ${time(model.reopening.receivedAt)}; nästa stängning skriver en ny version av dokumentet. ${closeReceiptLinks(model.reopening, 'Kvitto för öppningen')}</p>\n`
+  html`<p>Tertialen öppnades igen ${time(model.reopening.receivedAt)}; nästa stängning skriver en ny version av dokumentet. ${receiptLinks(model.reopening, 'Kvitto för öppningen')}</p>\n`
 }`;
   } else {
     state = html`<p class="state state-none"><span aria-hidden="true">○</span> <strong>Inget uppladdat ännu</strong></p>`;
@@ -373,7 +373,7 @@ ${
     model.state !== 'closed' &&
     html`<div class="notice">
 <p><strong>Senaste försöket att stänga avvisades</strong> ${time(close.receivedAt)}: ${close.message}</p>
-${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${closeReceiptLinks(close, 'Kvitto för stängningsförsöket')}</p>
+${close.errors.length > 0 && html`<ul>${close.errors.map((e) => html`<li>${e}</li>`)}</ul>\n`}<p>${receiptLinks(close, 'Kvitto för stängningsförsöket')}</p>
 </div>`;
   return html`<section aria-labelledby="lage">
 <h2 id="lage">Läge</h2>
@@ -383,9 +383,9 @@ ${refusedClose}
 }
 
 /** A close's or reopening's receipt page (when there is one) and its JSON, like each upload's. */
-function closeReceiptLinks(close: { readonly href: string; readonly htmlHref?: string }, label: string): Html {
-  const json = link(close.href, `${label} (JSON)`);
-  return close.htmlHref ? html`${link(close.htmlHref, label)} · ${json}` : json;
+function receiptLinks(receipt: { readonly href: string; readonly htmlHref?: string }, label: string): Html {
+  const json = link(receipt.href, `${label} (JSON)`);
+  return receipt.htmlHref ? html`${link(receipt.htmlHref, label)} · ${json}` : json;
 }
 
 function documentsSection(model: StatusPageModel): Html {
